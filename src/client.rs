@@ -1,0 +1,114 @@
+//! The client: commitment policy and EDK limit, and the one-shot and streaming entry points.
+
+use std::sync::Arc;
+
+use zeroize::Zeroize;
+
+use crate::cmm::{CryptoMaterialsManager, DefaultCmm};
+use crate::context::EncryptionContext;
+use crate::error::Result;
+use crate::keyring::Keyring;
+use crate::message::decrypt::{DecryptOptions, Decryptor};
+use crate::message::encrypt::{ClientConfig, EncryptOptions, Encryptor};
+use crate::message::header::MessageHeader;
+use crate::policy::CommitmentPolicy;
+
+/// An encrypted message.
+#[derive(Clone, Debug)]
+pub struct EncryptedMessage {
+    /// The serialized message.
+    pub ciphertext: Vec<u8>,
+    /// Its header.
+    pub header: MessageHeader,
+}
+
+/// A decrypted message.
+#[derive(Debug)]
+pub struct DecryptedMessage {
+    /// The plaintext.
+    pub plaintext: Vec<u8>,
+    /// The header (suite, message id, stored context, EDKs, framing).
+    pub header: MessageHeader,
+    /// Stored context plus the reproduced pairs that were not stored.
+    pub encryption_context: EncryptionContext,
+}
+
+/// Encrypts and decrypts ESDK messages under one commitment policy.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Client {
+    config: ClientConfig,
+}
+
+/// Wraps a keyring in the default CMM.
+pub fn keyring_cmm(keyring: Arc<dyn Keyring>) -> Arc<dyn CryptoMaterialsManager> {
+    Arc::new(DefaultCmm::new(keyring))
+}
+
+impl Client {
+    /// A client with the given commitment policy and no EDK limit.
+    pub fn new(commitment_policy: CommitmentPolicy) -> Self {
+        Client { config: ClientConfig { commitment_policy, max_encrypted_data_keys: None } }
+    }
+
+    /// Refuses to write or read messages with more than `max` encrypted data keys.
+    pub fn with_max_encrypted_data_keys(mut self, max: u16) -> Self {
+        self.config.max_encrypted_data_keys = Some(max);
+        self
+    }
+
+    /// The commitment policy.
+    pub fn commitment_policy(&self) -> CommitmentPolicy {
+        self.config.commitment_policy
+    }
+
+    /// Encrypts a whole plaintext.
+    pub async fn encrypt(
+        &self,
+        cmm: Arc<dyn CryptoMaterialsManager>,
+        plaintext: &[u8],
+        options: EncryptOptions,
+    ) -> Result<EncryptedMessage> {
+        let mut enc = self.encryptor(cmm, options).await?;
+        let header = enc.header().clone();
+        let mut ciphertext = Vec::with_capacity(plaintext.len() + plaintext.len() / 64 + 512);
+        enc.update(plaintext, &mut ciphertext)?;
+        enc.finish(&mut ciphertext)?;
+        Ok(EncryptedMessage { ciphertext, header })
+    }
+
+    /// Decrypts a whole message; releases nothing unless every check passes.
+    pub async fn decrypt(
+        &self,
+        cmm: Arc<dyn CryptoMaterialsManager>,
+        ciphertext: &[u8],
+        options: DecryptOptions,
+    ) -> Result<DecryptedMessage> {
+        let mut dec = self.decryptor(cmm, options);
+        let mut plaintext = Vec::with_capacity(ciphertext.len());
+        let result = match dec.update(ciphertext, &mut plaintext).await {
+            Ok(()) => dec.finish(&mut plaintext),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(info) => Ok(DecryptedMessage {
+                plaintext,
+                header: info.header,
+                encryption_context: info.encryption_context,
+            }),
+            Err(e) => {
+                plaintext.zeroize();
+                Err(e)
+            }
+        }
+    }
+
+    /// Starts an incremental encryption (gets materials and builds the header).
+    pub async fn encryptor(&self, cmm: Arc<dyn CryptoMaterialsManager>, options: EncryptOptions) -> Result<Encryptor> {
+        Encryptor::start(cmm, self.config, options).await
+    }
+
+    /// Starts an incremental decryption.
+    pub fn decryptor(&self, cmm: Arc<dyn CryptoMaterialsManager>, options: DecryptOptions) -> Decryptor {
+        Decryptor::new(cmm, self.config, options)
+    }
+}

@@ -1,0 +1,7 @@
+//! Thin seams over the RustCrypto primitives sealkit uses.
+
+pub mod aead;
+pub mod kdf;
+pub mod random;
+pub mod rsa;
+pub mod signature;

@@ -1,0 +1,101 @@
+//! RSA key parsing and PKCS#1 v1.5 / OAEP wrapping (MGF1 hash = OAEP hash, empty label).
+
+use std::str::FromStr;
+
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::{Oaep, Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// RSA padding schemes of the raw RSA keyring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RsaPadding {
+    /// PKCS#1 v1.5.
+    Pkcs1,
+    /// OAEP with SHA-1 and MGF1-SHA-1.
+    OaepSha1,
+    /// OAEP with SHA-256 and MGF1-SHA-256.
+    OaepSha256,
+    /// OAEP with SHA-384 and MGF1-SHA-384.
+    OaepSha384,
+    /// OAEP with SHA-512 and MGF1-SHA-512.
+    OaepSha512,
+}
+
+impl RsaPadding {
+    /// The CLI/JS name (`pkcs1`, `oaep-sha1`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            RsaPadding::Pkcs1 => "pkcs1",
+            RsaPadding::OaepSha1 => "oaep-sha1",
+            RsaPadding::OaepSha256 => "oaep-sha256",
+            RsaPadding::OaepSha384 => "oaep-sha384",
+            RsaPadding::OaepSha512 => "oaep-sha512",
+        }
+    }
+}
+
+impl FromStr for RsaPadding {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "pkcs1" => RsaPadding::Pkcs1,
+            "oaep-sha1" => RsaPadding::OaepSha1,
+            "oaep-sha256" => RsaPadding::OaepSha256,
+            "oaep-sha384" => RsaPadding::OaepSha384,
+            "oaep-sha512" => RsaPadding::OaepSha512,
+            _ => {
+                return Err(Error::invalid(format!(
+                    "unknown RSA padding '{s}' (expected pkcs1, oaep-sha1, oaep-sha256, oaep-sha384 or oaep-sha512)"
+                )))
+            }
+        })
+    }
+}
+
+/// Parses a PEM public key (SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`).
+pub fn public_key_from_pem(pem: &str) -> Result<RsaPublicKey> {
+    RsaPublicKey::from_public_key_pem(pem.trim())
+        .or_else(|_| RsaPublicKey::from_pkcs1_pem(pem.trim()))
+        .map_err(|_| Error::invalid("RSA public key is not a valid PEM SubjectPublicKeyInfo or PKCS#1 public key"))
+}
+
+/// Parses a DER SubjectPublicKeyInfo (what KMS GetPublicKey returns).
+pub fn public_key_from_der(der: &[u8]) -> Result<RsaPublicKey> {
+    RsaPublicKey::from_public_key_der(der).map_err(|_| Error::invalid("RSA public key is not a valid DER SubjectPublicKeyInfo"))
+}
+
+/// Parses a PEM private key (PKCS#8 `PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`).
+pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey> {
+    RsaPrivateKey::from_pkcs8_pem(pem.trim())
+        .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem.trim()))
+        .map_err(|_| Error::invalid("RSA private key is not a valid PEM PKCS#8 or PKCS#1 private key"))
+}
+
+/// Encrypts `data` to the public key.
+pub fn encrypt(key: &RsaPublicKey, padding: RsaPadding, data: &[u8]) -> Result<Vec<u8>> {
+    let mut rng = rand_core::OsRng;
+    let r = match padding {
+        RsaPadding::Pkcs1 => key.encrypt(&mut rng, Pkcs1v15Encrypt, data),
+        RsaPadding::OaepSha1 => key.encrypt(&mut rng, Oaep::new::<sha1::Sha1>(), data),
+        RsaPadding::OaepSha256 => key.encrypt(&mut rng, Oaep::new::<sha2::Sha256>(), data),
+        RsaPadding::OaepSha384 => key.encrypt(&mut rng, Oaep::new::<sha2::Sha384>(), data),
+        RsaPadding::OaepSha512 => key.encrypt(&mut rng, Oaep::new::<sha2::Sha512>(), data),
+    };
+    r.map_err(|e| Error::Keyring(format!("RSA {} encryption failed: {e}", padding.name())))
+}
+
+/// Decrypts with the private key. Failures carry no detail (no padding oracle in messages).
+pub fn decrypt(key: &RsaPrivateKey, padding: RsaPadding, data: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let r = match padding {
+        RsaPadding::Pkcs1 => key.decrypt(Pkcs1v15Encrypt, data),
+        RsaPadding::OaepSha1 => key.decrypt(Oaep::new::<sha1::Sha1>(), data),
+        RsaPadding::OaepSha256 => key.decrypt(Oaep::new::<sha2::Sha256>(), data),
+        RsaPadding::OaepSha384 => key.decrypt(Oaep::new::<sha2::Sha384>(), data),
+        RsaPadding::OaepSha512 => key.decrypt(Oaep::new::<sha2::Sha512>(), data),
+    };
+    r.map(Zeroizing::new)
+        .map_err(|_| Error::Keyring(format!("RSA {} decryption failed", padding.name())))
+}

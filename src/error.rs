@@ -1,0 +1,165 @@
+//! The one error type of sealkit: a variant per kind of failure, each with a stable code.
+
+use std::fmt;
+
+/// Every failure sealkit reports. Messages never contain key material.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A caller-supplied argument is invalid (names the argument and the rule).
+    InvalidArgument(String),
+    /// A field of a message could not be parsed or has a forbidden value.
+    Malformed {
+        /// The wire field (e.g. "header.frame_length").
+        field: &'static str,
+        /// What was wrong with it.
+        reason: String,
+    },
+    /// The input ended before a field was complete.
+    Truncated {
+        /// The field that was being read.
+        field: &'static str,
+    },
+    /// Bytes remain after a complete message.
+    TrailingBytes(usize),
+    /// The input looks like base64 text of a message rather than the binary message.
+    Base64Input,
+    /// The algorithm suite is not allowed by the commitment policy (or the suite/format pairing).
+    CommitmentPolicy(String),
+    /// The key commitment in the header does not match the derived commitment key.
+    CommitmentMismatch,
+    /// The header authentication tag did not verify.
+    HeaderAuthFailed,
+    /// A body frame (or the single block) failed authentication.
+    BodyAuthFailed {
+        /// Sequence number of the frame that failed.
+        sequence: u32,
+    },
+    /// The footer signature did not verify (or was missing/malformed).
+    SignatureInvalid(String),
+    /// No keyring could unwrap any encrypted data key; lists each attempt and why it failed.
+    NoDecryptingKeyring(Vec<String>),
+    /// A keyring could not produce or wrap a data key on encrypt.
+    Keyring(String),
+    /// The encryption context supplied or required does not match the message.
+    ContextMismatch(String),
+    /// The caller supplied a reserved `aws-crypto-` encryption-context key.
+    ReservedContextKey(String),
+    /// More encrypted data keys than the configured maximum.
+    TooManyEncryptedDataKeys {
+        /// The configured maximum.
+        max: u16,
+    },
+    /// The message is signed but the caller asked for the unsigned-only decrypt mode.
+    SignedMessageRefused,
+    /// A size limit of the format was exceeded (frame count, content length, …).
+    LimitExceeded(String),
+    /// A key service (KMS) call failed; `name` is the KMS error name.
+    Kms {
+        /// KMS error name such as `NotFoundException`.
+        name: String,
+        /// Message returned by the service.
+        message: String,
+    },
+    /// An I/O error from a reader or writer (native streaming).
+    Io(std::io::Error),
+}
+
+impl Error {
+    /// Stable code used by the JS layer and the CLI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidArgument(_) => "ERR_INVALID_ARGUMENT",
+            Error::Malformed { .. } => "ERR_BAD_CIPHERTEXT",
+            Error::Truncated { .. } => "ERR_TRUNCATED",
+            Error::TrailingBytes(_) => "ERR_TRAILING_BYTES",
+            Error::Base64Input => "ERR_BASE64_INPUT",
+            Error::CommitmentPolicy(_) => "ERR_COMMITMENT_POLICY",
+            Error::CommitmentMismatch => "ERR_COMMITMENT_MISMATCH",
+            Error::HeaderAuthFailed => "ERR_HEADER_AUTH",
+            Error::BodyAuthFailed { .. } => "ERR_BODY_AUTH",
+            Error::SignatureInvalid(_) => "ERR_SIGNATURE_INVALID",
+            Error::NoDecryptingKeyring(_) => "ERR_NO_DECRYPTING_KEYRING",
+            Error::Keyring(_) => "ERR_KEYRING",
+            Error::ContextMismatch(_) => "ERR_CONTEXT_MISMATCH",
+            Error::ReservedContextKey(_) => "ERR_RESERVED_CONTEXT_KEY",
+            Error::TooManyEncryptedDataKeys { .. } => "ERR_TOO_MANY_EDKS",
+            Error::SignedMessageRefused => "ERR_SIGNED_MESSAGE_REFUSED",
+            Error::LimitExceeded(_) => "ERR_LIMIT_EXCEEDED",
+            Error::Kms { .. } => "ERR_KMS",
+            Error::Io(_) => "ERR_IO",
+        }
+    }
+
+    pub(crate) fn malformed(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::Malformed { field, reason: reason.into() }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidArgument(msg.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
+            Error::Malformed { field, reason } => write!(f, "malformed {field}: {reason}"),
+            Error::Truncated { field } => write!(f, "message truncated while reading {field}"),
+            Error::TrailingBytes(n) => write!(f, "{n} unexpected byte(s) after the end of the message"),
+            Error::Base64Input => write!(
+                f,
+                "input looks like base64 text of a message; decode it to binary first"
+            ),
+            Error::CommitmentPolicy(m) => write!(f, "commitment policy violation: {m}"),
+            Error::CommitmentMismatch => {
+                write!(f, "key commitment mismatch: the data key does not match this message")
+            }
+            Error::HeaderAuthFailed => write!(f, "header authentication failed (tampered header or wrong key)"),
+            Error::BodyAuthFailed { sequence } => {
+                write!(f, "authentication of body frame {sequence} failed (tampered or truncated body)")
+            }
+            Error::SignatureInvalid(m) => write!(f, "message signature invalid: {m}"),
+            Error::NoDecryptingKeyring(attempts) => {
+                if attempts.is_empty() {
+                    write!(f, "no keyring could decrypt any data key: no encrypted data key was attempted")
+                } else {
+                    write!(f, "no keyring could decrypt any data key: {}", attempts.join("; "))
+                }
+            }
+            Error::Keyring(m) => write!(f, "keyring failed: {m}"),
+            Error::ContextMismatch(m) => write!(f, "encryption context mismatch: {m}"),
+            Error::ReservedContextKey(k) => {
+                write!(f, "encryption context key '{k}' is reserved (prefix 'aws-crypto-')")
+            }
+            Error::TooManyEncryptedDataKeys { max } => {
+                write!(f, "message has more encrypted data keys than the configured maximum of {max}")
+            }
+            Error::SignedMessageRefused => write!(
+                f,
+                "message is signed but the unsigned-only decrypt mode was requested"
+            ),
+            Error::LimitExceeded(m) => write!(f, "limit exceeded: {m}"),
+            Error::Kms { name, message } => write!(f, "KMS error {name}: {message}"),
+            Error::Io(e) => write!(f, "I/O error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+/// Result alias used throughout sealkit.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

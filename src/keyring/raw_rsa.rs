@@ -1,0 +1,127 @@
+//! The raw RSA keyring (spec: framework/raw-rsa-keyring.md). The EC is not bound by the
+//! wrapping itself; header authentication covers it.
+
+use rsa::{RsaPrivateKey, RsaPublicKey};
+
+use crate::crypto::random;
+use crate::crypto::rsa::{self as rsa_ops, RsaPadding};
+use crate::error::{Error, Result};
+use crate::future::BoxFuture;
+use crate::keyring::Keyring;
+use crate::materials::{DataKey, DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
+
+/// Wraps data keys with an RSA public key; unwraps with the private key.
+pub struct RawRsaKeyring {
+    namespace: String,
+    name: String,
+    padding: RsaPadding,
+    public_key: Option<RsaPublicKey>,
+    private_key: Option<RsaPrivateKey>,
+}
+
+impl core::fmt::Debug for RawRsaKeyring {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RawRsaKeyring")
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .field("padding", &self.padding)
+            .field("has_public_key", &self.public_key.is_some())
+            .field("has_private_key", &self.private_key.is_some())
+            .finish()
+    }
+}
+
+impl RawRsaKeyring {
+    /// A keyring from PEM keys; at least one is needed. Encrypt needs the public key
+    /// (it is not derived from the private one, as the spec requires); decrypt needs the private key.
+    pub fn from_pem(
+        namespace: impl Into<String>,
+        name: impl Into<String>,
+        padding: RsaPadding,
+        public_pem: Option<&str>,
+        private_pem: Option<&str>,
+    ) -> Result<Self> {
+        let public_key = public_pem.map(rsa_ops::public_key_from_pem).transpose()?;
+        let private_key = private_pem.map(rsa_ops::private_key_from_pem).transpose()?;
+        Self::new(namespace, name, padding, public_key, private_key)
+    }
+
+    /// A keyring from parsed keys.
+    pub fn new(
+        namespace: impl Into<String>,
+        name: impl Into<String>,
+        padding: RsaPadding,
+        public_key: Option<RsaPublicKey>,
+        private_key: Option<RsaPrivateKey>,
+    ) -> Result<Self> {
+        let namespace = namespace.into();
+        super::check_raw_namespace(&namespace)?;
+        if public_key.is_none() && private_key.is_none() {
+            return Err(Error::invalid("RSA keyring needs a publicKey, a privateKey, or both"));
+        }
+        Ok(RawRsaKeyring { namespace, name: name.into(), padding, public_key, private_key })
+    }
+
+    fn describe(&self) -> String {
+        format!("raw RSA keyring {}/{} ({})", self.namespace, self.name, self.padding.name())
+    }
+}
+
+impl Keyring for RawRsaKeyring {
+    fn on_encrypt(&self, mut m: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>> {
+        Box::pin(async move {
+            let public = self
+                .public_key
+                .as_ref()
+                .ok_or_else(|| Error::Keyring(format!("{} has no public key, so it cannot encrypt", self.describe())))?;
+            let data_key = match &m.data_key {
+                Some(k) => k.clone(),
+                None => {
+                    let k = DataKey::new(random::bytes(m.suite.key_len())?);
+                    m.data_key = Some(k.clone());
+                    k
+                }
+            };
+            let ciphertext = rsa_ops::encrypt(public, self.padding, data_key.as_bytes())?;
+            m.encrypted_data_keys.push(EncryptedDataKey {
+                provider_id: self.namespace.clone(),
+                provider_info: self.name.as_bytes().to_vec(),
+                ciphertext,
+            });
+            Ok(m)
+        })
+    }
+
+    fn on_decrypt<'a>(
+        &'a self,
+        mut m: DecryptionMaterials,
+        edks: &'a [EncryptedDataKey],
+    ) -> BoxFuture<'a, Result<DecryptionMaterials>> {
+        Box::pin(async move {
+            if m.data_key.is_some() {
+                return Ok(m);
+            }
+            let Some(private) = self.private_key.as_ref() else {
+                return Err(Error::NoDecryptingKeyring(vec![format!("{}: no private key", self.describe())]));
+            };
+            let mut attempts = Vec::new();
+            for (i, edk) in edks.iter().enumerate() {
+                if edk.provider_id != self.namespace || edk.provider_info != self.name.as_bytes() {
+                    continue;
+                }
+                // Any failure (padding included) is one opaque attempt; no detail that could act as an oracle.
+                match rsa_ops::decrypt(private, self.padding, &edk.ciphertext) {
+                    Ok(k) if k.len() == m.suite.key_len() => {
+                        m.data_key = Some(DataKey::new(k.to_vec()));
+                        return Ok(m);
+                    }
+                    _ => attempts.push(format!("{}: EDK #{i}: RSA unwrap failed", self.describe())),
+                }
+            }
+            if attempts.is_empty() {
+                attempts.push(format!("{}: no EDK with this provider id and key name", self.describe()));
+            }
+            Err(Error::NoDecryptingKeyring(attempts))
+        })
+    }
+}

@@ -1,0 +1,51 @@
+//! # sealkit
+//!
+//! Client-side encryption: the AWS Encryption SDK message format (byte-compatible with the
+//! official SDKs), keyrings and materials managers, with one Rust core for native code,
+//! WebAssembly and the `sealkit` CLI.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use sealkit::{Client, CommitmentPolicy, DecryptOptions, EncryptOptions, RawAesKeyring, keyring_cmm};
+//! # sealkit::block_on(async {
+//! let keyring = Arc::new(RawAesKeyring::new("my-namespace", "my-key", &[7u8; 32])?);
+//! let cmm = keyring_cmm(keyring);
+//! let client = Client::new(CommitmentPolicy::RequireEncryptRequireDecrypt);
+//! let mut options = EncryptOptions::default();
+//! options.encryption_context.insert("purpose".into(), "demo".into());
+//! let msg = client.encrypt(cmm.clone(), b"hello", options).await?;
+//! let out = client.decrypt(cmm, &msg.ciphertext, DecryptOptions::default()).await?;
+//! assert_eq!(out.plaintext, b"hello");
+//! # Ok::<(), sealkit::Error>(())
+//! # }).unwrap();
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod cmm;
+pub mod codec;
+pub mod context;
+pub mod crypto;
+pub mod error;
+pub mod future;
+pub mod keyring;
+pub mod materials;
+pub mod message;
+pub mod policy;
+pub mod suite;
+
+pub use client::{keyring_cmm, Client, DecryptedMessage, EncryptedMessage};
+pub use cmm::{CryptoMaterialsManager, DefaultCmm, RequiredEncryptionContextCmm};
+pub use context::EncryptionContext;
+pub use crypto::rsa::RsaPadding;
+pub use error::{Error, Result};
+#[cfg(not(target_arch = "wasm32"))]
+pub use future::block_on;
+pub use keyring::{Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyring};
+pub use materials::EncryptedDataKey;
+pub use message::decrypt::{DecryptOptions, DecryptedMessageInfo, Decryptor, SignedMessages};
+pub use message::encrypt::{EncryptOptions, Encryptor, Framing, DEFAULT_FRAME_LENGTH};
+pub use message::header::{ContentType, MessageHeader};
+pub use policy::CommitmentPolicy;
+pub use suite::AlgorithmSuite;

@@ -1,0 +1,73 @@
+//! Encryption and decryption materials and encrypted data keys.
+
+use std::collections::BTreeSet;
+
+use zeroize::Zeroizing;
+
+use crate::context::EncryptionContext;
+use crate::crypto::signature::{SigningKey, VerifyingKey};
+use crate::suite::AlgorithmSuite;
+
+/// A data key encrypted by one keyring (one entry of the header's EDK list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncryptedDataKey {
+    /// Key provider id (a raw keyring's namespace, or `aws-kms`).
+    pub provider_id: String,
+    /// Provider-specific key info (raw AES: key name ‖ tag bits ‖ IV length ‖ IV).
+    pub provider_info: Vec<u8>,
+    /// The wrapped data key.
+    pub ciphertext: Vec<u8>,
+}
+
+/// A plaintext data key; zeroized on drop, never printed.
+#[derive(Clone)]
+pub struct DataKey(Zeroizing<Vec<u8>>);
+
+impl DataKey {
+    /// Wraps key bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        DataKey(Zeroizing::new(bytes))
+    }
+    /// The key bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "DataKey(<{} bytes redacted>)", self.0.len())
+    }
+}
+
+/// What keyrings fill in on encrypt.
+#[derive(Debug)]
+pub struct EncryptionMaterials {
+    /// The algorithm suite of the message.
+    pub suite: AlgorithmSuite,
+    /// The full encryption context (stored pairs, required pairs, and `aws-crypto-public-key`).
+    pub encryption_context: EncryptionContext,
+    /// Keys of `encryption_context` that are authenticated but not stored in the header.
+    pub required_context_keys: BTreeSet<String>,
+    /// The plaintext data key, set by the generator keyring.
+    pub data_key: Option<DataKey>,
+    /// Every wrapped copy of the data key.
+    pub encrypted_data_keys: Vec<EncryptedDataKey>,
+    /// Signing key for signing suites.
+    pub signing_key: Option<SigningKey>,
+}
+
+/// What keyrings fill in on decrypt.
+#[derive(Clone, Debug)]
+pub struct DecryptionMaterials {
+    /// The algorithm suite of the message.
+    pub suite: AlgorithmSuite,
+    /// The stored context plus reproduced pairs that were not stored.
+    pub encryption_context: EncryptionContext,
+    /// Keys that are authenticated but were not stored in the header.
+    pub required_context_keys: BTreeSet<String>,
+    /// The unwrapped data key, set by the first keyring that succeeds.
+    pub data_key: Option<DataKey>,
+    /// Verification key for signing suites.
+    pub verifying_key: Option<VerifyingKey>,
+}

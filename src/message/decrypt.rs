@@ -1,0 +1,332 @@
+//! Message decryption, incremental: bytes in, authenticated plaintext out.
+//!
+//! Order (spec: client-apis/decrypt.md): parse header → commitment policy → materials →
+//! key commitment (constant time) → header tag → frames → footer signature.
+
+use std::sync::Arc;
+
+use subtle::ConstantTimeEq;
+
+use crate::cmm::{CryptoMaterialsManager, DecryptionMaterialsRequest};
+use crate::codec::Reader;
+use crate::context::{self, EncryptionContext};
+use crate::crypto::aead::AesGcmKey;
+use crate::crypto::kdf;
+use crate::crypto::signature::{MessageHasher, VerifyingKey};
+use crate::error::{Error, Result};
+use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
+use crate::message::encrypt::ClientConfig;
+use crate::message::header::{ContentType, MessageHeader};
+use crate::suite::{IV_LEN, TAG_LEN};
+
+/// What to do with signed messages (suites 0x0214, 0x0346, 0x0378, 0x0578).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignedMessages {
+    /// Decrypt them, releasing no plaintext until the footer signature verifies (default).
+    /// Streaming holds the plaintext of a signed message in memory until then.
+    #[default]
+    VerifyBeforeRelease,
+    /// Decrypt them, releasing regular frames as soon as their tags verify, before the
+    /// signature is checked (explicit opt-in; the final frame still waits for the signature).
+    /// If the signature then fails, the caller must discard everything it received.
+    ReleaseUnverifiedFrames,
+    /// Refuse them right after the header: the ESDK's "unsigned only" streaming mode.
+    Refuse,
+}
+
+/// Per-message decryption options.
+#[derive(Clone, Debug, Default)]
+pub struct DecryptOptions {
+    /// Reproduced context: each pair must match the message; pairs not stored are supplied.
+    pub encryption_context: EncryptionContext,
+    /// Handling of signed messages.
+    pub signed_messages: SignedMessages,
+}
+
+/// What decryption learned about the message.
+#[derive(Clone, Debug)]
+pub struct DecryptedMessageInfo {
+    /// The parsed header (its context is the stored one).
+    pub header: MessageHeader,
+    /// The full context: stored pairs plus reproduced pairs that were not stored.
+    pub encryption_context: EncryptionContext,
+}
+
+struct Active {
+    header: MessageHeader,
+    encryption_context: EncryptionContext,
+    key: AesGcmKey,
+    verifier: Option<(VerifyingKey, MessageHasher)>,
+    next_sequence: u32,
+    aad: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Header,
+    Body,
+    Footer,
+    Done,
+}
+
+/// Decrypts one message incrementally.
+pub struct Decryptor {
+    cmm: Arc<dyn CryptoMaterialsManager>,
+    config: ClientConfig,
+    options: DecryptOptions,
+    stage: Stage,
+    buf: Vec<u8>,
+    held: Vec<u8>,
+    active: Option<Active>,
+}
+
+impl Decryptor {
+    pub(crate) fn new(cmm: Arc<dyn CryptoMaterialsManager>, config: ClientConfig, options: DecryptOptions) -> Self {
+        Decryptor { cmm, config, options, stage: Stage::Header, buf: Vec::new(), held: Vec::new(), active: None }
+    }
+
+    /// The header, once it has been parsed and authenticated.
+    pub fn header(&self) -> Option<&MessageHeader> {
+        self.active.as_ref().map(|a| &a.header)
+    }
+
+    /// Consumes `input`, appending plaintext that may be released to `out`.
+    ///
+    /// Unsigned messages release each frame once its tag verifies; signed messages follow
+    /// [`SignedMessages`]. After an error the decryptor is unusable and everything it
+    /// released must be discarded.
+    pub async fn update(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        if self.buf.is_empty() {
+            let used = self.process(input, out).await?;
+            self.buf.extend_from_slice(&input[used..]);
+        } else {
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.extend_from_slice(input);
+            let used = self.process(&buf, out).await?;
+            buf.drain(..used);
+            self.buf = buf;
+        }
+        Ok(())
+    }
+
+    /// Ends the input: fails if the message is incomplete, and releases held plaintext.
+    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<DecryptedMessageInfo> {
+        let field = match self.stage {
+            Stage::Header => "header",
+            Stage::Body => "body",
+            Stage::Footer => "footer",
+            Stage::Done => "",
+        };
+        if self.stage != Stage::Done {
+            return Err(Error::Truncated { field });
+        }
+        if !self.buf.is_empty() {
+            return Err(Error::TrailingBytes(self.buf.len()));
+        }
+        out.append(&mut self.held);
+        let active = self.active.take().ok_or(Error::Truncated { field: "header" })?;
+        Ok(DecryptedMessageInfo { header: active.header, encryption_context: active.encryption_context })
+    }
+
+    /// Processes as much of `data` as is complete; returns the bytes consumed.
+    async fn process(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<usize> {
+        let mut pos = 0;
+        loop {
+            let rest = &data[pos..];
+            let used = match self.stage {
+                Stage::Header => match need_more(MessageHeader::parse(rest, self.config.max_encrypted_data_keys))? {
+                    None => break,
+                    Some(parsed) => {
+                        let header_bytes = &rest[..parsed.total_len];
+                        self.begin(parsed.header, &header_bytes[..parsed.body_len], header_bytes).await?;
+                        parsed.total_len
+                    }
+                },
+                Stage::Body => match self.body_part(rest, out)? {
+                    None => break,
+                    Some(n) => n,
+                },
+                Stage::Footer => match self.footer(rest)? {
+                    None => break,
+                    Some(n) => {
+                        out.append(&mut self.held);
+                        n
+                    }
+                },
+                Stage::Done => {
+                    if !rest.is_empty() {
+                        return Err(Error::TrailingBytes(rest.len()));
+                    }
+                    break;
+                }
+            };
+            pos += used;
+        }
+        Ok(pos)
+    }
+
+    async fn begin(&mut self, header: MessageHeader, header_body: &[u8], header_bytes: &[u8]) -> Result<()> {
+        let suite = header.suite;
+        self.config.commitment_policy.check_decrypt(suite)?;
+        if suite.signature().is_some() && self.options.signed_messages == SignedMessages::Refuse {
+            return Err(Error::SignedMessageRefused);
+        }
+        let materials = self
+            .cmm
+            .decrypt_materials(DecryptionMaterialsRequest {
+                suite,
+                commitment_policy: self.config.commitment_policy,
+                encrypted_data_keys: header.encrypted_data_keys.clone(),
+                stored_context: header.encryption_context.clone(),
+                reproduced_context: self.options.encryption_context.clone(),
+            })
+            .await?;
+        if materials.suite != suite {
+            return Err(Error::Keyring("materials manager changed the message's algorithm suite".into()));
+        }
+        let data_key = materials.data_key.as_ref().ok_or_else(|| Error::NoDecryptingKeyring(Vec::new()))?;
+        let derived = kdf::derive(suite, data_key.as_bytes(), &header.message_id)?;
+        if let Some(commit) = derived.commit_key {
+            if !bool::from(commit.as_slice().ct_eq(&header.suite_data)) {
+                return Err(Error::CommitmentMismatch);
+            }
+        }
+        let key = AesGcmKey::new(&derived.content_key)?;
+        let auth_only: EncryptionContext = materials
+            .encryption_context
+            .iter()
+            .filter(|(k, _)| materials.required_context_keys.contains(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut aad = Vec::with_capacity(header_body.len() + 64);
+        aad.extend_from_slice(header_body);
+        aad.extend_from_slice(&context::serialize(&auth_only)?);
+        key.open_in_place(&header.header_iv, &aad, &mut [], &header.auth_tag)
+            .map_err(|_| Error::HeaderAuthFailed)?;
+        let verifier = match (suite.signature(), materials.verifying_key) {
+            (Some(alg), Some(vk)) => {
+                let mut h = MessageHasher::new(alg);
+                h.update(header_bytes);
+                Some((vk, h))
+            }
+            (None, _) => None,
+            (Some(_), None) => return Err(Error::SignatureInvalid("no verification key for a signed message".into())),
+        };
+        self.active = Some(Active {
+            header,
+            encryption_context: materials.encryption_context,
+            key,
+            verifier,
+            next_sequence: 1,
+            aad: Vec::with_capacity(96),
+        });
+        self.stage = Stage::Body;
+        Ok(())
+    }
+
+    /// Decrypts one frame (or the single block) if it is complete in `data`.
+    fn body_part(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<Option<usize>> {
+        let hold_all = self.options.signed_messages == SignedMessages::VerifyBeforeRelease;
+        let a = self.active.as_mut().ok_or(Error::Truncated { field: "header" })?;
+        let Some(frame) = need_more(read_body_part(data, &a.header))? else {
+            return Ok(None);
+        };
+        let BodyFrame { part, sequence, iv, ciphertext, tag, len } = frame;
+        if sequence != a.next_sequence {
+            return Err(Error::malformed(
+                "body.sequence_number",
+                format!("expected frame {} but found frame {sequence}", a.next_sequence),
+            ));
+        }
+        if iv != frame_iv(sequence) {
+            return Err(Error::malformed("body.iv", format!("frame {sequence} IV is not the sequence-number IV")));
+        }
+        body_aad(&mut a.aad, &a.header.message_id, part, sequence, ciphertext.len() as u64);
+        let signed = a.verifier.is_some();
+        let target = if signed && (hold_all || part != BodyPart::Frame) { &mut self.held } else { &mut *out };
+        let start = target.len();
+        target.extend_from_slice(ciphertext);
+        if a.key.open_in_place(&iv, &a.aad, &mut target[start..], &tag).is_err() {
+            target.truncate(start);
+            return Err(Error::BodyAuthFailed { sequence });
+        }
+        if let Some((_, h)) = &mut a.verifier {
+            h.update(&data[..len]);
+        }
+        if part == BodyPart::Frame {
+            a.next_sequence = sequence
+                .checked_add(1)
+                .ok_or_else(|| Error::malformed("body.sequence_number", "too many frames"))?;
+        } else {
+            self.stage = if signed { Stage::Footer } else { Stage::Done };
+        }
+        Ok(Some(len))
+    }
+
+    fn footer(&mut self, data: &[u8]) -> Result<Option<usize>> {
+        let mut r = Reader::new(data);
+        let Some(sig) = need_more(r.u16_prefixed("footer.signature"))? else {
+            return Ok(None);
+        };
+        let a = self.active.as_mut().ok_or(Error::Truncated { field: "header" })?;
+        let (vk, hasher) = a.verifier.take().ok_or_else(|| Error::SignatureInvalid("no verifier".into()))?;
+        vk.verify(hasher, sig)?;
+        self.stage = Stage::Done;
+        Ok(Some(r.position()))
+    }
+}
+
+struct BodyFrame<'a> {
+    part: BodyPart,
+    sequence: u32,
+    iv: [u8; IV_LEN],
+    ciphertext: &'a [u8],
+    tag: [u8; TAG_LEN],
+    /// Serialized length of the whole frame.
+    len: usize,
+}
+
+fn read_body_part<'a>(data: &'a [u8], header: &MessageHeader) -> Result<BodyFrame<'a>> {
+    let mut r = Reader::new(data);
+    let (part, sequence, iv, content_len) = match header.content_type {
+        ContentType::NonFramed => {
+            let iv = r.array::<IV_LEN>("body.iv")?;
+            let len = r.u64("body.content_length")?;
+            if len > MAX_NON_FRAMED_LEN {
+                return Err(Error::malformed("body.content_length", "exceeds 2^36 - 32 bytes"));
+            }
+            (BodyPart::SingleBlock, 1, iv, len)
+        }
+        ContentType::Framed => {
+            let first = r.u32("body.sequence_number")?;
+            if first == FINAL_FRAME_MARKER {
+                let seq = r.u32("body.final_frame.sequence_number")?;
+                let iv = r.array::<IV_LEN>("body.final_frame.iv")?;
+                let len = r.u32("body.final_frame.content_length")?;
+                if len > header.frame_length {
+                    return Err(Error::malformed(
+                        "body.final_frame.content_length",
+                        format!("{len} exceeds the frame length {}", header.frame_length),
+                    ));
+                }
+                (BodyPart::FinalFrame, seq, iv, len as u64)
+            } else {
+                let iv = r.array::<IV_LEN>("body.frame.iv")?;
+                (BodyPart::Frame, first, iv, header.frame_length as u64)
+            }
+        }
+    };
+    let content_len = usize::try_from(content_len).map_err(|_| Error::LimitExceeded("content length".into()))?;
+    let ciphertext = r.take(content_len, "body.ciphertext")?;
+    let tag = r.array::<TAG_LEN>("body.auth_tag")?;
+    Ok(BodyFrame { part, sequence, iv, ciphertext, tag, len: r.position() })
+}
+
+/// Maps a short read to "wait for more input".
+fn need_more<T>(r: Result<T>) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(Error::Truncated { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

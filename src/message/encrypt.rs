@@ -1,0 +1,256 @@
+//! Message encryption: header, frames and footer, produced incrementally.
+
+use std::sync::Arc;
+
+use crate::cmm::{CryptoMaterialsManager, EncryptionMaterialsRequest};
+use crate::codec::Writer;
+use crate::context::{self, EncryptionContext};
+use crate::crypto::aead::AesGcmKey;
+use crate::crypto::kdf;
+use crate::crypto::random;
+use crate::crypto::signature::{MessageHasher, SigningKey};
+use crate::error::{Error, Result};
+use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
+use crate::message::header::{ContentType, MessageHeader};
+use crate::policy::CommitmentPolicy;
+use crate::suite::{AlgorithmSuite, IV_LEN};
+
+/// Default frame length (bytes of plaintext per frame).
+pub const DEFAULT_FRAME_LENGTH: u32 = 4096;
+
+/// Body layout for new messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// Frames of this many plaintext bytes (1 ..= 2^32 - 1).
+    Framed(u32),
+    /// One AES-GCM block; legacy, only on request. Holds the whole plaintext before writing.
+    NonFramed,
+}
+
+impl Default for Framing {
+    fn default() -> Self {
+        Framing::Framed(DEFAULT_FRAME_LENGTH)
+    }
+}
+
+/// Per-message encryption options.
+#[derive(Clone, Debug, Default)]
+pub struct EncryptOptions {
+    /// Pairs bound to the message (stored in the header unless marked required by a CMM).
+    pub encryption_context: EncryptionContext,
+    /// The suite; the commitment policy's default when `None`.
+    pub suite: Option<AlgorithmSuite>,
+    /// Framing; 4096-byte frames by default.
+    pub framing: Framing,
+}
+
+/// Client-wide settings every message uses.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ClientConfig {
+    pub commitment_policy: CommitmentPolicy,
+    pub max_encrypted_data_keys: Option<u16>,
+}
+
+/// Encrypts one message incrementally: feed plaintext with [`update`](Self::update), then
+/// [`finish`](Self::finish). Memory use is one frame (framed messages).
+pub struct Encryptor {
+    header: MessageHeader,
+    header_bytes: Option<Vec<u8>>,
+    key: AesGcmKey,
+    framing: Framing,
+    pending: Vec<u8>,
+    sequence: u32,
+    non_framed_len: u64,
+    signer: Option<(SigningKey, MessageHasher)>,
+    aad: Vec<u8>,
+}
+
+impl core::fmt::Debug for Encryptor {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Encryptor").field("header", &self.header).finish_non_exhaustive()
+    }
+}
+
+impl Encryptor {
+    pub(crate) async fn start(
+        cmm: Arc<dyn CryptoMaterialsManager>,
+        config: ClientConfig,
+        options: EncryptOptions,
+    ) -> Result<Self> {
+        context::check_no_reserved_keys(&options.encryption_context)?;
+        if let Some(suite) = options.suite {
+            config.commitment_policy.check_encrypt(suite)?;
+        }
+        if options.framing == Framing::Framed(0) {
+            return Err(Error::invalid("frameLength must be between 1 and 4294967295 (0 is not a frame length)"));
+        }
+        let materials = cmm
+            .get_encryption_materials(EncryptionMaterialsRequest {
+                encryption_context: options.encryption_context,
+                suite: options.suite,
+                commitment_policy: config.commitment_policy,
+                required_context_keys: Default::default(),
+            })
+            .await?;
+        let suite = materials.suite;
+        config.commitment_policy.check_encrypt(suite)?;
+        if options.suite.is_some_and(|s| s != suite) {
+            return Err(Error::Keyring("materials manager changed the requested algorithm suite".into()));
+        }
+        if let Some(max) = config.max_encrypted_data_keys {
+            if materials.encrypted_data_keys.len() > max as usize {
+                return Err(Error::TooManyEncryptedDataKeys { max });
+            }
+        }
+        let data_key = materials.data_key.as_ref().ok_or_else(|| Error::Keyring("no data key".into()))?;
+        let message_id = random::bytes(suite.message_id_len())?;
+        let derived = kdf::derive(suite, data_key.as_bytes(), &message_id)?;
+        let key = AesGcmKey::new(&derived.content_key)?;
+
+        // Required pairs are authenticated but not stored (spec: client-apis/encrypt.md).
+        let (stored, auth_only): (EncryptionContext, EncryptionContext) = materials
+            .encryption_context
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .partition(|(k, _)| !materials.required_context_keys.contains(k));
+        let (content_type, frame_length) = match options.framing {
+            Framing::Framed(l) => (ContentType::Framed, l),
+            Framing::NonFramed => (ContentType::NonFramed, 0),
+        };
+        let mut header = MessageHeader {
+            version: suite.message_format_version(),
+            suite,
+            message_id,
+            encryption_context: stored,
+            encrypted_data_keys: materials.encrypted_data_keys.clone(),
+            content_type,
+            frame_length,
+            header_iv: [0u8; IV_LEN],
+            suite_data: derived.commit_key.map(|c| c.to_vec()).unwrap_or_default(),
+            auth_tag: [0u8; 16],
+        };
+        let mut aad = header.serialize_body()?;
+        aad.extend_from_slice(&context::serialize(&auth_only)?);
+        header.auth_tag = key.seal_in_place(&header.header_iv, &aad, &mut [])?;
+        let header_bytes = header.serialize()?;
+
+        let signer = match (materials.signing_key, suite.signature()) {
+            (Some(k), Some(alg)) => {
+                let mut h = MessageHasher::new(alg);
+                h.update(&header_bytes);
+                Some((k, h))
+            }
+            (None, None) => None,
+            _ => return Err(Error::Keyring("signing key does not match the suite".into())),
+        };
+        Ok(Encryptor {
+            header,
+            header_bytes: Some(header_bytes),
+            key,
+            framing: options.framing,
+            pending: Vec::new(),
+            sequence: 1,
+            non_framed_len: 0,
+            signer,
+            aad: Vec::with_capacity(96),
+        })
+    }
+
+    /// The header of the message being written.
+    pub fn header(&self) -> &MessageHeader {
+        &self.header
+    }
+
+    /// Encrypts `input`, appending whatever complete output is ready to `out`.
+    pub fn update(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.emit_header(out);
+        let frame_len = match self.framing {
+            Framing::NonFramed => {
+                self.non_framed_len += input.len() as u64;
+                if self.non_framed_len > MAX_NON_FRAMED_LEN {
+                    return Err(Error::LimitExceeded("non-framed content is limited to 2^36 - 32 bytes".into()));
+                }
+                self.pending.extend_from_slice(input);
+                return Ok(());
+            }
+            Framing::Framed(l) => l as usize,
+        };
+        // A regular frame is written only when more bytes follow it, so the last frame is
+        // always the final frame (full when the length is a multiple of the frame length).
+        if !self.pending.is_empty() {
+            let take = (frame_len - self.pending.len()).min(input.len());
+            self.pending.extend_from_slice(&input[..take]);
+            input = &input[take..];
+            if self.pending.len() == frame_len && !input.is_empty() {
+                let frame = std::mem::take(&mut self.pending);
+                self.emit_frame(&frame, BodyPart::Frame, out)?;
+                self.pending = frame;
+                self.pending.clear();
+            }
+        }
+        while input.len() > frame_len {
+            let (frame, rest) = input.split_at(frame_len);
+            self.emit_frame(frame, BodyPart::Frame, out)?;
+            input = rest;
+        }
+        self.pending.extend_from_slice(input);
+        Ok(())
+    }
+
+    /// Writes the final frame (or the single block) and the footer.
+    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
+        self.emit_header(out);
+        let pending = std::mem::take(&mut self.pending);
+        match self.framing {
+            Framing::Framed(_) => self.emit_frame(&pending, BodyPart::FinalFrame, out)?,
+            Framing::NonFramed => self.emit_frame(&pending, BodyPart::SingleBlock, out)?,
+        }
+        if let Some((key, hasher)) = self.signer.take() {
+            let sig = key.sign(hasher)?;
+            out.put_u16_prefixed(&sig, "signature")?;
+        }
+        Ok(())
+    }
+
+    fn emit_header(&mut self, out: &mut Vec<u8>) {
+        if let Some(h) = self.header_bytes.take() {
+            out.extend_from_slice(&h);
+        }
+    }
+
+    fn emit_frame(&mut self, plaintext: &[u8], part: BodyPart, out: &mut Vec<u8>) -> Result<()> {
+        let seq = self.sequence;
+        if part == BodyPart::Frame && seq == u32::MAX {
+            return Err(Error::LimitExceeded("a message holds at most 2^32 - 1 frames".into()));
+        }
+        let iv = frame_iv(seq);
+        let start = out.len();
+        out.reserve(plaintext.len() + 40);
+        match part {
+            BodyPart::Frame => {
+                out.put_u32(seq);
+                out.extend_from_slice(&iv);
+            }
+            BodyPart::FinalFrame => {
+                out.put_u32(FINAL_FRAME_MARKER);
+                out.put_u32(seq);
+                out.extend_from_slice(&iv);
+                out.put_u32(plaintext.len() as u32);
+            }
+            BodyPart::SingleBlock => {
+                out.extend_from_slice(&iv);
+                out.put_u64(plaintext.len() as u64);
+            }
+        }
+        body_aad(&mut self.aad, &self.header.message_id, part, seq, plaintext.len() as u64);
+        let ct_start = out.len();
+        out.extend_from_slice(plaintext);
+        let tag = self.key.seal_in_place(&iv, &self.aad, &mut out[ct_start..])?;
+        out.extend_from_slice(&tag);
+        if let Some((_, h)) = &mut self.signer {
+            h.update(&out[start..]);
+        }
+        self.sequence = seq.wrapping_add(1);
+        Ok(())
+    }
+}

@@ -1,0 +1,8 @@
+//! The ESDK message format: header, body, footer; encryption and decryption.
+
+pub mod body;
+pub mod decrypt;
+pub mod encrypt;
+pub mod header;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod io;
