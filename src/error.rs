@@ -63,6 +63,14 @@ pub enum Error {
     },
     /// An I/O error from a reader or writer (native streaming).
     Io(std::io::Error),
+    /// DynamoDB item encryption failed because of one attribute (or the `aws_dbe_head` /
+    /// `aws_dbe_foot` attributes): names the attribute and the rule.
+    Item {
+        /// The attribute name (never its value).
+        attribute: String,
+        /// What was wrong.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -88,6 +96,7 @@ impl Error {
             Error::LimitExceeded(_) => "ERR_LIMIT_EXCEEDED",
             Error::Kms { .. } => "ERR_KMS",
             Error::Io(_) => "ERR_IO",
+            Error::Item { .. } => "ERR_ITEM",
         }
     }
 
@@ -97,6 +106,10 @@ impl Error {
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         Error::InvalidArgument(msg.into())
+    }
+
+    pub(crate) fn item(attribute: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Item { attribute: attribute.into(), reason: reason.into() }
     }
 }
 
@@ -142,6 +155,7 @@ impl fmt::Display for Error {
             Error::LimitExceeded(m) => write!(f, "limit exceeded: {m}"),
             Error::Kms { name, message } => write!(f, "KMS error {name}: {message}"),
             Error::Io(e) => write!(f, "I/O error: {e}"),
+            Error::Item { attribute, reason } => write!(f, "attribute '{attribute}': {reason}"),
         }
     }
 }

@@ -34,6 +34,8 @@ pub mod materials;
 pub mod message;
 pub mod policy;
 pub mod suite;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use client::{keyring_cmm, Client, DecryptedMessage, EncryptedMessage};
 pub use cmm::{CryptoMaterialsManager, DefaultCmm, RequiredEncryptionContextCmm};

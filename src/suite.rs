@@ -109,6 +109,42 @@ impl AlgorithmSuite {
     }
 }
 
+/// DB-ESDK (item encryption) suites. They are not ESDK message suites, so they are kept out of
+/// [`AlgorithmSuite::ALL`] and [`AlgorithmSuite::from_id`]; item encryption looks them up with
+/// [`AlgorithmSuite::from_item_suite_id`]. Both use 32-byte data keys, HKDF-SHA512 and key
+/// commitment (spec: framework/algorithm-suites.md, "DBE" suites).
+impl AlgorithmSuite {
+    /// Suite 0x6700: AES-256-GCM, HKDF-SHA512, commitment, HMAC-SHA384 recipient tags, no ECDSA.
+    pub const DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_SYMSIG_HMAC_SHA384: AlgorithmSuite =
+        AlgorithmSuite { id: 0x6700, key_len: 32, kdf: KeyDerivation::HkdfSha512Committing, signature: None };
+    /// Suite 0x6701 (the item default): as 0x6700 plus an ECDSA P-384 signature.
+    pub const DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384_SYMSIG_HMAC_SHA384: AlgorithmSuite = AlgorithmSuite {
+        id: 0x6701,
+        key_len: 32,
+        kdf: KeyDerivation::HkdfSha512Committing,
+        signature: Some(SignatureAlgorithm::EcdsaP384Sha384),
+    };
+    /// Both item suites, in id order.
+    pub const ITEM_SUITES: &'static [AlgorithmSuite] = &[
+        AlgorithmSuite::DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_SYMSIG_HMAC_SHA384,
+        AlgorithmSuite::DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384_SYMSIG_HMAC_SHA384,
+    ];
+
+    /// Looks up a DB-ESDK item suite (0x6700 or 0x6701).
+    pub fn from_item_suite_id(id: u16) -> Result<Self> {
+        Self::ITEM_SUITES
+            .iter()
+            .copied()
+            .find(|s| s.id == id)
+            .ok_or_else(|| Error::invalid(format!("unknown item algorithm suite 0x{id:04x} (expected 0x6700 or 0x6701)")))
+    }
+
+    /// Whether this is a DB-ESDK item suite rather than an ESDK message suite.
+    pub fn is_item_suite(&self) -> bool {
+        Self::ITEM_SUITES.contains(self)
+    }
+}
+
 /// AES-GCM IV length of every ESDK suite.
 pub const IV_LEN: usize = 12;
 /// AES-GCM tag length of every ESDK suite.

@@ -41,7 +41,12 @@ impl KmsArn {
         }
         let (arn, partition, service, region, account, resource) =
             (parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
-        if arn != "arn" || partition.is_empty() || service != "kms" || region.is_empty() || account.is_empty() {
+        if arn != "arn"
+            || partition.is_empty()
+            || service != "kms"
+            || region.is_empty()
+            || account.is_empty()
+        {
             return Err(bad());
         }
         let (rtype, rid) = resource.split_once('/').ok_or_else(bad)?;
@@ -70,7 +75,10 @@ impl KmsArn {
 
     /// The same ARN in another region (MRK discovery rewrites the region this way).
     pub fn with_region(&self, region: &str) -> KmsArn {
-        KmsArn { region: region.to_string(), ..self.clone() }
+        KmsArn {
+            region: region.to_string(),
+            ..self.clone()
+        }
     }
 }
 
@@ -167,7 +175,10 @@ mod tests {
         let a = KmsArn::parse("arn:aws:kms:us-east-1:123456789012:key/mrk-abc/def").unwrap();
         assert_eq!(a.resource_id, "mrk-abc/def");
         assert!(a.is_mrk());
-        assert_eq!(a.to_string(), "arn:aws:kms:us-east-1:123456789012:key/mrk-abc/def");
+        assert_eq!(
+            a.to_string(),
+            "arn:aws:kms:us-east-1:123456789012:key/mrk-abc/def"
+        );
         for bad in [
             "arn:aws:kms:us-east-1:123456789012",
             "arn:aws:kms:us-east-1:123456789012:key/x:extra",
@@ -182,7 +193,9 @@ mod tests {
         ] {
             assert!(KmsArn::parse(bad).is_err(), "{bad}");
         }
-        assert!(!KmsArn::parse("arn:aws:kms:us-east-1:1:alias/mrk-x").unwrap().is_mrk());
+        assert!(!KmsArn::parse("arn:aws:kms:us-east-1:1:alias/mrk-x")
+            .unwrap()
+            .is_mrk());
     }
 
     #[test]
@@ -196,10 +209,16 @@ mod tests {
         let r = "arn:aws:kms:eu-west-1:1:key/mrk-1";
         assert!(mrk_match(p, r));
         assert!(!mrk_match(p, "arn:aws:kms:eu-west-1:2:key/mrk-1"));
-        assert!(!mrk_match("arn:aws:kms:us-east-1:1:key/k1", "arn:aws:kms:eu-west-1:1:key/k1"));
+        assert!(!mrk_match(
+            "arn:aws:kms:us-east-1:1:key/k1",
+            "arn:aws:kms:eu-west-1:1:key/k1"
+        ));
         assert!(mrk_match("mrk-1", "mrk-1"));
         assert!(!mrk_match("mrk-1", p));
-        assert_eq!(principal_account("arn:aws:iam::123456789012:user/bob"), Some("123456789012"));
+        assert_eq!(
+            principal_account("arn:aws:iam::123456789012:user/bob"),
+            Some("123456789012")
+        );
         assert_eq!(principal_account("bob"), None);
     }
 }

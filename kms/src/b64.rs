@@ -17,7 +17,9 @@ pub mod bytes {
     /// Deserializes base64 into bytes.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let s = String::deserialize(d)?;
-        STANDARD.decode(s.as_bytes()).map_err(serde::de::Error::custom)
+        STANDARD
+            .decode(s.as_bytes())
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -34,6 +36,9 @@ pub mod secret {
     /// Deserializes base64 into secret bytes.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Zeroizing<Vec<u8>>, D::Error> {
         let s = Zeroizing::new(String::deserialize(d)?);
-        STANDARD.decode(s.as_bytes()).map(Zeroizing::new).map_err(serde::de::Error::custom)
+        STANDARD
+            .decode(s.as_bytes())
+            .map(Zeroizing::new)
+            .map_err(serde::de::Error::custom)
     }
 }

@@ -58,12 +58,20 @@ pub struct KmsError {
 impl KmsError {
     /// A KMS error with a name and message.
     pub fn new(name: &str, message: impl Into<String>) -> Self {
-        KmsError { name: name.to_string(), message: message.into(), status: None }
+        KmsError {
+            name: name.to_string(),
+            message: message.into(),
+            status: None,
+        }
     }
 
     /// A transport-level error.
     pub fn transport(message: impl Into<String>, status: Option<u16>) -> Self {
-        KmsError { name: names::TRANSPORT.to_string(), message: message.into(), status }
+        KmsError {
+            name: names::TRANSPORT.to_string(),
+            message: message.into(),
+            status,
+        }
     }
 
     /// True if `name` equals the given KMS error name.

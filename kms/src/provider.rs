@@ -13,7 +13,10 @@ pub type KmsFuture<'a, T> = BoxFuture<'a, Result<T, KmsError>>;
 /// [`crate::http::HttpKmsClient`] (AWS KMS JSON protocol); JS hosts can supply their own.
 pub trait KmsProvider: MaybeSend + MaybeSync {
     /// `GenerateDataKey`: a fresh data key, in plaintext and encrypted.
-    fn generate_data_key(&self, req: GenerateDataKeyRequest) -> KmsFuture<'_, GenerateDataKeyResponse>;
+    fn generate_data_key(
+        &self,
+        req: GenerateDataKeyRequest,
+    ) -> KmsFuture<'_, GenerateDataKeyResponse>;
     /// `GenerateDataKeyWithoutPlaintext`: only the encrypted data key.
     fn generate_data_key_without_plaintext(
         &self,
@@ -71,7 +74,10 @@ pub trait KmsAdmin: MaybeSend + MaybeSync {
     /// `DisableKeyRotation`.
     fn disable_key_rotation(&self, req: KeyIdRequest) -> KmsFuture<'_, ()>;
     /// `GetKeyRotationStatus`.
-    fn get_key_rotation_status(&self, req: KeyIdRequest) -> KmsFuture<'_, GetKeyRotationStatusResponse>;
+    fn get_key_rotation_status(
+        &self,
+        req: KeyIdRequest,
+    ) -> KmsFuture<'_, GetKeyRotationStatusResponse>;
     /// `RotateKeyOnDemand`.
     fn rotate_key_on_demand(&self, req: KeyIdRequest) -> KmsFuture<'_, KeyIdResponse>;
     /// `ListKeyRotations`.

@@ -40,8 +40,12 @@ impl<'de> Deserialize<'de> for SecretBytes {
 /// `n` bytes from the OS (or `crypto.getRandomValues` on wasm).
 pub(crate) fn random_bytes(n: usize) -> Result<Vec<u8>, crate::KmsError> {
     let mut v = vec![0u8; n];
-    getrandom::getrandom(&mut v)
-        .map_err(|e| crate::KmsError::new(crate::error::names::INTERNAL, format!("random source failed: {e}")))?;
+    getrandom::getrandom(&mut v).map_err(|e| {
+        crate::KmsError::new(
+            crate::error::names::INTERNAL,
+            format!("random source failed: {e}"),
+        )
+    })?;
     Ok(v)
 }
 

@@ -398,7 +398,10 @@ pub struct KeyIdRequest {
 impl KeyIdRequest {
     /// A request for `key_id`.
     pub fn new(key_id: impl Into<String>) -> Self {
-        KeyIdRequest { key_id: key_id.into(), grant_tokens: Vec::new() }
+        KeyIdRequest {
+            key_id: key_id.into(),
+            grant_tokens: Vec::new(),
+        }
     }
 }
 

@@ -26,6 +26,14 @@ pub trait Keyring: MaybeSend + MaybeSync {
         materials: DecryptionMaterials,
         edks: &'a [EncryptedDataKey],
     ) -> BoxFuture<'a, Result<DecryptionMaterials>>;
+
+    /// The keyrings a multi-keyring combines (generator first), or `None` for a single keyring.
+    ///
+    /// Item encryption wraps a distinct intermediate key with each leaf keyring
+    /// (spec notes item-format.md §6), so it needs to reach the leaves.
+    fn leaf_keyrings(&self) -> Option<Vec<std::sync::Arc<dyn Keyring>>> {
+        None
+    }
 }
 
 /// Refuses namespaces reserved for the KMS keyrings (spec: keyring-interface.md).

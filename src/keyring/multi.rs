@@ -61,4 +61,8 @@ impl Keyring for MultiKeyring {
             Err(Error::NoDecryptingKeyring(attempts))
         })
     }
+
+    fn leaf_keyrings(&self) -> Option<Vec<Arc<dyn Keyring>>> {
+        Some(self.generator.iter().chain(self.children.iter()).cloned().collect())
+    }
 }

@@ -3,7 +3,7 @@
 use super::policy;
 use super::rotation;
 use super::store::{
-    alias_arn, key_arn, mrk_id, require_not_pending, uuid_v4, Call, KeyEntry, MaterialSet, State, PARTITION,
+    alias_arn, key_arn, mrk_id, require_not_pending, uuid_v4, Call, KeyEntry, MaterialSet, State,
 };
 use crate::arn::KeyIdentifier;
 use crate::error::{names, KmsError};
@@ -11,7 +11,11 @@ use crate::types::*;
 
 const DAY: u64 = 86_400;
 
-pub(crate) fn create_key(st: &mut State, c: &mut Call<'_>, req: CreateKeyRequest) -> Result<CreateKeyResponse, KmsError> {
+pub(crate) fn create_key(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: CreateKeyRequest,
+) -> Result<CreateKeyResponse, KmsError> {
     let spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
     let usage = req.key_usage.unwrap_or(KeyUsage::EncryptDecrypt);
     super::key::check_spec_usage(&spec, &usage)?;
@@ -26,7 +30,8 @@ pub(crate) fn create_key(st: &mut State, c: &mut Call<'_>, req: CreateKeyRequest
     let key_id = if multi { mrk_id()? } else { uuid_v4()? };
     let arn = key_arn(c.region, c.account, &key_id);
     let material_ref = format!("{}/{}", c.account, key_id);
-    st.materials.insert(material_ref.clone(), MaterialSet::generate(&spec, c.now)?);
+    st.materials
+        .insert(material_ref.clone(), MaterialSet::generate(&spec, c.now)?);
     let entry = KeyEntry {
         key_id,
         arn: arn.clone(),
@@ -50,41 +55,67 @@ pub(crate) fn create_key(st: &mut State, c: &mut Call<'_>, req: CreateKeyRequest
 }
 
 fn check_alias_name(name: &str) -> Result<(), KmsError> {
-    let rest = name.strip_prefix("alias/").ok_or_else(|| KmsError::validation("alias names start with alias/"))?;
+    let rest = name
+        .strip_prefix("alias/")
+        .ok_or_else(|| KmsError::validation("alias names start with alias/"))?;
     if name.starts_with("alias/aws/") {
-        return Err(KmsError::validation("the alias/aws/ prefix is reserved for AWS managed keys"));
+        return Err(KmsError::validation(
+            "the alias/aws/ prefix is reserved for AWS managed keys",
+        ));
     }
-    let ok_chars = rest.chars().all(|ch| ch.is_ascii_alphanumeric() || "/_-".contains(ch));
+    let ok_chars = rest
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || "/_-".contains(ch));
     if rest.is_empty() || name.len() > 256 || !ok_chars {
-        return Err(KmsError::validation("alias names are 1-256 characters of [a-zA-Z0-9/_-]"));
+        return Err(KmsError::validation(
+            "alias names are 1-256 characters of [a-zA-Z0-9/_-]",
+        ));
     }
     Ok(())
 }
 
 /// Resolves an alias target, which must be a key (id or ARN), not an alias.
-fn alias_target(st: &State, c: &mut Call<'_>, target: &str, action: &str) -> Result<KeyEntry, KmsError> {
+fn alias_target(
+    st: &State,
+    c: &mut Call<'_>,
+    target: &str,
+    action: &str,
+) -> Result<KeyEntry, KmsError> {
     if matches!(KeyIdentifier::parse(target)?, KeyIdentifier::AliasName(_))
         || matches!(KeyIdentifier::parse(target)?, KeyIdentifier::Arn(ref a) if a.resource_type == crate::arn::ResourceType::Alias)
     {
-        return Err(KmsError::validation("an alias must point to a key, not an alias"));
+        return Err(KmsError::validation(
+            "an alias must point to a key, not an alias",
+        ));
     }
     let e = st.authorized(c, target, action, None)?;
     require_not_pending(&e)?;
     Ok(e)
 }
 
-pub(crate) fn create_alias(st: &mut State, c: &mut Call<'_>, req: AliasRequest) -> Result<(), KmsError> {
+pub(crate) fn create_alias(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: AliasRequest,
+) -> Result<(), KmsError> {
     check_alias_name(&req.alias_name)?;
     let e = alias_target(st, c, &req.target_key_id, "CreateAlias")?;
     let aa = alias_arn(c.region, c.account, &req.alias_name);
     if st.aliases.contains_key(&aa) {
-        return Err(KmsError::new(names::ALREADY_EXISTS, format!("{} already exists", req.alias_name)));
+        return Err(KmsError::new(
+            names::ALREADY_EXISTS,
+            format!("{} already exists", req.alias_name),
+        ));
     }
     st.aliases.insert(aa, e.key_id);
     Ok(())
 }
 
-pub(crate) fn update_alias(st: &mut State, c: &mut Call<'_>, req: AliasRequest) -> Result<(), KmsError> {
+pub(crate) fn update_alias(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: AliasRequest,
+) -> Result<(), KmsError> {
     check_alias_name(&req.alias_name)?;
     let aa = alias_arn(c.region, c.account, &req.alias_name);
     if !st.aliases.contains_key(&aa) {
@@ -95,9 +126,17 @@ pub(crate) fn update_alias(st: &mut State, c: &mut Call<'_>, req: AliasRequest) 
     Ok(())
 }
 
-pub(crate) fn delete_alias(st: &mut State, c: &mut Call<'_>, req: DeleteAliasRequest) -> Result<(), KmsError> {
+pub(crate) fn delete_alias(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: DeleteAliasRequest,
+) -> Result<(), KmsError> {
     let aa = alias_arn(c.region, c.account, &req.alias_name);
-    let target = st.aliases.get(&aa).cloned().ok_or_else(|| KmsError::not_found(&req.alias_name))?;
+    let target = st
+        .aliases
+        .get(&aa)
+        .cloned()
+        .ok_or_else(|| KmsError::not_found(&req.alias_name))?;
     let arn = key_arn(c.region, c.account, &target);
     c.key_arn = Some(arn.clone());
     if let Ok(e) = st.entry(&arn) {
@@ -107,7 +146,11 @@ pub(crate) fn delete_alias(st: &mut State, c: &mut Call<'_>, req: DeleteAliasReq
     Ok(())
 }
 
-pub(crate) fn list_aliases(st: &mut State, c: &mut Call<'_>, req: ListAliasesRequest) -> Result<ListAliasesResponse, KmsError> {
+pub(crate) fn list_aliases(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: ListAliasesRequest,
+) -> Result<ListAliasesResponse, KmsError> {
     let filter = match req.key_id {
         Some(k) => Some(st.entry(&st.resolve(c, &k)?)?.key_id.clone()),
         None => None,
@@ -116,9 +159,12 @@ pub(crate) fn list_aliases(st: &mut State, c: &mut Call<'_>, req: ListAliasesReq
     let aliases = st
         .aliases
         .iter()
-        .filter(|(a, t)| a.starts_with(&prefix) && filter.as_ref().is_none_or_eq(t))
+        .filter(|(a, t)| a.starts_with(&prefix) && filter.as_ref().map_or(true, |f| f == *t))
         .map(|(a, t)| AliasListEntry {
-            alias_name: a.rsplit_once(':').map(|(_, n)| n.to_string()).unwrap_or_default(),
+            alias_name: a
+                .rsplit_once(':')
+                .map(|(_, n)| n.to_string())
+                .unwrap_or_default(),
             alias_arn: a.clone(),
             target_key_id: Some(t.clone()),
         })
@@ -126,41 +172,47 @@ pub(crate) fn list_aliases(st: &mut State, c: &mut Call<'_>, req: ListAliasesReq
     Ok(ListAliasesResponse { aliases })
 }
 
-/// `Option::is_none_or` for the crate's MSRV.
-trait NoneOrEq {
-    fn is_none_or_eq(&self, other: &String) -> bool;
-}
-impl NoneOrEq for Option<&String> {
-    fn is_none_or_eq(&self, other: &String) -> bool {
-        self.map_or(true, |s| s == other)
-    }
-}
-
 pub(crate) fn list_keys(st: &mut State, c: &mut Call<'_>) -> Result<ListKeysResponse, KmsError> {
     let keys = st
         .keys
         .values()
         .filter(|k| k.region == c.region && k.account == c.account)
-        .map(|k| KeyListEntry { key_id: k.key_id.clone(), key_arn: k.arn.clone() })
+        .map(|k| KeyListEntry {
+            key_id: k.key_id.clone(),
+            key_arn: k.arn.clone(),
+        })
         .collect();
     Ok(ListKeysResponse { keys })
 }
 
-pub(crate) fn replicate_key(st: &mut State, c: &mut Call<'_>, req: ReplicateKeyRequest) -> Result<ReplicateKeyResponse, KmsError> {
+pub(crate) fn replicate_key(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: ReplicateKeyRequest,
+) -> Result<ReplicateKeyResponse, KmsError> {
     let e = st.authorized(c, &req.key_id, "ReplicateKey", None)?;
     require_not_pending(&e)?;
     if e.mrk_primary_region.is_none() {
-        return Err(KmsError::new(names::UNSUPPORTED, "only multi-Region keys can be replicated"));
+        return Err(KmsError::new(
+            names::UNSUPPORTED,
+            "only multi-Region keys can be replicated",
+        ));
     }
     if e.is_replica() {
-        return Err(KmsError::new(names::UNSUPPORTED, "replicate from the primary key"));
+        return Err(KmsError::new(
+            names::UNSUPPORTED,
+            "replicate from the primary key",
+        ));
     }
     if req.replica_region.is_empty() || req.replica_region.contains(':') {
         return Err(KmsError::validation("invalid ReplicaRegion"));
     }
     let arn = key_arn(&req.replica_region, &e.account, &e.key_id);
     if st.keys.contains_key(&arn) {
-        return Err(KmsError::new(names::ALREADY_EXISTS, format!("{arn} already exists")));
+        return Err(KmsError::new(
+            names::ALREADY_EXISTS,
+            format!("{arn} already exists"),
+        ));
     }
     let policy = match req.policy {
         Some(p) => {
@@ -182,21 +234,38 @@ pub(crate) fn replicate_key(st: &mut State, c: &mut Call<'_>, req: ReplicateKeyR
     };
     st.keys.insert(arn.clone(), replica);
     let md = st.metadata(st.entry(&arn)?);
-    Ok(ReplicateKeyResponse { replica_key_metadata: md, replica_policy: Some(policy) })
+    Ok(ReplicateKeyResponse {
+        replica_key_metadata: md,
+        replica_policy: Some(policy),
+    })
 }
 
-fn set_state(st: &mut State, c: &mut Call<'_>, req: &KeyIdRequest, action: &str, to: KeyState) -> Result<(), KmsError> {
+fn set_state(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: &KeyIdRequest,
+    action: &str,
+    to: KeyState,
+) -> Result<(), KmsError> {
     let e = st.authorized(c, &req.key_id, action, None)?;
     require_not_pending(&e)?;
     st.entry_mut(&e.arn)?.state = to;
     Ok(())
 }
 
-pub(crate) fn enable_key(st: &mut State, c: &mut Call<'_>, req: KeyIdRequest) -> Result<(), KmsError> {
+pub(crate) fn enable_key(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: KeyIdRequest,
+) -> Result<(), KmsError> {
     set_state(st, c, &req, "EnableKey", KeyState::Enabled)
 }
 
-pub(crate) fn disable_key(st: &mut State, c: &mut Call<'_>, req: KeyIdRequest) -> Result<(), KmsError> {
+pub(crate) fn disable_key(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: KeyIdRequest,
+) -> Result<(), KmsError> {
     set_state(st, c, &req, "DisableKey", KeyState::Disabled)
 }
 
@@ -207,7 +276,9 @@ pub(crate) fn schedule_key_deletion(
 ) -> Result<ScheduleKeyDeletionResponse, KmsError> {
     let days = req.pending_window_in_days.unwrap_or(30);
     if !(7..=30).contains(&days) {
-        return Err(KmsError::validation("PendingWindowInDays must be between 7 and 30"));
+        return Err(KmsError::validation(
+            "PendingWindowInDays must be between 7 and 30",
+        ));
     }
     let e = st.authorized(c, &req.key_id, "ScheduleKeyDeletion", None)?;
     require_not_pending(&e)?;
@@ -224,10 +295,17 @@ pub(crate) fn schedule_key_deletion(
     })
 }
 
-pub(crate) fn cancel_key_deletion(st: &mut State, c: &mut Call<'_>, req: KeyIdRequest) -> Result<KeyIdResponse, KmsError> {
+pub(crate) fn cancel_key_deletion(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: KeyIdRequest,
+) -> Result<KeyIdResponse, KmsError> {
     let e = st.authorized(c, &req.key_id, "CancelKeyDeletion", None)?;
     if e.state != KeyState::PendingDeletion {
-        return Err(KmsError::new(names::INVALID_STATE, format!("{} is not pending deletion", e.arn)));
+        return Err(KmsError::new(
+            names::INVALID_STATE,
+            format!("{} is not pending deletion", e.arn),
+        ));
     }
     let m = st.entry_mut(&e.arn)?;
     m.state = KeyState::Disabled;
@@ -237,31 +315,60 @@ pub(crate) fn cancel_key_deletion(st: &mut State, c: &mut Call<'_>, req: KeyIdRe
 }
 
 /// The key must be a symmetric, enabled, non-replica key for rotation settings.
-fn rotatable(st: &State, c: &mut Call<'_>, key_id: &str, action: &str) -> Result<KeyEntry, KmsError> {
+fn rotatable(
+    st: &State,
+    c: &mut Call<'_>,
+    key_id: &str,
+    action: &str,
+) -> Result<KeyEntry, KmsError> {
     let e = st.usable(c, key_id, action, None)?;
     if e.spec != KeySpec::SymmetricDefault {
-        return Err(KmsError::new(names::UNSUPPORTED, "only symmetric encryption keys can be rotated"));
+        return Err(KmsError::new(
+            names::UNSUPPORTED,
+            "only symmetric encryption keys can be rotated",
+        ));
     }
     if e.is_replica() {
-        return Err(KmsError::new(names::UNSUPPORTED, "rotate a multi-Region key through its primary"));
+        return Err(KmsError::new(
+            names::UNSUPPORTED,
+            "rotate a multi-Region key through its primary",
+        ));
     }
     Ok(e)
 }
 
-pub(crate) fn enable_key_rotation(st: &mut State, c: &mut Call<'_>, req: EnableKeyRotationRequest) -> Result<(), KmsError> {
-    let days = req.rotation_period_in_days.unwrap_or(rotation::DEFAULT_PERIOD_DAYS);
+pub(crate) fn enable_key_rotation(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: EnableKeyRotationRequest,
+) -> Result<(), KmsError> {
+    let days = req
+        .rotation_period_in_days
+        .unwrap_or(rotation::DEFAULT_PERIOD_DAYS);
     if !rotation::PERIOD_RANGE.contains(&days) {
-        return Err(KmsError::validation("RotationPeriodInDays must be between 90 and 2560"));
+        return Err(KmsError::validation(
+            "RotationPeriodInDays must be between 90 and 2560",
+        ));
     }
     let e = rotatable(st, c, &req.key_id, "EnableKeyRotation")?;
-    let set = st.materials.get_mut(&e.material_ref).ok_or_else(|| KmsError::new(names::INTERNAL, "material missing"))?;
+    let set = st
+        .materials
+        .get_mut(&e.material_ref)
+        .ok_or_else(|| KmsError::new(names::INTERNAL, "material missing"))?;
     rotation::enable(set, days, c.now);
     Ok(())
 }
 
-pub(crate) fn disable_key_rotation(st: &mut State, c: &mut Call<'_>, req: KeyIdRequest) -> Result<(), KmsError> {
+pub(crate) fn disable_key_rotation(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: KeyIdRequest,
+) -> Result<(), KmsError> {
     let e = rotatable(st, c, &req.key_id, "DisableKeyRotation")?;
-    let set = st.materials.get_mut(&e.material_ref).ok_or_else(|| KmsError::new(names::INTERNAL, "material missing"))?;
+    let set = st
+        .materials
+        .get_mut(&e.material_ref)
+        .ok_or_else(|| KmsError::new(names::INTERNAL, "material missing"))?;
     rotation::disable(set);
     Ok(())
 }
@@ -281,9 +388,16 @@ pub(crate) fn get_key_rotation_status(
     })
 }
 
-pub(crate) fn rotate_key_on_demand(st: &mut State, c: &mut Call<'_>, req: KeyIdRequest) -> Result<KeyIdResponse, KmsError> {
+pub(crate) fn rotate_key_on_demand(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: KeyIdRequest,
+) -> Result<KeyIdResponse, KmsError> {
     let e = rotatable(st, c, &req.key_id, "RotateKeyOnDemand")?;
-    let set = st.materials.get_mut(&e.material_ref).ok_or_else(|| KmsError::new(names::INTERNAL, "material missing"))?;
+    let set = st
+        .materials
+        .get_mut(&e.material_ref)
+        .ok_or_else(|| KmsError::new(names::INTERNAL, "material missing"))?;
     rotation::rotate(set, c.now, RotationType::OnDemand)?;
     Ok(KeyIdResponse { key_id: e.arn })
 }
@@ -308,7 +422,11 @@ pub(crate) fn list_key_rotations(
     Ok(ListKeyRotationsResponse { rotations })
 }
 
-pub(crate) fn put_key_policy(st: &mut State, c: &mut Call<'_>, req: PutKeyPolicyRequest) -> Result<(), KmsError> {
+pub(crate) fn put_key_policy(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: PutKeyPolicyRequest,
+) -> Result<(), KmsError> {
     if req.policy_name.as_deref().is_some_and(|n| n != "default") {
         return Err(KmsError::validation("PolicyName must be default"));
     }
@@ -319,11 +437,14 @@ pub(crate) fn put_key_policy(st: &mut State, c: &mut Call<'_>, req: PutKeyPolicy
     Ok(())
 }
 
-pub(crate) fn get_key_policy(st: &mut State, c: &mut Call<'_>, req: KeyIdRequest) -> Result<GetKeyPolicyResponse, KmsError> {
+pub(crate) fn get_key_policy(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: KeyIdRequest,
+) -> Result<GetKeyPolicyResponse, KmsError> {
     let e = st.authorized(c, &req.key_id, "GetKeyPolicy", None)?;
-    Ok(GetKeyPolicyResponse { policy: e.policy, policy_name: Some("default".to_string()) })
+    Ok(GetKeyPolicyResponse {
+        policy: e.policy,
+        policy_name: Some("default".to_string()),
+    })
 }
-
-/// Keeps `PARTITION` referenced for readers looking for where ARNs are built.
-#[allow(dead_code)]
-const _PARTITION: &str = PARTITION;

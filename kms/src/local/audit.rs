@@ -40,7 +40,9 @@ pub struct AuditFilter {
 impl AuditFilter {
     /// Whether a record passes the filter.
     pub fn matches(&self, r: &AuditRecord) -> bool {
-        self.key_arn.as_ref().map_or(true, |k| r.key_arn.as_ref() == Some(k))
+        self.key_arn
+            .as_ref()
+            .map_or(true, |k| r.key_arn.as_ref() == Some(k))
             && self.operation.as_ref().map_or(true, |o| &r.operation == o)
             && self.principal.as_ref().map_or(true, |p| &r.principal == p)
             && self.success.map_or(true, |s| r.success == s)

@@ -45,7 +45,12 @@ pub(crate) fn parse(blob: &[u8]) -> Result<Blob<'_>, KmsError> {
     let key_id = String::from_utf8(id.to_vec()).map_err(|_| bad())?;
     let version = u32::from_be_bytes([ver[0], ver[1], ver[2], ver[3]]);
     let header_len = MAGIC.len() + 1 + len + 4;
-    Ok(Blob { key_id, version, header: &blob[..header_len], sealed })
+    Ok(Blob {
+        key_id,
+        version,
+        header: &blob[..header_len],
+        sealed,
+    })
 }
 
 /// AAD: header ‖ for each pair in key order: u32 len ‖ key ‖ u32 len ‖ value.
@@ -70,8 +75,17 @@ mod tests {
         let mut blob = h.clone();
         blob.extend_from_slice(&[1, 2, 3]);
         let b = parse(&blob).unwrap();
-        assert_eq!((b.key_id.as_str(), b.version, b.header, b.sealed), ("mrk-abc", 7, &h[..], &[1u8, 2, 3][..]));
-        for g in [&b""[..], b"SK", b"SK\x01", b"SK\x01\x09abc", b"XX\x01\x00\x00\x00\x00\x00"] {
+        assert_eq!(
+            (b.key_id.as_str(), b.version, b.header, b.sealed),
+            ("mrk-abc", 7, &h[..], &[1u8, 2, 3][..])
+        );
+        for g in [
+            &b""[..],
+            b"SK",
+            b"SK\x01",
+            b"SK\x01\x09abc",
+            b"XX\x01\x00\x00\x00\x00\x00",
+        ] {
             assert!(parse(g).is_err());
         }
     }

@@ -3,7 +3,9 @@
 
 use crate::error::{names, KmsError};
 use crate::secret::{random_bytes, SecretBytes};
-use crate::types::{EncryptionAlgorithm, KeySpec, KeyUsage, MacAlgorithm, MessageType, SigningAlgorithm};
+use crate::types::{
+    EncryptionAlgorithm, KeySpec, KeyUsage, MacAlgorithm, MessageType, SigningAlgorithm,
+};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use hmac::{Hmac, Mac};
@@ -25,15 +27,24 @@ pub(crate) fn check_spec_usage(spec: &KeySpec, usage: &KeyUsage) -> Result<(), K
     use KeySpec::*;
     let ok = match spec {
         SymmetricDefault => *usage == KeyUsage::EncryptDecrypt,
-        Rsa2048 | Rsa3072 | Rsa4096 => matches!(usage, KeyUsage::EncryptDecrypt | KeyUsage::SignVerify),
+        Rsa2048 | Rsa3072 | Rsa4096 => {
+            matches!(usage, KeyUsage::EncryptDecrypt | KeyUsage::SignVerify)
+        }
         EccNistP256 | EccNistP384 => *usage == KeyUsage::SignVerify,
         Hmac256 | Hmac384 | Hmac512 => *usage == KeyUsage::GenerateVerifyMac,
-        _ => return Err(KmsError::new(names::UNSUPPORTED, format!("key spec {spec} is not supported"))),
+        _ => {
+            return Err(KmsError::new(
+                names::UNSUPPORTED,
+                format!("key spec {spec} is not supported"),
+            ))
+        }
     };
     if ok {
         Ok(())
     } else {
-        Err(KmsError::validation(format!("key usage {usage} is not valid for key spec {spec}")))
+        Err(KmsError::validation(format!(
+            "key usage {usage} is not valid for key spec {spec}"
+        )))
     }
 }
 
@@ -49,13 +60,21 @@ pub(crate) fn generate(spec: &KeySpec) -> Result<SecretBytes, KmsError> {
                 KeySpec::Rsa3072 => 3072,
                 _ => 4096,
             };
-            let key = RsaPrivateKey::new(&mut OsRng, bits).map_err(|_| internal("RSA key generation failed"))?;
-            let der = key.to_pkcs8_der().map_err(|_| internal("RSA key encoding failed"))?;
+            let key = RsaPrivateKey::new(&mut OsRng, bits)
+                .map_err(|_| internal("RSA key generation failed"))?;
+            let der = key
+                .to_pkcs8_der()
+                .map_err(|_| internal("RSA key encoding failed"))?;
             der.as_bytes().to_vec()
         }
         KeySpec::EccNistP256 => p256::SecretKey::random(&mut OsRng).to_bytes().to_vec(),
         KeySpec::EccNistP384 => p384::SecretKey::random(&mut OsRng).to_bytes().to_vec(),
-        other => return Err(KmsError::new(names::UNSUPPORTED, format!("key spec {other} is not supported"))),
+        other => {
+            return Err(KmsError::new(
+                names::UNSUPPORTED,
+                format!("key spec {other} is not supported"),
+            ))
+        }
     };
     Ok(SecretBytes::new(bytes))
 }
@@ -75,20 +94,32 @@ fn p384_key(m: &SecretBytes) -> Result<p384::SecretKey, KmsError> {
 /// DER SubjectPublicKeyInfo of an asymmetric key.
 pub(crate) fn public_key_der(spec: &KeySpec, m: &SecretBytes) -> Result<Vec<u8>, KmsError> {
     let der = match spec {
-        KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => rsa_key(m)?.to_public_key().to_public_key_der(),
+        KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => {
+            rsa_key(m)?.to_public_key().to_public_key_der()
+        }
         KeySpec::EccNistP256 => p256_key(m)?.public_key().to_public_key_der(),
         KeySpec::EccNistP384 => p384_key(m)?.public_key().to_public_key_der(),
-        _ => return Err(KmsError::new(names::UNSUPPORTED, "GetPublicKey needs an asymmetric key")),
+        _ => {
+            return Err(KmsError::new(
+                names::UNSUPPORTED,
+                "GetPublicKey needs an asymmetric key",
+            ))
+        }
     };
-    der.map(|d| d.as_bytes().to_vec()).map_err(|_| internal("public key encoding failed"))
+    der.map(|d| d.as_bytes().to_vec())
+        .map_err(|_| internal("public key encoding failed"))
 }
 
 /// AES-256-GCM seal: returns IV ‖ ciphertext ‖ tag.
 pub(crate) fn aes_seal(key: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>, KmsError> {
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| internal("bad AES key length"))?;
     let iv = random_bytes(12)?;
+    let nonce: [u8; 12] = iv
+        .as_slice()
+        .try_into()
+        .map_err(|_| internal("bad IV length"))?;
     let ct = cipher
-        .encrypt(Nonce::from_slice(&iv), Payload { msg: pt, aad })
+        .encrypt(&Nonce::from(nonce), Payload { msg: pt, aad })
         .map_err(|_| internal("encryption failed"))?;
     let mut out = iv;
     out.extend_from_slice(&ct);
@@ -102,15 +133,26 @@ pub(crate) fn aes_open(key: &[u8], aad: &[u8], data: &[u8]) -> Result<Vec<u8>, K
     }
     let (iv, ct) = data.split_at(12);
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| internal("bad AES key length"))?;
-    cipher.decrypt(Nonce::from_slice(iv), Payload { msg: ct, aad }).map_err(|_| KmsError::invalid_ciphertext())
+    let nonce: [u8; 12] = iv.try_into().map_err(|_| KmsError::invalid_ciphertext())?;
+    cipher
+        .decrypt(&Nonce::from(nonce), Payload { msg: ct, aad })
+        .map_err(|_| KmsError::invalid_ciphertext())
 }
 
 /// RSA-OAEP encryption with the key's public half.
-pub(crate) fn rsa_encrypt(m: &SecretBytes, alg: &EncryptionAlgorithm, pt: &[u8]) -> Result<Vec<u8>, KmsError> {
+pub(crate) fn rsa_encrypt(
+    m: &SecretBytes,
+    alg: &EncryptionAlgorithm,
+    pt: &[u8],
+) -> Result<Vec<u8>, KmsError> {
     let public = rsa_key(m)?.to_public_key();
     let res = match alg {
-        EncryptionAlgorithm::RsaesOaepSha1 => public.encrypt(&mut OsRng, Oaep::new::<sha1::Sha1>(), pt),
-        EncryptionAlgorithm::RsaesOaepSha256 => public.encrypt(&mut OsRng, Oaep::new::<Sha256>(), pt),
+        EncryptionAlgorithm::RsaesOaepSha1 => {
+            public.encrypt(&mut OsRng, Oaep::new::<sha1::Sha1>(), pt)
+        }
+        EncryptionAlgorithm::RsaesOaepSha256 => {
+            public.encrypt(&mut OsRng, Oaep::new::<Sha256>(), pt)
+        }
         other => return Err(usage_err(format!("{other} is not valid for an RSA key"))),
     };
     // The only failure for a valid key is a plaintext too long for the modulus.
@@ -118,7 +160,11 @@ pub(crate) fn rsa_encrypt(m: &SecretBytes, alg: &EncryptionAlgorithm, pt: &[u8])
 }
 
 /// RSA-OAEP decryption; every failure is `InvalidCiphertextException` (no padding oracle detail).
-pub(crate) fn rsa_decrypt(m: &SecretBytes, alg: &EncryptionAlgorithm, ct: &[u8]) -> Result<Vec<u8>, KmsError> {
+pub(crate) fn rsa_decrypt(
+    m: &SecretBytes,
+    alg: &EncryptionAlgorithm,
+    ct: &[u8],
+) -> Result<Vec<u8>, KmsError> {
     let key = rsa_key(m)?;
     let res = match alg {
         EncryptionAlgorithm::RsaesOaepSha1 => key.decrypt(Oaep::new::<sha1::Sha1>(), ct),
@@ -186,18 +232,30 @@ fn hash_of(alg: &SigningAlgorithm) -> Result<HashAlg, KmsError> {
         RsassaPssSha256 | RsassaPkcs1V15Sha256 | EcdsaSha256 => HashAlg::Sha256,
         RsassaPssSha384 | RsassaPkcs1V15Sha384 | EcdsaSha384 => HashAlg::Sha384,
         RsassaPssSha512 | RsassaPkcs1V15Sha512 | EcdsaSha512 => HashAlg::Sha512,
-        Unknown(s) => return Err(KmsError::validation(format!("unknown signing algorithm {s}"))),
+        Unknown(s) => {
+            return Err(KmsError::validation(format!(
+                "unknown signing algorithm {s}"
+            )))
+        }
     })
 }
 
 /// The digest to sign: the hash of a RAW message, or a DIGEST message of the right length.
-fn prepare_digest(alg: &SigningAlgorithm, msg: &[u8], mt: &Option<MessageType>) -> Result<Vec<u8>, KmsError> {
+fn prepare_digest(
+    alg: &SigningAlgorithm,
+    msg: &[u8],
+    mt: &Option<MessageType>,
+) -> Result<Vec<u8>, KmsError> {
     let h = hash_of(alg)?;
     match mt {
         None | Some(MessageType::Raw) => Ok(h.digest(msg)),
         Some(MessageType::Digest) if msg.len() == h.len() => Ok(msg.to_vec()),
-        Some(MessageType::Digest) => Err(KmsError::validation("digest length does not match the signing algorithm")),
-        Some(MessageType::Unknown(s)) => Err(KmsError::validation(format!("unknown message type {s}"))),
+        Some(MessageType::Digest) => Err(KmsError::validation(
+            "digest length does not match the signing algorithm",
+        )),
+        Some(MessageType::Unknown(s)) => {
+            Err(KmsError::validation(format!("unknown message type {s}")))
+        }
     }
 }
 
@@ -220,7 +278,7 @@ pub(crate) fn sign(
     use p256::ecdsa::signature::hazmat::PrehashSigner;
     check_alg(spec, alg)?;
     let digest = prepare_digest(alg, msg, mt)?;
-    let fail = |_| internal("signing failed");
+    let fail = |_: p256::ecdsa::Error| internal("signing failed");
     match spec {
         KeySpec::EccNistP256 => {
             let sk = p256::ecdsa::SigningKey::from(p256_key(m)?);
@@ -243,7 +301,7 @@ pub(crate) fn sign(
                 RsassaPssSha384 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha384>(), &digest),
                 _ => key.sign_with_rng(&mut OsRng, Pss::new::<Sha512>(), &digest),
             };
-            r.map_err(fail)
+            r.map_err(|_| internal("signing failed"))
         }
     }
 }
@@ -264,19 +322,27 @@ pub(crate) fn verify(
     let ok = match spec {
         KeySpec::EccNistP256 => {
             let vk = p256::ecdsa::VerifyingKey::from(p256_key(m)?.public_key());
-            p256::ecdsa::Signature::from_der(signature).is_ok_and(|s| vk.verify_prehash(&digest, &s).is_ok())
+            p256::ecdsa::Signature::from_der(signature)
+                .is_ok_and(|s| vk.verify_prehash(&digest, &s).is_ok())
         }
         KeySpec::EccNistP384 => {
             let vk = p384::ecdsa::VerifyingKey::from(p384_key(m)?.public_key());
-            p384::ecdsa::Signature::from_der(signature).is_ok_and(|s| vk.verify_prehash(&digest, &s).is_ok())
+            p384::ecdsa::Signature::from_der(signature)
+                .is_ok_and(|s| vk.verify_prehash(&digest, &s).is_ok())
         }
         _ => {
             let key = rsa_key(m)?.to_public_key();
             use SigningAlgorithm::*;
             match alg {
-                RsassaPkcs1V15Sha256 => key.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, signature),
-                RsassaPkcs1V15Sha384 => key.verify(Pkcs1v15Sign::new::<Sha384>(), &digest, signature),
-                RsassaPkcs1V15Sha512 => key.verify(Pkcs1v15Sign::new::<Sha512>(), &digest, signature),
+                RsassaPkcs1V15Sha256 => {
+                    key.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, signature)
+                }
+                RsassaPkcs1V15Sha384 => {
+                    key.verify(Pkcs1v15Sign::new::<Sha384>(), &digest, signature)
+                }
+                RsassaPkcs1V15Sha512 => {
+                    key.verify(Pkcs1v15Sign::new::<Sha512>(), &digest, signature)
+                }
                 RsassaPssSha256 => key.verify(Pss::new::<Sha256>(), &digest, signature),
                 RsassaPssSha384 => key.verify(Pss::new::<Sha384>(), &digest, signature),
                 _ => key.verify(Pss::new::<Sha512>(), &digest, signature),
@@ -300,23 +366,28 @@ fn check_mac_alg(spec: &KeySpec, alg: &MacAlgorithm) -> Result<(), KmsError> {
 }
 
 /// HMAC of `msg`.
-pub(crate) fn mac(spec: &KeySpec, m: &SecretBytes, alg: &MacAlgorithm, msg: &[u8]) -> Result<Vec<u8>, KmsError> {
+pub(crate) fn mac(
+    spec: &KeySpec,
+    m: &SecretBytes,
+    alg: &MacAlgorithm,
+    msg: &[u8],
+) -> Result<Vec<u8>, KmsError> {
     check_mac_alg(spec, alg)?;
     let k = m.expose();
     let bad = |_| internal("bad HMAC key");
     Ok(match alg {
         MacAlgorithm::HmacSha256 => {
-            let mut h = Hmac::<Sha256>::new_from_slice(k).map_err(bad)?;
+            let mut h = <Hmac<Sha256> as Mac>::new_from_slice(k).map_err(bad)?;
             h.update(msg);
             h.finalize().into_bytes().to_vec()
         }
         MacAlgorithm::HmacSha384 => {
-            let mut h = Hmac::<Sha384>::new_from_slice(k).map_err(bad)?;
+            let mut h = <Hmac<Sha384> as Mac>::new_from_slice(k).map_err(bad)?;
             h.update(msg);
             h.finalize().into_bytes().to_vec()
         }
         _ => {
-            let mut h = Hmac::<Sha512>::new_from_slice(k).map_err(bad)?;
+            let mut h = <Hmac<Sha512> as Mac>::new_from_slice(k).map_err(bad)?;
             h.update(msg);
             h.finalize().into_bytes().to_vec()
         }

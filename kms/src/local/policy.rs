@@ -59,16 +59,27 @@ fn strings(v: &Value, what: &str) -> Result<Vec<String>, KmsError> {
         Value::String(s) => Ok(vec![s.clone()]),
         Value::Array(a) => a
             .iter()
-            .map(|x| x.as_str().map(str::to_string).ok_or_else(|| malformed(&format!("{what} must be strings"))))
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| malformed(&format!("{what} must be strings")))
+            })
             .collect(),
-        _ => Err(malformed(&format!("{what} must be a string or a list of strings"))),
+        _ => Err(malformed(&format!(
+            "{what} must be a string or a list of strings"
+        ))),
     }
 }
 
 fn parse_statement(v: &Value) -> Result<Statement, KmsError> {
-    let obj = v.as_object().ok_or_else(|| malformed("a statement must be an object"))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| malformed("a statement must be an object"))?;
     for k in obj.keys() {
-        if !matches!(k.as_str(), "Sid" | "Effect" | "Principal" | "Action" | "Resource" | "Condition") {
+        if !matches!(
+            k.as_str(),
+            "Sid" | "Effect" | "Principal" | "Action" | "Resource" | "Condition"
+        ) {
             return Err(malformed(&format!("unsupported policy element {k}")));
         }
     }
@@ -91,8 +102,15 @@ fn parse_statement(v: &Value) -> Result<Statement, KmsError> {
         }
         _ => return Err(malformed("Principal is required")),
     };
-    let actions = strings(obj.get("Action").ok_or_else(|| malformed("Action is required"))?, "Action")?;
-    if actions.iter().any(|a| a != "*" && !a.to_ascii_lowercase().starts_with("kms:")) {
+    let actions = strings(
+        obj.get("Action")
+            .ok_or_else(|| malformed("Action is required"))?,
+        "Action",
+    )?;
+    if actions
+        .iter()
+        .any(|a| a != "*" && !a.to_ascii_lowercase().starts_with("kms:"))
+    {
         return Err(malformed("actions must be kms:<Operation>"));
     }
     let resources = match obj.get("Resource") {
@@ -101,23 +119,42 @@ fn parse_statement(v: &Value) -> Result<Statement, KmsError> {
     };
     let mut conditions = Vec::new();
     if let Some(c) = obj.get("Condition") {
-        let ops = c.as_object().ok_or_else(|| malformed("Condition must be an object"))?;
+        let ops = c
+            .as_object()
+            .ok_or_else(|| malformed("Condition must be an object"))?;
         for (op, body) in ops {
-            if !matches!(op.as_str(), "StringEquals" | "StringNotEquals" | "StringLike" | "StringNotLike") {
+            if !matches!(
+                op.as_str(),
+                "StringEquals" | "StringNotEquals" | "StringLike" | "StringNotLike"
+            ) {
                 return Err(malformed(&format!("unsupported condition operator {op}")));
             }
-            let pairs = body.as_object().ok_or_else(|| malformed("condition body must be an object"))?;
+            let pairs = body
+                .as_object()
+                .ok_or_else(|| malformed("condition body must be an object"))?;
             for (key, vals) in pairs {
-                conditions.push(Condition { op: op.clone(), key: key.clone(), values: strings(vals, "condition")? });
+                conditions.push(Condition {
+                    op: op.clone(),
+                    key: key.clone(),
+                    values: strings(vals, "condition")?,
+                });
             }
         }
     }
-    Ok(Statement { allow, principals, actions, resources, conditions })
+    Ok(Statement {
+        allow,
+        principals,
+        actions,
+        resources,
+        conditions,
+    })
 }
 
 fn parse(doc: &str) -> Result<Vec<Statement>, KmsError> {
     let v: Value = serde_json::from_str(doc).map_err(|_| malformed("policy is not valid JSON"))?;
-    let st = v.get("Statement").ok_or_else(|| malformed("Statement is required"))?;
+    let st = v
+        .get("Statement")
+        .ok_or_else(|| malformed("Statement is required"))?;
     match st {
         Value::Array(a) => a.iter().map(parse_statement).collect(),
         Value::Object(_) => Ok(vec![parse_statement(st)?]),
@@ -189,7 +226,11 @@ fn condition_value(key: &str, req: &AuthRequest<'_>) -> Option<String> {
 
 fn condition_holds(c: &Condition, req: &AuthRequest<'_>) -> bool {
     let actual = condition_value(&c.key, req);
-    let any = |f: &dyn Fn(&str, &str) -> bool| actual.as_deref().is_some_and(|a| c.values.iter().any(|v| f(v, a)));
+    let any = |f: &dyn Fn(&str, &str) -> bool| {
+        actual
+            .as_deref()
+            .is_some_and(|a| c.values.iter().any(|v| f(v, a)))
+    };
     match c.op.as_str() {
         "StringEquals" => any(&|v, a| v == a),
         "StringLike" => any(&|v, a| glob(v, a)),
@@ -203,7 +244,9 @@ fn condition_holds(c: &Condition, req: &AuthRequest<'_>) -> bool {
 fn statement_matches(s: &Statement, req: &AuthRequest<'_>) -> bool {
     let action = req.action.to_ascii_lowercase();
     s.principals.iter().any(|p| principal_matches(p, req))
-        && s.actions.iter().any(|a| glob(&a.to_ascii_lowercase(), &action))
+        && s.actions
+            .iter()
+            .any(|a| glob(&a.to_ascii_lowercase(), &action))
         && s.resources.iter().any(|r| glob(r, req.resource))
         && s.conditions.iter().all(|c| condition_holds(c, req))
 }
@@ -214,7 +257,10 @@ pub(crate) fn authorize(doc: &str, req: &AuthRequest<'_>) -> Result<(), KmsError
     let denied = || {
         KmsError::new(
             names::ACCESS_DENIED,
-            format!("{} is not authorized to perform {} on {}", req.principal, req.action, req.resource),
+            format!(
+                "{} is not authorized to perform {} on {}",
+                req.principal, req.action, req.resource
+            ),
         )
     };
     let statements = parse(doc).map_err(|_| denied())?;
@@ -242,6 +288,9 @@ mod tests {
         assert!(glob("*", ""));
         assert!(glob("a?c*", "abcdef"));
         assert!(!glob("kms:gen*", "kms:encrypt"));
-        assert!(glob("arn:aws:kms:*:111:key/*", "arn:aws:kms:us-east-1:111:key/abc"));
+        assert!(glob(
+            "arn:aws:kms:*:111:key/*",
+            "arn:aws:kms:us-east-1:111:key/abc"
+        ));
     }
 }

@@ -58,15 +58,23 @@ impl MaterialSet {
 
     /// The current version and its number.
     pub fn current(&self) -> Result<(u32, &MaterialVersion), KmsError> {
-        let last = self.versions.last().ok_or_else(|| KmsError::new(names::INTERNAL, "key has no material"))?;
-        let n = u32::try_from(self.versions.len() - 1).map_err(|_| KmsError::new(names::INTERNAL, "too many versions"))?;
+        let last = self
+            .versions
+            .last()
+            .ok_or_else(|| KmsError::new(names::INTERNAL, "key has no material"))?;
+        let n = u32::try_from(self.versions.len() - 1)
+            .map_err(|_| KmsError::new(names::INTERNAL, "too many versions"))?;
         Ok((n, last))
     }
 }
 
 /// A fresh material version.
 pub(crate) fn new_version(spec: &KeySpec, now: u64) -> Result<MaterialVersion, KmsError> {
-    Ok(MaterialVersion { id: hex(&random_bytes(32)?), created: now, secret: super::key::generate(spec)? })
+    Ok(MaterialVersion {
+        id: hex(&random_bytes(32)?),
+        created: now,
+        secret: super::key::generate(spec)?,
+    })
 }
 
 /// One key in one region (a multi-Region replica is its own entry).
@@ -93,7 +101,9 @@ pub(crate) struct KeyEntry {
 impl KeyEntry {
     /// True for a multi-Region replica.
     pub fn is_replica(&self) -> bool {
-        self.mrk_primary_region.as_ref().is_some_and(|p| p != &self.region)
+        self.mrk_primary_region
+            .as_ref()
+            .is_some_and(|p| p != &self.region)
     }
 }
 
@@ -134,7 +144,14 @@ pub(crate) fn uuid_v4() -> Result<String, KmsError> {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex(&b);
-    Ok(format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]))
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    ))
 }
 
 /// `mrk-` + 32 lowercase hex, as real KMS.
@@ -167,7 +184,10 @@ impl State {
                 }
             }
             KeyIdentifier::AliasName(name) => {
-                let target = self.aliases.get(&alias_arn(c.region, c.account, &name)).ok_or_else(nf)?;
+                let target = self
+                    .aliases
+                    .get(&alias_arn(c.region, c.account, &name))
+                    .ok_or_else(nf)?;
                 key_arn(c.region, c.account, target)
             }
             KeyIdentifier::KeyId(id) => key_arn(c.region, c.account, &id),
@@ -181,17 +201,23 @@ impl State {
 
     /// The entry for a key ARN.
     pub fn entry(&self, arn: &str) -> Result<&KeyEntry, KmsError> {
-        self.keys.get(arn).ok_or_else(|| KmsError::not_found(&format!("key '{arn}'")))
+        self.keys
+            .get(arn)
+            .ok_or_else(|| KmsError::not_found(&format!("key '{arn}'")))
     }
 
     /// The entry for a key ARN, mutable.
     pub fn entry_mut(&mut self, arn: &str) -> Result<&mut KeyEntry, KmsError> {
-        self.keys.get_mut(arn).ok_or_else(|| KmsError::not_found(&format!("key '{arn}'")))
+        self.keys
+            .get_mut(arn)
+            .ok_or_else(|| KmsError::not_found(&format!("key '{arn}'")))
     }
 
     /// The material set of a key.
     pub fn materials_of(&self, e: &KeyEntry) -> Result<&MaterialSet, KmsError> {
-        self.materials.get(&e.material_ref).ok_or_else(|| KmsError::new(names::INTERNAL, "key material missing"))
+        self.materials
+            .get(&e.material_ref)
+            .ok_or_else(|| KmsError::new(names::INTERNAL, "key material missing"))
     }
 
     /// Resolves, records the key for the audit trail, and checks the key policy.
@@ -220,7 +246,13 @@ impl State {
         let action = format!("kms:{action}");
         policy::authorize(
             &e.policy,
-            &AuthRequest { principal: c.principal, account: c.account, action: &action, resource: &e.arn, context: ctx },
+            &AuthRequest {
+                principal: c.principal,
+                account: c.account,
+                action: &action,
+                resource: &e.arn,
+                context: ctx,
+            },
         )
     }
 
@@ -243,8 +275,13 @@ impl State {
             let mut replicas: Vec<MultiRegionKey> = self
                 .keys
                 .values()
-                .filter(|k| k.account == e.account && k.key_id == e.key_id && k.region != *primary_region)
-                .map(|k| MultiRegionKey { arn: k.arn.clone(), region: k.region.clone() })
+                .filter(|k| {
+                    k.account == e.account && k.key_id == e.key_id && k.region != *primary_region
+                })
+                .map(|k| MultiRegionKey {
+                    arn: k.arn.clone(),
+                    region: k.region.clone(),
+                })
                 .collect();
             replicas.sort_by(|a, b| a.region.cmp(&b.region));
             MultiRegionConfiguration {
@@ -261,14 +298,25 @@ impl State {
             }
         });
         let (enc, sig, mac) = match e.usage {
-            KeyUsage::EncryptDecrypt if e.spec == KeySpec::SymmetricDefault => {
-                (Some(vec![EncryptionAlgorithm::SymmetricDefault]), None, None)
-            }
-            KeyUsage::EncryptDecrypt => {
-                (Some(vec![EncryptionAlgorithm::RsaesOaepSha1, EncryptionAlgorithm::RsaesOaepSha256]), None, None)
-            }
+            KeyUsage::EncryptDecrypt if e.spec == KeySpec::SymmetricDefault => (
+                Some(vec![EncryptionAlgorithm::SymmetricDefault]),
+                None,
+                None,
+            ),
+            KeyUsage::EncryptDecrypt => (
+                Some(vec![
+                    EncryptionAlgorithm::RsaesOaepSha1,
+                    EncryptionAlgorithm::RsaesOaepSha256,
+                ]),
+                None,
+                None,
+            ),
             KeyUsage::SignVerify => (None, Some(super::key::signing_algorithms(&e.spec)), None),
-            _ => (None, None, super::key::mac_algorithm(&e.spec).map(|m| vec![m])),
+            _ => (
+                None,
+                None,
+                super::key::mac_algorithm(&e.spec).map(|m| vec![m]),
+            ),
         };
         KeyMetadata {
             aws_account_id: Some(e.account.clone()),
@@ -298,7 +346,9 @@ impl State {
         let gone: Vec<String> = self
             .keys
             .values()
-            .filter(|k| k.state == KeyState::PendingDeletion && k.deletion_date.is_some_and(|d| d <= now))
+            .filter(|k| {
+                k.state == KeyState::PendingDeletion && k.deletion_date.is_some_and(|d| d <= now)
+            })
             .map(|k| k.arn.clone())
             .collect();
         for arn in gone {
@@ -308,9 +358,12 @@ impl State {
 
     /// Deletes a key, its aliases and its material when no replica still uses it.
     pub fn remove_key(&mut self, arn: &str) {
-        let Some(e) = self.keys.remove(arn) else { return };
+        let Some(e) = self.keys.remove(arn) else {
+            return;
+        };
         let prefix = alias_arn(&e.region, &e.account, "alias/");
-        self.aliases.retain(|a, target| !(a.starts_with(&prefix) && *target == e.key_id));
+        self.aliases
+            .retain(|a, target| !(a.starts_with(&prefix) && *target == e.key_id));
         if !self.keys.values().any(|k| k.material_ref == e.material_ref) {
             self.materials.remove(&e.material_ref);
         }
@@ -321,15 +374,24 @@ impl State {
 pub(crate) fn require_enabled(e: &KeyEntry) -> Result<(), KmsError> {
     match e.state {
         KeyState::Enabled => Ok(()),
-        KeyState::Disabled => Err(KmsError::new(names::DISABLED, format!("{} is disabled", e.arn))),
-        ref s => Err(KmsError::new(names::INVALID_STATE, format!("{} is {s}", e.arn))),
+        KeyState::Disabled => Err(KmsError::new(
+            names::DISABLED,
+            format!("{} is disabled", e.arn),
+        )),
+        ref s => Err(KmsError::new(
+            names::INVALID_STATE,
+            format!("{} is {s}", e.arn),
+        )),
     }
 }
 
 /// `KMSInvalidStateException` when pending deletion (admin operations that need a live key).
 pub(crate) fn require_not_pending(e: &KeyEntry) -> Result<(), KmsError> {
     if e.state == KeyState::PendingDeletion {
-        Err(KmsError::new(names::INVALID_STATE, format!("{} is pending deletion", e.arn)))
+        Err(KmsError::new(
+            names::INVALID_STATE,
+            format!("{} is pending deletion", e.arn),
+        ))
     } else {
         Ok(())
     }

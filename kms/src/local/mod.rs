@@ -1,0 +1,399 @@
+//! The embedded local KMS: keys, aliases, policies, rotation, multi-Region replicas, audit and
+//! encrypted persistence, all in process and wasm-compatible (no threads, time from a
+//! [`Clock`](crate::clock::Clock), randomness from `getrandom`).
+//!
+//! ```
+//! use sealkit_kms::local::LocalKms;
+//! use sealkit_kms::{block_on, KmsAdmin, KmsProvider, CreateKeyRequest, EncryptRequest};
+//!
+//! let (kms, _clock) = LocalKms::with_manual_clock(1_700_000_000);
+//! let c = kms.client("us-east-1", "arn:aws:iam::111122223333:user/alice").unwrap();
+//! let key = block_on(c.create_key(CreateKeyRequest::default())).unwrap().key_metadata.arn;
+//! let ct = block_on(c.encrypt(EncryptRequest {
+//!     key_id: key,
+//!     plaintext: b"hi".to_vec().into(),
+//!     ..Default::default()
+//! }))
+//! .unwrap();
+//! assert!(!ct.ciphertext_blob.is_empty());
+//! ```
+
+mod admin;
+mod audit;
+mod ciphertext;
+mod key;
+mod ops;
+mod persist;
+mod policy;
+mod rotation;
+mod store;
+
+pub use audit::{AuditFilter, AuditRecord};
+
+use crate::arn::principal_account;
+use crate::clock::{Clock, ManualClock};
+use crate::error::{names, KmsError};
+use crate::provider::{KmsAdmin, KmsFuture, KmsProvider};
+use crate::types::*;
+use std::sync::{Arc, Mutex, MutexGuard};
+use store::{Call, State};
+
+struct Inner {
+    state: Mutex<State>,
+    clock: Arc<dyn Clock>,
+}
+
+/// An in-process KMS holding any number of regions and accounts. Cheap to clone (shared state).
+#[derive(Clone)]
+pub struct LocalKms {
+    inner: Arc<Inner>,
+}
+
+impl core::fmt::Debug for LocalKms {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("LocalKms { .. }")
+    }
+}
+
+impl LocalKms {
+    /// An empty KMS using `clock` for timestamps, rotation and deletion schedules.
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self::from_state(State::default(), clock)
+    }
+
+    /// An empty KMS with a [`ManualClock`] starting at `start_secs`; the clock is returned so the
+    /// caller can advance time (e.g. to trigger automatic rotation).
+    pub fn with_manual_clock(start_secs: u64) -> (Self, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::new(start_secs));
+        (Self::new(clock.clone()), clock)
+    }
+
+    // On wasm the clock is not `Send`/`Sync`; that target has a single thread.
+    #[allow(clippy::arc_with_non_send_sync)]
+    fn from_state(state: State, clock: Arc<dyn Clock>) -> Self {
+        LocalKms {
+            inner: Arc::new(Inner {
+                state: Mutex::new(state),
+                clock,
+            }),
+        }
+    }
+
+    /// A provider handle for calls in `region` made by `principal_arn`
+    /// (e.g. `arn:aws:iam::111122223333:user/alice` or `...:root`). The principal's account is
+    /// the account of keys it creates and of bare key ids and alias names it uses.
+    pub fn client(&self, region: &str, principal_arn: &str) -> Result<LocalKmsClient, KmsError> {
+        let account = principal_account(principal_arn)
+            .ok_or_else(|| {
+                KmsError::new(
+                    names::INVALID_ARN,
+                    format!("not a principal ARN: {principal_arn}"),
+                )
+            })?
+            .to_string();
+        if region.is_empty() || region.contains(':') {
+            return Err(KmsError::validation(format!("invalid region '{region}'")));
+        }
+        Ok(LocalKmsClient {
+            kms: self.clone(),
+            region: region.to_string(),
+            principal: principal_arn.to_string(),
+            account,
+        })
+    }
+
+    /// Current time of the KMS clock.
+    pub fn now(&self) -> u64 {
+        self.inner.clock.now_secs()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the state half-written in a way that
+        // matters more than losing it, so a poisoned lock is recovered.
+        self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Audit records matching `filter`, oldest first.
+    pub fn audit_log(&self, filter: &AuditFilter) -> Vec<AuditRecord> {
+        self.lock()
+            .audit
+            .iter()
+            .filter(|r| filter.matches(r))
+            .cloned()
+            .collect()
+    }
+
+    /// The whole audit trail as JSON lines.
+    pub fn audit_jsonl(&self) -> String {
+        audit::to_jsonl(&self.lock().audit)
+    }
+
+    /// The whole state (keys, material, aliases, policies, audit) encrypted under `root_key`.
+    pub fn export_state(&self, root_key: &[u8; 32]) -> Result<Vec<u8>, KmsError> {
+        persist::export(&self.lock(), root_key)
+    }
+
+    /// A KMS restored from [`export_state`](Self::export_state) output.
+    pub fn import_state(
+        blob: &[u8],
+        root_key: &[u8; 32],
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, KmsError> {
+        Ok(Self::from_state(persist::import(blob, root_key)?, clock))
+    }
+
+    /// Runs one operation: applies due rotations and deletions, calls `f`, writes the audit record.
+    fn run<T>(
+        &self,
+        client: &LocalKmsClient,
+        op: &str,
+        ctx: Option<&EncryptionContext>,
+        f: impl FnOnce(&mut State, &mut Call<'_>) -> Result<T, KmsError>,
+    ) -> Result<T, KmsError> {
+        let now = self.now();
+        let mut st = self.lock();
+        st.purge_deleted(now);
+        let mut call = Call {
+            region: &client.region,
+            principal: &client.principal,
+            account: &client.account,
+            now,
+            key_arn: None,
+        };
+        let result = rotation::run_due(&mut st, now).and_then(|_| f(&mut st, &mut call));
+        let record = AuditRecord {
+            time: now,
+            principal: client.principal.clone(),
+            operation: op.to_string(),
+            key_arn: call.key_arn.take(),
+            region: client.region.clone(),
+            encryption_context: ctx.cloned(),
+            success: result.is_ok(),
+            error_code: result.as_ref().err().map(|e| e.name.clone()),
+        };
+        st.audit.push(record);
+        result
+    }
+}
+
+/// A [`LocalKms`] seen from one region by one principal; implements [`KmsProvider`] and
+/// [`KmsAdmin`]. All futures are ready immediately.
+#[derive(Debug, Clone)]
+pub struct LocalKmsClient {
+    kms: LocalKms,
+    region: String,
+    principal: String,
+    account: String,
+}
+
+impl LocalKmsClient {
+    /// The region of this handle.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+    /// The caller principal ARN.
+    pub fn principal(&self) -> &str {
+        &self.principal
+    }
+    /// The caller's account.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+    /// The KMS behind this handle.
+    pub fn kms(&self) -> &LocalKms {
+        &self.kms
+    }
+}
+
+fn ready<'a, T: crate::future::MaybeSend + 'a>(r: Result<T, KmsError>) -> KmsFuture<'a, T> {
+    Box::pin(core::future::ready(r))
+}
+
+macro_rules! local_op {
+    ($fn:ident, $req:ty, $resp:ty, $op:literal, $module:ident, ctx = |$r:ident| $ctx:expr) => {
+        fn $fn(&self, req: $req) -> KmsFuture<'_, $resp> {
+            let $r = &req;
+            let ctx = $ctx.cloned();
+            ready(
+                self.kms
+                    .run(self, $op, ctx.as_ref(), |st, c| $module::$fn(st, c, req)),
+            )
+        }
+    };
+    ($fn:ident, $req:ty, $resp:ty, $op:literal, $module:ident) => {
+        fn $fn(&self, req: $req) -> KmsFuture<'_, $resp> {
+            ready(
+                self.kms
+                    .run(self, $op, None, |st, c| $module::$fn(st, c, req)),
+            )
+        }
+    };
+}
+
+impl KmsProvider for LocalKmsClient {
+    local_op!(
+        generate_data_key,
+        GenerateDataKeyRequest,
+        GenerateDataKeyResponse,
+        "GenerateDataKey",
+        ops,
+        ctx = |r| Some(&r.encryption_context)
+    );
+    local_op!(
+        generate_data_key_without_plaintext,
+        GenerateDataKeyRequest,
+        GenerateDataKeyWithoutPlaintextResponse,
+        "GenerateDataKeyWithoutPlaintext",
+        ops,
+        ctx = |r| Some(&r.encryption_context)
+    );
+    local_op!(
+        encrypt,
+        EncryptRequest,
+        EncryptResponse,
+        "Encrypt",
+        ops,
+        ctx = |r| Some(&r.encryption_context)
+    );
+    local_op!(
+        decrypt,
+        DecryptRequest,
+        DecryptResponse,
+        "Decrypt",
+        ops,
+        ctx = |r| Some(&r.encryption_context)
+    );
+    local_op!(
+        re_encrypt,
+        ReEncryptRequest,
+        ReEncryptResponse,
+        "ReEncrypt",
+        ops,
+        ctx = |r| Some(&r.destination_encryption_context)
+    );
+    local_op!(
+        get_public_key,
+        KeyIdRequest,
+        GetPublicKeyResponse,
+        "GetPublicKey",
+        ops
+    );
+    local_op!(
+        describe_key,
+        KeyIdRequest,
+        DescribeKeyResponse,
+        "DescribeKey",
+        ops
+    );
+    local_op!(sign, SignRequest, SignResponse, "Sign", ops);
+    local_op!(verify, VerifyRequest, VerifyResponse, "Verify", ops);
+    local_op!(
+        generate_mac,
+        GenerateMacRequest,
+        GenerateMacResponse,
+        "GenerateMac",
+        ops
+    );
+    local_op!(
+        verify_mac,
+        VerifyMacRequest,
+        VerifyMacResponse,
+        "VerifyMac",
+        ops
+    );
+}
+
+impl KmsAdmin for LocalKmsClient {
+    local_op!(
+        create_key,
+        CreateKeyRequest,
+        CreateKeyResponse,
+        "CreateKey",
+        admin
+    );
+    local_op!(create_alias, AliasRequest, (), "CreateAlias", admin);
+    local_op!(update_alias, AliasRequest, (), "UpdateAlias", admin);
+    local_op!(delete_alias, DeleteAliasRequest, (), "DeleteAlias", admin);
+    local_op!(
+        list_aliases,
+        ListAliasesRequest,
+        ListAliasesResponse,
+        "ListAliases",
+        admin
+    );
+    fn list_keys(&self) -> KmsFuture<'_, ListKeysResponse> {
+        ready(self.kms.run(self, "ListKeys", None, admin::list_keys))
+    }
+    local_op!(
+        replicate_key,
+        ReplicateKeyRequest,
+        ReplicateKeyResponse,
+        "ReplicateKey",
+        admin
+    );
+    local_op!(enable_key, KeyIdRequest, (), "EnableKey", admin);
+    local_op!(disable_key, KeyIdRequest, (), "DisableKey", admin);
+    local_op!(
+        schedule_key_deletion,
+        ScheduleKeyDeletionRequest,
+        ScheduleKeyDeletionResponse,
+        "ScheduleKeyDeletion",
+        admin
+    );
+    local_op!(
+        cancel_key_deletion,
+        KeyIdRequest,
+        KeyIdResponse,
+        "CancelKeyDeletion",
+        admin
+    );
+    local_op!(
+        enable_key_rotation,
+        EnableKeyRotationRequest,
+        (),
+        "EnableKeyRotation",
+        admin
+    );
+    local_op!(
+        disable_key_rotation,
+        KeyIdRequest,
+        (),
+        "DisableKeyRotation",
+        admin
+    );
+    local_op!(
+        get_key_rotation_status,
+        KeyIdRequest,
+        GetKeyRotationStatusResponse,
+        "GetKeyRotationStatus",
+        admin
+    );
+    local_op!(
+        rotate_key_on_demand,
+        KeyIdRequest,
+        KeyIdResponse,
+        "RotateKeyOnDemand",
+        admin
+    );
+    local_op!(
+        list_key_rotations,
+        KeyIdRequest,
+        ListKeyRotationsResponse,
+        "ListKeyRotations",
+        admin
+    );
+    local_op!(
+        put_key_policy,
+        PutKeyPolicyRequest,
+        (),
+        "PutKeyPolicy",
+        admin
+    );
+    local_op!(
+        get_key_policy,
+        KeyIdRequest,
+        GetKeyPolicyResponse,
+        "GetKeyPolicy",
+        admin
+    );
+}

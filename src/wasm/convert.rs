@@ -1,0 +1,119 @@
+//! Conversions: errors, encryption contexts, headers, and the synchronous future driver.
+
+use core::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
+
+use crate::context::EncryptionContext;
+use crate::error::Error;
+use crate::message::header::{ContentType, MessageHeader};
+
+/// A JS `Error` whose `code` property is the stable error code. No key material is ever in
+/// a sealkit error message.
+pub(crate) fn js_error(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
+    err.into()
+}
+
+/// `Result<T, Error>` → `Result<T, JsValue>`.
+pub(crate) fn js<T>(r: crate::Result<T>) -> Result<T, JsValue> {
+    r.map_err(|e| js_error(&e))
+}
+
+pub(crate) fn invalid(msg: &str) -> JsValue {
+    js_error(&Error::InvalidArgument(msg.to_owned()))
+}
+
+struct NoopWake;
+impl Wake for NoopWake {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// Polls `fut` once; every keyring in the package completes without waiting.
+pub(crate) fn run_now<F: Future>(fut: F) -> Result<F::Output, JsValue> {
+    let mut fut = core::pin::pin!(fut);
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
+    match fut.as_mut().poll(&mut cx) {
+        Poll::Ready(v) => Ok(v),
+        Poll::Pending => Err(invalid("a keyring tried to wait; only synchronous keyrings are supported in this build")),
+    }
+}
+
+/// A flat `[k1, v1, k2, v2, …]` list → an encryption context.
+pub(crate) fn context_from_flat(flat: Vec<String>, arg: &str) -> Result<EncryptionContext, JsValue> {
+    if flat.len() % 2 != 0 {
+        return Err(invalid(&format!("{arg} must map strings to strings")));
+    }
+    let mut ec = EncryptionContext::new();
+    let mut it = flat.into_iter();
+    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+        ec.insert(k, v);
+    }
+    Ok(ec)
+}
+
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+pub(crate) fn bytes(b: &[u8]) -> JsValue {
+    Uint8Array::from(b).into()
+}
+
+/// An encryption context as a plain JS object.
+pub(crate) fn context_js(ec: &EncryptionContext) -> JsValue {
+    let obj = Object::new();
+    for (k, v) in ec {
+        set(&obj, k, &JsValue::from_str(v));
+    }
+    obj.into()
+}
+
+/// A message header as a plain JS object.
+pub(crate) fn header_js(h: &MessageHeader) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "version", &JsValue::from(h.version));
+    set(&obj, "suiteId", &JsValue::from(h.suite.id()));
+    set(&obj, "messageId", &bytes(&h.message_id));
+    set(&obj, "encryptionContext", &context_js(&h.encryption_context));
+    let edks = Array::new();
+    for edk in &h.encrypted_data_keys {
+        let e = Object::new();
+        set(&e, "providerId", &JsValue::from_str(&edk.provider_id));
+        set(&e, "providerInfo", &bytes(&edk.provider_info));
+        set(&e, "encryptedDataKey", &bytes(&edk.ciphertext));
+        edks.push(&e);
+    }
+    set(&obj, "encryptedDataKeys", &edks);
+    let content_type: u8 = match h.content_type {
+        ContentType::NonFramed => 1,
+        ContentType::Framed => 2,
+    };
+    set(&obj, "contentType", &JsValue::from(content_type));
+    set(&obj, "frameLength", &JsValue::from(h.frame_length));
+    set(&obj, "headerIv", &bytes(&h.header_iv));
+    set(&obj, "headerAuthTag", &bytes(&h.auth_tag));
+    obj.into()
+}
+
+/// `{ plaintext, messageHeader, encryptionContext }` of a finished decryption.
+pub(crate) fn decrypted_js(plaintext: &[u8], header: &MessageHeader, full: &EncryptionContext) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "plaintext", &bytes(plaintext));
+    set(&obj, "messageHeader", &header_js(header));
+    set(&obj, "encryptionContext", &context_js(full));
+    obj.into()
+}
+
+/// `{ result, messageHeader }` of a finished encryption.
+pub(crate) fn encrypted_js(ciphertext: &[u8], header: &MessageHeader) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "result", &bytes(ciphertext));
+    set(&obj, "messageHeader", &header_js(header));
+    obj.into()
+}

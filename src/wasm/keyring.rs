@@ -1,0 +1,147 @@
+//! Keyring handles. A handle owns a slot holding the Rust keyring; `dispose` empties the slot,
+//! dropping the keyring (its AES / RSA key material zeroizes on drop). A multi-keyring refers
+//! to its members' slots, so disposing a member also takes it out of every multi-keyring.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use crate::crypto::rsa::RsaPadding;
+use crate::error::{Error, Result};
+use crate::future::BoxFuture;
+use crate::keyring::{Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyring};
+use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
+use crate::wasm::convert::js;
+
+type SlotCell = Rc<RefCell<Option<Arc<dyn Keyring>>>>;
+
+/// A keyring reached through a (possibly disposed) slot.
+#[derive(Clone)]
+struct Slot(SlotCell);
+
+impl Slot {
+    fn get(&self) -> Result<Arc<dyn Keyring>> {
+        self.0
+            .borrow()
+            .clone()
+            .ok_or_else(|| Error::InvalidArgument("keyring has been disposed".into()))
+    }
+}
+
+impl Keyring for Slot {
+    fn on_encrypt(&self, materials: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>> {
+        let k = self.get();
+        Box::pin(async move { k?.on_encrypt(materials).await })
+    }
+
+    fn on_decrypt<'a>(
+        &'a self,
+        materials: DecryptionMaterials,
+        edks: &'a [EncryptedDataKey],
+    ) -> BoxFuture<'a, Result<DecryptionMaterials>> {
+        let k = self.get();
+        Box::pin(async move { k?.on_decrypt(materials, edks).await })
+    }
+}
+
+/// A keyring owned by JS.
+#[wasm_bindgen]
+pub struct WasmKeyring {
+    slot: Slot,
+}
+
+impl WasmKeyring {
+    fn wrap(k: Arc<dyn Keyring>) -> WasmKeyring {
+        WasmKeyring { slot: Slot(Rc::new(RefCell::new(Some(k)))) }
+    }
+
+    /// The keyring to use for one operation (fails once disposed).
+    pub(crate) fn keyring(&self) -> Result<Arc<dyn Keyring>, JsValue> {
+        js(self.slot.get())
+    }
+}
+
+#[wasm_bindgen]
+impl WasmKeyring {
+    /// A raw AES keyring. The key bytes are owned here and zeroized after the key schedule is built.
+    #[wasm_bindgen(js_name = rawAes)]
+    pub fn raw_aes(namespace: String, name: String, wrapping_key: Vec<u8>) -> Result<WasmKeyring, JsValue> {
+        let key = Zeroizing::new(wrapping_key);
+        let k = js(RawAesKeyring::new(namespace, name, &key))?;
+        Ok(Self::wrap(Arc::new(k)))
+    }
+
+    /// A raw RSA keyring from PEM keys (either may be absent, not both).
+    #[wasm_bindgen(js_name = rawRsa)]
+    pub fn raw_rsa(
+        namespace: String,
+        name: String,
+        padding: &str,
+        public_pem: Option<String>,
+        private_pem: Option<String>,
+    ) -> Result<WasmKeyring, JsValue> {
+        let private_pem = private_pem.map(Zeroizing::new);
+        let padding = js(RsaPadding::from_str(padding))?;
+        let k = js(RawRsaKeyring::from_pem(
+            namespace,
+            name,
+            padding,
+            public_pem.as_deref(),
+            private_pem.as_deref().map(String::as_str),
+        ))?;
+        Ok(Self::wrap(Arc::new(k)))
+    }
+
+    /// Drops the keyring; its key material is zeroized once no operation uses it.
+    pub fn dispose(&self) {
+        self.slot.0.borrow_mut().take();
+    }
+
+    /// Whether `dispose` was called.
+    #[wasm_bindgen(getter)]
+    pub fn disposed(&self) -> bool {
+        self.slot.0.borrow().is_none()
+    }
+}
+
+/// Collects the members of a multi-keyring.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct WasmMultiBuilder {
+    generator: Option<Slot>,
+    children: Vec<Slot>,
+}
+
+#[wasm_bindgen]
+impl WasmMultiBuilder {
+    /// An empty builder.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> WasmMultiBuilder {
+        WasmMultiBuilder::default()
+    }
+
+    /// Sets the generator.
+    pub fn generator(&mut self, k: &WasmKeyring) {
+        self.generator = Some(k.slot.clone());
+    }
+
+    /// Adds a child.
+    pub fn child(&mut self, k: &WasmKeyring) {
+        self.children.push(k.slot.clone());
+    }
+
+    /// Builds the multi-keyring.
+    pub fn build(&mut self) -> Result<WasmKeyring, JsValue> {
+        let generator = self.generator.take().map(|s| Arc::new(s) as Arc<dyn Keyring>);
+        let children = std::mem::take(&mut self.children)
+            .into_iter()
+            .map(|s| Arc::new(s) as Arc<dyn Keyring>)
+            .collect();
+        let k = js(MultiKeyring::new(generator, children))?;
+        Ok(WasmKeyring::wrap(Arc::new(k)))
+    }
+}

@@ -1,0 +1,16 @@
+//! wasm-bindgen bindings: JS <-> Rust conversion only, no logic.
+//!
+//! The hand-written JS layer (`js/api.mjs`) validates argument types and turns the errors
+//! thrown here (a JS `Error` with a `code` property = [`Error::code`]) into `SealkitError`s.
+//! Every export returns `Result`; nothing here can panic.
+//!
+//! The core's futures are driven to completion synchronously: the keyrings available in the
+//! package (raw AES, raw RSA, multi) never wait, so one poll completes them. A future that
+//! would wait is reported as an error rather than blocking.
+
+mod convert;
+mod keyring;
+mod session;
+
+pub use keyring::{WasmKeyring, WasmMultiBuilder};
+pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};

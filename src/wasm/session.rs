@@ -1,0 +1,205 @@
+//! The client: one-shot encrypt/decrypt and the incremental encryptor/decryptor.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use wasm_bindgen::prelude::*;
+
+use crate::client::{keyring_cmm, Client};
+use crate::cmm::{CryptoMaterialsManager, RequiredEncryptionContextCmm};
+use crate::message::decrypt::{DecryptOptions, Decryptor, SignedMessages};
+use crate::message::encrypt::{EncryptOptions, Encryptor, Framing};
+use crate::policy::CommitmentPolicy;
+use crate::suite::AlgorithmSuite;
+use crate::wasm::convert::{context_from_flat, decrypted_js, encrypted_js, header_js, invalid, js, run_now};
+use crate::wasm::keyring::WasmKeyring;
+
+/// A client: commitment policy and EDK limit.
+#[wasm_bindgen]
+pub struct WasmClient {
+    client: Client,
+}
+
+fn cmm(keyring: &WasmKeyring, required_keys: Vec<String>) -> Result<Arc<dyn CryptoMaterialsManager>, JsValue> {
+    let cmm = keyring_cmm(keyring.keyring()?);
+    Ok(if required_keys.is_empty() { cmm } else { Arc::new(RequiredEncryptionContextCmm::new(cmm, required_keys)) })
+}
+
+fn encrypt_options(context: Vec<String>, suite: Option<u32>, frame_length: Option<u32>) -> Result<EncryptOptions, JsValue> {
+    let suite = match suite {
+        None => None,
+        Some(id) => {
+            let id = u16::try_from(id).map_err(|_| invalid("suiteId is not an algorithm suite id"))?;
+            Some(AlgorithmSuite::from_id(id).map_err(|_| invalid(&format!("suiteId 0x{id:04x} is not an ESDK algorithm suite")))?)
+        }
+    };
+    let framing = match frame_length {
+        None => Framing::default(),
+        Some(0) => Framing::NonFramed,
+        Some(n) => Framing::Framed(n),
+    };
+    Ok(EncryptOptions { encryption_context: context_from_flat(context, "encryptionContext")?, suite, framing })
+}
+
+fn decrypt_options(context: Vec<String>, signed_messages: u8) -> Result<DecryptOptions, JsValue> {
+    let signed_messages = match signed_messages {
+        0 => SignedMessages::VerifyBeforeRelease,
+        1 => SignedMessages::ReleaseUnverifiedFrames,
+        2 => SignedMessages::Refuse,
+        _ => return Err(invalid("signedMessages is not a known mode")),
+    };
+    Ok(DecryptOptions { encryption_context: context_from_flat(context, "encryptionContext")?, signed_messages })
+}
+
+#[wasm_bindgen]
+impl WasmClient {
+    /// `policy`: an ESDK commitment policy name; `max_edks`: 0 = no limit.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: &str, max_edks: u32) -> Result<WasmClient, JsValue> {
+        let mut client = Client::new(js(CommitmentPolicy::from_str(policy))?);
+        if max_edks != 0 {
+            let max = u16::try_from(max_edks).map_err(|_| invalid("maxEncryptedDataKeys must be between 1 and 65535"))?;
+            client = client.with_max_encrypted_data_keys(max);
+        }
+        Ok(WasmClient { client })
+    }
+
+    /// One-shot encryption → `{ result, messageHeader }`.
+    pub fn encrypt(
+        &self,
+        keyring: &WasmKeyring,
+        plaintext: &[u8],
+        context: Vec<String>,
+        required_keys: Vec<String>,
+        suite: Option<u32>,
+        frame_length: Option<u32>,
+    ) -> Result<JsValue, JsValue> {
+        let cmm = cmm(keyring, required_keys)?;
+        let options = encrypt_options(context, suite, frame_length)?;
+        let msg = js(run_now(self.client.encrypt(cmm, plaintext, options))?)?;
+        Ok(encrypted_js(&msg.ciphertext, &msg.header))
+    }
+
+    /// One-shot decryption → `{ plaintext, messageHeader, encryptionContext }`.
+    pub fn decrypt(
+        &self,
+        keyring: &WasmKeyring,
+        ciphertext: &[u8],
+        context: Vec<String>,
+        required_keys: Vec<String>,
+        signed_messages: u8,
+    ) -> Result<JsValue, JsValue> {
+        let cmm = cmm(keyring, required_keys)?;
+        let options = decrypt_options(context, signed_messages)?;
+        let msg = js(run_now(self.client.decrypt(cmm, ciphertext, options))?)?;
+        Ok(decrypted_js(&msg.plaintext, &msg.header, &msg.encryption_context))
+    }
+
+    /// Starts an incremental encryption (materials and header are made now).
+    pub fn encryptor(
+        &self,
+        keyring: &WasmKeyring,
+        context: Vec<String>,
+        required_keys: Vec<String>,
+        suite: Option<u32>,
+        frame_length: Option<u32>,
+    ) -> Result<WasmEncryptor, JsValue> {
+        let cmm = cmm(keyring, required_keys)?;
+        let options = encrypt_options(context, suite, frame_length)?;
+        let enc = js(run_now(self.client.encryptor(cmm, options))?)?;
+        Ok(WasmEncryptor { inner: Some(enc) })
+    }
+
+    /// Starts an incremental decryption.
+    pub fn decryptor(
+        &self,
+        keyring: &WasmKeyring,
+        context: Vec<String>,
+        required_keys: Vec<String>,
+        signed_messages: u8,
+    ) -> Result<WasmDecryptor, JsValue> {
+        let cmm = cmm(keyring, required_keys)?;
+        let options = decrypt_options(context, signed_messages)?;
+        Ok(WasmDecryptor { inner: Some(self.client.decryptor(cmm, options)) })
+    }
+}
+
+fn finished() -> JsValue {
+    invalid("the stream has already finished or failed")
+}
+
+/// An incremental encryption.
+#[wasm_bindgen]
+pub struct WasmEncryptor {
+    inner: Option<Encryptor>,
+}
+
+#[wasm_bindgen]
+impl WasmEncryptor {
+    /// The header of the message being written.
+    pub fn header(&self) -> Result<JsValue, JsValue> {
+        self.inner.as_ref().map(|e| header_js(e.header())).ok_or_else(finished)
+    }
+
+    /// Encrypts a chunk; returns the output that is ready.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let enc = self.inner.as_mut().ok_or_else(finished)?;
+        let mut out = Vec::with_capacity(chunk.len() + 256);
+        if let Err(e) = enc.update(chunk, &mut out) {
+            self.inner = None;
+            return js(Err(e));
+        }
+        Ok(out)
+    }
+
+    /// Writes the final frame and the footer.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        let enc = self.inner.take().ok_or_else(finished)?;
+        let mut out = Vec::new();
+        js(enc.finish(&mut out))?;
+        Ok(out)
+    }
+}
+
+/// An incremental decryption.
+#[wasm_bindgen]
+pub struct WasmDecryptor {
+    inner: Option<Decryptor>,
+}
+
+#[wasm_bindgen]
+impl WasmDecryptor {
+    /// The authenticated header, or `undefined` until it has been read.
+    pub fn header(&self) -> JsValue {
+        match self.inner.as_ref().and_then(|d| d.header()) {
+            Some(h) => header_js(h),
+            None => JsValue::UNDEFINED,
+        }
+    }
+
+    /// Decrypts a chunk; returns the plaintext that may be released. After an error the
+    /// decryptor is unusable.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let dec = self.inner.as_mut().ok_or_else(finished)?;
+        let mut out = Vec::new();
+        match run_now(dec.update(chunk, &mut out)) {
+            Ok(Ok(())) => Ok(out),
+            Ok(Err(e)) => {
+                self.inner = None;
+                js(Err(e))
+            }
+            Err(e) => {
+                self.inner = None;
+                Err(e)
+            }
+        }
+    }
+
+    /// Ends the input → `{ plaintext (held back until now), messageHeader, encryptionContext }`.
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let dec = self.inner.take().ok_or_else(finished)?;
+        let mut out = Vec::new();
+        let info = js(dec.finish(&mut out))?;
+        Ok(decrypted_js(&out, &info.header, &info.encryption_context))
+    }
+}
