@@ -29,6 +29,7 @@ pub mod context;
 pub mod crypto;
 pub mod error;
 pub mod future;
+pub mod item;
 pub mod keyring;
 pub mod materials;
 pub mod message;
@@ -44,7 +45,13 @@ pub use crypto::rsa::RsaPadding;
 pub use error::{Error, Result};
 #[cfg(not(target_arch = "wasm32"))]
 pub use future::block_on;
-pub use keyring::{Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyring};
+pub use item::{AttributeValue, CryptoAction, Item, ItemEncryptor, ItemEncryptorConfig};
+pub use keyring::{
+    aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsMrkDiscoveryKeyring,
+    AwsKmsRsaKeyring, DiscoveryFilter, Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyring,
+};
+/// The key-provider crate (provider trait, local KMS, HTTP client).
+pub use sealkit_kms as kms;
 pub use materials::EncryptedDataKey;
 pub use message::decrypt::{DecryptOptions, DecryptedMessageInfo, Decryptor, SignedMessages};
 pub use message::encrypt::{EncryptOptions, Encryptor, Framing, DEFAULT_FRAME_LENGTH};

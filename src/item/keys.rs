@@ -1,7 +1,6 @@
 //! Key derivations of the item format (notes item-format.md §4, §6, §7; Dafny `Crypt.dfy`,
 //! MPL `IntermediateKeyWrapping.dfy`). Every derived key is zeroized on drop.
 
-use aes::cipher::generic_array::GenericArray;
 use aes::cipher::{BlockEncrypt, KeyInit};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
@@ -64,10 +63,10 @@ pub fn field_key(root: &[u8; KEY_LEN], index: usize) -> Result<(Key32, [u8; 12])
     block[11] = 0x2C;
     block[12..].copy_from_slice(&offset.to_be_bytes());
     let counter = u128::from_be_bytes(block);
-    let cipher = aes::Aes256::new(GenericArray::from_slice(root));
+    let cipher = aes::Aes256::new_from_slice(root).map_err(|_| Error::Keyring("bad AES key length".into()))?;
     let mut stream = Zeroizing::new([0u8; 48]);
     for (i, chunk) in stream.chunks_mut(16).enumerate() {
-        let mut b = GenericArray::from(counter.wrapping_add(i as u128).to_be_bytes());
+        let mut b = aes::Block::from(counter.wrapping_add(i as u128).to_be_bytes());
         cipher.encrypt_block(&mut b);
         chunk.copy_from_slice(&b);
         b.zeroize();

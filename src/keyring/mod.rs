@@ -1,9 +1,16 @@
 //! Keyrings: generate, wrap and unwrap data keys (spec: framework/keyring-interface.md).
 
+pub mod kms;
+pub mod hierarchical;
 mod multi;
 mod raw_aes;
 mod raw_rsa;
 
+pub use kms::{
+    aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsMrkDiscoveryKeyring,
+    AwsKmsRsaKeyring, DiscoveryFilter,
+};
+pub use hierarchical::HierarchicalKeyring;
 pub use multi::MultiKeyring;
 pub use raw_aes::RawAesKeyring;
 pub use raw_rsa::RawRsaKeyring;

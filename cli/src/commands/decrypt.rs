@@ -1,0 +1,82 @@
+//! `sealkit decrypt`: parses the header first (so garbage fails before any output exists),
+//! then streams the message into the staged output, which is published only once the whole
+//! message, signature included, has verified.
+
+use std::io::{Cursor, Read};
+
+use clap::ArgMatches;
+use sealkit::message::io::decrypt_stream;
+use sealkit::{keyring_cmm, Client, DecryptOptions, EncryptionContext, MessageHeader, SignedMessages};
+
+use crate::args::{key_options, DecryptArgs};
+use crate::error::CliError;
+use crate::input::Input;
+use crate::keys::{build_keyring, Purpose};
+use crate::output::{check_distinct, Output};
+use crate::progress::Progress;
+
+pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
+    let client = Client::new(super::policy(&args.commitment_policy)?);
+    let required = super::context_from(&args.context)?;
+    let keyring = build_keyring(&key_options(matches)?, Purpose::Decrypt)?;
+    check_distinct(&args.io.input, &args.io.output)?;
+
+    let mut input = Input::open(&args.io.input)?;
+    let (parsed, prefix) = input.read_header()?;
+    let mut output = Output::create(&args.io.output, true)?;
+    // Releasing unverified frames is safe here: they only reach the staged output, which is
+    // deleted unless everything verifies. It keeps memory bounded for signed messages.
+    let options =
+        DecryptOptions { encryption_context: required.clone(), signed_messages: SignedMessages::ReleaseUnverifiedFrames };
+    let progress = Progress::new(input.size, "decrypting");
+    let reader = Cursor::new(prefix).chain(&mut input);
+    let result = decrypt_stream(&client, keyring_cmm(keyring), options, reader, output.writer(), &mut |n| {
+        progress.set(n)
+    });
+    drop(progress);
+    let info = match result {
+        Ok(info) => info,
+        Err(e) => {
+            let explained = explain_missing_context(&e, &required, &parsed.header);
+            let mut err = super::stream_error(e, &input, &output);
+            if let Some(note) = explained {
+                err.message = format!("{}; {note}", err.message);
+            }
+            return Err(err); // `output` is dropped: nothing is left behind
+        }
+    };
+    // The library already enforced this; re-check so the CLI's promise does not hinge on it.
+    for (k, v) in &required {
+        if info.encryption_context.get(k) != Some(v) {
+            return Err(CliError {
+                code: "ERR_CONTEXT_MISMATCH",
+                message: format!("encryption context mismatch: the message does not carry {k}={v}"),
+                exit: crate::error::EXIT_FAILURE,
+            });
+        }
+    }
+    output.commit()
+}
+
+/// A `--context` pair the header does not store is treated as a required (authenticated but
+/// unstored) pair; if the message was not encrypted with it, unwrapping (raw AES binds the
+/// context) or header authentication fails. Say that, since "wrong key" is not the whole story.
+fn explain_missing_context(
+    e: &sealkit::Error,
+    required: &EncryptionContext,
+    header: &MessageHeader,
+) -> Option<String> {
+    if !matches!(e, sealkit::Error::HeaderAuthFailed | sealkit::Error::NoDecryptingKeyring(_)) {
+        return None;
+    }
+    let missing: Vec<String> =
+        required.keys().filter(|k| !header.encryption_context.contains_key(*k)).map(|k| format!("'{k}'")).collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "encryption context key {} given with --context is not stored in the message, so decryption only \
+         succeeds if the message was encrypted with that pair as a required (unstored) pair",
+        missing.join(", ")
+    ))
+}

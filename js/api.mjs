@@ -1,0 +1,387 @@
+// sealkit JS API over the wasm bindings (`src/wasm`). No crypto here: argument checks,
+// type conversion, error mapping and WHATWG streams. This file imports nothing; the entries
+// (index.node.mjs, index.browser.mjs, index.cjs) load the wasm and call createApi(glue).
+// scripts/build-wasm.sh derives api.cjs from this file (it must keep a single `export`).
+
+export function createApi(wasm) {
+  const { WasmClient, WasmKeyring, WasmMultiBuilder } = wasm
+
+  /** Every failure of the API: `code` is stable (Rust `Error::code()`), `message` is for humans. */
+  class SealkitError extends Error {
+    constructor(code, message, options) {
+      super(message, options)
+      this.name = 'SealkitError'
+      this.code = code
+    }
+  }
+
+  const invalid = (message) => new SealkitError('ERR_INVALID_ARGUMENT', `invalid argument: ${message}`)
+
+  function toSealkitError(e) {
+    if (e instanceof SealkitError) return e
+    if (e && typeof e.code === 'string' && e.code.startsWith('ERR_')) return new SealkitError(e.code, e.message)
+    if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+      // Must not happen: the core is panic-free. Reported, never passed through as a trap.
+      return new SealkitError('ERR_INTERNAL', `internal error in the wasm module: ${e.message}`)
+    }
+    // wasm-bindgen's own argument checks (e.g. a freed object) land here.
+    return new SealkitError('ERR_INVALID_ARGUMENT', `invalid argument: ${e && e.message ? e.message : String(e)}`)
+  }
+
+  function call(fn) {
+    try {
+      return fn()
+    } catch (e) {
+      throw toSealkitError(e)
+    }
+  }
+
+  // ---------------------------------------------------------------- argument conversion
+
+  const utf8 = new TextEncoder()
+
+  function bytes(value, name, allowString) {
+    if (value instanceof Uint8Array) return value
+    if (allowString && typeof value === 'string') return utf8.encode(value)
+    if (value instanceof ArrayBuffer) return new Uint8Array(value)
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+    throw invalid(`${name} must be a Uint8Array${allowString ? ' or a string' : ''}, got ${describe(value)}`)
+  }
+
+  function describe(v) {
+    if (v === null) return 'null'
+    if (Array.isArray(v)) return 'an array'
+    return typeof v === 'object' ? (v.constructor && v.constructor.name) || 'an object' : typeof v
+  }
+
+  function options(value, name) {
+    if (value === undefined || value === null) return {}
+    if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`${name} must be an object, got ${describe(value)}`)
+    return value
+  }
+
+  /** `{k: v}` (or a Map) of strings → flat [k1, v1, …]. */
+  function contextPairs(value, name) {
+    if (value === undefined || value === null) return []
+    const entries =
+      value instanceof Map
+        ? [...value.entries()]
+        : typeof value === 'object' && !Array.isArray(value)
+          ? Object.entries(value)
+          : null
+    if (!entries) throw invalid(`${name} must be an object mapping strings to strings, got ${describe(value)}`)
+    const flat = []
+    for (const [k, v] of entries) {
+      if (typeof k !== 'string') throw invalid(`${name} keys must be strings`)
+      if (typeof v !== 'string') throw invalid(`${name}['${k}'] must be a string, got ${describe(v)}`)
+      flat.push(k, v)
+    }
+    return flat
+  }
+
+  function stringList(value, name) {
+    if (value === undefined || value === null) return []
+    if (!Array.isArray(value) || value.some((s) => typeof s !== 'string')) throw invalid(`${name} must be an array of strings`)
+    return value
+  }
+
+  function integer(value, name, min, max) {
+    if (value === undefined || value === null) return undefined
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw invalid(`${name} must be an integer between ${min} and ${max}, got ${typeof value === 'number' ? value : describe(value)}`)
+    }
+    return value
+  }
+
+  function str(value, name) {
+    if (typeof value !== 'string') throw invalid(`${name} must be a string, got ${describe(value)}`)
+    return value
+  }
+
+  const SIGNED_MODES = { 'verify-before-release': 0, 'release-unverified-frames': 1, refuse: 2 }
+
+  function signedMode(o) {
+    let mode = o.signedMessages === undefined ? undefined : o.signedMessages
+    if (mode !== undefined && !(typeof mode === 'string' && mode in SIGNED_MODES)) {
+      throw invalid(`signedMessages must be 'verify-before-release', 'release-unverified-frames' or 'refuse'`)
+    }
+    if (o.unsignedOnly !== undefined && typeof o.unsignedOnly !== 'boolean') throw invalid('unsignedOnly must be a boolean')
+    if (o.unsignedOnly) {
+      if (mode !== undefined && mode !== 'refuse') throw invalid(`unsignedOnly: true conflicts with signedMessages: '${mode}'`)
+      mode = 'refuse'
+    }
+    return SIGNED_MODES[mode || 'verify-before-release']
+  }
+
+  // ---------------------------------------------------------------- keyrings
+
+  const handles = new WeakMap()
+
+  function handleOf(keyring, name) {
+    const h = handles.get(keyring)
+    if (h === undefined) throw invalid(`${name} must be a RawAesKeyring, RawRsaKeyring or MultiKeyring, got ${describe(keyring)}`)
+    if (h === null || h.disposed) throw invalid(`${name} has been disposed`)
+    return h
+  }
+
+  class Keyring {
+    /** Zeroizes the key material in wasm memory; later use throws ERR_INVALID_ARGUMENT. */
+    dispose() {
+      const h = handles.get(this)
+      if (h) {
+        h.dispose()
+        h.free()
+      }
+      handles.set(this, null)
+    }
+
+    /** Whether dispose() was called. */
+    get disposed() {
+      const h = handles.get(this)
+      return !h || h.disposed
+    }
+  }
+
+  class RawAesKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const { keyNamespace, keyName, wrappingKey } = options(config, 'RawAesKeyring options')
+      str(keyNamespace, 'keyNamespace')
+      str(keyName, 'keyName')
+      const key = bytes(wrappingKey, 'wrappingKey', false)
+      if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
+        throw invalid(`wrappingKey must be 16, 24 or 32 bytes, got ${key.length}`)
+      }
+      // The bytes are copied into wasm memory, owned by the Rust keyring and zeroized there.
+      handles.set(this, call(() => WasmKeyring.rawAes(keyNamespace, keyName, key)))
+      this.keyNamespace = keyNamespace
+      this.keyName = keyName
+    }
+  }
+
+  const PADDINGS = ['pkcs1', 'oaep-sha1', 'oaep-sha256', 'oaep-sha384', 'oaep-sha512']
+
+  function pem(value, name, label) {
+    if (value === undefined || value === null) return undefined
+    const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value
+    if (typeof text !== 'string') throw invalid(`${name} must be a PEM string, got ${describe(value)}`)
+    if (!new RegExp(`-----BEGIN (RSA )?${label}-----`).test(text)) {
+      throw invalid(`${name} must be a PEM ${label} (-----BEGIN ${label}----- or -----BEGIN RSA ${label}-----)`)
+    }
+    return text
+  }
+
+  class RawRsaKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const o = options(config, 'RawRsaKeyring options')
+      str(o.keyNamespace, 'keyNamespace')
+      str(o.keyName, 'keyName')
+      const padding = o.padding === undefined ? 'oaep-sha256' : o.padding
+      if (!PADDINGS.includes(padding)) throw invalid(`padding must be one of ${PADDINGS.join(', ')}, got ${typeof padding === 'string' ? `'${padding}'` : describe(padding)}`)
+      const publicKey = pem(o.publicKey, 'publicKey', 'PUBLIC KEY')
+      const privateKey = pem(o.privateKey, 'privateKey', 'PRIVATE KEY')
+      if (publicKey === undefined && privateKey === undefined) throw invalid('RawRsaKeyring needs a publicKey, a privateKey, or both')
+      let h
+      try {
+        h = WasmKeyring.rawRsa(o.keyNamespace, o.keyName, padding, publicKey, privateKey)
+      } catch (e) {
+        const err = toSealkitError(e)
+        if (err.code === 'ERR_INVALID_ARGUMENT' && /RSA (public|private) key/.test(err.message)) {
+          const which = /RSA public key/.test(err.message) ? 'publicKey' : 'privateKey'
+          throw new SealkitError(err.code, `invalid argument: ${which}: ${err.message.replace(/^invalid argument: /, '')}`)
+        }
+        throw err
+      }
+      handles.set(this, h)
+      this.keyNamespace = o.keyNamespace
+      this.keyName = o.keyName
+      this.padding = padding
+    }
+  }
+
+  class MultiKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const { generator, children = [] } = options(config, 'MultiKeyring options')
+      if (!Array.isArray(children)) throw invalid('children must be an array of keyrings')
+      if (generator === undefined && children.length === 0) throw invalid('MultiKeyring needs a generator or at least one child')
+      const b = new WasmMultiBuilder()
+      try {
+        if (generator !== undefined && generator !== null) b.generator(handleOf(generator, 'generator'))
+        children.forEach((c, i) => b.child(handleOf(c, `children[${i}]`)))
+        handles.set(this, call(() => b.build()))
+      } finally {
+        b.free()
+      }
+      this.generator = generator
+      this.children = [...children]
+    }
+  }
+
+  // ---------------------------------------------------------------- constants
+
+  const CommitmentPolicy = Object.freeze({
+    FORBID_ENCRYPT_ALLOW_DECRYPT: 'FORBID_ENCRYPT_ALLOW_DECRYPT',
+    REQUIRE_ENCRYPT_ALLOW_DECRYPT: 'REQUIRE_ENCRYPT_ALLOW_DECRYPT',
+    REQUIRE_ENCRYPT_REQUIRE_DECRYPT: 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT',
+  })
+
+  /** The ESDK suite ids under their ESDK names. */
+  const AlgorithmSuiteIdentifier = Object.freeze({
+    ALG_AES128_GCM_IV12_TAG16: 0x0014,
+    ALG_AES192_GCM_IV12_TAG16: 0x0046,
+    ALG_AES256_GCM_IV12_TAG16: 0x0078,
+    ALG_AES128_GCM_IV12_TAG16_HKDF_SHA256: 0x0114,
+    ALG_AES192_GCM_IV12_TAG16_HKDF_SHA256: 0x0146,
+    ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256: 0x0178,
+    ALG_AES128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256: 0x0214,
+    ALG_AES192_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384: 0x0346,
+    ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384: 0x0378,
+    ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY: 0x0478,
+    ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY_ECDSA_P384: 0x0578,
+  })
+
+  // ---------------------------------------------------------------- client
+
+  function buildClient(config) {
+    const o = typeof config === 'string' ? { commitmentPolicy: config } : options(config, 'buildClient options')
+    const policy = o.commitmentPolicy === undefined ? CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT : o.commitmentPolicy
+    if (!Object.prototype.hasOwnProperty.call(CommitmentPolicy, policy)) {
+      throw invalid(`commitmentPolicy must be one of ${Object.keys(CommitmentPolicy).join(', ')}`)
+    }
+    const maxEdks = o.maxEncryptedDataKeys === false ? undefined : integer(o.maxEncryptedDataKeys, 'maxEncryptedDataKeys', 1, 65535)
+    const client = call(() => new WasmClient(policy, maxEdks || 0))
+
+    function encryptArgs(o) {
+      return [
+        contextPairs(o.encryptionContext, 'encryptionContext'),
+        stringList(o.requiredEncryptionContextKeys, 'requiredEncryptionContextKeys'),
+        integer(o.suiteId, 'suiteId', 0, 0xffff),
+        integer(o.frameLength, 'frameLength', 0, 0xffffffff),
+      ]
+    }
+
+    function decryptArgs(o) {
+      return [
+        contextPairs(o.encryptionContext, 'encryptionContext'),
+        stringList(o.requiredEncryptionContextKeys, 'requiredEncryptionContextKeys'),
+        signedMode(o),
+      ]
+    }
+
+    async function encrypt(keyring, plaintext, opts) {
+      const h = handleOf(keyring, 'keyring')
+      const pt = bytes(plaintext, 'plaintext', true)
+      const args = encryptArgs(options(opts, 'options'))
+      return call(() => client.encrypt(h, pt, ...args))
+    }
+
+    async function decrypt(keyring, ciphertext, opts) {
+      const h = handleOf(keyring, 'keyring')
+      const ct = bytes(ciphertext, 'ciphertext', false)
+      const args = decryptArgs(options(opts, 'options'))
+      return call(() => client.decrypt(h, ct, ...args))
+    }
+
+    function encryptStream(keyring, opts) {
+      const h = handleOf(keyring, 'keyring')
+      const args = encryptArgs(options(opts, 'options'))
+      const enc = call(() => client.encryptor(h, ...args))
+      const header = call(() => enc.header())
+      const release = () => {
+        try {
+          enc.free()
+        } catch {}
+      }
+      const stream = new TransformStream({
+        transform(chunk, controller) {
+          try {
+            const out = enc.update(bytes(chunk, 'chunk', true))
+            if (out.length) controller.enqueue(out)
+          } catch (e) {
+            release()
+            throw toSealkitError(e)
+          }
+        },
+        flush(controller) {
+          try {
+            const out = enc.finish()
+            if (out.length) controller.enqueue(out)
+          } catch (e) {
+            throw toSealkitError(e)
+          } finally {
+            release()
+          }
+        },
+      })
+      stream.messageHeader = Promise.resolve(header)
+      return stream
+    }
+
+    function decryptStream(keyring, opts) {
+      const h = handleOf(keyring, 'keyring')
+      const args = decryptArgs(options(opts, 'options'))
+      const dec = call(() => client.decryptor(h, ...args))
+      let headerDone = false
+      let resolveHeader, rejectHeader, resolveContext, rejectContext
+      const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
+      const encryptionContext = new Promise((res, rej) => ((resolveContext = res), (rejectContext = rej)))
+      messageHeader.catch(() => {})
+      encryptionContext.catch(() => {})
+      const fail = (e) => {
+        const err = toSealkitError(e)
+        rejectHeader(err)
+        rejectContext(err)
+        try {
+          dec.free()
+        } catch {}
+        return err
+      }
+      const stream = new TransformStream({
+        transform(chunk, controller) {
+          try {
+            const out = dec.update(bytes(chunk, 'chunk', false))
+            if (!headerDone) {
+              const hd = dec.header()
+              if (hd !== undefined) {
+                headerDone = true
+                resolveHeader(hd)
+              }
+            }
+            if (out.length) controller.enqueue(out)
+          } catch (e) {
+            throw fail(e)
+          }
+        },
+        flush(controller) {
+          let r
+          try {
+            r = dec.finish()
+            dec.free()
+          } catch (e) {
+            throw fail(e)
+          }
+          resolveHeader(r.messageHeader)
+          resolveContext(r.encryptionContext)
+          if (r.plaintext.length) controller.enqueue(r.plaintext)
+        },
+      })
+      stream.messageHeader = messageHeader
+      stream.encryptionContext = encryptionContext
+      return stream
+    }
+
+    return Object.freeze({ encrypt, decrypt, encryptStream, decryptStream, commitmentPolicy: policy, maxEncryptedDataKeys: maxEdks })
+  }
+
+  return Object.freeze({
+    buildClient,
+    CommitmentPolicy,
+    AlgorithmSuiteIdentifier,
+    RawAesKeyring,
+    RawRsaKeyring,
+    MultiKeyring,
+    SealkitError,
+  })
+}

@@ -1,0 +1,8 @@
+'use strict'
+// CommonJS entry: wasm-bindgen's nodejs glue loads sealkit_bg.wasm synchronously.
+// Note: a process that both require()s and import()s sealkit gets two separate wasm
+// instances; keyrings of one cannot be used with clients of the other.
+const glue = require('./sealkit_node.cjs')
+const { createApi } = require('./api.cjs')
+
+module.exports = createApi(glue)

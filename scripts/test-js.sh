@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# JS test suites over the built npm package (pkg/):
+#   api       node:test — the API, options, headers, error codes (never a wasm trap), keyrings, streams
+#   vectors   every ESDK message vector (614) through the wasm build, one-shot and streaming
+#   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
+#   pack      npm pack → install the tarball → import (ESM) / require (CJS)
+#   browser   Debian chromium + playwright-core: bundled (esbuild) and unbundled pages
+# Installs test npm deps into tests/js/node_modules (git-ignored) when missing and builds the
+# wasm (scripts/build-wasm.sh; SEALKIT_SKIP_BUILD=1 reuses pkg/). Runnable from any cwd.
+# Usage: scripts/test-js.sh [suite ...]      (default: all)
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+die() { echo "test-js: $*" >&2; exit 2; }
+
+command -v node >/dev/null || die "node not found (Node >= 18 needed)"
+command -v npm >/dev/null || die "npm not found"
+[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 18 ] || die "Node >= 18 needed, found $(node --version)"
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+
+SUITES=("$@")
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors interop pack browser)
+for s in "${SUITES[@]}"; do
+  case "$s" in api | vectors | interop | pack | browser) ;; *) die "unknown suite '$s' (api vectors interop pack browser)" ;; esac
+  if [ "$s" = browser ] && [ ! -x "$CHROMIUM" ]; then
+    die "chromium not found at $CHROMIUM: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=)"
+  fi
+done
+
+# npm test dependencies (skipped when present)
+need_install=0
+for dep in @aws-crypto/client-node playwright-core esbuild binaryen; do
+  [ -f "tests/js/node_modules/$dep/package.json" ] || need_install=1
+done
+if [ $need_install = 1 ]; then
+  echo "test-js: installing test dependencies into tests/js/node_modules"
+  (cd tests/js && npm install --no-audit --no-fund --silent) || die "npm install failed in tests/js"
+fi
+
+if [ "${SEALKIT_SKIP_BUILD:-}" != 1 ]; then
+  scripts/build-wasm.sh || die "scripts/build-wasm.sh failed"
+fi
+[ -f pkg/index.node.mjs ] || die "pkg/ is missing: run scripts/build-wasm.sh"
+
+files_for() {
+  case "$1" in
+    api) echo tests/js/api.test.mjs ;;
+    vectors) echo tests/js/vectors.test.mjs ;;
+    interop) echo tests/js/interop.test.mjs ;;
+    pack) echo tests/js/pack.test.mjs ;;
+    browser) echo tests/browser/browser.test.mjs ;;
+  esac
+}
+
+LOG=$(mktemp -d)
+trap 'rm -rf "$LOG"' EXIT
+status=0
+summary=()
+for s in "${SUITES[@]}"; do
+  echo "=== js suite: $s"
+  CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
+    grep -E '^# (esdk|interop|npm pack|browser|tamper)|^not ok|^ +error:|^# (pass|fail) '
+  rc=${PIPESTATUS[0]}
+  pass=$(awk '/^# pass /{print $3}' "$LOG/$s.tap" | tail -1)
+  fail=$(awk '/^# fail /{print $3}' "$LOG/$s.tap" | tail -1)
+  pass=${pass:-0}
+  fail=${fail:-0}
+  if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
+  line="js $s: $pass passed, $fail failed"
+  echo "$line"
+  summary+=("$line")
+  [ "$rc" = 0 ] || status=1
+done
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+exit $status

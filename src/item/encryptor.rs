@@ -1,0 +1,500 @@
+//! The item encryptor: encrypt, sign, verify and decrypt one DynamoDB item
+//! (spec: dynamodb-encryption-client/encrypt-item.md, decrypt-item.md,
+//! structured-encryption/encrypt-structure.md, decrypt-structure.md; notes item-format.md).
+
+use std::collections::BTreeSet;
+
+use sha2::{Digest, Sha384};
+use zeroize::Zeroizing;
+
+use crate::context::{EncryptionContext, PUBLIC_KEY_FIELD};
+use crate::crypto::aead::AesGcmKey;
+use crate::crypto::random;
+use crate::crypto::signature::{MessageHasher, SigningKey, VerifyingKey};
+use crate::error::{Error, Result};
+use crate::item::actions::CryptoAction;
+use crate::item::config::{ItemEncryptorConfig, FOOTER_ATTRIBUTE, HEADER_ATTRIBUTE};
+use crate::item::context::{self, KeySchema};
+use crate::item::footer::{canonical_hash, CanonicalField, ItemFooter, SIGNATURE_LEN};
+use crate::item::header::{ItemHeader, MESSAGE_ID_LEN};
+use crate::item::keys::{self, ct_eq, KEY_LEN};
+use crate::item::path::{canonical_path, sort_canonical};
+use crate::item::serialize::{self, Terminal, TypeId};
+use crate::item::value::{AttributeValue, Item};
+use crate::item::wrapping;
+use crate::suite::{AlgorithmSuite, SignatureAlgorithm};
+
+/// Minimum stored size of an encrypted attribute: TypeID(2) + GCM tag(16).
+const MIN_ENCRYPTED_LEN: usize = 2 + 16;
+
+/// Encrypts and decrypts DynamoDB items, byte-compatible with the AWS Database Encryption SDK.
+///
+/// ```
+/// use std::sync::Arc;
+/// use sealkit::item::{AttributeValue, CryptoAction, Item, ItemEncryptor, ItemEncryptorConfig};
+/// use sealkit::RawAesKeyring;
+/// # sealkit::block_on(async {
+/// let keyring = Arc::new(RawAesKeyring::new("ns", "key", &[7u8; 32])?);
+/// let mut config = ItemEncryptorConfig::new("users", "id", keyring);
+/// config.attribute_actions.insert("id".into(), CryptoAction::SignOnly);
+/// config.attribute_actions.insert("ssn".into(), CryptoAction::EncryptAndSign);
+/// let encryptor = ItemEncryptor::new(config)?;
+/// let mut item = Item::new();
+/// item.insert("id".into(), AttributeValue::S("u-1".into()));
+/// item.insert("ssn".into(), AttributeValue::S("123-45-6789".into()));
+/// let encrypted = encryptor.encrypt_item(&item).await?;
+/// assert!(matches!(encrypted["ssn"], AttributeValue::B(_)));
+/// assert_eq!(encryptor.decrypt_item(&encrypted).await?, item);
+/// # Ok::<(), sealkit::Error>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct ItemEncryptor {
+    config: ItemEncryptorConfig,
+    suite: AlgorithmSuite,
+}
+
+/// One signed attribute during encryption or decryption.
+struct Signed<'a> {
+    name: &'a str,
+    action: CryptoAction,
+    path: Vec<u8>,
+    /// Plaintext serialization (S/C attributes on decrypt; every attribute on encrypt).
+    terminal: Option<Terminal>,
+    /// Stored bytes of an encrypted attribute (`TypeID ‖ ciphertext ‖ tag`).
+    stored: Option<Vec<u8>>,
+}
+
+impl ItemEncryptor {
+    /// Validates the configuration and builds an encryptor.
+    pub fn new(config: ItemEncryptorConfig) -> Result<ItemEncryptor> {
+        config.validate()?;
+        let suite = config.suite()?;
+        Ok(ItemEncryptor { config, suite })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ItemEncryptorConfig {
+        &self.config
+    }
+
+    fn key_schema(&self) -> KeySchema<'_> {
+        KeySchema {
+            table_name: &self.config.table_name,
+            partition_key: &self.config.partition_key,
+            sort_key: self.config.sort_key.as_deref(),
+        }
+    }
+
+    fn check_keys_present(&self, item: &Item) -> Result<()> {
+        let cfg = &self.config;
+        if !item.contains_key(&cfg.partition_key) {
+            return Err(Error::item(&cfg.partition_key, "the partition key is missing from the item"));
+        }
+        if let Some(sk) = &cfg.sort_key {
+            if !item.contains_key(sk) {
+                return Err(Error::item(sk, "the sort key is missing from the item"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Encrypts and signs `item` (encrypt-item.md). Returns the item to store: unsigned and
+    /// sign-only attributes unchanged, encrypted attributes as `B`, plus `aws_dbe_head` and `aws_dbe_foot`.
+    pub async fn encrypt_item(&self, item: &Item) -> Result<Item> {
+        let cfg = &self.config;
+        let suite = self.suite;
+        let mut signed = Vec::new();
+        for (name, value) in item {
+            let action = cfg.action_for(name)?;
+            if !action.is_signed() {
+                continue;
+            }
+            let terminal = serialize::serialize(value).map_err(|e| Error::item(name, e.to_string()))?;
+            signed.push(Signed { name, action, path: canonical_path(&cfg.table_name, name), terminal: Some(terminal), stored: None });
+        }
+        self.check_keys_present(item)?;
+        for (name, action) in &cfg.attribute_actions {
+            if *action == CryptoAction::SignAndIncludeInEncryptionContext && !item.contains_key(name) {
+                return Err(Error::item(
+                    name,
+                    "configured as SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT but missing from the item",
+                ));
+            }
+        }
+        sort_canonical(&mut signed, |s| s.name);
+
+        let context_names: Vec<&str> = signed
+            .iter()
+            .filter(|s| s.action == CryptoAction::SignAndIncludeInEncryptionContext)
+            .map(|s| s.name)
+            .collect();
+        let version = if context_names.is_empty() { 1 } else { 2 };
+        let base = if version == 2 {
+            context::v2(&self.key_schema(), item, &context_names)?
+        } else {
+            context::base_v1(&self.key_schema(), item)?
+        };
+        let required: BTreeSet<String> = base.keys().cloned().collect();
+        let mut ec = base;
+        let signing_key = suite.signature().map(SigningKey::generate);
+        if let Some(k) = &signing_key {
+            ec.insert(PUBLIC_KEY_FIELD.into(), k.public_key_base64());
+        }
+        let stored_context: EncryptionContext =
+            ec.iter().filter(|(k, _)| !required.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+
+        let mut pdk = Zeroizing::new([0u8; KEY_LEN]);
+        random::fill(pdk.as_mut())?;
+        let mut message_id = [0u8; MESSAGE_ID_LEN];
+        random::fill(&mut message_id)?;
+        let wrapped = wrapping::wrap(&cfg.keyring, suite, &ec, &required, pdk.as_ref()).await?;
+
+        let mut header = ItemHeader {
+            version,
+            suite,
+            message_id,
+            legend: signed.iter().map(|s| s.action).collect(),
+            stored_context,
+            encrypted_data_keys: wrapped.edks,
+            commitment: [0u8; keys::COMMITMENT_LEN],
+        };
+        let commit_key = keys::commit_key(pdk.as_ref(), &message_id)?;
+        header.commitment = keys::commitment(commit_key.as_ref(), &header.serialize_without_commitment()?)?;
+        let header_bytes = header.serialize()?;
+
+        // encrypt-path-structure.md: the i-th encrypted attribute (canonical order) uses field key i.
+        let root = keys::field_root_key(pdk.as_ref(), &message_id)?;
+        let mut field_index = 0usize;
+        for s in signed.iter_mut().filter(|s| s.action == CryptoAction::EncryptAndSign) {
+            let (key, nonce) = keys::field_key(&root, field_index)?;
+            field_index += 1;
+            let t = s.terminal.as_ref().ok_or_else(|| Error::item(s.name, "internal: no serialized value"))?;
+            let sealed = AesGcmKey::new(key.as_ref())?.seal(&nonce, &s.path, &t.value)?;
+            let mut stored = Vec::with_capacity(2 + sealed.len());
+            stored.extend_from_slice(&t.type_id);
+            stored.extend_from_slice(&sealed);
+            s.stored = Some(stored);
+        }
+
+        let hash = canonical_hash(&header_bytes, &ec, &canonical_fields(&signed)?)?;
+        let tags = wrapped.mac_keys.iter().map(|k| keys::recipient_tag(k.as_ref(), &hash)).collect::<Result<Vec<_>>>()?;
+        let signature = match &signing_key {
+            Some(SigningKey::P384(k)) => Some(sign_footer(k, &hash)?),
+            Some(_) => return Err(Error::Keyring("item suites sign with ECDSA P-384".into())),
+            None => None,
+        };
+        let footer = ItemFooter { tags, signature };
+
+        let mut out = item.clone();
+        for s in signed {
+            if let Some(stored) = s.stored {
+                out.insert(s.name.to_owned(), AttributeValue::B(stored));
+            }
+        }
+        out.insert(HEADER_ATTRIBUTE.into(), AttributeValue::B(header_bytes));
+        out.insert(FOOTER_ATTRIBUTE.into(), AttributeValue::B(footer.serialize()));
+        Ok(out)
+    }
+
+    /// Verifies and decrypts an item written by [`encrypt_item`](Self::encrypt_item) or any DB-ESDK
+    /// (decrypt-item.md). The commitment, recipient tag and signature are all checked before any
+    /// attribute is decrypted or returned. Attribute actions come from the header, not the config;
+    /// the config supplies the key names and the unsigned attributes.
+    pub async fn decrypt_item(&self, item: &Item) -> Result<Item> {
+        let cfg = &self.config;
+        let head = binary_attribute(item, HEADER_ATTRIBUTE)?;
+        let foot = binary_attribute(item, FOOTER_ATTRIBUTE)?;
+        let (header, covered_len) = ItemHeader::parse(head)?;
+        let suite = header.suite;
+        self.check_keys_present(item)?;
+
+        // decrypt-item.md#signature-scope: everything not allowed unsigned, matched position by
+        // position with the header legend.
+        let mut scope: Vec<(&String, &AttributeValue)> = item.iter().filter(|(n, _)| !cfg.is_unsigned(n)).collect();
+        sort_canonical(&mut scope, |(n, _)| n.as_str());
+        if scope.len() != header.legend.len() {
+            return Err(self.diagnose_scope(item, &scope, header.legend.len()));
+        }
+        let mut signed = Vec::with_capacity(scope.len());
+        for ((name, value), action) in scope.iter().zip(header.legend.iter()) {
+            let path = canonical_path(&cfg.table_name, name);
+            let s = if *action == CryptoAction::EncryptAndSign {
+                match value {
+                    AttributeValue::B(b) if b.len() >= MIN_ENCRYPTED_LEN => {
+                        Signed { name, action: *action, path, terminal: None, stored: Some(b.clone()) }
+                    }
+                    _ => {
+                        return Err(Error::item(
+                            name.as_str(),
+                            format!(
+                                "the header says ENCRYPT_AND_SIGN but the value is a {} attribute, not encrypted binary",
+                                value.type_name()
+                            ),
+                        ))
+                    }
+                }
+            } else {
+                let t = serialize::serialize(value).map_err(|e| Error::item(name.as_str(), e.to_string()))?;
+                Signed { name, action: *action, path, terminal: Some(t), stored: None }
+            };
+            signed.push(s);
+        }
+
+        // The encryption context: what the header stored plus what the item reproduces.
+        let context_names: Vec<&str> = signed
+            .iter()
+            .filter(|s| s.action == CryptoAction::SignAndIncludeInEncryptionContext)
+            .map(|s| s.name)
+            .collect();
+        // The header version (covered by the commitment) picks the context layout.
+        let base = if header.version == 2 {
+            context::v2(&self.key_schema(), item, &context_names)?
+        } else {
+            context::base_v1(&self.key_schema(), item)?
+        };
+        let required: BTreeSet<String> = base.keys().cloned().collect();
+        let mut ec = header.stored_context.clone();
+        for (k, v) in base {
+            match ec.get(&k) {
+                Some(stored) if *stored != v => {
+                    return Err(Error::ContextMismatch(format!("key '{k}' is stored in the header with a different value")));
+                }
+                _ => {
+                    ec.insert(k, v);
+                }
+            }
+        }
+        let verifying_key = match (suite.signature(), ec.get(PUBLIC_KEY_FIELD)) {
+            (Some(alg), Some(pk)) => Some(VerifyingKey::from_base64(alg, pk)?),
+            (Some(_), None) => {
+                return Err(Error::item(HEADER_ATTRIBUTE, "signed suite 0x6701 but no aws-crypto-public-key in the context"))
+            }
+            (None, Some(_)) => {
+                return Err(Error::item(HEADER_ATTRIBUTE, "unsigned suite 0x6700 but the context has aws-crypto-public-key"))
+            }
+            (None, None) => None,
+        };
+
+        let (pdk, mac_key) = wrapping::unwrap(&cfg.keyring, suite, &ec, &required, &header.encrypted_data_keys)
+            .await
+            .map_err(|e| self.context_hint(e, header.version, &context_names))?;
+
+        // header.md#commitment-verification, constant time.
+        let commit_key = keys::commit_key(pdk.as_ref(), &header.message_id)?;
+        let covered = head.get(..covered_len).ok_or_else(|| Error::malformed("aws_dbe_head", "header is truncated"))?;
+        if !ct_eq(&keys::commitment(commit_key.as_ref(), covered)?, &header.commitment) {
+            return Err(Error::item(
+                HEADER_ATTRIBUTE,
+                "key commitment mismatch: the header was modified after encryption",
+            ));
+        }
+
+        // footer.md#footer-verification: a recipient tag, then the signature, before any decryption.
+        let footer = ItemFooter::parse(foot, header.encrypted_data_keys.len(), suite.signature().is_some())?;
+        let hash = canonical_hash(head, &ec, &canonical_fields(&signed)?)?;
+        let expected_tag = keys::recipient_tag(mac_key.as_ref(), &hash)?;
+        let tag_ok = footer.tags.iter().fold(false, |found, t| found | ct_eq(t, &expected_tag));
+        let sig_ok = match (&footer.signature, &verifying_key) {
+            (Some(sig), Some(vk)) => {
+                let mut h = MessageHasher::new(SignatureAlgorithm::EcdsaP384Sha384);
+                h.update(&hash);
+                vk.verify(h, sig).is_ok()
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        let root = keys::field_root_key(pdk.as_ref(), &header.message_id)?;
+        if !(tag_ok && sig_ok) {
+            return Err(self.diagnose_tamper(item, &signed, &root, tag_ok, sig_ok, suite));
+        }
+
+        // Only now decrypt the encrypted attributes (decrypt-structure.md#decrypt-encrypted-terminals).
+        let mut out = item.clone();
+        out.remove(HEADER_ATTRIBUTE);
+        out.remove(FOOTER_ATTRIBUTE);
+        let mut field_index = 0usize;
+        for s in signed.iter().filter(|s| s.action == CryptoAction::EncryptAndSign) {
+            let value = decrypt_field(&root, field_index, s)?;
+            field_index += 1;
+            out.insert(s.name.to_owned(), value);
+        }
+        Ok(out)
+    }
+
+    /// Explains a signature-scope / legend length mismatch, naming the attribute when it can.
+    fn diagnose_scope(&self, item: &Item, scope: &[(&String, &AttributeValue)], legend_len: usize) -> Error {
+        let cfg = &self.config;
+        if scope.len() > legend_len {
+            if let Some((name, _)) = scope.iter().find(|(n, _)| !cfg.attribute_actions.contains_key(n.as_str())) {
+                return Error::item(
+                    name.as_str(),
+                    format!(
+                        "signature mismatch: the attribute is signed but the header signs only {legend_len} attribute(s) \
+                         (added after encryption?)"
+                    ),
+                );
+            }
+        } else {
+            if let Some(name) = self.missing_signed(item).first() {
+                return Error::item(
+                    name.as_str(),
+                    format!(
+                        "signature mismatch: configured as signed but missing from the item, while the header signs \
+                         {legend_len} attribute(s) (removed after encryption?)"
+                    ),
+                );
+            }
+            if let Some(name) =
+                item.keys().find(|n| cfg.is_unsigned(n) && !n.starts_with(crate::item::config::RESERVED_PREFIX))
+            {
+                return Error::item(
+                    name.as_str(),
+                    format!(
+                        "signature mismatch: the attribute is allowed unsigned by the configuration, but the header \
+                         signs {legend_len} attribute(s) and only {} are in the signature scope (was it signed when \
+                         encrypted?)",
+                        scope.len()
+                    ),
+                );
+            }
+        }
+        let names: Vec<&str> = scope.iter().map(|(n, _)| n.as_str()).collect();
+        Error::item(
+            HEADER_ATTRIBUTE,
+            format!(
+                "signature mismatch: the header signs {legend_len} attribute(s) but the item has {} in the signature \
+                 scope ({})",
+                scope.len(),
+                names.join(", ")
+            ),
+        )
+    }
+
+    /// Configured signed attributes that the item lacks.
+    fn missing_signed(&self, item: &Item) -> Vec<String> {
+        let cfg = &self.config;
+        cfg.attribute_actions
+            .iter()
+            .filter(|(n, a)| a.is_signed() && !cfg.is_unsigned(n) && !item.contains_key(n.as_str()))
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// Explains a recipient-tag or signature failure (after the commitment held), naming the attribute
+    /// when the format allows: encrypted attributes authenticate individually; plaintext ones do not.
+    fn diagnose_tamper(
+        &self,
+        item: &Item,
+        signed: &[Signed<'_>],
+        root: &[u8; KEY_LEN],
+        tag_ok: bool,
+        sig_ok: bool,
+        suite: AlgorithmSuite,
+    ) -> Error {
+        let cfg = &self.config;
+        let mut field_index = 0usize;
+        for s in signed.iter().filter(|s| s.action == CryptoAction::EncryptAndSign) {
+            if decrypt_field(root, field_index, s).is_err() {
+                return Error::item(
+                    s.name,
+                    "signature mismatch: the encrypted value does not authenticate (modified, moved or renamed after encryption)",
+                );
+            }
+            field_index += 1;
+        }
+        let unknown: Vec<&str> = signed.iter().map(|s| s.name).filter(|n| !cfg.attribute_actions.contains_key(*n)).collect();
+        let missing = self.missing_signed(item);
+        if let (Some(new), Some(old)) = (unknown.first(), missing.first()) {
+            return Error::item(
+                *new,
+                format!("signature mismatch: the attribute is not in the configuration and '{old}' is missing (renamed after encryption?)"),
+            );
+        }
+        if suite.signature().is_some() && tag_ok != sig_ok {
+            let what = if tag_ok { "the ECDSA signature does not verify" } else { "no recipient tag matches" };
+            return Error::item(FOOTER_ATTRIBUTE, format!("signature mismatch: {what}, the footer was modified"));
+        }
+        let plain: Vec<&str> = signed.iter().filter(|s| s.action != CryptoAction::EncryptAndSign).map(|s| s.name).collect();
+        match plain.as_slice() {
+            [one] => Error::item(*one, "signature mismatch: the value was modified after encryption (or the footer was replaced)"),
+            _ => Error::SignatureInvalid(format!(
+                "signature mismatch: one of the signed plaintext attributes '{}' was modified after encryption \
+                 (the format cannot tell which), or the footer was replaced",
+                plain.join("', '")
+            )),
+        }
+    }
+
+    /// Adds to a failed unwrap the attributes bound into the encryption context: modifying one
+    /// changes the keyring AAD, so it looks like a wrong key.
+    fn context_hint(&self, e: Error, version: u8, context_names: &[&str]) -> Error {
+        let mut bound: Vec<String> = if version == 2 {
+            context_names.iter().map(|s| s.to_string()).collect()
+        } else {
+            std::iter::once(self.config.partition_key.clone()).chain(self.config.sort_key.clone()).collect()
+        };
+        bound.dedup();
+        match e {
+            Error::NoDecryptingKeyring(mut attempts) => {
+                attempts.push(format!(
+                    "if the key is right, an attribute bound into the encryption context was modified: '{}'",
+                    bound.join("', '")
+                ));
+                Error::NoDecryptingKeyring(attempts)
+            }
+            other => other,
+        }
+    }
+}
+
+fn binary_attribute<'i>(item: &'i Item, name: &str) -> Result<&'i [u8]> {
+    match item.get(name) {
+        Some(AttributeValue::B(b)) => Ok(b),
+        Some(other) => Err(Error::item(name, format!("must be a binary (B) attribute, not {}", other.type_name()))),
+        None => Err(Error::item(name, "missing: the item is not encrypted (no aws_dbe_head / aws_dbe_foot)")),
+    }
+}
+
+fn canonical_fields<'s>(signed: &'s [Signed<'_>]) -> Result<Vec<CanonicalField<'s>>> {
+    signed
+        .iter()
+        .map(|s| match (&s.stored, &s.terminal, s.action) {
+            (Some(stored), _, CryptoAction::EncryptAndSign) => Ok(CanonicalField::Encrypted { path: &s.path, stored }),
+            (_, Some(t), _) => Ok(CanonicalField::Plaintext { path: &s.path, type_id: t.type_id, value: &t.value }),
+            _ => Err(Error::item(s.name, "internal: attribute has no value to sign")),
+        })
+        .collect()
+}
+
+/// Opens one encrypted attribute: `TypeID ‖ AES-GCM(fieldKey_i, nonce_i, aad = canonical path)`.
+fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<AttributeValue> {
+    let stored = s.stored.as_deref().ok_or_else(|| Error::item(s.name, "internal: not an encrypted attribute"))?;
+    let (type_id, sealed) = stored.split_at_checked(2).ok_or_else(|| Error::item(s.name, "encrypted value is too short"))?;
+    let type_id: TypeId = [type_id[0], type_id[1]];
+    let (key, nonce) = keys::field_key(root, index)?;
+    let plaintext = AesGcmKey::new(key.as_ref())?
+        .open(&nonce, &s.path, sealed)
+        .map_err(|_| Error::item(s.name, "encrypted value does not authenticate"))?;
+    let plaintext = Zeroizing::new(plaintext);
+    serialize::deserialize(type_id, &plaintext).map_err(|e| Error::item(s.name, format!("decrypted value is malformed: {e}")))
+}
+
+/// ECDSA P-384 over the canonical hash, low-s, retried until the DER encoding is 103 bytes (the
+/// fixed footer size the DB-ESDK parses; item-format.md §7).
+fn sign_footer(key: &p384::ecdsa::SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
+    use p384::ecdsa::signature::RandomizedDigestSigner;
+    for _ in 0..256 {
+        let mut digest = Sha384::new();
+        digest.update(hash);
+        let sig: p384::ecdsa::Signature = key
+            .try_sign_digest_with_rng(&mut rand_core::OsRng, digest)
+            .map_err(|_| Error::Keyring("ECDSA signing failed".into()))?;
+        let sig = sig.normalize_s().unwrap_or(sig);
+        let der = sig.to_der();
+        if der.as_bytes().len() == SIGNATURE_LEN {
+            return Ok(der.as_bytes().to_vec());
+        }
+    }
+    Err(Error::Keyring("could not produce a 103-byte ECDSA signature".into()))
+}

@@ -1,0 +1,25 @@
+//! DynamoDB item encryption, byte-compatible with the AWS Database Encryption SDK's
+//! structured encryption format (`aws_dbe_head` / `aws_dbe_foot`; see `shared/spec/item-format.md`).
+//!
+//! Each attribute gets a [`CryptoAction`]; encrypted attributes become `B` values, and every signed
+//! attribute is covered by per-recipient HMAC tags and (suite 0x6701) an ECDSA P-384 signature.
+//! Start with [`ItemEncryptor`].
+
+pub mod actions;
+pub mod config;
+pub mod context;
+pub mod encryptor;
+pub mod footer;
+pub mod header;
+pub mod json;
+pub mod keys;
+pub mod number;
+pub mod path;
+pub mod serialize;
+pub mod value;
+mod wrapping;
+
+pub use actions::CryptoAction;
+pub use config::ItemEncryptorConfig;
+pub use encryptor::ItemEncryptor;
+pub use value::{AttributeValue, Item};

@@ -1,0 +1,138 @@
+// Real browser: Debian chromium driven by playwright-core loads the package bundled (esbuild)
+// and unbundled (<script type="module"> importing the package files), from a static server
+// on 127.0.0.1 that is stopped at the end.
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, cpSync, symlinkSync, existsSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, extname, normalize } from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { sealkit, PKG_DIR, VECTORS } from '../js/pkg.mjs'
+
+const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
+const esbuild = require('esbuild')
+const { chromium } = require('playwright-core')
+const esdk = require('@aws-crypto/client-node')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const HERE = fileURLToPath(new URL('.', import.meta.url))
+
+const root = mkdtempSync(join(tmpdir(), 'sealkit-browser-'))
+let server
+let context
+after(async () => {
+  if (context) await context.close()
+  if (server) await new Promise((r) => server.close(r))
+  rmSync(root, { recursive: true, force: true })
+})
+
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' }
+
+async function makeFixture() {
+  const key = new Uint8Array(32).map((_, i) => 200 - i)
+  const keys = JSON.parse(readFileSync(`${VECTORS}/keys.json`, 'utf8')).keys
+  const namespace = 'browser-ns'
+  const keyName = 'aes-key'
+  const encryptionContext = { origin: 'node' }
+  const ours = new sealkit.RawAesKeyring({ keyNamespace: namespace, keyName, wrappingKey: key })
+  const theirs = new esdk.RawAesKeyringNode({
+    keyNamespace: namespace,
+    keyName,
+    unencryptedMasterKey: key.slice(),
+    wrappingSuite: esdk.RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+  })
+  const b64 = (u8) => Buffer.from(u8).toString('base64')
+  const messages = []
+  for (const suiteId of [0x0478, 0x0578]) {
+    const a = await sealkit.buildClient().encrypt(ours, `sealkit-node ${suiteId}`, { suiteId, encryptionContext })
+    messages.push({ from: `sealkit ${suiteId}`, plaintext: `sealkit-node ${suiteId}`, ciphertext: b64(a.result) })
+    const b = await esdk.buildClient(esdk.CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT).encrypt(theirs, `esdk-node ${suiteId}`, { suiteId, encryptionContext })
+    messages.push({ from: `esdk ${suiteId}`, plaintext: `esdk-node ${suiteId}`, ciphertext: b64(b.result) })
+  }
+  const c = await esdk.buildClient(esdk.CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT).encrypt(theirs, 'esdk-node 0x0378', { encryptionContext })
+  messages.push({ from: 'esdk 0x0378', plaintext: 'esdk-node 0x0378', ciphertext: b64(c.result) })
+  return { namespace, keyName, aesKey: b64(key), encryptionContext, messages, rsaPublic: keys['rsa-4096-public'].material, rsaPrivate: keys['rsa-4096-private'].material }
+}
+
+async function prepare() {
+  // unbundled: the package files as published, plus the shared checks
+  cpSync(PKG_DIR, join(root, 'pkg'), { recursive: true })
+  cpSync(join(HERE, 'shared.mjs'), join(root, 'shared.mjs'))
+  writeFileSync(
+    join(root, 'unbundled.html'),
+    `<!doctype html><meta charset="utf-8"><title>unbundled</title>
+<script type="module">
+import * as sealkit from '/pkg/index.browser.mjs'
+import { runChecks } from '/shared.mjs'
+const fixture = await (await fetch('/fixture.json')).json()
+window.__sealkitResults = await runChecks(sealkit, fixture)
+</script>`,
+  )
+  // bundled: an app that imports 'sealkit' by name, bundled by esbuild for the browser
+  const app = join(root, 'app-src')
+  mkdirSync(join(app, 'node_modules'), { recursive: true })
+  symlinkSync(PKG_DIR, join(app, 'node_modules', 'sealkit'), 'dir')
+  cpSync(join(HERE, 'app.mjs'), join(app, 'app.mjs'))
+  cpSync(join(HERE, 'shared.mjs'), join(app, 'shared.mjs'))
+  mkdirSync(join(root, 'bundled'))
+  await esbuild.build({
+    entryPoints: [join(app, 'app.mjs')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: join(root, 'bundled', 'app.js'),
+    preserveSymlinks: false,
+    logLevel: 'error',
+  })
+  cpSync(join(PKG_DIR, 'sealkit_bg.wasm'), join(root, 'bundled', 'sealkit_bg.wasm'))
+  writeFileSync(join(root, 'bundled.html'), `<!doctype html><meta charset="utf-8"><title>bundled</title><script type="module" src="/bundled/app.js"></script>`)
+  writeFileSync(join(root, 'fixture.json'), JSON.stringify(await makeFixture()))
+  const bundle = readFileSync(join(root, 'bundled', 'app.js'), 'utf8')
+  assert.ok(!/node:fs|readFileSync/.test(bundle), 'the browser bundle must not contain the Node entry')
+}
+
+function serve() {
+  server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
+    const file = join(root, path)
+    if (!file.startsWith(root) || !existsSync(file)) {
+      res.writeHead(404).end()
+      return
+    }
+    try {
+      const body = readFileSync(file)
+      res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream' }).end(body)
+    } catch {
+      res.writeHead(404).end()
+    }
+  })
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)))
+}
+
+test('chromium: bundled and unbundled package', async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`)
+  await prepare()
+  const port = await serve()
+  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sealkit-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  for (const page of ['unbundled', 'bundled']) {
+    const p = await context.newPage()
+    const errors = []
+    p.on('pageerror', (e) => errors.push(String(e)))
+    p.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+    await p.goto(`http://127.0.0.1:${port}/${page}.html`)
+    await p.waitForFunction(() => window.__sealkitResults !== undefined || window.__failed, null, { timeout: 60_000 }).catch(() => {})
+    const results = await p.evaluate(() => window.__sealkitResults)
+    assert.ok(results, `${page}: page did not finish; errors: ${errors.join(' | ')}`)
+    for (const r of results) console.log(`browser ${page}: ${r.ok ? 'ok' : 'FAILED'} ${r.name}${r.ok ? '' : ' — ' + r.error}`)
+    assert.deepEqual(results.filter((r) => !r.ok), [], page)
+    assert.equal(results.length, 5)
+    await p.close()
+  }
+})

@@ -1,0 +1,51 @@
+// npm pack the built package, install the tarball into a fresh project, and use it from
+// Node ESM (`import`) and CommonJS (`require`).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PKG_DIR } from './pkg.mjs'
+
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+
+const PROGRAM = (importLine) => `${importLine}
+const kr = new RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: new Uint8Array(32).fill(3) })
+const { encrypt, decrypt } = buildClient({ commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT })
+;(async () => {
+  const { result } = await encrypt(kr, 'packed', { encryptionContext: { via: 'tarball' } })
+  const { plaintext, messageHeader } = await decrypt(kr, result)
+  let code
+  try { await decrypt(kr, result.subarray(0, 10)) } catch (e) { code = e instanceof SealkitError && e.code }
+  console.log(JSON.stringify({ text: new TextDecoder().decode(plaintext), via: messageHeader.encryptionContext.via, code }))
+})()
+`
+
+test('npm pack → install → import (ESM) and require (CJS)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sealkit-pack-'))
+  try {
+    const out = run('npm', ['pack', PKG_DIR, '--pack-destination', dir, '--silent'], dir).trim().split('\n').pop()
+    const tgz = join(dir, out)
+    const files = run('tar', ['tzf', tgz], dir)
+    for (const f of ['index.node.mjs', 'index.browser.mjs', 'index.cjs', 'api.cjs', 'index.d.ts', 'sealkit_bg.wasm']) {
+      assert.match(files, new RegExp(`package/${f.replace('.', '\\.')}\\n`), `${f} missing from the tarball`)
+    }
+    const app = join(dir, 'app')
+    run('mkdir', ['-p', app], dir)
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }))
+    run('npm', ['install', '--no-audit', '--no-fund', '--silent', tgz], app)
+    assert.ok(readdirSync(join(app, 'node_modules', 'sealkit')).includes('sealkit_bg.wasm'))
+    writeFileSync(join(app, 'esm.mjs'), PROGRAM(`import { buildClient, CommitmentPolicy, RawAesKeyring, SealkitError } from 'sealkit'`))
+    writeFileSync(join(app, 'cjs.cjs'), PROGRAM(`const { buildClient, CommitmentPolicy, RawAesKeyring, SealkitError } = require('sealkit')`))
+    const expected = { text: 'packed', via: 'tarball', code: 'ERR_TRUNCATED' }
+    assert.deepEqual(JSON.parse(run('node', ['esm.mjs'], app)), expected)
+    assert.deepEqual(JSON.parse(run('node', ['cjs.cjs'], app)), expected)
+    // default import and dynamic import from CJS also work
+    writeFileSync(join(app, 'dyn.cjs'), `import('sealkit').then((m) => console.log(typeof m.default.buildClient, typeof m.RawRsaKeyring))`)
+    assert.equal(run('node', ['dyn.cjs'], app).trim(), 'function function')
+    console.log(`npm pack: ${out} installed; ESM and CJS round trips OK`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -1,0 +1,106 @@
+// Every case of the ESDK message vectors through the wasm build (one-shot decrypt, and the
+// decrypt TransformStream fed in odd-sized chunks). Per-set counts must equal the Rust run's.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { sealkit, VECTORS, pipeChunks } from './pkg.mjs'
+
+const { buildClient, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = sealkit
+
+const SETS = [
+  ['net-4.0.1', 'manifest.json', 99],
+  ['net-4.0.0-valid', 'manifest.json', 5],
+  ['net-4.0.0-invalid', 'manifest.json', 28],
+  ['python-4.0.7', 'manifest.json', 478],
+  ['python-4.0.7', 'manifest-strict.json', 4],
+]
+
+const file = (dir, uri) => join(dir, uri.replace(/^file:\/\//, ''))
+const clients = {}
+const client = (policy) => (clients[policy] ||= buildClient({ commitmentPolicy: policy }))
+const keyringCache = new Map()
+
+function keyringFor(keys, mk) {
+  const id = JSON.stringify(mk)
+  if (keyringCache.has(id)) return keyringCache.get(id)
+  const k = keys[mk.key]
+  let kr
+  if (mk['encryption-algorithm'] === 'aes') {
+    kr = new RawAesKeyring({ keyNamespace: mk['provider-id'], keyName: k['key-id'], wrappingKey: Buffer.from(k.material, 'base64') })
+  } else {
+    const padding = mk['padding-algorithm'] === 'pkcs1' ? 'pkcs1' : `oaep-${mk['padding-hash']}`
+    const pem = k.type === 'private' ? { privateKey: k.material } : { publicKey: k.material }
+    kr = new RawRsaKeyring({ keyNamespace: mk['provider-id'], keyName: k['key-id'], padding, ...pem })
+  }
+  keyringCache.set(id, kr)
+  return kr
+}
+
+async function runCase(dir, keys, id, t) {
+  const ciphertext = readFileSync(file(dir, t.ciphertext))
+  const krs = t['master-keys'].map((mk) => keyringFor(keys, mk))
+  const keyring = krs.length === 1 ? krs[0] : new MultiKeyring({ children: krs })
+  const opts = {}
+  if (t.cmm === 'RequiredEncryptionContext') {
+    opts.encryptionContext = t['encryption-context']
+    opts.requiredEncryptionContextKeys = Object.keys(t['encryption-context'])
+  }
+  const unsignedOnly = t['decryption-method'] === 'streaming-unsigned-only'
+  const c = client(t['x-commitment-policy'] || 'REQUIRE_ENCRYPT_ALLOW_DECRYPT')
+  const expected = t.result.output ? readFileSync(file(dir, t.result.output.plaintext)) : null
+
+  // 1. one-shot
+  let oneShot
+  try {
+    oneShot = { ok: (await c.decrypt(keyring, ciphertext, { ...opts, unsignedOnly })).plaintext }
+  } catch (e) {
+    oneShot = { err: e }
+  }
+  // 2. stream
+  let streamed
+  try {
+    const s = c.decryptStream(keyring, { ...opts, unsignedOnly })
+    streamed = { ok: await pipeChunks(s, ciphertext, [1, 333, 7, 5000, 64]) }
+  } catch (e) {
+    streamed = { err: e }
+  }
+  for (const [how, r] of [['one-shot', oneShot], ['stream', streamed]]) {
+    if (r.err) {
+      if (!(r.err instanceof SealkitError) || !/^ERR_/.test(r.err.code)) return `${how}: non-SealkitError thrown: ${r.err}`
+      if (r.err.code === 'ERR_INTERNAL') return `${how}: internal error ${r.err.message}`
+      if (expected) return `${how}: expected success, got ${r.err.code}: ${r.err.message}`
+    } else {
+      if (!expected) return `${how}: expected an error, decryption succeeded`
+      if (Buffer.compare(Buffer.from(r.ok), expected) !== 0) return `${how}: plaintext differs`
+    }
+  }
+  if (krs.length > 1) keyring.dispose()
+  return null
+}
+
+const totals = []
+for (const [set, manifestName, expectedCount] of SETS) {
+  test(`esdk vectors ${set}/${manifestName}`, async () => {
+    const dir = join(VECTORS, set)
+    const manifest = JSON.parse(readFileSync(join(dir, manifestName), 'utf8'))
+    const keys = JSON.parse(readFileSync(file(dir, manifest.keys), 'utf8')).keys
+    let passed = 0
+    const failed = []
+    for (const [id, t] of Object.entries(manifest.tests)) {
+      const why = await runCase(dir, keys, id, t)
+      if (why) failed.push(`${id}: ${why}`)
+      else passed++
+    }
+    console.log(`esdk vectors ${set}/${manifestName}: ${passed} passed, ${failed.length} failed`)
+    totals.push(passed)
+    assert.deepEqual(failed, [])
+    assert.equal(passed, expectedCount)
+  })
+}
+
+test('esdk vectors total', () => {
+  const total = totals.reduce((a, b) => a + b, 0)
+  console.log(`esdk vectors total: ${total} passed (expected 614)`)
+  assert.equal(total, 614)
+})
