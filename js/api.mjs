@@ -182,6 +182,9 @@ export function createApi(wasm) {
       const publicKey = pem(o.publicKey, 'publicKey', 'PUBLIC KEY')
       const privateKey = pem(o.privateKey, 'privateKey', 'PRIVATE KEY')
       if (publicKey === undefined && privateKey === undefined) throw invalid('RawRsaKeyring needs a publicKey, a privateKey, or both')
+      if (typeof WasmKeyring.rawRsa !== 'function') {
+        throw invalid("RawRsaKeyring is not included in 'sealkit/lite' (built without RSA); import it from 'sealkit'")
+      }
       let h
       try {
         h = WasmKeyring.rawRsa(o.keyNamespace, o.keyName, padding, publicKey, privateKey)

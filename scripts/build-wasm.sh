@@ -3,7 +3,8 @@
 #   cargo (wasm32, profile wasm-release) → wasm-bindgen 0.2.130 (web + nodejs glue, one .wasm)
 #   → wasm-opt -Oz (npm binaryen@132.0.0, installed into .deps/npm if missing) → js/ sources.
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli 0.2.130, node/npm.
-# Env: CARGO_TARGET_DIR (default /work/target-wasm if it exists, else target/), SEALKIT_NO_WASM_OPT=1.
+# Env: CARGO_TARGET_DIR (default /work/target-wasm if it exists, else target/), SEALKIT_NO_WASM_OPT=1,
+#      SEALKIT_NO_LITE=1 (skip the RSA-less sealkit/lite module), SEALKIT_WASM_PROFILE (default wasm-release).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -23,22 +24,14 @@ command -v wasm-bindgen >/dev/null || die "wasm-bindgen not found: cargo install
 have=$(wasm-bindgen --version | awk '{print $2}')
 [ "$have" = "$BINDGEN_VERSION" ] || die "wasm-bindgen $have on PATH, Cargo.lock needs $BINDGEN_VERSION: cargo install wasm-bindgen-cli --version $BINDGEN_VERSION"
 command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed"
-
-echo "build-wasm: cargo build (wasm32, profile wasm-release, target dir $CARGO_TARGET_DIR)"
-cargo build --lib --target wasm32-unknown-unknown --profile wasm-release
-WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/sealkit.wasm"
+PROFILE="${SEALKIT_WASM_PROFILE:-wasm-release}"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-wasm-bindgen --target web --out-dir "$TMP/web" --out-name sealkit "$WASM"
-wasm-bindgen --target nodejs --out-dir "$TMP/node" --out-name sealkit "$WASM"
-cmp -s "$TMP/web/sealkit_bg.wasm" "$TMP/node/sealkit_bg.wasm" || die "web and nodejs wasm outputs differ"
+WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$PROFILE/sealkit.wasm"
 
-rm -rf "$OUT" && mkdir -p "$OUT"
-if [ "${SEALKIT_NO_WASM_OPT:-}" = 1 ]; then
-  cp "$TMP/web/sealkit_bg.wasm" "$OUT/sealkit_bg.wasm"
-else
-  WASM_OPT=""
+WASM_OPT=""
+if [ "${SEALKIT_NO_WASM_OPT:-}" != 1 ]; then
   for cand in "$ROOT/tests/js/node_modules/.bin/wasm-opt" "$DEPS/node_modules/.bin/wasm-opt"; do
     if [ -x "$cand" ] && "$cand" --version 2>/dev/null | grep -q 'version 132'; then WASM_OPT="$cand"; break; fi
   done
@@ -49,17 +42,41 @@ else
     npm install --prefix "$DEPS" --no-audit --no-fund --silent binaryen@132.0.0
     WASM_OPT="$DEPS/node_modules/.bin/wasm-opt"
   fi
-  "$WASM_OPT" -Oz "$TMP/web/sealkit_bg.wasm" -o "$OUT/sealkit_bg.wasm"
 fi
 
-cp "$TMP/web/sealkit.js" "$OUT/sealkit_web.js"
-# nodejs glue: CommonJS; it reads `${__dirname}/sealkit_bg.wasm`.
+rm -rf "$OUT" && mkdir -p "$OUT"
+# build_variant NAME [cargo args…]: NAME=sealkit (full) or sealkit_lite (no RSA).
+build_variant() {
+  local name=$1
+  shift
+  echo "build-wasm: cargo build $name (wasm32, profile $PROFILE, target dir $CARGO_TARGET_DIR)"
+  cargo build --lib --target wasm32-unknown-unknown --profile "$PROFILE" "$@"
+  wasm-bindgen --target web --out-dir "$TMP/$name/web" --out-name "$name" "$WASM"
+  if [ -n "$WASM_OPT" ]; then
+    "$WASM_OPT" -Oz --converge "$TMP/$name/web/${name}_bg.wasm" -o "$OUT/${name}_bg.wasm"
+  else
+    cp "$TMP/$name/web/${name}_bg.wasm" "$OUT/${name}_bg.wasm"
+  fi
+  cp "$TMP/$name/web/$name.js" "$OUT/${name}_web.js"
+}
+
+build_variant sealkit
+# nodejs glue (CommonJS) for the full module; it reads `${__dirname}/sealkit_bg.wasm`, the same
+# bytes as the web target's.
+wasm-bindgen --target nodejs --out-dir "$TMP/node" --out-name sealkit "$WASM"
+cmp -s "$TMP/sealkit/web/sealkit_bg.wasm" "$TMP/node/sealkit_bg.wasm" || die "web and nodejs wasm outputs differ"
 cp "$TMP/node/sealkit.js" "$OUT/sealkit_node.cjs"
-cp js/api.mjs js/index.node.mjs js/index.browser.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
+if [ "${SEALKIT_NO_LITE:-}" != 1 ]; then
+  build_variant sealkit_lite --features wasm-lite
+fi
+
+cp js/api.mjs js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"
 # api.cjs: the same code as api.mjs, as CommonJS (api.mjs has exactly one export).
 grep -c '^export ' js/api.mjs | grep -qx 1 || die "js/api.mjs must have exactly one export"
 { echo "'use strict'"; sed 's/^export function createApi/function createApi/' js/api.mjs; echo 'module.exports = { createApi }'; } > "$OUT/api.cjs"
 
-raw=$(wc -c < "$OUT/sealkit_bg.wasm"); gz=$(gzip -9c "$OUT/sealkit_bg.wasm" | wc -c)
-echo "build-wasm: pkg/ ready — sealkit_bg.wasm $raw B (gzip -9: $gz B)"
+for w in "$OUT"/*_bg.wasm; do
+  echo "build-wasm: $(basename "$w") $(wc -c < "$w") B (gzip -9: $(gzip -9c "$w" | wc -c) B)"
+done
+echo "build-wasm: pkg/ ready"

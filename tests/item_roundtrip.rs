@@ -1,9 +1,9 @@
 //! Item encryption round trips (every type × action, both suites, header v1/v2, non-ASCII names,
 //! empty values, nesting), tampering (each attribute, header, footer), keyrings and config rules.
 
-mod support;
 #[path = "support/item.rs"]
 mod item_support;
+mod support;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,8 +14,8 @@ use item_support::canonical_item;
 use sealkit::future::BoxFuture;
 use sealkit::item::{AttributeValue as V, CryptoAction, Item, ItemEncryptor, ItemEncryptorConfig};
 use sealkit::keyring::hierarchical::{
-    BranchKey, BranchKeyCache, BranchKeyStore, ContextKeySupplier, HierarchicalKeyring, InMemoryBranchKeyStore,
-    ManualClock,
+    BranchKey, BranchKeyCache, BranchKeyStore, ContextKeySupplier, HierarchicalKeyring,
+    InMemoryBranchKeyStore, ManualClock,
 };
 use sealkit::{block_on, Error, Keyring, MultiKeyring, RawAesKeyring};
 
@@ -31,8 +31,19 @@ fn aes(name: &str, byte: u8) -> Arc<dyn Keyring> {
 /// One value of every type, including empty and nested ones.
 fn sample_values() -> Vec<(&'static str, V)> {
     let mut nested = BTreeMap::new();
-    nested.insert("k".to_string(), V::L(vec![V::Bool(true), V::Null, V::N("-0.000".into()), V::M(BTreeMap::new())]));
-    nested.insert("ñ".to_string(), V::Ss(vec!["b".into(), "a".into(), "😀".into(), "～".into()]));
+    nested.insert(
+        "k".to_string(),
+        V::L(vec![
+            V::Bool(true),
+            V::Null,
+            V::N("-0.000".into()),
+            V::M(BTreeMap::new()),
+        ]),
+    );
+    nested.insert(
+        "ñ".to_string(),
+        V::Ss(vec!["b".into(), "a".into(), "😀".into(), "～".into()]),
+    );
     vec![
         ("s", V::S("hello".into())),
         ("s_empty", V::S(String::new())),
@@ -42,7 +53,14 @@ fn sample_values() -> Vec<(&'static str, V)> {
         ("t", V::Bool(true)),
         ("f", V::Bool(false)),
         ("null", V::Null),
-        ("l", V::L(vec![V::S("x".into()), V::L(vec![V::N("1e2".into())]), V::B(vec![])])),
+        (
+            "l",
+            V::L(vec![
+                V::S("x".into()),
+                V::L(vec![V::N("1e2".into())]),
+                V::B(vec![]),
+            ]),
+        ),
         ("l_empty", V::L(Vec::new())),
         ("m", V::M(nested)),
         ("m_empty", V::M(BTreeMap::new())),
@@ -54,7 +72,11 @@ fn sample_values() -> Vec<(&'static str, V)> {
 }
 
 /// An item with one attribute per (type, action) and the config that goes with it.
-fn fixture(actions: &[CryptoAction], suite: u16, keyring: Arc<dyn Keyring>) -> (ItemEncryptor, Item) {
+fn fixture(
+    actions: &[CryptoAction],
+    suite: u16,
+    keyring: Arc<dyn Keyring>,
+) -> (ItemEncryptor, Item) {
     let v2 = actions.contains(&C);
     let key_action = if v2 { C } else { S };
     let mut config = ItemEncryptorConfig::new("my-table", "pk", keyring);
@@ -105,7 +127,11 @@ fn every_type_and_action_both_suites_both_header_versions() {
                 }
             }
             let decrypted = block_on(enc.decrypt_item(&encrypted)).unwrap();
-            assert_eq!(canonical_item(&decrypted), canonical_item(&item), "suite {suite:x} v{version}");
+            assert_eq!(
+                canonical_item(&decrypted),
+                canonical_item(&item),
+                "suite {suite:x} v{version}"
+            );
         }
     }
 }
@@ -114,7 +140,14 @@ fn every_type_and_action_both_suites_both_header_versions() {
 fn non_ascii_names() {
     let mut config = ItemEncryptorConfig::new("tábla", "ñame", aes("k", 2));
     let mut item = Item::new();
-    for (name, action) in [("ñame", S), ("😀x", A), ("日本", A), ("～", S), ("abc", A), ("é", S)] {
+    for (name, action) in [
+        ("ñame", S),
+        ("😀x", A),
+        ("日本", A),
+        ("～", S),
+        ("abc", A),
+        ("é", S),
+    ] {
         config.attribute_actions.insert(name.into(), action);
         item.insert(name.into(), V::S(format!("value of {name}")));
     }
@@ -130,7 +163,10 @@ fn expect_err_naming(enc: &ItemEncryptor, item: &Item, name: &str, what: &str) -
     match block_on(enc.decrypt_item(item)) {
         Ok(_) => panic!("{what}: decrypt succeeded"),
         Err(e) => {
-            assert!(e.to_string().contains(&format!("'{name}'")), "{what}: error does not name '{name}': {e}");
+            assert!(
+                e.to_string().contains(&format!("'{name}'")),
+                "{what}: error does not name '{name}': {e}"
+            );
             e
         }
     }
@@ -216,7 +252,10 @@ fn added_and_renamed_attributes_fail_naming_them() {
     swapped.insert("e_s".into(), b);
     swapped.insert("e_n".into(), a);
     let e = block_on(enc.decrypt_item(&swapped)).unwrap_err();
-    assert!(e.to_string().contains("'e_n'") || e.to_string().contains("'e_s'"), "{e}");
+    assert!(
+        e.to_string().contains("'e_n'") || e.to_string().contains("'e_s'"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -231,7 +270,10 @@ fn tampering_header_or_footer_fails() {
                 b[i] ^= 0x01;
                 let mut t = encrypted.clone();
                 t.insert(attr.into(), V::B(b));
-                assert!(block_on(enc.decrypt_item(&t)).is_err(), "{attr} byte {i} (suite {suite:x})");
+                assert!(
+                    block_on(enc.decrypt_item(&t)).is_err(),
+                    "{attr} byte {i} (suite {suite:x})"
+                );
             }
             let mut t = encrypted.clone();
             t.insert(attr.into(), V::B(bytes[..bytes.len() - 1].to_vec()));
@@ -259,7 +301,10 @@ fn wrong_key_and_wrong_table_fail() {
     let (enc, item) = fixture(&[A, S], 0x6701, aes("k", 6));
     let encrypted = block_on(enc.encrypt_item(&item)).unwrap();
     let (other_key, _) = fixture(&[A, S], 0x6701, aes("k", 7));
-    assert!(matches!(block_on(other_key.decrypt_item(&encrypted)), Err(Error::NoDecryptingKeyring(_))));
+    assert!(matches!(
+        block_on(other_key.decrypt_item(&encrypted)),
+        Err(Error::NoDecryptingKeyring(_))
+    ));
     let mut config = enc.config().clone();
     config.table_name = "other-table".into();
     assert!(block_on(ItemEncryptor::new(config).unwrap().decrypt_item(&encrypted)).is_err());
@@ -267,7 +312,8 @@ fn wrong_key_and_wrong_table_fail() {
 
 #[test]
 fn multi_keyring_wraps_a_distinct_intermediate_key_per_recipient() {
-    let multi: Arc<dyn Keyring> = Arc::new(MultiKeyring::new(Some(aes("a", 8)), vec![aes("b", 9)]).unwrap());
+    let multi: Arc<dyn Keyring> =
+        Arc::new(MultiKeyring::new(Some(aes("a", 8)), vec![aes("b", 9)]).unwrap());
     let (enc, item) = fixture(&[A, S], 0x6700, multi);
     let encrypted = block_on(enc.encrypt_item(&item)).unwrap();
     let foot = bin(&encrypted, "aws_dbe_foot");
@@ -277,7 +323,10 @@ fn multi_keyring_wraps_a_distinct_intermediate_key_per_recipient() {
         let mut config = enc.config().clone();
         config.keyring = single;
         let dec = ItemEncryptor::new(config).unwrap();
-        assert_eq!(canonical_item(&block_on(dec.decrypt_item(&encrypted)).unwrap()), canonical_item(&item));
+        assert_eq!(
+            canonical_item(&block_on(dec.decrypt_item(&encrypted)).unwrap()),
+            canonical_item(&item)
+        );
     }
 }
 
@@ -287,11 +336,18 @@ struct CountingStore {
 }
 
 impl BranchKeyStore for CountingStore {
-    fn get_active_branch_key<'a>(&'a self, id: &'a str) -> BoxFuture<'a, sealkit::Result<BranchKey>> {
+    fn get_active_branch_key<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, sealkit::Result<BranchKey>> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.get_active_branch_key(id)
     }
-    fn get_branch_key_version<'a>(&'a self, id: &'a str, v: &'a str) -> BoxFuture<'a, sealkit::Result<BranchKey>> {
+    fn get_branch_key_version<'a>(
+        &'a self,
+        id: &'a str,
+        v: &'a str,
+    ) -> BoxFuture<'a, sealkit::Result<BranchKey>> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.get_branch_key_version(id, v)
     }
@@ -299,15 +355,30 @@ impl BranchKeyStore for CountingStore {
 
 #[test]
 fn hierarchical_keyring_rotation_cache_and_tenants() {
-    let store = Arc::new(CountingStore { inner: InMemoryBranchKeyStore::new(), calls: AtomicUsize::new(0) });
+    let store = Arc::new(CountingStore {
+        inner: InMemoryBranchKeyStore::new(),
+        calls: AtomicUsize::new(0),
+    });
     let id = store.inner.create_branch_key(Some("tenant-a-key")).unwrap();
     let clock = Arc::new(ManualClock::new(1_000));
-    let cache = Arc::new(BranchKeyCache::with_clock(Duration::from_secs(60), 10, clock.clone()));
-    let keyring: Arc<dyn Keyring> = Arc::new(HierarchicalKeyring::new(store.clone(), &id).unwrap().with_cache(cache));
+    let cache = Arc::new(BranchKeyCache::with_clock(
+        Duration::from_secs(60),
+        10,
+        clock.clone(),
+    ));
+    let keyring: Arc<dyn Keyring> = Arc::new(
+        HierarchicalKeyring::new(store.clone(), &id)
+            .unwrap()
+            .with_cache(cache),
+    );
     let (enc, item) = fixture(&[A, S, C], 0x6701, keyring);
     let first = block_on(enc.encrypt_item(&item)).unwrap();
     block_on(enc.encrypt_item(&item)).unwrap();
-    assert_eq!(store.calls.load(Ordering::SeqCst), 1, "second encrypt served from the cache");
+    assert_eq!(
+        store.calls.load(Ordering::SeqCst),
+        1,
+        "second encrypt served from the cache"
+    );
     // EDK layout: provider id, branch key id, 140-byte ciphertext (48 encrypted PDK + 92).
     let head = bin(&first, "aws_dbe_head");
     let needle = b"aws-kms-hierarchy";
@@ -316,9 +387,15 @@ fn hierarchical_keyring_rotation_cache_and_tenants() {
     store.inner.version_branch_key(&id).unwrap();
     clock.advance(61_000);
     let second = block_on(enc.encrypt_item(&item)).unwrap();
-    assert_ne!(head[head.len() - 32 - 140 + 28..][..16], bin(&second, "aws_dbe_head")[head.len() - 32 - 140 + 28..][..16]);
+    assert_ne!(
+        head[head.len() - 32 - 140 + 28..][..16],
+        bin(&second, "aws_dbe_head")[head.len() - 32 - 140 + 28..][..16]
+    );
     for e in [&first, &second] {
-        assert_eq!(canonical_item(&block_on(enc.decrypt_item(e)).unwrap()), canonical_item(&item));
+        assert_eq!(
+            canonical_item(&block_on(enc.decrypt_item(e)).unwrap()),
+            canonical_item(&item)
+        );
     }
 
     // Multi-tenant: the branch key follows the item's SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT attribute.
@@ -329,15 +406,23 @@ fn hierarchical_keyring_rotation_cache_and_tenants() {
     map.insert("tenant-1".to_string(), ka);
     map.insert("tenant-2".to_string(), kb);
     let supplier = Arc::new(ContextKeySupplier::new("aws-crypto-attr.pk").with_tenants(map));
-    let keyring: Arc<dyn Keyring> = Arc::new(HierarchicalKeyring::with_supplier(tenants_store, supplier));
+    let keyring: Arc<dyn Keyring> =
+        Arc::new(HierarchicalKeyring::with_supplier(tenants_store, supplier));
     let (enc, mut item) = fixture(&[A, C], 0x6700, keyring);
     for tenant in ["tenant-1", "tenant-2"] {
         item.insert("pk".into(), V::S(tenant.into()));
         let e = block_on(enc.encrypt_item(&item)).unwrap();
         let head = bin(&e, "aws_dbe_head");
-        let want = if tenant == "tenant-1" { b"key-a" } else { b"key-b" };
+        let want = if tenant == "tenant-1" {
+            b"key-a"
+        } else {
+            b"key-b"
+        };
         assert!(head.windows(5).any(|w| w == want), "{tenant} uses its key");
-        assert_eq!(canonical_item(&block_on(enc.decrypt_item(&e)).unwrap()), canonical_item(&item));
+        assert_eq!(
+            canonical_item(&block_on(enc.decrypt_item(&e)).unwrap()),
+            canonical_item(&item)
+        );
     }
     item.insert("pk".into(), V::S("tenant-3".into()));
     assert!(block_on(enc.encrypt_item(&item)).is_err(), "unknown tenant");
@@ -360,7 +445,10 @@ fn config_validation_errors() {
     let e = config_error(config_with(&[("pk", A)]));
     assert!(e.contains("'pk'") && e.contains("SIGN_ONLY"), "{e}");
     let e = config_error(config_with(&[("pk", S), ("x", C)]));
-    assert!(e.contains("'pk'") && e.contains("SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT"), "{e}");
+    assert!(
+        e.contains("'pk'") && e.contains("SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT"),
+        "{e}"
+    );
     let mut c = config_with(&[("pk", S)]);
     c.sort_key = Some("sk".into());
     assert!(config_error(c).contains("'sk'"));
@@ -393,21 +481,37 @@ fn item_rules_on_encrypt() {
     item.insert("nickname".into(), V::S("x".into()));
     let e = block_on(enc.encrypt_item(&item)).unwrap_err();
     assert_eq!(e.code(), "ERR_ITEM");
-    assert!(e.to_string().contains("no crypto action configured for attribute 'nickname'"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("no crypto action configured for attribute 'nickname'"),
+        "{e}"
+    );
     let mut item = Item::new();
     item.insert("ssn".into(), V::S("1".into()));
-    assert!(block_on(enc.encrypt_item(&item)).unwrap_err().to_string().contains("'pk'"));
+    assert!(block_on(enc.encrypt_item(&item))
+        .unwrap_err()
+        .to_string()
+        .contains("'pk'"));
     let mut item = Item::new();
     item.insert("pk".into(), V::S("1".into()));
     item.insert("aws_dbe_head".into(), V::B(vec![]));
-    assert!(block_on(enc.encrypt_item(&item)).unwrap_err().to_string().contains("reserved"));
+    assert!(block_on(enc.encrypt_item(&item))
+        .unwrap_err()
+        .to_string()
+        .contains("reserved"));
     let mut item = Item::new();
     item.insert("pk".into(), V::N("1e999".into()));
-    assert!(block_on(enc.encrypt_item(&item)).unwrap_err().to_string().contains("'pk'"));
+    assert!(block_on(enc.encrypt_item(&item))
+        .unwrap_err()
+        .to_string()
+        .contains("'pk'"));
     let mut item = Item::new();
     item.insert("pk".into(), V::S("1".into()));
     item.insert("ssn".into(), V::Ss(vec!["a".into(), "a".into()]));
-    assert!(block_on(enc.encrypt_item(&item)).unwrap_err().to_string().contains("'ssn'"));
+    assert!(block_on(enc.encrypt_item(&item))
+        .unwrap_err()
+        .to_string()
+        .contains("'ssn'"));
 
     // With a default action, unlisted attributes use it; missing SIGN_AND_INCLUDE attributes are refused.
     let mut c = config_with(&[("pk", C), ("tenant", C)]);
@@ -416,7 +520,10 @@ fn item_rules_on_encrypt() {
     let mut item = Item::new();
     item.insert("pk".into(), V::S("1".into()));
     item.insert("nickname".into(), V::S("x".into()));
-    assert!(block_on(enc.encrypt_item(&item)).unwrap_err().to_string().contains("'tenant'"));
+    assert!(block_on(enc.encrypt_item(&item))
+        .unwrap_err()
+        .to_string()
+        .contains("'tenant'"));
     item.insert("tenant".into(), V::S("t".into()));
     let e = block_on(enc.encrypt_item(&item)).unwrap();
     assert!(matches!(e["nickname"], V::B(_)));

@@ -2,9 +2,9 @@
 //! decrypt to the expected plaintext, negative cases must fail. Nothing is skipped; counts are
 //! printed per file. (The legacy DDBEC vectors in `legacy-ddbec/` are out of scope.)
 
-mod support;
 #[path = "support/item.rs"]
 mod item_support;
+mod support;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,14 +37,22 @@ impl Tally {
         }
     }
     fn report(&self, file: &str) {
-        println!("item vectors {file}: {} passed, {} failed", self.passed, self.failed.len());
+        println!(
+            "item vectors {file}: {} passed, {} failed",
+            self.passed,
+            self.failed.len()
+        );
         for f in &self.failed {
             println!("  FAILED {f}");
         }
     }
 }
 
-fn check_decrypt(encryptor: &ItemEncryptor, encrypted: &Item, expected: Option<&Item>) -> Result<(), String> {
+fn check_decrypt(
+    encryptor: &ItemEncryptor,
+    encrypted: &Item,
+    expected: Option<&Item>,
+) -> Result<(), String> {
     let result = block_on(encryptor.decrypt_item(encrypted));
     match (expected, result) {
         (Some(want), Ok(got)) => {
@@ -70,7 +78,8 @@ fn run_decrypt_manifest(file: &str) -> Tally {
     let mut tally = Tally::default();
     for (id, t) in manifest["tests"].as_object().expect("tests") {
         let outcome = (|| {
-            let config = config_from_json(&t["config"], (TABLE, PARTITION_KEY, None), keyring.clone());
+            let config =
+                config_from_json(&t["config"], (TABLE, PARTITION_KEY, None), keyring.clone());
             let encryptor = ItemEncryptor::new(config).map_err(|e| format!("config: {e}"))?;
             let encrypted = item_from_json(&t["encrypted"]).map_err(|e| e.to_string())?;
             let expected = simplified_item(&t["plaintext"]);
@@ -118,24 +127,43 @@ fn run_iotest(file: &str) -> Tally {
     let manifest = read_json(&dir().join(file));
     let keyring: Arc<dyn Keyring> = static_branch_keyring(&dir().join("keys.json"));
     let encryptor = |cfg: &Value| -> Result<ItemEncryptor, String> {
-        ItemEncryptor::new(config_from_json(cfg, (TABLE, PARTITION_KEY, None), keyring.clone())).map_err(|e| format!("config: {e}"))
+        ItemEncryptor::new(config_from_json(
+            cfg,
+            (TABLE, PARTITION_KEY, None),
+            keyring.clone(),
+        ))
+        .map_err(|e| format!("config: {e}"))
     };
     let mut tally = Tally::default();
-    for (i, t) in manifest["DecryptTests"].as_array().expect("DecryptTests").iter().enumerate() {
+    for (i, t) in manifest["DecryptTests"]
+        .as_array()
+        .expect("DecryptTests")
+        .iter()
+        .enumerate()
+    {
         let enc = t["EncryptedRecords"].as_array().expect("records");
         let plain = t["PlainTextRecords"].as_array().expect("records");
         assert_eq!(enc.len(), plain.len());
         for (j, (e, p)) in enc.iter().zip(plain).enumerate() {
             let outcome = (|| {
                 let encrypted = item_from_json(e).map_err(|e| e.to_string())?;
-                check_decrypt(&encryptor(&t["Config"])?, &encrypted, Some(&simplified_item(p)))
+                check_decrypt(
+                    &encryptor(&t["Config"])?,
+                    &encrypted,
+                    Some(&simplified_item(p)),
+                )
             })();
             tally.record(&format!("DecryptTests[{i}][{j}]"), outcome);
         }
     }
     // Encrypt-side cases, checked offline by decrypting what we wrote (the official runner writes
     // files for other runtimes to read; re-encryption is randomized, so bytes cannot be compared).
-    for (i, t) in manifest["WriteTests"].as_array().expect("WriteTests").iter().enumerate() {
+    for (i, t) in manifest["WriteTests"]
+        .as_array()
+        .expect("WriteTests")
+        .iter()
+        .enumerate()
+    {
         for (j, r) in t["Records"].as_array().expect("records").iter().enumerate() {
             let outcome = (|| {
                 let e = encryptor(&t["Config"])?;
@@ -147,9 +175,19 @@ fn run_iotest(file: &str) -> Tally {
     // IoTests: write with WriteConfig, read with ReadConfig. The beacon/query part of IoTest2
     // ("search", "Queries") needs DynamoDB and searchable encryption, which are out of scope here.
     for (name, t) in manifest["IoTests"].as_object().expect("IoTests") {
-        let read_cfg = if t["ReadConfig"].is_object() { &t["ReadConfig"] } else { &t["WriteConfig"] };
+        let read_cfg = if t["ReadConfig"].is_object() {
+            &t["ReadConfig"]
+        } else {
+            &t["WriteConfig"]
+        };
         for (j, r) in t["Records"].as_array().expect("records").iter().enumerate() {
-            let outcome = (|| round_trip(&encryptor(&t["WriteConfig"])?, &encryptor(read_cfg)?, &simplified_item(r)))();
+            let outcome = (|| {
+                round_trip(
+                    &encryptor(&t["WriteConfig"])?,
+                    &encryptor(read_cfg)?,
+                    &simplified_item(r),
+                )
+            })();
             tally.record(&format!("IoTests.{name}[{j}]"), outcome);
         }
     }
@@ -160,7 +198,12 @@ fn run_iotest(file: &str) -> Tally {
 fn dbesdk_vectors() {
     let mut failures = 0;
     let mut total = 0;
-    for file in ["decrypt_java_32.json", "decrypt_java_33.json", "decrypt_dotnet_32.json", "decrypt_dotnet_33.json"] {
+    for file in [
+        "decrypt_java_32.json",
+        "decrypt_java_33.json",
+        "decrypt_dotnet_32.json",
+        "decrypt_dotnet_33.json",
+    ] {
         let t = run_decrypt_manifest(file);
         t.report(file);
         failures += t.failed.len();
@@ -177,5 +220,8 @@ fn dbesdk_vectors() {
     failures += t.failed.len();
     total += t.passed + t.failed.len();
     assert!(total > 0, "no vectors found under {}", dir().display());
-    assert_eq!(failures, 0, "{failures} of {total} item vector case(s) failed");
+    assert_eq!(
+        failures, 0,
+        "{failures} of {total} item vector case(s) failed"
+    );
 }

@@ -15,7 +15,19 @@ Encrypt, decrypt and inspect AWS Encryption SDK messages.
 
 sealkit reads and writes the AWS Encryption SDK message format (v1 and v2), so its messages
 decrypt with the official SDKs (Python, Java, JavaScript, .NET, CLI) and vice versa, when the
-same raw AES / raw RSA wrapping keys (same namespace and key name) are used.";
+same raw AES / raw RSA wrapping keys (same namespace and key name) are used.
+
+  sealkit encrypt --input PATH|- --output PATH|- KEY-OPTIONS... [--context KEY=VALUE]...
+                  [--suite HEX] [--frame-length N] [--commitment-policy POLICY]
+  sealkit decrypt --input PATH|- --output PATH|- KEY-OPTIONS... [--context KEY=VALUE]...
+                  [--commitment-policy POLICY]
+  sealkit inspect --input PATH|-
+
+  --context KEY=VALUE  encrypt: stored in the header and authenticated; decrypt: the message must
+                       carry KEY with exactly VALUE (stored, or as a required unstored pair)
+  --suite HEX          0x0578 or 0578 style; default 0x0578 (0x0378 under forbid-allow)
+  --frame-length N     plaintext bytes per frame, default 4096; 0 = legacy non-framed
+  'sealkit <COMMAND> --help' describes each option.";
 
 const AFTER_HELP: &str = "\
 KEY OPTIONS (repeatable; at least one is required for encrypt and decrypt):
@@ -177,13 +189,27 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
 
 /// Accepts `0x0578`, `0X0578` and `0578`.
 fn parse_suite(s: &str) -> Result<AlgorithmSuite, String> {
-    let hex = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
-    let known = || AlgorithmSuite::ALL.iter().map(|s| format!("0x{:04x}", s.id())).collect::<Vec<_>>().join(", ");
+    let hex = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    let known = || {
+        AlgorithmSuite::ALL
+            .iter()
+            .map(|s| format!("0x{:04x}", s.id()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let id = u16::from_str_radix(hex, 16)
         .ok()
         .filter(|_| !hex.is_empty() && hex.len() <= 4)
         .ok_or_else(|| format!("not a hex suite id (known suites: {})", known()))?;
-    AlgorithmSuite::from_id(id).map_err(|_| format!("unknown algorithm suite 0x{id:04x} (known suites: {})", known()))
+    AlgorithmSuite::from_id(id).map_err(|_| {
+        format!(
+            "unknown algorithm suite 0x{id:04x} (known suites: {})",
+            known()
+        )
+    })
 }
 
 /// Which kind of wrapping key an option names.
@@ -230,13 +256,19 @@ pub fn key_options(matches: &ArgMatches) -> Result<Vec<KeyOption>, CliError> {
         Padding(String),
     }
     let mut items: Vec<(usize, Item)> = Vec::new();
-    for (id, kind) in [("aes_key", KeyKind::Aes), ("rsa_public_key", KeyKind::RsaPublic), ("rsa_private_key", KeyKind::RsaPrivate)]
-    {
+    for (id, kind) in [
+        ("aes_key", KeyKind::Aes),
+        ("rsa_public_key", KeyKind::RsaPublic),
+        ("rsa_private_key", KeyKind::RsaPrivate),
+    ] {
         if let (Some(idx), Some(vals)) = (matches.indices_of(id), matches.get_many::<String>(id)) {
             items.extend(idx.zip(vals).map(|(i, v)| (i, Item::Key(kind, v.clone()))));
         }
     }
-    if let (Some(idx), Some(vals)) = (matches.indices_of("rsa_padding"), matches.get_many::<String>("rsa_padding")) {
+    if let (Some(idx), Some(vals)) = (
+        matches.indices_of("rsa_padding"),
+        matches.get_many::<String>("rsa_padding"),
+    ) {
         items.extend(idx.zip(vals).map(|(i, v)| (i, Item::Padding(v.clone()))));
     }
     items.sort_by_key(|(i, _)| *i);
@@ -264,7 +296,10 @@ pub fn key_options(matches: &ArgMatches) -> Result<Vec<KeyOption>, CliError> {
             },
         }
     }
-    if let Some(k) = keys.iter().find(|k| k.kind != KeyKind::Aes && k.padding.is_none()) {
+    if let Some(k) = keys
+        .iter()
+        .find(|k| k.kind != KeyKind::Aes && k.padding.is_none())
+    {
         return Err(CliError::usage(format!(
             "{} needs a padding: follow it with --rsa-padding pkcs1|oaep-sha1|oaep-sha256|oaep-sha384|oaep-sha512",
             k.label
@@ -278,7 +313,9 @@ fn parse_key_option(kind: KeyKind, value: &str) -> Result<KeyOption, CliError> {
     let label = format!("{} {value}", kind.flag());
     let mut parts = value.splitn(3, ':');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some(ns), Some(name), Some(file)) if !ns.is_empty() && !name.is_empty() && !file.is_empty() => {
+        (Some(ns), Some(name), Some(file))
+            if !ns.is_empty() && !name.is_empty() && !file.is_empty() =>
+        {
             Ok(KeyOption {
                 kind,
                 namespace: ns.to_owned(),
@@ -288,7 +325,9 @@ fn parse_key_option(kind: KeyKind, value: &str) -> Result<KeyOption, CliError> {
                 label,
             })
         }
-        _ => Err(CliError::usage(format!("{label}: expected NAMESPACE:NAME:FILE with all three parts non-empty"))),
+        _ => Err(CliError::usage(format!(
+            "{label}: expected NAMESPACE:NAME:FILE with all three parts non-empty"
+        ))),
     }
 }
 
@@ -298,8 +337,12 @@ mod tests {
     use clap::{CommandFactory, FromArgMatches};
 
     fn keys_of(args: &[&str]) -> Result<Vec<KeyOption>, CliError> {
-        let m = Cli::command().try_get_matches_from(args).map_err(|e| CliError::usage(e.to_string()))?;
-        let (_, sub) = m.subcommand().ok_or_else(|| CliError::usage("no subcommand".into()))?;
+        let m = Cli::command()
+            .try_get_matches_from(args)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        let (_, sub) = m
+            .subcommand()
+            .ok_or_else(|| CliError::usage("no subcommand".into()))?;
         Cli::from_arg_matches(&m).map_err(|e| CliError::usage(e.to_string()))?;
         key_options(sub)
     }
@@ -307,17 +350,34 @@ mod tests {
     #[test]
     fn padding_binds_to_previous_key() {
         let k = keys_of(&[
-            "sealkit", "encrypt", "--input", "a", "--output", "b",
-            "--rsa-public-key", "ns:one:/x:y.pem", "--rsa-padding", "pkcs1",
-            "--aes-key", "ns:aes:k",
-            "--rsa-public-key", "ns:two:p.pem", "--rsa-padding=oaep-sha512",
+            "sealkit",
+            "encrypt",
+            "--input",
+            "a",
+            "--output",
+            "b",
+            "--rsa-public-key",
+            "ns:one:/x:y.pem",
+            "--rsa-padding",
+            "pkcs1",
+            "--aes-key",
+            "ns:aes:k",
+            "--rsa-public-key",
+            "ns:two:p.pem",
+            "--rsa-padding=oaep-sha512",
         ])
         .unwrap();
         assert_eq!(k.len(), 3);
-        assert_eq!((k[0].name.as_str(), k[0].padding.as_deref()), ("one", Some("pkcs1")));
+        assert_eq!(
+            (k[0].name.as_str(), k[0].padding.as_deref()),
+            ("one", Some("pkcs1"))
+        );
         assert_eq!(k[0].file, PathBuf::from("/x:y.pem"));
         assert_eq!(k[1].kind, KeyKind::Aes);
-        assert_eq!((k[2].name.as_str(), k[2].padding.as_deref()), ("two", Some("oaep-sha512")));
+        assert_eq!(
+            (k[2].name.as_str(), k[2].padding.as_deref()),
+            ("two", Some("oaep-sha512"))
+        );
     }
 
     #[test]
@@ -327,7 +387,15 @@ mod tests {
         assert!(with(&["--rsa-padding", "pkcs1", "--rsa-private-key", "n:k:f"]).is_err());
         assert!(with(&["--rsa-private-key", "n:k:f"]).is_err());
         assert!(with(&["--aes-key", "n:k:f", "--rsa-padding", "pkcs1"]).is_err());
-        assert!(with(&["--rsa-private-key", "n:k:f", "--rsa-padding", "pkcs1", "--rsa-padding", "pkcs1"]).is_err());
+        assert!(with(&[
+            "--rsa-private-key",
+            "n:k:f",
+            "--rsa-padding",
+            "pkcs1",
+            "--rsa-padding",
+            "pkcs1"
+        ])
+        .is_err());
         assert!(with(&["--aes-key", "n::f"]).is_err());
         assert!(with(&["--aes-key", "n:k"]).is_err());
     }

@@ -18,24 +18,48 @@ pub struct CliError {
 impl CliError {
     /// A bad command line.
     pub fn usage(message: String) -> Self {
-        CliError { code: "ERR_USAGE", message, exit: EXIT_USAGE }
+        CliError {
+            code: "ERR_USAGE",
+            message,
+            exit: EXIT_USAGE,
+        }
     }
 
     /// A bad argument value found after parsing (key file, same input and output, ...).
     pub fn invalid(message: String) -> Self {
-        CliError { code: "ERR_INVALID_ARGUMENT", message, exit: EXIT_USAGE }
+        CliError {
+            code: "ERR_INVALID_ARGUMENT",
+            message,
+            exit: EXIT_USAGE,
+        }
     }
 
     /// An I/O failure on a named path.
     pub fn io(what: &str, e: std::io::Error) -> Self {
-        CliError { code: "ERR_IO", message: format!("{what}: {e}"), exit: EXIT_FAILURE }
+        CliError {
+            code: "ERR_IO",
+            message: format!("{what}: {e}"),
+            exit: EXIT_FAILURE,
+        }
     }
 
     /// A library error, prefixed with what the CLI was doing.
     pub fn lib(context: &str, e: sealkit::Error) -> Self {
-        let exit = if matches!(e, sealkit::Error::InvalidArgument(_)) { EXIT_USAGE } else { EXIT_FAILURE };
-        let message = if context.is_empty() { e.to_string() } else { format!("{context}: {e}") };
-        CliError { code: e.code(), message, exit }
+        let exit = if matches!(e, sealkit::Error::InvalidArgument(_)) {
+            EXIT_USAGE
+        } else {
+            EXIT_FAILURE
+        };
+        let message = if context.is_empty() {
+            e.to_string()
+        } else {
+            format!("{context}: {e}")
+        };
+        CliError {
+            code: e.code(),
+            message,
+            exit,
+        }
     }
 }
 
@@ -48,7 +72,11 @@ impl From<sealkit::Error> for CliError {
 impl fmt::Display for CliError {
     /// Always one line, whatever the message contains.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let msg: String = self.message.split_whitespace().collect::<Vec<_>>().join(" ");
+        let msg: String = self
+            .message
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         write!(f, "{}: {}", self.code, msg)
     }
 }

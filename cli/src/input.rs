@@ -25,7 +25,12 @@ impl Input {
     /// Opens `path`, or stdin for `-`.
     pub fn open(path: &Path) -> Result<Self, CliError> {
         if path.as_os_str() == "-" {
-            return Ok(Input { reader: Box::new(io::stdin()), size: stdin_size(), name: "stdin".into(), read_failed: false });
+            return Ok(Input {
+                reader: Box::new(io::stdin()),
+                size: stdin_size(),
+                name: "stdin".into(),
+                read_failed: false,
+            });
         }
         let name = format!("input {}", path.display());
         let file = File::open(path).map_err(|e| CliError::io(&name, e))?;
@@ -34,7 +39,12 @@ impl Input {
             return Err(CliError::invalid(format!("{name} is a directory")));
         }
         let size = meta.is_file().then_some(meta.len());
-        Ok(Input { reader: Box::new(file), size, name, read_failed: false })
+        Ok(Input {
+            reader: Box::new(file),
+            size,
+            name,
+            read_failed: false,
+        })
     }
 
     /// Reads until a complete header has been parsed. Returns it with every byte read so far,
@@ -60,7 +70,12 @@ impl Input {
                 Err(e @ sealkit::Error::Truncated { .. }) if buf.is_empty() => {
                     return Err(CliError::lib(&format!("{} is empty", self.name), e))
                 }
-                Err(e) => return Err(CliError::lib(&format!("{} is not a valid message", self.name), e)),
+                Err(e) => {
+                    return Err(CliError::lib(
+                        &format!("{} is not a valid message", self.name),
+                        e,
+                    ))
+                }
             }
         }
     }

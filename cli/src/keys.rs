@@ -18,18 +18,25 @@ pub enum Purpose {
 }
 
 /// Loads every key file and combines the keyrings.
-pub fn build_keyring(options: &[KeyOption], purpose: Purpose) -> Result<Arc<dyn Keyring>, CliError> {
+pub fn build_keyring(
+    options: &[KeyOption],
+    purpose: Purpose,
+) -> Result<Arc<dyn Keyring>, CliError> {
     if options.is_empty() {
         return Err(CliError::usage(
             "no wrapping key given: use --aes-key, --rsa-public-key or --rsa-private-key (see --help)".into(),
         ));
     }
-    let mut keyrings = options.iter().map(|o| load(o, purpose)).collect::<Result<Vec<_>, _>>()?;
+    let mut keyrings = options
+        .iter()
+        .map(|o| load(o, purpose))
+        .collect::<Result<Vec<_>, _>>()?;
     if keyrings.len() == 1 {
         return Ok(keyrings.remove(0));
     }
     let generator = keyrings.remove(0);
-    let multi = MultiKeyring::new(Some(generator), keyrings).map_err(|e| CliError::lib("keys", e))?;
+    let multi =
+        MultiKeyring::new(Some(generator), keyrings).map_err(|e| CliError::lib("keys", e))?;
     Ok(Arc::new(multi))
 }
 
@@ -52,9 +59,13 @@ fn load(o: &KeyOption, purpose: Purpose) -> Result<Arc<dyn Keyring>, CliError> {
         _ => {}
     }
     let bytes = Zeroizing::new(
-        fs::read(&o.file).map_err(|e| CliError::invalid(format!("{}: cannot read key file: {e}", o.label)))?,
+        fs::read(&o.file)
+            .map_err(|e| CliError::invalid(format!("{}: cannot read key file: {e}", o.label)))?,
     );
-    let bad = |e: sealkit::Error| CliError { exit: crate::error::EXIT_USAGE, ..CliError::lib(&o.label, e) };
+    let bad = |e: sealkit::Error| CliError {
+        exit: crate::error::EXIT_USAGE,
+        ..CliError::lib(&o.label, e)
+    };
     match o.kind {
         KeyKind::Aes => {
             let k = RawAesKeyring::new(o.namespace.as_str(), o.name.as_str(), &bytes).map_err(|e| {
@@ -72,12 +83,28 @@ fn load(o: &KeyOption, purpose: Purpose) -> Result<Arc<dyn Keyring>, CliError> {
             Ok(Arc::new(k))
         }
         KeyKind::RsaPublic | KeyKind::RsaPrivate => {
-            let pem = std::str::from_utf8(&bytes)
-                .map_err(|_| CliError::invalid(format!("{}: the key file is not PEM text", o.label)))?;
-            let padding: RsaPadding = o.padding.as_deref().unwrap_or_default().parse().map_err(bad)?;
-            let (public, private) = if o.kind == KeyKind::RsaPublic { (Some(pem), None) } else { (None, Some(pem)) };
-            let k = RawRsaKeyring::from_pem(o.namespace.as_str(), o.name.as_str(), padding, public, private)
+            let pem = std::str::from_utf8(&bytes).map_err(|_| {
+                CliError::invalid(format!("{}: the key file is not PEM text", o.label))
+            })?;
+            let padding: RsaPadding = o
+                .padding
+                .as_deref()
+                .unwrap_or_default()
+                .parse()
                 .map_err(bad)?;
+            let (public, private) = if o.kind == KeyKind::RsaPublic {
+                (Some(pem), None)
+            } else {
+                (None, Some(pem))
+            };
+            let k = RawRsaKeyring::from_pem(
+                o.namespace.as_str(),
+                o.name.as_str(),
+                padding,
+                public,
+                private,
+            )
+            .map_err(bad)?;
             Ok(Arc::new(k))
         }
     }

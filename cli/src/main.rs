@@ -38,7 +38,10 @@ fn run() -> Result<(), CliError> {
     };
     let cli = Cli::from_arg_matches(&matches).map_err(|e| clap_error(&e))?;
     // The key options are re-read from the subcommand's matches: their order matters.
-    let sub = matches.subcommand().map(|(_, m)| m).ok_or_else(|| CliError::usage("missing subcommand".into()))?;
+    let sub = matches
+        .subcommand()
+        .map(|(_, m)| m)
+        .ok_or_else(|| CliError::usage("missing subcommand".into()))?;
     match cli.command {
         Command::Encrypt(a) => commands::encrypt::run(a, sub),
         Command::Decrypt(a) => commands::decrypt::run(a, sub),
@@ -49,8 +52,13 @@ fn run() -> Result<(), CliError> {
 /// Clap's multi-line usage error, reduced to one line (the usage block is dropped).
 fn clap_error(e: &clap::Error) -> CliError {
     use clap::error::ErrorKind;
-    if matches!(e.kind(), ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
-        return CliError::usage("a subcommand is required: encrypt, decrypt or inspect (see 'sealkit --help')".into());
+    if matches!(
+        e.kind(),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        return CliError::usage(
+            "a subcommand is required: encrypt, decrypt or inspect (see 'sealkit --help')".into(),
+        );
     }
     let text = e.render().to_string();
     let parts: Vec<&str> = text
@@ -61,5 +69,8 @@ fn clap_error(e: &clap::Error) -> CliError {
         .collect();
     let joined = parts.join(" ");
     let msg = joined.strip_prefix("error: ").unwrap_or(&joined);
-    CliError { exit: EXIT_USAGE, ..CliError::usage(format!("{msg} (see 'sealkit --help')")) }
+    CliError {
+        exit: EXIT_USAGE,
+        ..CliError::usage(format!("{msg} (see 'sealkit --help')"))
+    }
 }

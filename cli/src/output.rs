@@ -26,10 +26,17 @@ impl Output {
     pub fn create(path: &Path, stage_stdout: bool) -> Result<Self, CliError> {
         if path.as_os_str() == "-" {
             if stage_stdout {
-                let f = tempfile::tempfile().map_err(|e| CliError::io("creating a temporary file", e))?;
+                let f = tempfile::tempfile()
+                    .map_err(|e| CliError::io("creating a temporary file", e))?;
                 return Ok(Output::StagedStdout(f));
             }
             return Ok(Output::Stdout(BufWriter::new(io::stdout())));
+        }
+        if path.is_dir() {
+            return Err(CliError::invalid(format!(
+                "--output {} is a directory",
+                path.display()
+            )));
         }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
@@ -39,8 +46,16 @@ impl Output {
             .prefix(".sealkit-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|e| CliError::io(&format!("creating a temporary file in {}", dir.display()), e))?;
-        Ok(Output::File { tmp, path: path.to_owned() })
+            .map_err(|e| {
+                CliError::io(
+                    &format!("creating a temporary file in {}", dir.display()),
+                    e,
+                )
+            })?;
+        Ok(Output::File {
+            tmp,
+            path: path.to_owned(),
+        })
     }
 
     /// How errors name the output.

@@ -21,7 +21,11 @@ impl Fx {
         let work = tmp.path().join("work");
         std::fs::create_dir_all(&kd).unwrap();
         std::fs::create_dir_all(&work).unwrap();
-        Fx { keys: KeyFiles::write(&kd), work, _tmp: tmp }
+        Fx {
+            keys: KeyFiles::write(&kd),
+            work,
+            _tmp: tmp,
+        }
     }
 
     fn file(&self, name: &str, content: &[u8]) -> PathBuf {
@@ -36,7 +40,12 @@ impl Fx {
 }
 
 fn io(input: &Path, output: &Path) -> Vec<String> {
-    vec!["--input".into(), path_str(input), "--output".into(), path_str(output)]
+    vec![
+        "--input".into(),
+        path_str(input),
+        "--output".into(),
+        path_str(output),
+    ]
 }
 
 fn cmd(op: &str, parts: &[Vec<String>]) -> Vec<String> {
@@ -59,7 +68,13 @@ fn inspect(path: &Path) -> serde_json::Value {
 }
 
 /// Encrypts `pt` to a file, checks the header, decrypts to a file and compares.
-fn roundtrip(fx: &Fx, pt: &[u8], enc_keys: &[Vec<String>], dec_keys: &[Vec<String>], extra: &[&str]) -> PathBuf {
+fn roundtrip(
+    fx: &Fx,
+    pt: &[u8],
+    enc_keys: &[Vec<String>],
+    dec_keys: &[Vec<String>],
+    extra: &[&str],
+) -> PathBuf {
     let pt_path = fx.file("pt", pt);
     let ct_path = fx.path("ct");
     let out_path = fx.path("out");
@@ -77,10 +92,21 @@ fn roundtrip(fx: &Fx, pt: &[u8], enc_keys: &[Vec<String>], dec_keys: &[Vec<Strin
 fn aes_key_sizes_round_trip() {
     let fx = Fx::new();
     for bits in [128, 192, 256] {
-        let ct = roundtrip(&fx, &data(10_000, bits), &[fx.keys.aes(bits)], &[fx.keys.aes(bits)], &[]);
+        let ct = roundtrip(
+            &fx,
+            &data(10_000, bits),
+            &[fx.keys.aes(bits)],
+            &[fx.keys.aes(bits)],
+            &[],
+        );
         let h = inspect(&ct);
         assert_eq!(h["encrypted_data_keys"][0]["provider_id"], NS);
-        let info = hex::decode(h["encrypted_data_keys"][0]["provider_info"].as_str().unwrap()).unwrap();
+        let info = hex::decode(
+            h["encrypted_data_keys"][0]["provider_info"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
         assert!(info.starts_with(format!("aes-{bits}").as_bytes()));
     }
 }
@@ -89,13 +115,28 @@ fn aes_key_sizes_round_trip() {
 fn rsa_each_padding_round_trips() {
     let fx = Fx::new();
     for (i, p) in PADDINGS.iter().enumerate() {
-        let ct = roundtrip(&fx, &data(5000, i as u32), &[fx.keys.rsa_public(p)], &[fx.keys.rsa_private(p)], &[]);
+        let ct = roundtrip(
+            &fx,
+            &data(5000, i as u32),
+            &[fx.keys.rsa_public(p)],
+            &[fx.keys.rsa_private(p)],
+            &[],
+        );
         let h = inspect(&ct);
-        assert_eq!(h["encrypted_data_keys"][0]["provider_info"], hex::encode(RSA_NAME));
+        assert_eq!(
+            h["encrypted_data_keys"][0]["provider_info"],
+            hex::encode(RSA_NAME)
+        );
     }
     // A different padding cannot unwrap.
     let ct = fx.path("ct");
-    let err = fails(&cmd("decrypt", &[io(&ct, &fx.path("x")), fx.keys.rsa_private("pkcs1")]), b"");
+    let err = fails(
+        &cmd(
+            "decrypt",
+            &[io(&ct, &fx.path("x")), fx.keys.rsa_private("pkcs1")],
+        ),
+        b"",
+    );
     assert!(err.contains("ERR_NO_DECRYPTING_KEYRING"), "{err}");
     assert!(!fx.path("x").exists());
 }
@@ -115,16 +156,24 @@ fn multi_key_generator_and_child() {
     let edks = h["encrypted_data_keys"].as_array().unwrap();
     assert_eq!(edks.len(), 2);
     // The first key given is the generator: its EDK comes first.
-    assert!(hex::decode(edks[0]["provider_info"].as_str().unwrap()).unwrap().starts_with(b"aes-256"));
+    assert!(hex::decode(edks[0]["provider_info"].as_str().unwrap())
+        .unwrap()
+        .starts_with(b"aes-256"));
     assert_eq!(edks[1]["provider_info"], hex::encode(RSA_NAME));
     // Either key alone decrypts; both together too; an unrelated key does not.
-    for keys in [vec![fx.keys.aes(256)], vec![fx.keys.aes(128), fx.keys.rsa_private("oaep-sha256")]] {
+    for keys in [
+        vec![fx.keys.aes(256)],
+        vec![fx.keys.aes(128), fx.keys.rsa_private("oaep-sha256")],
+    ] {
         let mut dec = vec![io(&ct, &fx.path("out2")), strs(&EC)];
         dec.extend(keys);
         ok(&cmd("decrypt", &dec), b"");
         assert_eq!(std::fs::read(fx.path("out2")).unwrap(), pt);
     }
-    fails(&cmd("decrypt", &[io(&ct, &fx.path("out3")), fx.keys.aes(128)]), b"");
+    fails(
+        &cmd("decrypt", &[io(&ct, &fx.path("out3")), fx.keys.aes(128)]),
+        b"",
+    );
     assert!(!fx.path("out3").exists());
 }
 
@@ -134,30 +183,75 @@ fn every_suite_under_its_policy() {
     let pt = data(3000, 3);
     for suite in SUITES {
         let s = format!("0x{suite:04x}");
-        let (enc_policy, dec_policy) =
-            if is_committing(suite) { ("require-require", "require-require") } else { ("forbid-allow", "require-allow") };
+        let (enc_policy, dec_policy) = if is_committing(suite) {
+            ("require-require", "require-require")
+        } else {
+            ("forbid-allow", "require-allow")
+        };
         let pt_path = fx.file("pt", &pt);
         let ct = fx.path(&format!("ct-{suite:04x}"));
         let out = fx.path(&format!("out-{suite:04x}"));
-        let hex_form = if suite % 2 == 0 { s.clone() } else { format!("{suite:04x}") };
+        let hex_form = if suite % 2 == 0 {
+            s.clone()
+        } else {
+            format!("{suite:04x}")
+        };
         ok(
-            &cmd("encrypt", &[io(&pt_path, &ct), fx.keys.aes(256), strs(&["--suite", &hex_form, "--commitment-policy", enc_policy])]),
+            &cmd(
+                "encrypt",
+                &[
+                    io(&pt_path, &ct),
+                    fx.keys.aes(256),
+                    strs(&["--suite", &hex_form, "--commitment-policy", enc_policy]),
+                ],
+            ),
             b"",
         );
         let h = inspect(&ct);
         assert_eq!(h["suite"], s.as_str());
         assert_eq!(h["suite_id"], suite);
         assert_eq!(h["version"], if is_committing(suite) { 2 } else { 1 });
-        assert_eq!(h["message_id"].as_str().unwrap().len(), if is_committing(suite) { 64 } else { 32 });
+        assert_eq!(
+            h["message_id"].as_str().unwrap().len(),
+            if is_committing(suite) { 64 } else { 32 }
+        );
         let signed = matches!(suite, 0x0214 | 0x0346 | 0x0378 | 0x0578);
-        assert_eq!(h["encryption_context"].get("aws-crypto-public-key").is_some(), signed);
-        ok(&cmd("decrypt", &[io(&ct, &out), fx.keys.aes(256), strs(&["--commitment-policy", dec_policy])]), b"");
+        assert_eq!(
+            h["encryption_context"]
+                .get("aws-crypto-public-key")
+                .is_some(),
+            signed
+        );
+        ok(
+            &cmd(
+                "decrypt",
+                &[
+                    io(&ct, &out),
+                    fx.keys.aes(256),
+                    strs(&["--commitment-policy", dec_policy]),
+                ],
+            ),
+            b"",
+        );
         assert_eq!(std::fs::read(&out).unwrap(), pt);
         if !is_committing(suite) {
             // The default policy refuses both directions for non-committing suites.
-            let e = fails(&cmd("decrypt", &[io(&ct, &fx.path("no")), fx.keys.aes(256)]), b"");
+            let e = fails(
+                &cmd("decrypt", &[io(&ct, &fx.path("no")), fx.keys.aes(256)]),
+                b"",
+            );
             assert!(e.contains("ERR_COMMITMENT_POLICY"), "{e}");
-            let e = fails(&cmd("encrypt", &[io(&pt_path, &fx.path("no")), fx.keys.aes(256), strs(&["--suite", &s])]), b"");
+            let e = fails(
+                &cmd(
+                    "encrypt",
+                    &[
+                        io(&pt_path, &fx.path("no")),
+                        fx.keys.aes(256),
+                        strs(&["--suite", &s]),
+                    ],
+                ),
+                b"",
+            );
             assert!(e.contains("ERR_COMMITMENT_POLICY"), "{e}");
             assert!(!fx.path("no").exists());
         }
@@ -167,12 +261,30 @@ fn every_suite_under_its_policy() {
 #[test]
 fn frame_lengths_and_sizes() {
     let fx = Fx::new();
-    for (frame, len) in [(0u32, 10_000usize), (0, 0), (1, 37), (128, 1024), (512, 10_000), (4096, 0), (4096, 8192), (100_000, 5)] {
+    for (frame, len) in [
+        (0u32, 10_000usize),
+        (0, 0),
+        (1, 37),
+        (128, 1024),
+        (512, 10_000),
+        (4096, 0),
+        (4096, 8192),
+        (100_000, 5),
+    ] {
         let pt = data(len, frame ^ len as u32);
-        let ct = roundtrip(&fx, &pt, &[fx.keys.aes(256)], &[fx.keys.aes(256)], &["--frame-length", &frame.to_string()]);
+        let ct = roundtrip(
+            &fx,
+            &pt,
+            &[fx.keys.aes(256)],
+            &[fx.keys.aes(256)],
+            &["--frame-length", &frame.to_string()],
+        );
         let h = inspect(&ct);
         assert_eq!(h["frame_length"], frame);
-        assert_eq!(h["content_type"], if frame == 0 { "non-framed" } else { "framed" });
+        assert_eq!(
+            h["content_type"],
+            if frame == 0 { "non-framed" } else { "framed" }
+        );
     }
     // Default frame length.
     let ct = roundtrip(&fx, b"abc", &[fx.keys.aes(256)], &[fx.keys.aes(256)], &[]);
@@ -183,26 +295,74 @@ fn frame_lengths_and_sizes() {
 fn stdin_and_stdout() {
     let fx = Fx::new();
     let pt = data(70_000, 11);
-    let ct = ok(&cmd("encrypt", &[strs(&["--input", "-", "--output", "-"]), fx.keys.aes(192), strs(&EC)]), &pt);
+    let ct = ok(
+        &cmd(
+            "encrypt",
+            &[
+                strs(&["--input", "-", "--output", "-"]),
+                fx.keys.aes(192),
+                strs(&EC),
+            ],
+        ),
+        &pt,
+    );
     assert_eq!(ct[0], 2);
-    let out = ok(&cmd("decrypt", &[strs(&["--input", "-", "--output", "-"]), fx.keys.aes(192), strs(&EC)]), &ct);
+    let out = ok(
+        &cmd(
+            "decrypt",
+            &[
+                strs(&["--input", "-", "--output", "-"]),
+                fx.keys.aes(192),
+                strs(&EC),
+            ],
+        ),
+        &ct,
+    );
     assert_eq!(out, pt);
-    let h: serde_json::Value = serde_json::from_slice(&ok(&strs(&["inspect", "--input", "-"]), &ct)).unwrap();
+    let h: serde_json::Value =
+        serde_json::from_slice(&ok(&strs(&["inspect", "--input", "-"]), &ct)).unwrap();
     assert_eq!(h["encryption_context"]["tenant"], "42");
     // Mixed: file in, stdout out and stdin in, file out.
     let ct_path = fx.file("ct", &ct);
-    assert_eq!(ok(&cmd("decrypt", &[io(&ct_path, Path::new("-")), fx.keys.aes(192)]), b""), pt);
-    ok(&cmd("decrypt", &[io(Path::new("-"), &fx.path("o")), fx.keys.aes(192)]), &ct);
+    assert_eq!(
+        ok(
+            &cmd("decrypt", &[io(&ct_path, Path::new("-")), fx.keys.aes(192)]),
+            b""
+        ),
+        pt
+    );
+    ok(
+        &cmd(
+            "decrypt",
+            &[io(Path::new("-"), &fx.path("o")), fx.keys.aes(192)],
+        ),
+        &ct,
+    );
     assert_eq!(std::fs::read(fx.path("o")).unwrap(), pt);
 }
 
 #[test]
 fn inspect_json_fields() {
     let fx = Fx::new();
-    let ct = roundtrip(&fx, b"hello", &[fx.keys.aes(256)], &[fx.keys.aes(256)], &["--frame-length", "512"]);
+    let ct = roundtrip(
+        &fx,
+        b"hello",
+        &[fx.keys.aes(256)],
+        &[fx.keys.aes(256)],
+        &["--frame-length", "512"],
+    );
     let h = inspect(&ct);
     let obj = h.as_object().unwrap();
-    for field in ["version", "suite", "suite_id", "message_id", "encryption_context", "encrypted_data_keys", "content_type", "frame_length"] {
+    for field in [
+        "version",
+        "suite",
+        "suite_id",
+        "message_id",
+        "encryption_context",
+        "encrypted_data_keys",
+        "content_type",
+        "frame_length",
+    ] {
         assert!(obj.contains_key(field), "missing {field}: {h}");
     }
     assert_eq!(h["version"], 2);
@@ -225,23 +385,39 @@ fn shared_test_vector_decrypts() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     let fx = Fx::new();
-    for name in ["pos-0578-framed512-aes256-ec2", "pos-0014-framed512-rsa-oaep-sha1-ec2"] {
+    for name in [
+        "pos-0578-framed512-aes256-ec2",
+        "pos-0014-framed512-rsa-oaep-sha1-ec2",
+    ] {
         let t = &manifest["tests"][name];
         let mk = &t["master-keys"][0];
         let keys = match mk["key"].as_str().unwrap() {
             "aes-256" => fx.keys.aes(256),
-            "rsa-4096-private" => fx.keys.rsa_private(&format!("oaep-{}", mk["padding-hash"].as_str().unwrap())),
+            "rsa-4096-private" => fx
+                .keys
+                .rsa_private(&format!("oaep-{}", mk["padding-hash"].as_str().unwrap())),
             k => panic!("unexpected key {k}"),
         };
         assert_eq!(mk["provider-id"], NS);
-        let file = |uri: &serde_json::Value| dir.join(uri.as_str().unwrap().trim_start_matches("file://"));
+        let file =
+            |uri: &serde_json::Value| dir.join(uri.as_str().unwrap().trim_start_matches("file://"));
         let ct = file(&t["ciphertext"]);
         let expected = std::fs::read(file(&t["result"]["output"]["plaintext"])).unwrap();
         let out = fx.path(name);
-        let mut args = vec![io(&ct, &out), keys, strs(&["--commitment-policy", "require-allow"])];
-        for (k, v) in t["x-meta"]["stored-encryption-context"].as_object().unwrap() {
+        let mut args = vec![
+            io(&ct, &out),
+            keys,
+            strs(&["--commitment-policy", "require-allow"]),
+        ];
+        for (k, v) in t["x-meta"]["stored-encryption-context"]
+            .as_object()
+            .unwrap()
+        {
             if !k.starts_with("aws-crypto-") {
-                args.push(strs(&["--context", &format!("{k}={}", v.as_str().unwrap())]));
+                args.push(strs(&[
+                    "--context",
+                    &format!("{k}={}", v.as_str().unwrap()),
+                ]));
             }
         }
         ok(&cmd("decrypt", &args), b"");
@@ -252,7 +428,13 @@ fn shared_test_vector_decrypts() {
 /// Encrypts a signed, multi-frame message under the test context for the failure tests.
 fn message(fx: &Fx) -> (Vec<u8>, PathBuf) {
     let pt = data(20_000, 5);
-    let ct = roundtrip(&fx, &pt, &[fx.keys.aes(256)], &[fx.keys.aes(256)], &["--frame-length", "1024"]);
+    let ct = roundtrip(
+        fx,
+        &pt,
+        &[fx.keys.aes(256)],
+        &[fx.keys.aes(256)],
+        &["--frame-length", "1024"],
+    );
     let bytes = std::fs::read(&ct).unwrap();
     std::fs::remove_file(fx.path("out")).unwrap();
     (bytes, ct)
@@ -264,7 +446,11 @@ fn decrypt_fails(fx: &Fx, ct: &Path, extra: &[Vec<String>]) -> String {
     let mut args = vec![io(ct, &fx.path("out"))];
     args.extend(extra.iter().cloned());
     let err = fails(&cmd("decrypt", &args), b"");
-    assert_eq!(listing(&fx.work), before, "no output or temp file may be left behind");
+    assert_eq!(
+        listing(&fx.work),
+        before,
+        "no output or temp file may be left behind"
+    );
     let mut args = vec![io(ct, Path::new("-"))];
     args.extend(extra.iter().cloned());
     let out = sealkit(&cmd("decrypt", &args), b"");
@@ -279,7 +465,10 @@ fn wrong_key_fails() {
     let (_, ct) = message(&fx);
     let bad = fx.keys.dir.join("other.key");
     std::fs::write(&bad, [9u8; 32]).unwrap();
-    let wrong = vec!["--aes-key".to_string(), format!("{NS}:aes-256:{}", bad.display())];
+    let wrong = vec![
+        "--aes-key".to_string(),
+        format!("{NS}:aes-256:{}", bad.display()),
+    ];
     let err = decrypt_fails(&fx, &ct, &[wrong, strs(&EC)]);
     assert!(err.contains("ERR_NO_DECRYPTING_KEYRING"), "{err}");
     let err = decrypt_fails(&fx, &ct, &[fx.keys.rsa_private("oaep-sha256"), strs(&EC)]);
@@ -294,7 +483,10 @@ fn tampered_byte_fails() {
     bytes[mid] ^= 0x01;
     let ct = fx.file("tampered", &bytes);
     let err = decrypt_fails(&fx, &ct, &[fx.keys.aes(256), strs(&EC)]);
-    assert!(err.contains("ERR_BODY_AUTH") || err.contains("ERR_BAD_CIPHERTEXT"), "{err}");
+    assert!(
+        err.contains("ERR_BODY_AUTH") || err.contains("ERR_BAD_CIPHERTEXT"),
+        "{err}"
+    );
     // The last byte sits in the footer signature: only the signature check can catch it.
     let (mut bytes, _) = message(&fx);
     let last = bytes.len() - 1;
@@ -308,18 +500,58 @@ fn tampered_byte_fails() {
 fn context_pairs_are_enforced() {
     let fx = Fx::new();
     let (_, ct) = message(&fx);
-    let err = decrypt_fails(&fx, &ct, &[fx.keys.aes(256), strs(&["--context", "purpose=other"])]);
-    assert!(err.contains("ERR_CONTEXT_MISMATCH") && err.contains("purpose"), "{err}");
-    let err = decrypt_fails(&fx, &ct, &[fx.keys.aes(256), strs(&["--context", "absent=x"])]);
-    assert!(err.contains("'absent'") && err.contains("not stored in the message"), "{err}");
+    let err = decrypt_fails(
+        &fx,
+        &ct,
+        &[fx.keys.aes(256), strs(&["--context", "purpose=other"])],
+    );
+    assert!(
+        err.contains("ERR_CONTEXT_MISMATCH") && err.contains("purpose"),
+        "{err}"
+    );
+    let err = decrypt_fails(
+        &fx,
+        &ct,
+        &[fx.keys.aes(256), strs(&["--context", "absent=x"])],
+    );
+    assert!(
+        err.contains("'absent'") && err.contains("not stored in the message"),
+        "{err}"
+    );
     // Same with RSA, where the failure surfaces at header authentication instead of unwrapping.
     let pt = fx.file("pt-rsa", b"rsa message");
     let ct_rsa = fx.path("ct-rsa");
-    ok(&cmd("encrypt", &[io(&pt, &ct_rsa), fx.keys.rsa_public("oaep-sha1"), strs(&EC)]), b"");
-    let err = decrypt_fails(&fx, &ct_rsa, &[fx.keys.rsa_private("oaep-sha1"), strs(&["--context", "absent=x"])]);
-    assert!(err.contains("ERR_HEADER_AUTH") && err.contains("'absent'"), "{err}");
+    ok(
+        &cmd(
+            "encrypt",
+            &[io(&pt, &ct_rsa), fx.keys.rsa_public("oaep-sha1"), strs(&EC)],
+        ),
+        b"",
+    );
+    let err = decrypt_fails(
+        &fx,
+        &ct_rsa,
+        &[
+            fx.keys.rsa_private("oaep-sha1"),
+            strs(&["--context", "absent=x"]),
+        ],
+    );
+    assert!(
+        err.contains("ERR_HEADER_AUTH") && err.contains("'absent'"),
+        "{err}"
+    );
     // A subset of the stored pairs is fine.
-    ok(&cmd("decrypt", &[io(&ct, &fx.path("subset")), fx.keys.aes(256), strs(&["--context", "tenant=42"])]), b"");
+    ok(
+        &cmd(
+            "decrypt",
+            &[
+                io(&ct, &fx.path("subset")),
+                fx.keys.aes(256),
+                strs(&["--context", "tenant=42"]),
+            ],
+        ),
+        b"",
+    );
 }
 
 #[test]
@@ -351,27 +583,64 @@ fn argument_errors() {
     // Bad key file lengths (incl. a trailing newline) name the option.
     for len in [0usize, 15, 31, 33] {
         let k = fx.file("bad.key", &vec![1u8; len]);
-        let err = enc(vec![vec!["--aes-key".into(), format!("n:k:{}", k.display())]]);
-        assert!(err.contains("ERR_INVALID_ARGUMENT") && err.contains("--aes-key") && err.contains(&len.to_string()), "{err}");
+        let err = enc(vec![vec![
+            "--aes-key".into(),
+            format!("n:k:{}", k.display()),
+        ]]);
+        assert!(
+            err.contains("ERR_INVALID_ARGUMENT")
+                && err.contains("--aes-key")
+                && err.contains(&len.to_string()),
+            "{err}"
+        );
     }
     std::fs::remove_file(fx.path("bad.key")).unwrap();
-    let err = enc(vec![vec!["--aes-key".into(), "n:k:/nonexistent/key".into()]]);
-    assert!(err.contains("ERR_INVALID_ARGUMENT") && err.contains("/nonexistent/key"), "{err}");
+    let err = enc(vec![vec![
+        "--aes-key".into(),
+        "n:k:/nonexistent/key".into(),
+    ]]);
+    assert!(
+        err.contains("ERR_INVALID_ARGUMENT") && err.contains("/nonexistent/key"),
+        "{err}"
+    );
     let err = enc(vec![fx.keys.aes(256), strs(&["--suite", "0x9999"])]);
     assert!(err.contains("ERR_USAGE") && err.contains("0x9999"), "{err}");
     let err = enc(vec![fx.keys.aes(256), strs(&["--suite", "zz"])]);
     assert!(err.contains("ERR_USAGE"), "{err}");
-    let err = enc(vec![fx.keys.aes(256), strs(&["--context", "aws-crypto-x=1"])]);
+    let err = enc(vec![
+        fx.keys.aes(256),
+        strs(&["--context", "aws-crypto-x=1"]),
+    ]);
     assert!(err.contains("ERR_RESERVED_CONTEXT_KEY"), "{err}");
     let err = enc(vec![fx.keys.aes(256), strs(&["--context", "novalue"])]);
     assert!(err.contains("ERR_USAGE"), "{err}");
-    let pem = fx.file("bad.pem", b"-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n");
-    let err = enc(vec![strs(&["--rsa-public-key", &format!("n:k:{}", pem.display()), "--rsa-padding", "pkcs1"])]);
-    assert!(err.contains("ERR_INVALID_ARGUMENT") && err.contains("--rsa-public-key"), "{err}");
+    let pem = fx.file(
+        "bad.pem",
+        b"-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n",
+    );
+    let err = enc(vec![strs(&[
+        "--rsa-public-key",
+        &format!("n:k:{}", pem.display()),
+        "--rsa-padding",
+        "pkcs1",
+    ])]);
+    assert!(
+        err.contains("ERR_INVALID_ARGUMENT") && err.contains("--rsa-public-key"),
+        "{err}"
+    );
     // --rsa-padding binding.
-    let err = enc(vec![strs(&["--rsa-public-key", &format!("n:k:{}", pem.display())])]);
-    assert!(err.contains("needs a padding") && err.contains("n:k:"), "{err}");
-    let err = enc(vec![strs(&["--rsa-padding", "pkcs1"]), fx.keys.rsa_public("pkcs1")]);
+    let err = enc(vec![strs(&[
+        "--rsa-public-key",
+        &format!("n:k:{}", pem.display()),
+    ])]);
+    assert!(
+        err.contains("needs a padding") && err.contains("n:k:"),
+        "{err}"
+    );
+    let err = enc(vec![
+        strs(&["--rsa-padding", "pkcs1"]),
+        fx.keys.rsa_public("pkcs1"),
+    ]);
     assert!(err.contains("no RSA key option before it"), "{err}");
     let err = enc(vec![fx.keys.aes(256), strs(&["--rsa-padding", "pkcs1"])]);
     assert!(err.contains("not an RSA key option"), "{err}");
@@ -381,7 +650,10 @@ fn argument_errors() {
     assert!(err.contains("--rsa-public-key"), "{err}");
     let err = enc(vec![]);
     assert!(err.contains("no wrapping key"), "{err}");
-    let err = enc(vec![fx.keys.aes(256), strs(&["--commitment-policy", "none"])]);
+    let err = enc(vec![
+        fx.keys.aes(256),
+        strs(&["--commitment-policy", "none"]),
+    ]);
     assert!(err.contains("ERR_USAGE"), "{err}");
     let err = enc(vec![fx.keys.aes(256), strs(&["--frame-length", "-1"])]);
     assert!(err.contains("ERR_USAGE"), "{err}");
@@ -389,7 +661,10 @@ fn argument_errors() {
     assert!(fails(&Vec::<String>::new(), b"").contains("ERR_USAGE"));
     // Usage errors exit 2, operation failures 1.
     assert_eq!(sealkit(&strs(&["encrypt"]), b"").status.code(), Some(2));
-    let missing = sealkit(&cmd("encrypt", &[io(&fx.path("nope"), &out), fx.keys.aes(256)]), b"");
+    let missing = sealkit(
+        &cmd("encrypt", &[io(&fx.path("nope"), &out), fx.keys.aes(256)]),
+        b"",
+    );
     assert_eq!(missing.status.code(), Some(1));
     assert!(!out.exists());
     let only = listing(&fx.work);
@@ -405,6 +680,9 @@ fn output_must_not_be_the_input() {
     let same = fx.work.join(".").join("pt");
     fails(&cmd("encrypt", &[io(&pt, &same), fx.keys.aes(256)]), b"");
     assert_eq!(std::fs::read(&pt).unwrap(), b"precious");
+    let err = fails(&cmd("encrypt", &[io(&pt, &fx.work), fx.keys.aes(256)]), b"");
+    assert!(err.contains("is a directory"), "{err}");
+    assert_eq!(listing(&fx.work), vec!["pt".to_string()]);
 }
 
 #[test]
@@ -417,7 +695,15 @@ fn failed_decrypt_keeps_an_existing_output_file() {
     let out = fx.file("out", b"old contents");
     fails(&cmd("decrypt", &[io(&ct, &out), fx.keys.aes(256)]), b"");
     assert_eq!(std::fs::read(&out).unwrap(), b"old contents");
-    assert_eq!(listing(&fx.work), vec!["bad".to_string(), "ct".to_string(), "out".to_string(), "pt".to_string()]);
+    assert_eq!(
+        listing(&fx.work),
+        vec![
+            "bad".to_string(),
+            "ct".to_string(),
+            "out".to_string(),
+            "pt".to_string()
+        ]
+    );
 }
 
 #[test]
@@ -448,23 +734,54 @@ fn large_input_without_terminal_prints_no_progress() {
     let pt_path = fx.file("big", &pt);
     let ct = fx.path("big.ct");
     let out = sealkit(&cmd("encrypt", &[io(&pt_path, &ct), fx.keys.aes(256)]), b"");
-    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = sealkit(&cmd("decrypt", &[io(&ct, &fx.path("big.out")), fx.keys.aes(256)]), b"");
-    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = sealkit(
+        &cmd("decrypt", &[io(&ct, &fx.path("big.out")), fx.keys.aes(256)]),
+        b"",
+    );
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(std::fs::read(fx.path("big.out")).unwrap() == pt);
 }
 
 #[test]
 fn help_documents_the_interface() {
     let top = String::from_utf8(ok(&strs(&["--help"]), b"")).unwrap();
-    for s in ["encrypt", "decrypt", "inspect", "NS:NAME:KEYFILE", "require-allow", "forbid-allow", "EXIT STATUS"] {
+    for s in [
+        "encrypt",
+        "decrypt",
+        "inspect",
+        "NS:NAME:KEYFILE",
+        "require-allow",
+        "forbid-allow",
+        "EXIT STATUS",
+    ] {
         assert!(top.contains(s), "top-level help lacks {s}");
     }
     let enc = String::from_utf8(ok(&strs(&["encrypt", "--help"]), b"")).unwrap();
     for s in [
-        "--input", "--output", "--aes-key", "--rsa-public-key", "--rsa-private-key", "--rsa-padding", "oaep-sha512",
-        "--context", "--suite", "--frame-length", "--commitment-policy", "first two colons", "temporary file",
-        "SIGNED MESSAGES", "generator",
+        "--input",
+        "--output",
+        "--aes-key",
+        "--rsa-public-key",
+        "--rsa-private-key",
+        "--rsa-padding",
+        "oaep-sha512",
+        "--context",
+        "--suite",
+        "--frame-length",
+        "--commitment-policy",
+        "first two colons",
+        "temporary file",
+        "SIGNED MESSAGES",
+        "generator",
     ] {
         assert!(enc.contains(s), "encrypt --help lacks {s}");
     }

@@ -79,7 +79,11 @@ impl Env {
             }
         };
         let oracle = shared_dir().join("tools/esdk_oracle.py");
-        assert!(oracle.exists(), "{} missing (set SEALKIT_SHARED)", oracle.display());
+        assert!(
+            oracle.exists(),
+            "{} missing (set SEALKIT_SHARED)",
+            oracle.display()
+        );
         let kd = dir.join("keys");
         let work = dir.join("work");
         std::fs::create_dir_all(&kd).unwrap();
@@ -88,7 +92,15 @@ impl Env {
         let pt = data(10 * 1024 + 7, 2024);
         let plaintext = work.join("plaintext");
         std::fs::write(&plaintext, &pt).unwrap();
-        Env { python, oracle, keys_json: keys_json_path(), keys: KeyFiles::write(&kd), work, plaintext, pt }
+        Env {
+            python,
+            oracle,
+            keys_json: keys_json_path(),
+            keys: KeyFiles::write(&kd),
+            work,
+            plaintext,
+            pt,
+        }
     }
 
     /// Runs the oracle with stdin from `input`; returns stdout, or the error text.
@@ -106,7 +118,10 @@ impl Env {
         if out.status.success() {
             Ok(out.stdout)
         } else {
-            Err(format!("python {args:?}: {}", String::from_utf8_lossy(&out.stderr).trim()))
+            Err(format!(
+                "python {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
         }
     }
 
@@ -115,7 +130,10 @@ impl Env {
         if out.status.success() {
             Ok(out.stdout)
         } else {
-            Err(format!("sealkit {args:?}: {}", String::from_utf8_lossy(&out.stderr).trim()))
+            Err(format!(
+                "sealkit {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
         }
     }
 
@@ -123,15 +141,26 @@ impl Env {
         match key {
             Key::Aes(bits) => vec!["--key".into(), format!("aes-{bits}")],
             // The private key's key-id names both halves, as in the ESDK vectors.
-            Key::Rsa(p) => vec!["--key".into(), RSA_NAME.into(), "--rsa-padding".into(), p.into()],
+            Key::Rsa(p) => vec![
+                "--key".into(),
+                RSA_NAME.into(),
+                "--rsa-padding".into(),
+                p.into(),
+            ],
         }
     }
 
     fn run(&self, i: usize, c: &Case) -> Result<(), String> {
         let ct = self.work.join(format!("{i}.ct"));
         let out = self.work.join(format!("{i}.out"));
-        let ec_py: Vec<String> = EC.iter().flat_map(|(k, v)| ["--ec".to_string(), format!("{k}={v}")]).collect();
-        let ec_sk: Vec<String> = EC.iter().flat_map(|(k, v)| ["--context".to_string(), format!("{k}={v}")]).collect();
+        let ec_py: Vec<String> = EC
+            .iter()
+            .flat_map(|(k, v)| ["--ec".to_string(), format!("{k}={v}")])
+            .collect();
+        let ec_sk: Vec<String> = EC
+            .iter()
+            .flat_map(|(k, v)| ["--context".to_string(), format!("{k}={v}")])
+            .collect();
         let got = match c.dir {
             Dir::SealkitToPython => {
                 let mut args = vec![
@@ -145,7 +174,12 @@ impl Env {
                     "--frame-length".into(),
                     c.frame.to_string(),
                     "--commitment-policy".into(),
-                    (if is_committing(c.suite) { "require-require" } else { "forbid-allow" }).into(),
+                    (if is_committing(c.suite) {
+                        "require-require"
+                    } else {
+                        "forbid-allow"
+                    })
+                    .into(),
                 ];
                 args.extend(ec_sk);
                 args.extend(match c.key {
@@ -171,7 +205,8 @@ impl Env {
                 ];
                 py.extend(Self::py_key_args(c.key));
                 py.extend(ec_py);
-                std::fs::write(&ct, self.python(&py, &self.plaintext)?).map_err(|e| e.to_string())?;
+                std::fs::write(&ct, self.python(&py, &self.plaintext)?)
+                    .map_err(|e| e.to_string())?;
                 let mut args = vec![
                     "decrypt".to_string(),
                     "--input".into(),
@@ -195,14 +230,21 @@ impl Env {
                 ])?)
                 .map_err(|e| e.to_string())?;
                 let want_ct = if c.frame == 0 { "non-framed" } else { "framed" };
-                if h["suite_id"] != c.suite || h["frame_length"] != c.frame || h["content_type"] != want_ct {
+                if h["suite_id"] != c.suite
+                    || h["frame_length"] != c.frame
+                    || h["content_type"] != want_ct
+                {
                     return Err(format!("unexpected header from python: {h}"));
                 }
                 std::fs::read(&out).map_err(|e| e.to_string())?
             }
         };
         if got != self.pt {
-            return Err(format!("plaintext differs ({} bytes vs {})", got.len(), self.pt.len()));
+            return Err(format!(
+                "plaintext differs ({} bytes vs {})",
+                got.len(),
+                self.pt.len()
+            ));
         }
         Ok(())
     }
@@ -213,15 +255,30 @@ impl Env {
 /// (~45 Python starts: each costs ~1 s of CPU, which bounds the run time.)
 fn cases() -> Vec<Case> {
     use Dir::{PythonToSealkit as P2S, SealkitToPython as S2P};
-    let case = |suite, key, frame, dir| Case { suite, key, frame, dir, legacy: false };
+    let case = |suite, key, frame, dir| Case {
+        suite,
+        key,
+        frame,
+        dir,
+        legacy: false,
+    };
     let mut v = Vec::new();
     for (i, suite) in SUITES.into_iter().enumerate() {
         let (frame, other) = if i % 2 == 0 { (512, 4096) } else { (4096, 512) };
         v.push(case(suite, Key::Aes(256), frame, S2P));
         v.push(case(suite, Key::Aes(256), frame, P2S));
         // Suites 0..5 go sealkit->python, 5..10 python->sealkit, with the same padding order.
-        let dir = if (i / PADDINGS.len()) % 2 == 0 { S2P } else { P2S };
-        v.push(case(suite, Key::Rsa(PADDINGS[i % PADDINGS.len()]), other, dir));
+        let dir = if (i / PADDINGS.len()) % 2 == 0 {
+            S2P
+        } else {
+            P2S
+        };
+        v.push(case(
+            suite,
+            Key::Rsa(PADDINGS[i % PADDINGS.len()]),
+            other,
+            dir,
+        ));
     }
     for (suite, bits, dir) in [
         (0x0014, 128, S2P),
@@ -238,8 +295,14 @@ fn cases() -> Vec<Case> {
         v.push(case(suite, Key::Aes(256), 0, S2P));
         v.push(case(suite, Key::Aes(256), 0, P2S));
     }
-    v.push(Case { legacy: true, ..case(0x0578, Key::Aes(256), 4096, S2P) });
-    v.push(Case { legacy: true, ..case(0x0378, Key::Rsa("oaep-sha1"), 512, S2P) });
+    v.push(Case {
+        legacy: true,
+        ..case(0x0578, Key::Aes(256), 4096, S2P)
+    });
+    v.push(Case {
+        legacy: true,
+        ..case(0x0378, Key::Rsa("oaep-sha1"), 512, S2P)
+    });
     v
 }
 
@@ -271,8 +334,16 @@ fn python_interop_every_suite() {
             Err(e) => println!("FAIL  {name}: {e}"),
         }
     }
-    println!("({} cases in {:.1}s)", results.len(), start.elapsed().as_secs_f64());
-    println!("python interop: {} passed, {} failed", results.len() - failed.len(), failed.len());
+    println!(
+        "({} cases in {:.1}s)",
+        results.len(),
+        start.elapsed().as_secs_f64()
+    );
+    println!(
+        "python interop: {} passed, {} failed",
+        results.len() - failed.len(),
+        failed.len()
+    );
     assert!(failed.is_empty(), "{} interop case(s) failed", failed.len());
 }
 
@@ -283,18 +354,37 @@ fn python_interop_every_suite() {
 fn python_required_context_pair() {
     let tmp = tempfile::tempdir().unwrap();
     let env = Env::new(tmp.path());
-    let args: Vec<String> = ["encrypt", "--key", "aes-256", "--ec", "purpose=interop-test", "--ec", "tenant=42", "--required-ec-key", "tenant"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let args: Vec<String> = [
+        "encrypt",
+        "--key",
+        "aes-256",
+        "--ec",
+        "purpose=interop-test",
+        "--ec",
+        "tenant=42",
+        "--required-ec-key",
+        "tenant",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let ct = env.work.join("required.ct");
     std::fs::write(&ct, env.python(&args, &env.plaintext).unwrap()).unwrap();
     let h: serde_json::Value =
         serde_json::from_slice(&ok(&["inspect", "--input", &path_str(&ct)], b"")).unwrap();
-    assert!(h["encryption_context"].get("tenant").is_none(), "tenant must not be stored: {h}");
+    assert!(
+        h["encryption_context"].get("tenant").is_none(),
+        "tenant must not be stored: {h}"
+    );
     let out = env.work.join("required.out");
     let dec = |ctx: &[&str]| {
-        let mut a = vec!["decrypt".to_string(), "--input".into(), path_str(&ct), "--output".into(), path_str(&out)];
+        let mut a = vec![
+            "decrypt".to_string(),
+            "--input".into(),
+            path_str(&ct),
+            "--output".into(),
+            path_str(&out),
+        ];
         a.extend(env.keys.aes(256));
         for c in ctx {
             a.extend(["--context".to_string(), c.to_string()]);
@@ -310,11 +400,20 @@ fn python_required_context_pair() {
     assert!(!out.exists() && err.contains("'tenant'"), "{err}");
     // And Python refuses a sealkit message when its reproduced context disagrees.
     let skct = env.work.join("sk.ct");
-    let mut a = vec!["encrypt".to_string(), "--input".into(), path_str(&env.plaintext), "--output".into(), path_str(&skct)];
+    let mut a = vec![
+        "encrypt".to_string(),
+        "--input".into(),
+        path_str(&env.plaintext),
+        "--output".into(),
+        path_str(&skct),
+    ];
     a.extend(env.keys.aes(256));
     a.extend(["--context".to_string(), "tenant=42".into()]);
     ok(&a, b"");
-    let py: Vec<String> = ["decrypt", "--key", "aes-256", "--ec", "tenant=41"].iter().map(|s| s.to_string()).collect();
+    let py: Vec<String> = ["decrypt", "--key", "aes-256", "--ec", "tenant=41"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert!(env.python(&py, &skct).is_err());
     println!("python interop: required-context checks passed");
 }

@@ -24,7 +24,9 @@ impl CryptoAction {
         match self {
             CryptoAction::EncryptAndSign => "ENCRYPT_AND_SIGN",
             CryptoAction::SignOnly => "SIGN_ONLY",
-            CryptoAction::SignAndIncludeInEncryptionContext => "SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT",
+            CryptoAction::SignAndIncludeInEncryptionContext => {
+                "SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT"
+            }
             CryptoAction::DoNothing => "DO_NOTHING",
         }
     }
@@ -67,7 +69,9 @@ impl FromStr for CryptoAction {
         Ok(match s {
             "ENCRYPT_AND_SIGN" => CryptoAction::EncryptAndSign,
             "SIGN_ONLY" => CryptoAction::SignOnly,
-            "SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT" => CryptoAction::SignAndIncludeInEncryptionContext,
+            "SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT" => {
+                CryptoAction::SignAndIncludeInEncryptionContext
+            }
             "DO_NOTHING" => CryptoAction::DoNothing,
             _ => {
                 return Err(Error::invalid(format!(

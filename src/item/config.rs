@@ -51,16 +51,29 @@ impl core::fmt::Debug for ItemEncryptorConfig {
             .field("sort_key", &self.sort_key)
             .field("attribute_actions", &self.attribute_actions)
             .field("default_action", &self.default_action)
-            .field("allowed_unsigned_attributes", &self.allowed_unsigned_attributes)
-            .field("allowed_unsigned_attribute_prefix", &self.allowed_unsigned_attribute_prefix)
-            .field("algorithm_suite_id", &format_args!("0x{:04x}", self.algorithm_suite_id))
+            .field(
+                "allowed_unsigned_attributes",
+                &self.allowed_unsigned_attributes,
+            )
+            .field(
+                "allowed_unsigned_attribute_prefix",
+                &self.allowed_unsigned_attribute_prefix,
+            )
+            .field(
+                "algorithm_suite_id",
+                &format_args!("0x{:04x}", self.algorithm_suite_id),
+            )
             .finish_non_exhaustive()
     }
 }
 
 impl ItemEncryptorConfig {
     /// A configuration with no attribute actions yet, no sort key and suite 0x6701.
-    pub fn new(table_name: impl Into<String>, partition_key: impl Into<String>, keyring: Arc<dyn Keyring>) -> Self {
+    pub fn new(
+        table_name: impl Into<String>,
+        partition_key: impl Into<String>,
+        keyring: Arc<dyn Keyring>,
+    ) -> Self {
         ItemEncryptorConfig {
             table_name: table_name.into(),
             partition_key: partition_key.into(),
@@ -78,14 +91,20 @@ impl ItemEncryptorConfig {
     /// (the reserved `aws_dbe_*` attributes are authenticated by other means).
     pub fn is_unsigned(&self, name: &str) -> bool {
         self.allowed_unsigned_attributes.contains(name)
-            || self.allowed_unsigned_attribute_prefix.as_deref().is_some_and(|p| name.starts_with(p))
+            || self
+                .allowed_unsigned_attribute_prefix
+                .as_deref()
+                .is_some_and(|p| name.starts_with(p))
             || name.starts_with(RESERVED_PREFIX)
     }
 
     /// Configuration version 2 when any attribute is SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT
     /// (ddb-table-encryption-config.md#configuration-version).
     pub fn version(&self) -> u8 {
-        let v2 = self.attribute_actions.values().any(|a| *a == CryptoAction::SignAndIncludeInEncryptionContext)
+        let v2 = self
+            .attribute_actions
+            .values()
+            .any(|a| *a == CryptoAction::SignAndIncludeInEncryptionContext)
             || self.default_action == Some(CryptoAction::SignAndIncludeInEncryptionContext);
         if v2 {
             2
@@ -97,7 +116,10 @@ impl ItemEncryptorConfig {
     /// The action for one attribute of an item being encrypted, or an error naming it.
     pub fn action_for(&self, name: &str) -> Result<CryptoAction> {
         if name.starts_with(RESERVED_PREFIX) {
-            return Err(Error::item(name, format!("names starting with '{RESERVED_PREFIX}' are reserved")));
+            return Err(Error::item(
+                name,
+                format!("names starting with '{RESERVED_PREFIX}' are reserved"),
+            ));
         }
         if let Some(a) = self.attribute_actions.get(name) {
             return Ok(*a);
@@ -125,7 +147,9 @@ impl ItemEncryptorConfig {
     pub fn validate(&self) -> Result<()> {
         self.suite()?;
         if self.table_name.is_empty() {
-            return Err(Error::invalid("table_name (the logical table name) must not be empty"));
+            return Err(Error::invalid(
+                "table_name (the logical table name) must not be empty",
+            ));
         }
         if self.partition_key.is_empty() {
             return Err(Error::invalid("partition_key must not be empty"));
@@ -143,12 +167,18 @@ impl ItemEncryptorConfig {
         }
         for name in self.allowed_unsigned_attributes.iter() {
             if name.starts_with(RESERVED_PREFIX) {
-                return Err(Error::item(name, format!("names starting with '{RESERVED_PREFIX}' are reserved")));
+                return Err(Error::item(
+                    name,
+                    format!("names starting with '{RESERVED_PREFIX}' are reserved"),
+                ));
             }
         }
         for (name, action) in &self.attribute_actions {
             if name.starts_with(RESERVED_PREFIX) {
-                return Err(Error::item(name, format!("names starting with '{RESERVED_PREFIX}' are reserved")));
+                return Err(Error::item(
+                    name,
+                    format!("names starting with '{RESERVED_PREFIX}' are reserved"),
+                ));
             }
             // decrypt-item.md#signature-scope: encrypt must stay "forward compatible" with decrypt,
             // which derives the signature scope from the allowed-unsigned settings only.
@@ -174,9 +204,20 @@ impl ItemEncryptorConfig {
         } else {
             CryptoAction::SignOnly
         };
-        for (role, key) in [("partition key", Some(&self.partition_key)), ("sort key", self.sort_key.as_ref())] {
+        for (role, key) in [
+            ("partition key", Some(&self.partition_key)),
+            ("sort key", self.sort_key.as_ref()),
+        ] {
             let Some(key) = key else { continue };
-            let action = self.attribute_actions.get(key).copied().or(if self.is_unsigned(key) { None } else { self.default_action });
+            let action = self
+                .attribute_actions
+                .get(key)
+                .copied()
+                .or(if self.is_unsigned(key) {
+                    None
+                } else {
+                    self.default_action
+                });
             match action {
                 Some(a) if a == key_action => {}
                 Some(a) => {
@@ -186,7 +227,10 @@ impl ItemEncryptorConfig {
                     ))
                 }
                 None => {
-                    return Err(Error::item(key, format!("the {role} needs a crypto action ({key_action})")));
+                    return Err(Error::item(
+                        key,
+                        format!("the {role} needs a crypto action ({key_action})"),
+                    ));
                 }
             }
         }

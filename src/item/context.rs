@@ -35,7 +35,8 @@ pub struct KeySchema<'a> {
 }
 
 fn key_value<'i>(item: &'i Item, name: &str, role: &str) -> Result<&'i AttributeValue> {
-    item.get(name).ok_or_else(|| Error::item(name, format!("the {role} is missing from the item")))
+    item.get(name)
+        .ok_or_else(|| Error::item(name, format!("the {role} is missing from the item")))
 }
 
 fn terminal(name: &str, v: &AttributeValue) -> Result<Terminal> {
@@ -48,18 +49,28 @@ pub fn base_v1(schema: &KeySchema<'_>, item: &Item) -> Result<EncryptionContext>
     ec.insert(TABLE_NAME_KEY.into(), schema.table_name.into());
     ec.insert(PARTITION_NAME_KEY.into(), schema.partition_key.into());
     let pk = key_value(item, schema.partition_key, "partition key")?;
-    ec.insert(format!("{ATTR_PREFIX}{}", schema.partition_key), B64.encode(terminal(schema.partition_key, pk)?.to_bytes()));
+    ec.insert(
+        format!("{ATTR_PREFIX}{}", schema.partition_key),
+        B64.encode(terminal(schema.partition_key, pk)?.to_bytes()),
+    );
     if let Some(sk) = schema.sort_key {
         let v = key_value(item, sk, "sort key")?;
         ec.insert(SORT_NAME_KEY.into(), sk.into());
-        ec.insert(format!("{ATTR_PREFIX}{sk}"), B64.encode(terminal(sk, v)?.to_bytes()));
+        ec.insert(
+            format!("{ATTR_PREFIX}{sk}"),
+            B64.encode(terminal(sk, v)?.to_bytes()),
+        );
     }
     Ok(ec)
 }
 
 /// The context for header version 2: names, then one entry per SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT
 /// attribute (`context_attributes`), then `aws-crypto-legend`.
-pub fn v2(schema: &KeySchema<'_>, item: &Item, context_attributes: &[&str]) -> Result<EncryptionContext> {
+pub fn v2(
+    schema: &KeySchema<'_>,
+    item: &Item,
+    context_attributes: &[&str],
+) -> Result<EncryptionContext> {
     let mut ec = EncryptionContext::new();
     ec.insert(TABLE_NAME_KEY.into(), schema.table_name.into());
     ec.insert(PARTITION_NAME_KEY.into(), schema.partition_key.into());
@@ -72,11 +83,17 @@ pub fn v2(schema: &KeySchema<'_>, item: &Item, context_attributes: &[&str]) -> R
     let mut entries = std::collections::BTreeMap::new();
     for name in context_attributes {
         let v = item.get(*name).ok_or_else(|| {
-            Error::item(*name, "SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT attribute is missing from the item")
+            Error::item(
+                *name,
+                "SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT attribute is missing from the item",
+            )
         })?;
         let (kind, text) = match v {
             AttributeValue::S(s) => ('S', s.clone()),
-            AttributeValue::N(n) => ('N', number::normalize(n).map_err(|e| Error::item(*name, e.to_string()))?),
+            AttributeValue::N(n) => (
+                'N',
+                number::normalize(n).map_err(|e| Error::item(*name, e.to_string()))?,
+            ),
             AttributeValue::Null => ('L', "null".to_string()),
             AttributeValue::Bool(b) => ('L', if *b { "true" } else { "false" }.to_string()),
             other => ('B', B64.encode(terminal(name, other)?.to_bytes())),
@@ -96,8 +113,12 @@ pub fn v2(schema: &KeySchema<'_>, item: &Item, context_attributes: &[&str]) -> R
 /// always present, even for an empty context (unlike the ESDK/keyring serialization).
 pub fn serialize_with_count(ec: &EncryptionContext) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    let count = u16::try_from(ec.len())
-        .map_err(|_| Error::LimitExceeded(format!("encryption context has {} pairs; the maximum is 65535", ec.len())))?;
+    let count = u16::try_from(ec.len()).map_err(|_| {
+        Error::LimitExceeded(format!(
+            "encryption context has {} pairs; the maximum is 65535",
+            ec.len()
+        ))
+    })?;
     out.put_u16(count);
     for (k, v) in ec {
         out.put_u16_prefixed(k.as_bytes(), "encryption context key")?;

@@ -89,7 +89,10 @@ impl ItemEncryptor {
     fn check_keys_present(&self, item: &Item) -> Result<()> {
         let cfg = &self.config;
         if !item.contains_key(&cfg.partition_key) {
-            return Err(Error::item(&cfg.partition_key, "the partition key is missing from the item"));
+            return Err(Error::item(
+                &cfg.partition_key,
+                "the partition key is missing from the item",
+            ));
         }
         if let Some(sk) = &cfg.sort_key {
             if !item.contains_key(sk) {
@@ -110,12 +113,21 @@ impl ItemEncryptor {
             if !action.is_signed() {
                 continue;
             }
-            let terminal = serialize::serialize(value).map_err(|e| Error::item(name, e.to_string()))?;
-            signed.push(Signed { name, action, path: canonical_path(&cfg.table_name, name), terminal: Some(terminal), stored: None });
+            let terminal =
+                serialize::serialize(value).map_err(|e| Error::item(name, e.to_string()))?;
+            signed.push(Signed {
+                name,
+                action,
+                path: canonical_path(&cfg.table_name, name),
+                terminal: Some(terminal),
+                stored: None,
+            });
         }
         self.check_keys_present(item)?;
         for (name, action) in &cfg.attribute_actions {
-            if *action == CryptoAction::SignAndIncludeInEncryptionContext && !item.contains_key(name) {
+            if *action == CryptoAction::SignAndIncludeInEncryptionContext
+                && !item.contains_key(name)
+            {
                 return Err(Error::item(
                     name,
                     "configured as SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT but missing from the item",
@@ -141,8 +153,11 @@ impl ItemEncryptor {
         if let Some(k) = &signing_key {
             ec.insert(PUBLIC_KEY_FIELD.into(), k.public_key_base64());
         }
-        let stored_context: EncryptionContext =
-            ec.iter().filter(|(k, _)| !required.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let stored_context: EncryptionContext = ec
+            .iter()
+            .filter(|(k, _)| !required.contains(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
 
         let mut pdk = Zeroizing::new([0u8; KEY_LEN]);
         random::fill(pdk.as_mut())?;
@@ -160,16 +175,21 @@ impl ItemEncryptor {
             commitment: [0u8; keys::COMMITMENT_LEN],
         };
         let commit_key = keys::commit_key(pdk.as_ref(), &message_id)?;
-        header.commitment = keys::commitment(commit_key.as_ref(), &header.serialize_without_commitment()?)?;
+        header.commitment =
+            keys::commitment(commit_key.as_ref(), &header.serialize_without_commitment()?)?;
         let header_bytes = header.serialize()?;
 
         // encrypt-path-structure.md: the i-th encrypted attribute (canonical order) uses field key i.
         let root = keys::field_root_key(pdk.as_ref(), &message_id)?;
-        let mut field_index = 0usize;
-        for s in signed.iter_mut().filter(|s| s.action == CryptoAction::EncryptAndSign) {
+        let encrypted = signed
+            .iter_mut()
+            .filter(|s| s.action == CryptoAction::EncryptAndSign);
+        for (field_index, s) in encrypted.enumerate() {
             let (key, nonce) = keys::field_key(&root, field_index)?;
-            field_index += 1;
-            let t = s.terminal.as_ref().ok_or_else(|| Error::item(s.name, "internal: no serialized value"))?;
+            let t = s
+                .terminal
+                .as_ref()
+                .ok_or_else(|| Error::item(s.name, "internal: no serialized value"))?;
             let sealed = AesGcmKey::new(key.as_ref())?.seal(&nonce, &s.path, &t.value)?;
             let mut stored = Vec::with_capacity(2 + sealed.len());
             stored.extend_from_slice(&t.type_id);
@@ -178,7 +198,11 @@ impl ItemEncryptor {
         }
 
         let hash = canonical_hash(&header_bytes, &ec, &canonical_fields(&signed)?)?;
-        let tags = wrapped.mac_keys.iter().map(|k| keys::recipient_tag(k.as_ref(), &hash)).collect::<Result<Vec<_>>>()?;
+        let tags = wrapped
+            .mac_keys
+            .iter()
+            .map(|k| keys::recipient_tag(k.as_ref(), &hash))
+            .collect::<Result<Vec<_>>>()?;
         let signature = match &signing_key {
             Some(SigningKey::P384(k)) => Some(sign_footer(k, &hash)?),
             Some(_) => return Err(Error::Keyring("item suites sign with ECDSA P-384".into())),
@@ -193,7 +217,10 @@ impl ItemEncryptor {
             }
         }
         out.insert(HEADER_ATTRIBUTE.into(), AttributeValue::B(header_bytes));
-        out.insert(FOOTER_ATTRIBUTE.into(), AttributeValue::B(footer.serialize()));
+        out.insert(
+            FOOTER_ATTRIBUTE.into(),
+            AttributeValue::B(footer.serialize()),
+        );
         Ok(out)
     }
 
@@ -211,7 +238,8 @@ impl ItemEncryptor {
 
         // decrypt-item.md#signature-scope: everything not allowed unsigned, matched position by
         // position with the header legend.
-        let mut scope: Vec<(&String, &AttributeValue)> = item.iter().filter(|(n, _)| !cfg.is_unsigned(n)).collect();
+        let mut scope: Vec<(&String, &AttributeValue)> =
+            item.iter().filter(|(n, _)| !cfg.is_unsigned(n)).collect();
         sort_canonical(&mut scope, |(n, _)| n.as_str());
         if scope.len() != header.legend.len() {
             return Err(self.diagnose_scope(item, &scope, header.legend.len()));
@@ -221,22 +249,38 @@ impl ItemEncryptor {
             let path = canonical_path(&cfg.table_name, name);
             let s = if *action == CryptoAction::EncryptAndSign {
                 match value {
-                    AttributeValue::B(b) if b.len() >= MIN_ENCRYPTED_LEN => {
-                        Signed { name, action: *action, path, terminal: None, stored: Some(b.clone()) }
-                    }
+                    AttributeValue::B(b) if b.len() >= MIN_ENCRYPTED_LEN => Signed {
+                        name,
+                        action: *action,
+                        path,
+                        terminal: None,
+                        stored: Some(b.clone()),
+                    },
                     _ => {
-                        return Err(Error::item(
-                            name.as_str(),
-                            format!(
-                                "the header says ENCRYPT_AND_SIGN but the value is a {} attribute, not encrypted binary",
-                                value.type_name()
-                            ),
-                        ))
+                        // Usually a renamed attribute shifting the canonical order; say so when the
+                        // configuration shows it.
+                        let names: Vec<&str> = scope.iter().map(|(n, _)| n.as_str()).collect();
+                        return Err(self.renamed(item, &names).unwrap_or_else(|| {
+                            Error::item(
+                                name.as_str(),
+                                format!(
+                                    "the header says ENCRYPT_AND_SIGN but the value is a {} attribute, not encrypted binary",
+                                    value.type_name()
+                                ),
+                            )
+                        }));
                     }
                 }
             } else {
-                let t = serialize::serialize(value).map_err(|e| Error::item(name.as_str(), e.to_string()))?;
-                Signed { name, action: *action, path, terminal: Some(t), stored: None }
+                let t = serialize::serialize(value)
+                    .map_err(|e| Error::item(name.as_str(), e.to_string()))?;
+                Signed {
+                    name,
+                    action: *action,
+                    path,
+                    terminal: Some(t),
+                    stored: None,
+                }
             };
             signed.push(s);
         }
@@ -258,7 +302,9 @@ impl ItemEncryptor {
         for (k, v) in base {
             match ec.get(&k) {
                 Some(stored) if *stored != v => {
-                    return Err(Error::ContextMismatch(format!("key '{k}' is stored in the header with a different value")));
+                    return Err(Error::ContextMismatch(format!(
+                        "key '{k}' is stored in the header with a different value"
+                    )));
                 }
                 _ => {
                     ec.insert(k, v);
@@ -268,22 +314,39 @@ impl ItemEncryptor {
         let verifying_key = match (suite.signature(), ec.get(PUBLIC_KEY_FIELD)) {
             (Some(alg), Some(pk)) => Some(VerifyingKey::from_base64(alg, pk)?),
             (Some(_), None) => {
-                return Err(Error::item(HEADER_ATTRIBUTE, "signed suite 0x6701 but no aws-crypto-public-key in the context"))
+                return Err(Error::item(
+                    HEADER_ATTRIBUTE,
+                    "signed suite 0x6701 but no aws-crypto-public-key in the context",
+                ))
             }
             (None, Some(_)) => {
-                return Err(Error::item(HEADER_ATTRIBUTE, "unsigned suite 0x6700 but the context has aws-crypto-public-key"))
+                return Err(Error::item(
+                    HEADER_ATTRIBUTE,
+                    "unsigned suite 0x6700 but the context has aws-crypto-public-key",
+                ))
             }
             (None, None) => None,
         };
 
-        let (pdk, mac_key) = wrapping::unwrap(&cfg.keyring, suite, &ec, &required, &header.encrypted_data_keys)
-            .await
-            .map_err(|e| self.context_hint(e, header.version, &context_names))?;
+        let (pdk, mac_key) = wrapping::unwrap(
+            &cfg.keyring,
+            suite,
+            &ec,
+            &required,
+            &header.encrypted_data_keys,
+        )
+        .await
+        .map_err(|e| self.context_hint(e, header.version, &context_names))?;
 
         // header.md#commitment-verification, constant time.
         let commit_key = keys::commit_key(pdk.as_ref(), &header.message_id)?;
-        let covered = head.get(..covered_len).ok_or_else(|| Error::malformed("aws_dbe_head", "header is truncated"))?;
-        if !ct_eq(&keys::commitment(commit_key.as_ref(), covered)?, &header.commitment) {
+        let covered = head
+            .get(..covered_len)
+            .ok_or_else(|| Error::malformed("aws_dbe_head", "header is truncated"))?;
+        if !ct_eq(
+            &keys::commitment(commit_key.as_ref(), covered)?,
+            &header.commitment,
+        ) {
             return Err(Error::item(
                 HEADER_ATTRIBUTE,
                 "key commitment mismatch: the header was modified after encryption",
@@ -291,10 +354,17 @@ impl ItemEncryptor {
         }
 
         // footer.md#footer-verification: a recipient tag, then the signature, before any decryption.
-        let footer = ItemFooter::parse(foot, header.encrypted_data_keys.len(), suite.signature().is_some())?;
+        let footer = ItemFooter::parse(
+            foot,
+            header.encrypted_data_keys.len(),
+            suite.signature().is_some(),
+        )?;
         let hash = canonical_hash(head, &ec, &canonical_fields(&signed)?)?;
         let expected_tag = keys::recipient_tag(mac_key.as_ref(), &hash)?;
-        let tag_ok = footer.tags.iter().fold(false, |found, t| found | ct_eq(t, &expected_tag));
+        let tag_ok = footer
+            .tags
+            .iter()
+            .fold(false, |found, t| found | ct_eq(t, &expected_tag));
         let sig_ok = match (&footer.signature, &verifying_key) {
             (Some(sig), Some(vk)) => {
                 let mut h = MessageHasher::new(SignatureAlgorithm::EcdsaP384Sha384);
@@ -313,20 +383,29 @@ impl ItemEncryptor {
         let mut out = item.clone();
         out.remove(HEADER_ATTRIBUTE);
         out.remove(FOOTER_ATTRIBUTE);
-        let mut field_index = 0usize;
-        for s in signed.iter().filter(|s| s.action == CryptoAction::EncryptAndSign) {
+        let encrypted = signed
+            .iter()
+            .filter(|s| s.action == CryptoAction::EncryptAndSign);
+        for (field_index, s) in encrypted.enumerate() {
             let value = decrypt_field(&root, field_index, s)?;
-            field_index += 1;
             out.insert(s.name.to_owned(), value);
         }
         Ok(out)
     }
 
     /// Explains a signature-scope / legend length mismatch, naming the attribute when it can.
-    fn diagnose_scope(&self, item: &Item, scope: &[(&String, &AttributeValue)], legend_len: usize) -> Error {
+    fn diagnose_scope(
+        &self,
+        item: &Item,
+        scope: &[(&String, &AttributeValue)],
+        legend_len: usize,
+    ) -> Error {
         let cfg = &self.config;
         if scope.len() > legend_len {
-            if let Some((name, _)) = scope.iter().find(|(n, _)| !cfg.attribute_actions.contains_key(n.as_str())) {
+            if let Some((name, _)) = scope
+                .iter()
+                .find(|(n, _)| !cfg.attribute_actions.contains_key(n.as_str()))
+            {
                 return Error::item(
                     name.as_str(),
                     format!(
@@ -345,9 +424,9 @@ impl ItemEncryptor {
                     ),
                 );
             }
-            if let Some(name) =
-                item.keys().find(|n| cfg.is_unsigned(n) && !n.starts_with(crate::item::config::RESERVED_PREFIX))
-            {
+            if let Some(name) = item.keys().find(|n| {
+                cfg.is_unsigned(n) && !n.starts_with(crate::item::config::RESERVED_PREFIX)
+            }) {
                 return Error::item(
                     name.as_str(),
                     format!(
@@ -381,6 +460,24 @@ impl ItemEncryptor {
             .collect()
     }
 
+    /// A signed attribute unknown to the configuration while a configured signed one is missing:
+    /// the signature of a renamed attribute.
+    fn renamed(&self, item: &Item, signed_names: &[&str]) -> Option<Error> {
+        let cfg = &self.config;
+        if cfg.default_action.is_some() {
+            return None;
+        }
+        let new = signed_names
+            .iter()
+            .find(|n| !cfg.attribute_actions.contains_key(**n))?;
+        let missing = self.missing_signed(item);
+        let old = missing.first()?;
+        Some(Error::item(
+            *new,
+            format!("signature mismatch: the attribute is not in the configuration and '{old}' is missing (renamed after encryption?)"),
+        ))
+    }
+
     /// Explains a recipient-tag or signature failure (after the commitment held), naming the attribute
     /// when the format allows: encrypted attributes authenticate individually; plaintext ones do not.
     fn diagnose_tamper(
@@ -392,30 +489,37 @@ impl ItemEncryptor {
         sig_ok: bool,
         suite: AlgorithmSuite,
     ) -> Error {
-        let cfg = &self.config;
-        let mut field_index = 0usize;
-        for s in signed.iter().filter(|s| s.action == CryptoAction::EncryptAndSign) {
+        let encrypted = signed
+            .iter()
+            .filter(|s| s.action == CryptoAction::EncryptAndSign);
+        for (field_index, s) in encrypted.enumerate() {
             if decrypt_field(root, field_index, s).is_err() {
                 return Error::item(
                     s.name,
                     "signature mismatch: the encrypted value does not authenticate (modified, moved or renamed after encryption)",
                 );
             }
-            field_index += 1;
         }
-        let unknown: Vec<&str> = signed.iter().map(|s| s.name).filter(|n| !cfg.attribute_actions.contains_key(*n)).collect();
-        let missing = self.missing_signed(item);
-        if let (Some(new), Some(old)) = (unknown.first(), missing.first()) {
-            return Error::item(
-                *new,
-                format!("signature mismatch: the attribute is not in the configuration and '{old}' is missing (renamed after encryption?)"),
-            );
+        let names: Vec<&str> = signed.iter().map(|s| s.name).collect();
+        if let Some(e) = self.renamed(item, &names) {
+            return e;
         }
         if suite.signature().is_some() && tag_ok != sig_ok {
-            let what = if tag_ok { "the ECDSA signature does not verify" } else { "no recipient tag matches" };
-            return Error::item(FOOTER_ATTRIBUTE, format!("signature mismatch: {what}, the footer was modified"));
+            let what = if tag_ok {
+                "the ECDSA signature does not verify"
+            } else {
+                "no recipient tag matches"
+            };
+            return Error::item(
+                FOOTER_ATTRIBUTE,
+                format!("signature mismatch: {what}, the footer was modified"),
+            );
         }
-        let plain: Vec<&str> = signed.iter().filter(|s| s.action != CryptoAction::EncryptAndSign).map(|s| s.name).collect();
+        let plain: Vec<&str> = signed
+            .iter()
+            .filter(|s| s.action != CryptoAction::EncryptAndSign)
+            .map(|s| s.name)
+            .collect();
         match plain.as_slice() {
             [one] => Error::item(*one, "signature mismatch: the value was modified after encryption (or the footer was replaced)"),
             _ => Error::SignatureInvalid(format!(
@@ -432,7 +536,9 @@ impl ItemEncryptor {
         let mut bound: Vec<String> = if version == 2 {
             context_names.iter().map(|s| s.to_string()).collect()
         } else {
-            std::iter::once(self.config.partition_key.clone()).chain(self.config.sort_key.clone()).collect()
+            std::iter::once(self.config.partition_key.clone())
+                .chain(self.config.sort_key.clone())
+                .collect()
         };
         bound.dedup();
         match e {
@@ -451,8 +557,14 @@ impl ItemEncryptor {
 fn binary_attribute<'i>(item: &'i Item, name: &str) -> Result<&'i [u8]> {
     match item.get(name) {
         Some(AttributeValue::B(b)) => Ok(b),
-        Some(other) => Err(Error::item(name, format!("must be a binary (B) attribute, not {}", other.type_name()))),
-        None => Err(Error::item(name, "missing: the item is not encrypted (no aws_dbe_head / aws_dbe_foot)")),
+        Some(other) => Err(Error::item(
+            name,
+            format!("must be a binary (B) attribute, not {}", other.type_name()),
+        )),
+        None => Err(Error::item(
+            name,
+            "missing: the item is not encrypted (no aws_dbe_head / aws_dbe_foot)",
+        )),
     }
 }
 
@@ -460,24 +572,40 @@ fn canonical_fields<'s>(signed: &'s [Signed<'_>]) -> Result<Vec<CanonicalField<'
     signed
         .iter()
         .map(|s| match (&s.stored, &s.terminal, s.action) {
-            (Some(stored), _, CryptoAction::EncryptAndSign) => Ok(CanonicalField::Encrypted { path: &s.path, stored }),
-            (_, Some(t), _) => Ok(CanonicalField::Plaintext { path: &s.path, type_id: t.type_id, value: &t.value }),
-            _ => Err(Error::item(s.name, "internal: attribute has no value to sign")),
+            (Some(stored), _, CryptoAction::EncryptAndSign) => Ok(CanonicalField::Encrypted {
+                path: &s.path,
+                stored,
+            }),
+            (_, Some(t), _) => Ok(CanonicalField::Plaintext {
+                path: &s.path,
+                type_id: t.type_id,
+                value: &t.value,
+            }),
+            _ => Err(Error::item(
+                s.name,
+                "internal: attribute has no value to sign",
+            )),
         })
         .collect()
 }
 
 /// Opens one encrypted attribute: `TypeID ‖ AES-GCM(fieldKey_i, nonce_i, aad = canonical path)`.
 fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<AttributeValue> {
-    let stored = s.stored.as_deref().ok_or_else(|| Error::item(s.name, "internal: not an encrypted attribute"))?;
-    let (type_id, sealed) = stored.split_at_checked(2).ok_or_else(|| Error::item(s.name, "encrypted value is too short"))?;
+    let stored = s
+        .stored
+        .as_deref()
+        .ok_or_else(|| Error::item(s.name, "internal: not an encrypted attribute"))?;
+    let (type_id, sealed) = stored
+        .split_at_checked(2)
+        .ok_or_else(|| Error::item(s.name, "encrypted value is too short"))?;
     let type_id: TypeId = [type_id[0], type_id[1]];
     let (key, nonce) = keys::field_key(root, index)?;
     let plaintext = AesGcmKey::new(key.as_ref())?
         .open(&nonce, &s.path, sealed)
         .map_err(|_| Error::item(s.name, "encrypted value does not authenticate"))?;
     let plaintext = Zeroizing::new(plaintext);
-    serialize::deserialize(type_id, &plaintext).map_err(|e| Error::item(s.name, format!("decrypted value is malformed: {e}")))
+    serialize::deserialize(type_id, &plaintext)
+        .map_err(|e| Error::item(s.name, format!("decrypted value is malformed: {e}")))
 }
 
 /// ECDSA P-384 over the canonical hash, low-s, retried until the DER encoding is 103 bytes (the
@@ -496,5 +624,7 @@ fn sign_footer(key: &p384::ecdsa::SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>
             return Ok(der.as_bytes().to_vec());
         }
     }
-    Err(Error::Keyring("could not produce a 103-byte ECDSA signature".into()))
+    Err(Error::Keyring(
+        "could not produce a 103-byte ECDSA signature".into(),
+    ))
 }

@@ -48,7 +48,11 @@ impl ItemFooter {
                 format!(
                     "footer is {} bytes; expected {expected} ({edk_count} recipient tag(s){})",
                     bytes.len(),
-                    if signed { " and a 103-byte signature" } else { "" }
+                    if signed {
+                        " and a 103-byte signature"
+                    } else {
+                        ""
+                    }
                 ),
             ));
         }
@@ -57,7 +61,11 @@ impl ItemFooter {
         for _ in 0..edk_count {
             tags.push(r.array::<TAG_LEN>(F)?);
         }
-        let signature = if signed { Some(r.take(SIGNATURE_LEN, F)?.to_vec()) } else { None };
+        let signature = if signed {
+            Some(r.take(SIGNATURE_LEN, F)?.to_vec())
+        } else {
+            None
+        };
         r.expect_end(F)?;
         Ok(ItemFooter { tags, signature })
     }
@@ -85,7 +93,11 @@ pub enum CanonicalField<'a> {
 
 /// `SHA-384(header ‖ u64 len(A) ‖ A ‖ Σ canonicalField)`, A = the full context with its count
 /// (footer.md#canonical-hash). `fields` must be in canonical-path order.
-pub fn canonical_hash(header: &[u8], context: &EncryptionContext, fields: &[CanonicalField<'_>]) -> Result<[u8; 48]> {
+pub fn canonical_hash(
+    header: &[u8],
+    context: &EncryptionContext,
+    fields: &[CanonicalField<'_>],
+) -> Result<[u8; 48]> {
     let mut h = Sha384::new();
     h.update(header);
     let aad = serialize_with_count(context)?;
@@ -98,14 +110,20 @@ pub fn canonical_hash(header: &[u8], context: &EncryptionContext, fields: &[Cano
         match f {
             CanonicalField::Encrypted { path, stored } => {
                 // The length excludes the 2-byte original TypeID that prefixes the ciphertext.
-                let body = stored.len().checked_sub(2).ok_or_else(|| Error::malformed(F, "encrypted value shorter than its TypeID"))?;
+                let body = stored.len().checked_sub(2).ok_or_else(|| {
+                    Error::malformed(F, "encrypted value shorter than its TypeID")
+                })?;
                 h.update(path);
                 n.put_u64(body as u64);
                 h.update(&n);
                 h.update(b"ENCRYPTED");
                 h.update(stored);
             }
-            CanonicalField::Plaintext { path, type_id, value } => {
+            CanonicalField::Plaintext {
+                path,
+                type_id,
+                value,
+            } => {
                 h.update(path);
                 n.put_u64(value.len() as u64);
                 h.update(&n);

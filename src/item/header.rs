@@ -42,7 +42,9 @@ fn flavor(suite: AlgorithmSuite) -> Result<u8> {
     match suite.id() {
         0x6700 => Ok(0),
         0x6701 => Ok(1),
-        id => Err(Error::invalid(format!("suite 0x{id:04x} is not an item suite"))),
+        id => Err(Error::invalid(format!(
+            "suite 0x{id:04x} is not an item suite"
+        ))),
     }
 }
 
@@ -53,14 +55,19 @@ impl ItemHeader {
         out.push(self.version);
         out.push(flavor(self.suite)?);
         out.extend_from_slice(&self.message_id);
-        let legend: Vec<u8> = self.legend.iter().filter_map(CryptoAction::legend_byte).collect();
+        let legend: Vec<u8> = self
+            .legend
+            .iter()
+            .filter_map(CryptoAction::legend_byte)
+            .collect();
         if legend.len() != self.legend.len() {
             return Err(Error::invalid("the legend cannot contain DO_NOTHING"));
         }
         out.put_u16_prefixed(&legend, "aws_dbe_head.legend")?;
         out.extend_from_slice(&serialize_with_count(&self.stored_context)?);
-        let count = u8::try_from(self.encrypted_data_keys.len())
-            .map_err(|_| Error::LimitExceeded("an item header holds at most 255 encrypted data keys".into()))?;
+        let count = u8::try_from(self.encrypted_data_keys.len()).map_err(|_| {
+            Error::LimitExceeded("an item header holds at most 255 encrypted data keys".into())
+        })?;
         if count == 0 {
             return Err(Error::Keyring("no encrypted data key was produced".into()));
         }
@@ -92,11 +99,16 @@ impl ItemHeader {
         let mut r = Reader::new(bytes);
         let version = r.u8(F)?;
         if version != 1 && version != 2 {
-            return Err(Error::malformed(F, format!("unsupported header version {version}")));
+            return Err(Error::malformed(
+                F,
+                format!("unsupported header version {version}"),
+            ));
         }
         let suite = match r.u8(F)? {
             0 => AlgorithmSuite::DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_SYMSIG_HMAC_SHA384,
-            1 => AlgorithmSuite::DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384_SYMSIG_HMAC_SHA384,
+            1 => {
+                AlgorithmSuite::DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384_SYMSIG_HMAC_SHA384
+            }
             f => return Err(Error::malformed(F, format!("unknown format flavor {f}"))),
         };
         let message_id = r.array::<MESSAGE_ID_LEN>(F)?;
@@ -107,14 +119,20 @@ impl ItemHeader {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| Error::malformed(F, "legend byte is not 'e', 's' or 'c'"))?;
         if version == 1 && legend.contains(&CryptoAction::SignAndIncludeInEncryptionContext) {
-            return Err(Error::malformed(F, "a version 1 header cannot have SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT attributes"));
+            return Err(Error::malformed(
+                F,
+                "a version 1 header cannot have SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT attributes",
+            ));
         }
         let mut stored_context = EncryptionContext::new();
         for _ in 0..r.u16(F)? {
             let k = r.u16_prefixed_str(F)?;
             let v = r.u16_prefixed_str(F)?;
             if stored_context.insert(k.to_owned(), v.to_owned()).is_some() {
-                return Err(Error::malformed(F, format!("duplicate encryption context key '{k}'")));
+                return Err(Error::malformed(
+                    F,
+                    format!("duplicate encryption context key '{k}'"),
+                ));
             }
         }
         let count = r.u8(F)?;
@@ -126,11 +144,26 @@ impl ItemHeader {
             let provider_id = r.u16_prefixed_str(F)?.to_owned();
             let provider_info = r.u16_prefixed(F)?.to_vec();
             let ciphertext = r.u16_prefixed(F)?.to_vec();
-            encrypted_data_keys.push(EncryptedDataKey { provider_id, provider_info, ciphertext });
+            encrypted_data_keys.push(EncryptedDataKey {
+                provider_id,
+                provider_info,
+                ciphertext,
+            });
         }
         let covered = r.position();
         let commitment = r.array::<COMMITMENT_LEN>(F)?;
         r.expect_end(F)?;
-        Ok((ItemHeader { version, suite, message_id, legend, stored_context, encrypted_data_keys, commitment }, covered))
+        Ok((
+            ItemHeader {
+                version,
+                suite,
+                message_id,
+                legend,
+                stored_context,
+                encrypted_data_keys,
+                commitment,
+            },
+            covered,
+        ))
     }
 }

@@ -14,13 +14,18 @@ use crate::item::value::{AttributeValue, Item};
 
 /// Parses a DynamoDB-JSON item (an object of attribute name → typed value).
 pub fn item_from_json(json: &Value) -> Result<Item> {
-    let obj = json.as_object().ok_or_else(|| Error::invalid("a DynamoDB item must be a JSON object"))?;
-    obj.iter().map(|(k, v)| Ok((k.clone(), value_at(v, k, 0)?))).collect()
+    let obj = json
+        .as_object()
+        .ok_or_else(|| Error::invalid("a DynamoDB item must be a JSON object"))?;
+    obj.iter()
+        .map(|(k, v)| Ok((k.clone(), value_at(v, k, 0)?)))
+        .collect()
 }
 
 /// Parses a DynamoDB-JSON item from text.
 pub fn item_from_json_str(text: &str) -> Result<Item> {
-    let json: Value = serde_json::from_str(text).map_err(|e| Error::invalid(format!("item is not valid JSON: {e}")))?;
+    let json: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid(format!("item is not valid JSON: {e}")))?;
     item_from_json(&json)
 }
 
@@ -31,7 +36,11 @@ pub fn value_from_json(json: &Value) -> Result<AttributeValue> {
 
 /// Renders an item as DynamoDB JSON.
 pub fn item_to_json(item: &Item) -> Value {
-    Value::Object(item.iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect())
+    Value::Object(
+        item.iter()
+            .map(|(k, v)| (k.clone(), value_to_json(v)))
+            .collect(),
+    )
 }
 
 /// Renders one value as DynamoDB JSON.
@@ -43,10 +52,26 @@ pub fn value_to_json(value: &AttributeValue) -> Value {
         AttributeValue::Bool(b) => ("BOOL", Value::Bool(*b)),
         AttributeValue::Null => ("NULL", Value::Bool(true)),
         AttributeValue::L(items) => ("L", Value::Array(items.iter().map(value_to_json).collect())),
-        AttributeValue::M(m) => ("M", Value::Object(m.iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect())),
-        AttributeValue::Ss(items) => ("SS", Value::Array(items.iter().cloned().map(Value::String).collect())),
-        AttributeValue::Ns(items) => ("NS", Value::Array(items.iter().cloned().map(Value::String).collect())),
-        AttributeValue::Bs(items) => ("BS", Value::Array(items.iter().map(|b| Value::String(B64.encode(b))).collect())),
+        AttributeValue::M(m) => (
+            "M",
+            Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), value_to_json(v)))
+                    .collect(),
+            ),
+        ),
+        AttributeValue::Ss(items) => (
+            "SS",
+            Value::Array(items.iter().cloned().map(Value::String).collect()),
+        ),
+        AttributeValue::Ns(items) => (
+            "NS",
+            Value::Array(items.iter().cloned().map(Value::String).collect()),
+        ),
+        AttributeValue::Bs(items) => (
+            "BS",
+            Value::Array(items.iter().map(|b| Value::String(B64.encode(b))).collect()),
+        ),
     };
     let mut obj = Map::new();
     obj.insert(tag.to_string(), inner);
@@ -58,14 +83,23 @@ fn value_at(json: &Value, path: &str, depth: usize) -> Result<AttributeValue> {
     if depth > MAX_DEPTH {
         return Err(bad(format!("nested deeper than {MAX_DEPTH} levels")));
     }
-    let obj = json.as_object().ok_or_else(|| bad("expected a typed value such as {\"S\": \"…\"}".into()))?;
+    let obj = json
+        .as_object()
+        .ok_or_else(|| bad("expected a typed value such as {\"S\": \"…\"}".into()))?;
     if obj.len() != 1 {
-        return Err(bad(format!("a typed value has exactly one key, found {}", obj.len())));
+        return Err(bad(format!(
+            "a typed value has exactly one key, found {}",
+            obj.len()
+        )));
     }
     let Some((tag, inner)) = obj.iter().next() else {
         return Err(bad("empty typed value".into()));
     };
-    let string = |v: &Value| v.as_str().map(str::to_owned).ok_or_else(|| bad(format!("{tag} needs a string")));
+    let string = |v: &Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| bad(format!("{tag} needs a string")))
+    };
     // DynamoDB JSON writes numbers as strings; a bare JSON number is accepted too.
     let number = |v: &Value| match v {
         Value::String(s) => Ok(s.clone()),
@@ -73,15 +107,26 @@ fn value_at(json: &Value, path: &str, depth: usize) -> Result<AttributeValue> {
         _ => Err(bad(format!("{tag} needs a number string"))),
     };
     let binary = |v: &Value| {
-        let s = v.as_str().ok_or_else(|| bad(format!("{tag} needs a base64 string")))?;
-        B64.decode(s).map_err(|_| bad(format!("{tag} is not valid base64")))
+        let s = v
+            .as_str()
+            .ok_or_else(|| bad(format!("{tag} needs a base64 string")))?;
+        B64.decode(s)
+            .map_err(|_| bad(format!("{tag} is not valid base64")))
     };
-    let array = |v: &Value| v.as_array().cloned().ok_or_else(|| bad(format!("{tag} needs an array")));
+    let array = |v: &Value| {
+        v.as_array()
+            .cloned()
+            .ok_or_else(|| bad(format!("{tag} needs an array")))
+    };
     Ok(match tag.as_str() {
         "S" => AttributeValue::S(string(inner)?),
         "N" => AttributeValue::N(number(inner)?),
         "B" => AttributeValue::B(binary(inner)?),
-        "BOOL" => AttributeValue::Bool(inner.as_bool().ok_or_else(|| bad("BOOL needs true or false".into()))?),
+        "BOOL" => AttributeValue::Bool(
+            inner
+                .as_bool()
+                .ok_or_else(|| bad("BOOL needs true or false".into()))?,
+        ),
         "NULL" => match inner {
             Value::Bool(true) => AttributeValue::Null,
             _ => return Err(bad("NULL must be true".into())),
@@ -97,7 +142,9 @@ fn value_at(json: &Value, path: &str, depth: usize) -> Result<AttributeValue> {
                 .collect::<Result<_>>()?,
         ),
         "M" => {
-            let m = inner.as_object().ok_or_else(|| bad("M needs an object".into()))?;
+            let m = inner
+                .as_object()
+                .ok_or_else(|| bad("M needs an object".into()))?;
             AttributeValue::M(
                 m.iter()
                     .map(|(k, v)| Ok((k.clone(), value_at(v, &format!("{path}.{k}"), depth + 1)?)))
@@ -118,7 +165,10 @@ mod tests {
             "f":{"L":[{"S":"y"},{"M":{"k":{"NS":["1","2"]}}}]},"g":{"SS":["p","q"]},"h":{"BS":["AA==",""]}}"#;
         let item = item_from_json_str(text).unwrap();
         assert_eq!(item_from_json(&item_to_json(&item)).unwrap(), item);
-        assert!(item_from_json_str(r#"{"a":{"X":"1"}}"#).unwrap_err().to_string().contains("'a'"));
+        assert!(item_from_json_str(r#"{"a":{"X":"1"}}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("'a'"));
         assert!(item_from_json_str(r#"{"a":{"S":"1","N":"1"}}"#).is_err());
     }
 }

@@ -34,8 +34,12 @@ pub fn commit_key(data_key: &[u8], message_id: &[u8]) -> Result<Key32> {
 }
 
 /// `HMAC-SHA512(commitKey, header)[..32]`. ⚠ The spec text says SHA-384; the code and vectors use SHA-512.
-pub fn commitment(commit_key: &[u8], header_without_commitment: &[u8]) -> Result<[u8; COMMITMENT_LEN]> {
-    let mut mac = <Hmac<Sha512> as Mac>::new_from_slice(commit_key).map_err(|_| Error::Keyring("bad HMAC key".into()))?;
+pub fn commitment(
+    commit_key: &[u8],
+    header_without_commitment: &[u8],
+) -> Result<[u8; COMMITMENT_LEN]> {
+    let mut mac = <Hmac<Sha512> as Mac>::new_from_slice(commit_key)
+        .map_err(|_| Error::Keyring("bad HMAC key".into()))?;
     mac.update(header_without_commitment);
     let full = mac.finalize().into_bytes();
     let mut out = [0u8; COMMITMENT_LEN];
@@ -57,13 +61,15 @@ pub fn field_root_key(data_key: &[u8], message_id: &[u8]) -> Result<Key32> {
 /// keystream under the root key, counter block `"AwsDbeField" ‖ 0x2C ‖ u32be(3·index)`
 /// (encrypt-path-structure.md; Dafny `Crypt.dfy::FieldKey`).
 pub fn field_key(root: &[u8; KEY_LEN], index: usize) -> Result<(Key32, [u8; 12])> {
-    let offset = u32::try_from(index.checked_mul(3).ok_or_else(too_many)?).map_err(|_| too_many())?;
+    let offset =
+        u32::try_from(index.checked_mul(3).ok_or_else(too_many)?).map_err(|_| too_many())?;
     let mut block = [0u8; 16];
     block[..11].copy_from_slice(b"AwsDbeField");
     block[11] = 0x2C;
     block[12..].copy_from_slice(&offset.to_be_bytes());
     let counter = u128::from_be_bytes(block);
-    let cipher = aes::Aes256::new_from_slice(root).map_err(|_| Error::Keyring("bad AES key length".into()))?;
+    let cipher = aes::Aes256::new_from_slice(root)
+        .map_err(|_| Error::Keyring("bad AES key length".into()))?;
     let mut stream = Zeroizing::new([0u8; 48]);
     for (i, chunk) in stream.chunks_mut(16).enumerate() {
         let mut b = aes::Block::from(counter.wrapping_add(i as u128).to_be_bytes());
@@ -93,7 +99,8 @@ pub fn intermediate_keys(intermediate: &[u8]) -> Result<(Key32, Key32)> {
 
 /// A recipient tag: `HMAC-SHA384(macKey, canonicalHash)` (footer.md#recipient-tags).
 pub fn recipient_tag(mac_key: &[u8], canonical_hash: &[u8]) -> Result<[u8; TAG_LEN]> {
-    let mut mac = <Hmac<Sha384> as Mac>::new_from_slice(mac_key).map_err(|_| Error::Keyring("bad HMAC key".into()))?;
+    let mut mac = <Hmac<Sha384> as Mac>::new_from_slice(mac_key)
+        .map_err(|_| Error::Keyring("bad HMAC key".into()))?;
     mac.update(canonical_hash);
     Ok(mac.finalize().into_bytes().into())
 }

@@ -10,7 +10,11 @@ const MAX_DIGITS: usize = 38;
 
 /// Normalizes a DynamoDB number string, e.g. `"0800.000e0"` → `"800"`, `"-0.0"` → `"0"`.
 pub fn normalize(text: &str) -> Result<String> {
-    let bad = |why: &str| Error::invalid(format!("number '{text}' is not a valid DynamoDB number: {why}"));
+    let bad = |why: &str| {
+        Error::invalid(format!(
+            "number '{text}' is not a valid DynamoDB number: {why}"
+        ))
+    };
     let (negative, unsigned) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
         Some(b'+') => (false, &text[1..]),
@@ -117,7 +121,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_numbers() {
-        for input in ["", "-", ".", "e5", "1e", "1x", "1.2.3", "1e-131", "1e126", "123456789012345678901234567890123456789"] {
+        for input in [
+            "",
+            "-",
+            ".",
+            "e5",
+            "1e",
+            "1x",
+            "1.2.3",
+            "1e-131",
+            "1e126",
+            "123456789012345678901234567890123456789",
+        ] {
             assert!(normalize(input).is_err(), "{input}");
         }
         assert_eq!(normalize("9.99e125").unwrap().len(), 126);

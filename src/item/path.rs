@@ -26,7 +26,9 @@ pub fn utf16_len(s: &str) -> usize {
 /// Orders top-level attributes as their canonical paths' bytes would sort: the table-name prefix is
 /// shared, so the order is by UTF-16 length first, then by UTF-8 bytes (shorter names first).
 pub fn cmp_attributes(a: &str, b: &str) -> Ordering {
-    utf16_len(a).cmp(&utf16_len(b)).then_with(|| a.as_bytes().cmp(b.as_bytes()))
+    utf16_len(a)
+        .cmp(&utf16_len(b))
+        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
 /// Sorts attribute names into canonical order.

@@ -74,7 +74,9 @@ fn len_u32(n: usize, what: &str) -> Result<u32> {
 
 fn serialize_at(value: &AttributeValue, depth: usize) -> Result<Terminal> {
     if depth > MAX_DEPTH {
-        return Err(Error::invalid(format!("value nesting is deeper than {MAX_DEPTH} levels")));
+        return Err(Error::invalid(format!(
+            "value nesting is deeper than {MAX_DEPTH} levels"
+        )));
     }
     let (type_id, value) = match value {
         AttributeValue::Null => (NULL, Vec::new()),
@@ -85,12 +87,21 @@ fn serialize_at(value: &AttributeValue, depth: usize) -> Result<Terminal> {
         AttributeValue::Ss(items) => {
             let mut sorted: Vec<&str> = items.iter().map(String::as_str).collect();
             sorted.sort_by(|a, b| cmp_utf16(a, b));
-            (STRING_SET, set_bytes(sorted.iter().map(|s| s.as_bytes()), "SS")?)
+            (
+                STRING_SET,
+                set_bytes(sorted.iter().map(|s| s.as_bytes()), "SS")?,
+            )
         }
         AttributeValue::Ns(items) => {
-            let mut sorted = items.iter().map(|n| number::normalize(n)).collect::<Result<Vec<_>>>()?;
+            let mut sorted = items
+                .iter()
+                .map(|n| number::normalize(n))
+                .collect::<Result<Vec<_>>>()?;
             sorted.sort_by(|a, b| cmp_utf16(a, b));
-            (NUMBER_SET, set_bytes(sorted.iter().map(|s| s.as_bytes()), "NS")?)
+            (
+                NUMBER_SET,
+                set_bytes(sorted.iter().map(|s| s.as_bytes()), "NS")?,
+            )
         }
         AttributeValue::Bs(items) => {
             let mut sorted: Vec<&[u8]> = items.iter().map(Vec::as_slice).collect();
@@ -151,12 +162,16 @@ pub fn deserialize(type_id: TypeId, bytes: &[u8]) -> Result<AttributeValue> {
 const FIELD: &str = "item.typed_value";
 
 fn utf8(bytes: &[u8]) -> Result<String> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| Error::malformed(FIELD, "string is not valid UTF-8"))
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Error::malformed(FIELD, "string is not valid UTF-8"))
 }
 
 fn deserialize_at(type_id: TypeId, bytes: &[u8], depth: usize) -> Result<AttributeValue> {
     if depth > MAX_DEPTH {
-        return Err(Error::malformed(FIELD, format!("nesting deeper than {MAX_DEPTH} levels")));
+        return Err(Error::malformed(
+            FIELD,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        ));
     }
     let value = match type_id {
         NULL => {
@@ -166,7 +181,9 @@ fn deserialize_at(type_id: TypeId, bytes: &[u8], depth: usize) -> Result<Attribu
             AttributeValue::Null
         }
         STRING => AttributeValue::S(utf8(bytes)?),
-        NUMBER => AttributeValue::N(number::normalize(&utf8(bytes)?).map_err(|_| Error::malformed(FIELD, "bad number"))?),
+        NUMBER => AttributeValue::N(
+            number::normalize(&utf8(bytes)?).map_err(|_| Error::malformed(FIELD, "bad number"))?,
+        ),
         BINARY => AttributeValue::B(bytes.to_vec()),
         BOOLEAN => match bytes {
             [0] => AttributeValue::Bool(false),
@@ -176,11 +193,16 @@ fn deserialize_at(type_id: TypeId, bytes: &[u8], depth: usize) -> Result<Attribu
         STRING_SET | NUMBER_SET | BINARY_SET => {
             let members = read_set(bytes)?;
             match type_id {
-                STRING_SET => AttributeValue::Ss(members.iter().map(|m| utf8(m)).collect::<Result<_>>()?),
+                STRING_SET => {
+                    AttributeValue::Ss(members.iter().map(|m| utf8(m)).collect::<Result<_>>()?)
+                }
                 NUMBER_SET => AttributeValue::Ns(
                     members
                         .iter()
-                        .map(|m| number::normalize(&utf8(m)?).map_err(|_| Error::malformed(FIELD, "bad number in NS")))
+                        .map(|m| {
+                            number::normalize(&utf8(m)?)
+                                .map_err(|_| Error::malformed(FIELD, "bad number in NS"))
+                        })
                         .collect::<Result<_>>()?,
                 ),
                 _ => AttributeValue::Bs(members.iter().map(|m| m.to_vec()).collect()),
@@ -219,7 +241,10 @@ fn deserialize_at(type_id: TypeId, bytes: &[u8], depth: usize) -> Result<Attribu
             AttributeValue::M(map)
         }
         other => {
-            return Err(Error::malformed(FIELD, format!("unknown TypeID {:02x}{:02x}", other[0], other[1])));
+            return Err(Error::malformed(
+                FIELD,
+                format!("unknown TypeID {:02x}{:02x}", other[0], other[1]),
+            ));
         }
     };
     Ok(value)
@@ -257,8 +282,18 @@ mod tests {
     #[test]
     fn nested_round_trip() {
         let mut m = BTreeMap::new();
-        m.insert("k".to_string(), AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null, AttributeValue::N("1".into())]));
-        m.insert("a".to_string(), AttributeValue::Bs(vec![vec![2], vec![1], vec![]]));
+        m.insert(
+            "k".to_string(),
+            AttributeValue::L(vec![
+                AttributeValue::Bool(true),
+                AttributeValue::Null,
+                AttributeValue::N("1".into()),
+            ]),
+        );
+        m.insert(
+            "a".to_string(),
+            AttributeValue::Bs(vec![vec![2], vec![1], vec![]]),
+        );
         let v = AttributeValue::M(m);
         let t = serialize(&v).unwrap();
         let back = deserialize(t.type_id, &t.value).unwrap();
@@ -267,8 +302,22 @@ mod tests {
 
     #[test]
     fn malformed_inputs_do_not_panic() {
-        for t in [LIST, MAP, STRING_SET, NUMBER_SET, BINARY_SET, BOOLEAN, NULL, [0x12, 0x34]] {
-            for bytes in [&[][..], &[0, 0, 0, 5][..], &[0xff; 9][..], &[0, 0, 0, 1, 0, 1, 0, 0, 0, 9][..]] {
+        for t in [
+            LIST,
+            MAP,
+            STRING_SET,
+            NUMBER_SET,
+            BINARY_SET,
+            BOOLEAN,
+            NULL,
+            [0x12, 0x34],
+        ] {
+            for bytes in [
+                &[][..],
+                &[0, 0, 0, 5][..],
+                &[0xff; 9][..],
+                &[0, 0, 0, 1, 0, 1, 0, 0, 0, 9][..],
+            ] {
                 let _ = deserialize(t, bytes);
             }
         }

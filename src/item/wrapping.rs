@@ -36,7 +36,9 @@ pub struct WrappedKeys {
 
 fn leaves(keyring: &Arc<dyn Keyring>, depth: usize, out: &mut Vec<Arc<dyn Keyring>>) -> Result<()> {
     if depth > 16 {
-        return Err(Error::invalid("multi-keyrings are nested more than 16 levels deep"));
+        return Err(Error::invalid(
+            "multi-keyrings are nested more than 16 levels deep",
+        ));
     }
     match keyring.leaf_keyrings() {
         Some(children) => children.iter().try_for_each(|c| leaves(c, depth + 1, out)),
@@ -58,7 +60,10 @@ pub async fn wrap(
     let aad = context::serialize(ec)?;
     let mut leaf_list = Vec::new();
     leaves(keyring, 0, &mut leaf_list)?;
-    let mut out = WrappedKeys { edks: Vec::new(), mac_keys: Vec::new() };
+    let mut out = WrappedKeys {
+        edks: Vec::new(),
+        mac_keys: Vec::new(),
+    };
     for leaf in leaf_list {
         let ik = DataKey::new(random::bytes(KEY_LEN)?);
         let (kek, mac_key) = intermediate_keys(ik.as_bytes())?;
@@ -74,10 +79,16 @@ pub async fn wrap(
         let m = leaf.on_encrypt(materials).await?;
         match &m.data_key {
             Some(k) if ct_eq(k.as_bytes(), ik.as_bytes()) => {}
-            _ => return Err(Error::Keyring("a keyring replaced the intermediate key it was asked to wrap".into())),
+            _ => {
+                return Err(Error::Keyring(
+                    "a keyring replaced the intermediate key it was asked to wrap".into(),
+                ))
+            }
         }
         if m.encrypted_data_keys.is_empty() {
-            return Err(Error::Keyring("a keyring produced no encrypted data key".into()));
+            return Err(Error::Keyring(
+                "a keyring produced no encrypted data key".into(),
+            ));
         }
         for edk in m.encrypted_data_keys {
             let mut ciphertext = Vec::with_capacity(ENCRYPTED_PDK_LEN + edk.ciphertext.len());
@@ -106,7 +117,11 @@ pub async fn unwrap(
         .map(|e| EncryptedDataKey {
             provider_id: e.provider_id.clone(),
             provider_info: e.provider_info.clone(),
-            ciphertext: e.ciphertext.get(ENCRYPTED_PDK_LEN..).unwrap_or_default().to_vec(),
+            ciphertext: e
+                .ciphertext
+                .get(ENCRYPTED_PDK_LEN..)
+                .unwrap_or_default()
+                .to_vec(),
         })
         .collect();
     if stripped.is_empty() {
@@ -122,16 +137,23 @@ pub async fn unwrap(
         verifying_key: None,
     };
     let m = keyring.on_decrypt(materials, &stripped).await?;
-    let ik = m.data_key.ok_or_else(|| Error::NoDecryptingKeyring(vec!["keyring returned without a key".into()]))?;
+    let ik = m
+        .data_key
+        .ok_or_else(|| Error::NoDecryptingKeyring(vec!["keyring returned without a key".into()]))?;
     if ik.as_bytes().len() != KEY_LEN {
-        return Err(Error::Keyring(format!("unwrapped intermediate key is {} bytes, not 32", ik.as_bytes().len())));
+        return Err(Error::Keyring(format!(
+            "unwrapped intermediate key is {} bytes, not 32",
+            ik.as_bytes().len()
+        )));
     }
     let (kek, mac_key) = intermediate_keys(ik.as_bytes())?;
     let aead = AesGcmKey::new(kek.as_ref())?;
     let aad = context::serialize(ec)?;
     // The keyring does not say which EDK it opened; only that EDK's prefix authenticates under kek.
     for edk in edks {
-        let Some(prefix) = edk.ciphertext.get(..ENCRYPTED_PDK_LEN) else { continue };
+        let Some(prefix) = edk.ciphertext.get(..ENCRYPTED_PDK_LEN) else {
+            continue;
+        };
         if let Ok(pdk) = aead.open(&ZERO_IV, &aad, prefix) {
             let pdk = zeroize::Zeroizing::new(pdk);
             let mut key = Key32::default();

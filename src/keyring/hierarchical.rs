@@ -63,7 +63,10 @@ impl core::fmt::Debug for HierarchicalKeyring {
             BranchKeyIdSource::Fixed(id) => id.as_str(),
             BranchKeyIdSource::Supplier(_) => "<supplier>",
         };
-        f.debug_struct("HierarchicalKeyring").field("branch_key_id", &id).field("cache", &self.cache).finish()
+        f.debug_struct("HierarchicalKeyring")
+            .field("branch_key_id", &id)
+            .field("cache", &self.cache)
+            .finish()
     }
 }
 
@@ -74,12 +77,23 @@ impl HierarchicalKeyring {
         if id.is_empty() {
             return Err(Error::invalid("branch key id must not be empty"));
         }
-        Ok(HierarchicalKeyring { source: BranchKeyIdSource::Fixed(id), store, cache: default_cache() })
+        Ok(HierarchicalKeyring {
+            source: BranchKeyIdSource::Fixed(id),
+            store,
+            cache: default_cache(),
+        })
     }
 
     /// A multi-tenant keyring: `supplier` picks the branch key id from each encryption context.
-    pub fn with_supplier(store: Arc<dyn BranchKeyStore>, supplier: Arc<dyn BranchKeyIdSupplier>) -> Self {
-        HierarchicalKeyring { source: BranchKeyIdSource::Supplier(supplier), store, cache: default_cache() }
+    pub fn with_supplier(
+        store: Arc<dyn BranchKeyStore>,
+        supplier: Arc<dyn BranchKeyIdSupplier>,
+    ) -> Self {
+        HierarchicalKeyring {
+            source: BranchKeyIdSource::Supplier(supplier),
+            store,
+            cache: default_cache(),
+        }
     }
 
     /// Uses `cache` (e.g. one shared by several keyrings, or with a custom TTL or clock).
@@ -94,7 +108,9 @@ impl HierarchicalKeyring {
             BranchKeyIdSource::Supplier(s) => {
                 let id = s.branch_key_id(ec)?;
                 if id.is_empty() {
-                    return Err(Error::Keyring("branch key id supplier returned an empty id".into()));
+                    return Err(Error::Keyring(
+                        "branch key id supplier returned an empty id".into(),
+                    ));
                 }
                 Ok(id)
             }
@@ -129,14 +145,17 @@ fn default_cache() -> Arc<BranchKeyCache> {
 /// A store must return the key it was asked for (a confused store must not redirect encryption).
 fn check_returned(k: &BranchKey, id: &str, version: Option<&str>) -> Result<()> {
     if k.branch_key_id() != id || version.is_some_and(|v| v != k.version()) {
-        return Err(Error::Keyring(format!("branch key store returned a different key than '{id}' asked for")));
+        return Err(Error::Keyring(format!(
+            "branch key store returned a different key than '{id}' asked for"
+        )));
     }
     Ok(())
 }
 
 /// `HMAC-SHA256(branchKey, u32be(1) ‖ "aws-kms-hierarchy" ‖ 0x00 ‖ salt ‖ u32be(256))`.
 fn derive_wrapping_key(branch_key: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(branch_key).map_err(|_| Error::Keyring("bad branch key".into()))?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(branch_key)
+        .map_err(|_| Error::Keyring("bad branch key".into()))?;
     mac.update(&1u32.to_be_bytes());
     mac.update(PROVIDER_ID.as_bytes());
     mac.update(&[0]);
@@ -145,7 +164,11 @@ fn derive_wrapping_key(branch_key: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 
     Ok(Zeroizing::new(mac.finalize().into_bytes().into()))
 }
 
-fn wrapping_aad(branch_key_id: &str, version: &[u8; VERSION_LEN], ec: &EncryptionContext) -> Result<Vec<u8>> {
+fn wrapping_aad(
+    branch_key_id: &str,
+    version: &[u8; VERSION_LEN],
+    ec: &EncryptionContext,
+) -> Result<Vec<u8>> {
     let mut aad = Vec::new();
     aad.extend_from_slice(PROVIDER_ID.as_bytes());
     aad.extend_from_slice(branch_key_id.as_bytes());
@@ -173,7 +196,8 @@ impl Keyring for HierarchicalKeyring {
             random::fill(&mut iv)?;
             let wrapping_key = derive_wrapping_key(bk.key_bytes(), &salt)?;
             let aad = wrapping_aad(&id, bk.version_bytes(), &m.encryption_context)?;
-            let sealed = AesGcmKey::new(wrapping_key.as_ref())?.seal(&iv, &aad, data_key.as_bytes())?;
+            let sealed =
+                AesGcmKey::new(wrapping_key.as_ref())?.seal(&iv, &aad, data_key.as_bytes())?;
             let mut ciphertext = Vec::with_capacity(SALT_LEN + IV_LEN + VERSION_LEN + sealed.len());
             ciphertext.extend_from_slice(&salt);
             ciphertext.extend_from_slice(&iv);
@@ -241,10 +265,11 @@ impl Keyring for HierarchicalKeyring {
                 }
             }
             if attempts.is_empty() {
-                attempts.push(format!("{describe}: no EDK with provider id '{PROVIDER_ID}' and this branch key id"));
+                attempts.push(format!(
+                    "{describe}: no EDK with provider id '{PROVIDER_ID}' and this branch key id"
+                ));
             }
             Err(Error::NoDecryptingKeyring(attempts))
         })
     }
 }
-

@@ -4,16 +4,18 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+#[cfg(not(feature = "wasm-lite"))]
 use crate::crypto::rsa::RsaPadding;
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
-use crate::keyring::{Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyring};
+#[cfg(not(feature = "wasm-lite"))]
+use crate::keyring::RawRsaKeyring;
+use crate::keyring::{Keyring, MultiKeyring, RawAesKeyring};
 use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 use crate::wasm::convert::js;
 
@@ -75,7 +77,9 @@ impl WasmKeyring {
         Ok(Self::wrap(Arc::new(k)))
     }
 
-    /// A raw RSA keyring from PEM keys (either may be absent, not both).
+    /// A raw RSA keyring from PEM keys (either may be absent, not both). Absent from the
+    /// `wasm-lite` build (no RSA code in that module).
+    #[cfg(not(feature = "wasm-lite"))]
     #[wasm_bindgen(js_name = rawRsa)]
     pub fn raw_rsa(
         namespace: String,
@@ -85,7 +89,7 @@ impl WasmKeyring {
         private_pem: Option<String>,
     ) -> Result<WasmKeyring, JsValue> {
         let private_pem = private_pem.map(Zeroizing::new);
-        let padding = js(RsaPadding::from_str(padding))?;
+        let padding = js(<RsaPadding as std::str::FromStr>::from_str(padding))?;
         let k = js(RawRsaKeyring::from_pem(
             namespace,
             name,

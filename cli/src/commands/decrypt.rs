@@ -6,7 +6,9 @@ use std::io::{Cursor, Read};
 
 use clap::ArgMatches;
 use sealkit::message::io::decrypt_stream;
-use sealkit::{keyring_cmm, Client, DecryptOptions, EncryptionContext, MessageHeader, SignedMessages};
+use sealkit::{
+    keyring_cmm, Client, DecryptOptions, EncryptionContext, MessageHeader, SignedMessages,
+};
 
 use crate::args::{key_options, DecryptArgs};
 use crate::error::CliError;
@@ -26,13 +28,20 @@ pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
     let mut output = Output::create(&args.io.output, true)?;
     // Releasing unverified frames is safe here: they only reach the staged output, which is
     // deleted unless everything verifies. It keeps memory bounded for signed messages.
-    let options =
-        DecryptOptions { encryption_context: required.clone(), signed_messages: SignedMessages::ReleaseUnverifiedFrames };
+    let options = DecryptOptions {
+        encryption_context: required.clone(),
+        signed_messages: SignedMessages::ReleaseUnverifiedFrames,
+    };
     let progress = Progress::new(input.size, "decrypting");
     let reader = Cursor::new(prefix).chain(&mut input);
-    let result = decrypt_stream(&client, keyring_cmm(keyring), options, reader, output.writer(), &mut |n| {
-        progress.set(n)
-    });
+    let result = decrypt_stream(
+        &client,
+        keyring_cmm(keyring),
+        options,
+        reader,
+        output.writer(),
+        &mut |n| progress.set(n),
+    );
     drop(progress);
     let info = match result {
         Ok(info) => info,
@@ -66,11 +75,17 @@ fn explain_missing_context(
     required: &EncryptionContext,
     header: &MessageHeader,
 ) -> Option<String> {
-    if !matches!(e, sealkit::Error::HeaderAuthFailed | sealkit::Error::NoDecryptingKeyring(_)) {
+    if !matches!(
+        e,
+        sealkit::Error::HeaderAuthFailed | sealkit::Error::NoDecryptingKeyring(_)
+    ) {
         return None;
     }
-    let missing: Vec<String> =
-        required.keys().filter(|k| !header.encryption_context.contains_key(*k)).map(|k| format!("'{k}'")).collect();
+    let missing: Vec<String> = required
+        .keys()
+        .filter(|k| !header.encryption_context.contains_key(*k))
+        .map(|k| format!("'{k}'"))
+        .collect();
     if missing.is_empty() {
         return None;
     }

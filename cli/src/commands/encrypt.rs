@@ -16,7 +16,10 @@ pub fn run(args: EncryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
     let encryption_context = super::context_from(&args.context)?;
     if let Some(suite) = args.suite {
         // Before any key or file is touched: a suite the policy forbids is a usage mistake.
-        client.commitment_policy().check_encrypt(suite).map_err(|e| CliError::lib("--suite", e))?;
+        client
+            .commitment_policy()
+            .check_encrypt(suite)
+            .map_err(|e| CliError::lib("--suite", e))?;
     }
     let keyring = build_keyring(&key_options(matches)?, Purpose::Encrypt)?;
     check_distinct(&args.io.input, &args.io.output)?;
@@ -24,14 +27,23 @@ pub fn run(args: EncryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
         0 => Framing::NonFramed,
         n => Framing::Framed(n),
     };
-    let options = EncryptOptions { encryption_context, suite: args.suite, framing };
+    let options = EncryptOptions {
+        encryption_context,
+        suite: args.suite,
+        framing,
+    };
 
     let mut input = Input::open(&args.io.input)?;
     let mut output = Output::create(&args.io.output, false)?;
     let progress = Progress::new(input.size, "encrypting");
-    let result = encrypt_stream(&client, keyring_cmm(keyring), options, &mut input, output.writer(), &mut |n| {
-        progress.set(n)
-    });
+    let result = encrypt_stream(
+        &client,
+        keyring_cmm(keyring),
+        options,
+        &mut input,
+        output.writer(),
+        &mut |n| progress.set(n),
+    );
     drop(progress);
     if let Err(e) = result {
         return Err(super::stream_error(e, &input, &output)); // `output` is dropped: temp file removed

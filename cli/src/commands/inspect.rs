@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use serde::Serialize;
 use sealkit::{ContentType, MessageHeader};
+use serde::Serialize;
 
 use crate::args::InspectArgs;
 use crate::error::CliError;
@@ -33,7 +33,9 @@ pub fn run(args: InspectArgs) -> Result<(), CliError> {
     let (parsed, _) = input.read_header()?;
     let json = to_json(&parsed.header)?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{json}").and_then(|_| out.flush()).map_err(|e| CliError::io("writing stdout", e))
+    writeln!(out, "{json}")
+        .and_then(|_| out.flush())
+        .map_err(|e| CliError::io("writing stdout", e))
 }
 
 fn to_json(h: &MessageHeader) -> Result<String, CliError> {
@@ -46,7 +48,10 @@ fn to_json(h: &MessageHeader) -> Result<String, CliError> {
         encrypted_data_keys: h
             .encrypted_data_keys
             .iter()
-            .map(|k| EdkJson { provider_id: &k.provider_id, provider_info: hex::encode(&k.provider_info) })
+            .map(|k| EdkJson {
+                provider_id: &k.provider_id,
+                provider_info: hex::encode(&k.provider_info),
+            })
             .collect(),
         content_type: match h.content_type {
             ContentType::Framed => "framed",
@@ -54,6 +59,9 @@ fn to_json(h: &MessageHeader) -> Result<String, CliError> {
         },
         frame_length: h.frame_length,
     };
-    serde_json::to_string_pretty(&doc)
-        .map_err(|e| CliError { code: "ERR_INTERNAL", message: format!("JSON encoding failed: {e}"), exit: 1 })
+    serde_json::to_string_pretty(&doc).map_err(|e| CliError {
+        code: "ERR_INTERNAL",
+        message: format!("JSON encoding failed: {e}"),
+        exit: 1,
+    })
 }

@@ -16,7 +16,9 @@ fn context_from(pairs: &[(String, String)]) -> Result<EncryptionContext, CliErro
     for (k, v) in pairs {
         if let Some(old) = ec.insert(k.clone(), v.clone()) {
             if old != *v {
-                return Err(CliError::usage(format!("--context {k}: given twice with different values")));
+                return Err(CliError::usage(format!(
+                    "--context {k}: given twice with different values"
+                )));
             }
         }
     }
@@ -26,13 +28,16 @@ fn context_from(pairs: &[(String, String)]) -> Result<EncryptionContext, CliErro
 }
 
 fn policy(name: &str) -> Result<CommitmentPolicy, CliError> {
-    name.parse().map_err(|e| CliError::lib("--commitment-policy", e))
+    name.parse()
+        .map_err(|e| CliError::lib("--commitment-policy", e))
 }
 
 /// Turns a streaming failure into a CLI error, naming the side an I/O error came from.
 fn stream_error(e: sealkit::Error, input: &Input, output: &Output) -> CliError {
     match e {
-        sealkit::Error::Io(io) if input.read_failed => CliError::io(&format!("reading {}", input.name), io),
+        sealkit::Error::Io(io) if input.read_failed => {
+            CliError::io(&format!("reading {}", input.name), io)
+        }
         sealkit::Error::Io(io) => CliError::io(&format!("writing {}", output.name()), io),
         e => CliError::from(e),
     }

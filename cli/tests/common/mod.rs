@@ -11,8 +11,16 @@ use base64::Engine;
 pub const NS: &str = "aws-raw-vectors-persistant";
 /// Key name the ESDK vectors use for RSA messages (public and private halves alike).
 pub const RSA_NAME: &str = "rsa-4096-private";
-pub const PADDINGS: [&str; 5] = ["pkcs1", "oaep-sha1", "oaep-sha256", "oaep-sha384", "oaep-sha512"];
-pub const SUITES: [u16; 11] = [0x0014, 0x0046, 0x0078, 0x0114, 0x0146, 0x0178, 0x0214, 0x0346, 0x0378, 0x0478, 0x0578];
+pub const PADDINGS: [&str; 5] = [
+    "pkcs1",
+    "oaep-sha1",
+    "oaep-sha256",
+    "oaep-sha384",
+    "oaep-sha512",
+];
+pub const SUITES: [u16; 11] = [
+    0x0014, 0x0046, 0x0078, 0x0114, 0x0146, 0x0178, 0x0214, 0x0346, 0x0378, 0x0478, 0x0578,
+];
 
 pub fn is_committing(suite: u16) -> bool {
     suite == 0x0478 || suite == 0x0578
@@ -22,7 +30,10 @@ pub fn is_committing(suite: u16) -> bool {
 pub fn shared_dir() -> PathBuf {
     match std::env::var_os("SEALKIT_SHARED") {
         Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..").join("shared"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join("..")
+            .join("shared"),
     }
 }
 
@@ -33,8 +44,12 @@ pub fn keys_json_path() -> PathBuf {
 /// The `keys` object of the shared keys.json.
 pub fn keys_json() -> serde_json::Value {
     let path = keys_json_path();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set SEALKIT_SHARED to the shared/ directory)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (set SEALKIT_SHARED to the shared/ directory)",
+            path.display()
+        )
+    });
     let v: serde_json::Value = serde_json::from_str(&text).expect("keys.json is JSON");
     v["keys"].clone()
 }
@@ -50,25 +65,38 @@ impl KeyFiles {
         for bits in [128, 192, 256] {
             let id = format!("aes-{bits}");
             let b64 = keys[&id]["material"].as_str().expect("aes material");
-            let raw = base64::engine::general_purpose::STANDARD.decode(b64).expect("base64");
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .expect("base64");
             std::fs::write(dir.join(format!("{id}.key")), raw).unwrap();
         }
-        for (id, file) in [("rsa-4096-public", "rsa-public.pem"), ("rsa-4096-private", "rsa-private.pem")] {
+        for (id, file) in [
+            ("rsa-4096-public", "rsa-public.pem"),
+            ("rsa-4096-private", "rsa-private.pem"),
+        ] {
             std::fs::write(dir.join(file), keys[id]["material"].as_str().expect("pem")).unwrap();
         }
-        KeyFiles { dir: dir.to_owned() }
+        KeyFiles {
+            dir: dir.to_owned(),
+        }
     }
 
     /// `--aes-key NS:aes-<bits>:<file>`
     pub fn aes(&self, bits: u32) -> Vec<String> {
         let id = format!("aes-{bits}");
-        vec!["--aes-key".into(), format!("{NS}:{id}:{}", self.dir.join(format!("{id}.key")).display())]
+        vec![
+            "--aes-key".into(),
+            format!("{NS}:{id}:{}", self.dir.join(format!("{id}.key")).display()),
+        ]
     }
 
     pub fn rsa_public(&self, padding: &str) -> Vec<String> {
         vec![
             "--rsa-public-key".into(),
-            format!("{NS}:{RSA_NAME}:{}", self.dir.join("rsa-public.pem").display()),
+            format!(
+                "{NS}:{RSA_NAME}:{}",
+                self.dir.join("rsa-public.pem").display()
+            ),
             "--rsa-padding".into(),
             padding.into(),
         ]
@@ -77,7 +105,10 @@ impl KeyFiles {
     pub fn rsa_private(&self, padding: &str) -> Vec<String> {
         vec![
             "--rsa-private-key".into(),
-            format!("{NS}:{RSA_NAME}:{}", self.dir.join("rsa-private.pem").display()),
+            format!(
+                "{NS}:{RSA_NAME}:{}",
+                self.dir.join("rsa-private.pem").display()
+            ),
             "--rsa-padding".into(),
             padding.into(),
         ]
@@ -121,10 +152,20 @@ pub fn ok<S: AsRef<str>>(args: &[S], stdin: &[u8]) -> Vec<u8> {
 pub fn fails<S: AsRef<str>>(args: &[S], stdin: &[u8]) -> String {
     let out = sealkit(args, stdin);
     let argv: Vec<&str> = args.iter().map(|a| a.as_ref()).collect();
-    assert!(!out.status.success(), "sealkit {argv:?} unexpectedly succeeded");
+    assert!(
+        !out.status.success(),
+        "sealkit {argv:?} unexpectedly succeeded"
+    );
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(err.lines().count(), 1, "stderr must be one line for {argv:?}: {err:?}");
-    assert!(err.starts_with("sealkit: error: ERR_"), "stderr format for {argv:?}: {err:?}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "stderr must be one line for {argv:?}: {err:?}"
+    );
+    assert!(
+        err.starts_with("sealkit: error: ERR_"),
+        "stderr format for {argv:?}: {err:?}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     err
 }
@@ -148,8 +189,10 @@ pub fn path_str(p: &Path) -> String {
 
 /// File names in a directory, sorted (to prove nothing was left behind).
 pub fn listing(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     v.sort();
     v
 }

@@ -36,7 +36,10 @@ impl BranchKey {
             return Err(Error::invalid("branch key id must not be empty"));
         }
         if key.len() != BRANCH_KEY_LEN {
-            return Err(Error::invalid(format!("branch key must be 32 bytes, got {}", key.len())));
+            return Err(Error::invalid(format!(
+                "branch key must be 32 bytes, got {}",
+                key.len()
+            )));
         }
         let version_bytes = uuid_to_bytes(version)?;
         Ok(BranchKey {
@@ -84,7 +87,14 @@ pub fn uuid_to_bytes(uuid: &str) -> Result<[u8; 16]> {
 /// Formats 16 bytes as a lower-case hyphenated UUID.
 pub fn uuid_from_bytes(bytes: &[u8; 16]) -> String {
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// A random version-4 UUID string.

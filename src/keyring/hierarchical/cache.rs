@@ -70,17 +70,29 @@ impl BranchKeyCache {
             return;
         }
         let now = self.clock.now_millis();
-        let Ok(mut entries) = self.entries.lock() else { return };
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
             entries.retain(|_, e| now < e.expires_at);
             if entries.len() >= self.capacity {
                 // Evict the entry closest to expiry.
-                if let Some(k) = entries.iter().min_by_key(|(_, e)| e.expires_at).map(|(k, _)| k.clone()) {
+                if let Some(k) = entries
+                    .iter()
+                    .min_by_key(|(_, e)| e.expires_at)
+                    .map(|(k, _)| k.clone())
+                {
                     entries.remove(&k);
                 }
             }
         }
-        entries.insert(key, Entry { key: value, expires_at: now.saturating_add(self.ttl_millis) });
+        entries.insert(
+            key,
+            Entry {
+                key: value,
+                expires_at: now.saturating_add(self.ttl_millis),
+            },
+        );
     }
 
     /// The cached active version of `branch_key_id`, if fresh.
@@ -95,12 +107,18 @@ impl BranchKeyCache {
 
     /// A cached specific version, if fresh.
     pub fn get_version(&self, branch_key_id: &str, version: &str) -> Option<BranchKey> {
-        self.get(&CacheKey::Version(branch_key_id.to_owned(), version.to_owned()))
+        self.get(&CacheKey::Version(
+            branch_key_id.to_owned(),
+            version.to_owned(),
+        ))
     }
 
     /// Caches a specific version.
     pub fn put_version(&self, key: BranchKey) {
-        self.put(CacheKey::Version(key.branch_key_id().to_owned(), key.version().to_owned()), key)
+        self.put(
+            CacheKey::Version(key.branch_key_id().to_owned(), key.version().to_owned()),
+            key,
+        )
     }
 
     /// Number of entries (fresh or not yet evicted).

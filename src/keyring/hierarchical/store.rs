@@ -15,9 +15,16 @@ use crate::future::{BoxFuture, MaybeSend, MaybeSync};
 /// A source of branch keys. Async so that implementations can call a key service.
 pub trait BranchKeyStore: MaybeSend + MaybeSync {
     /// The active (newest) version of a branch key, used to encrypt.
-    fn get_active_branch_key<'a>(&'a self, branch_key_id: &'a str) -> BoxFuture<'a, Result<BranchKey>>;
+    fn get_active_branch_key<'a>(
+        &'a self,
+        branch_key_id: &'a str,
+    ) -> BoxFuture<'a, Result<BranchKey>>;
     /// A specific version of a branch key, used to decrypt.
-    fn get_branch_key_version<'a>(&'a self, branch_key_id: &'a str, version: &'a str) -> BoxFuture<'a, Result<BranchKey>>;
+    fn get_branch_key_version<'a>(
+        &'a self,
+        branch_key_id: &'a str,
+        version: &'a str,
+    ) -> BoxFuture<'a, Result<BranchKey>>;
 }
 
 fn not_found(id: &str, version: Option<&str>) -> Error {
@@ -41,7 +48,10 @@ impl StaticBranchKeyStore {
 }
 
 impl BranchKeyStore for StaticBranchKeyStore {
-    fn get_active_branch_key<'a>(&'a self, branch_key_id: &'a str) -> BoxFuture<'a, Result<BranchKey>> {
+    fn get_active_branch_key<'a>(
+        &'a self,
+        branch_key_id: &'a str,
+    ) -> BoxFuture<'a, Result<BranchKey>> {
         Box::pin(async move {
             if branch_key_id == self.key.branch_key_id() {
                 Ok(self.key.clone())
@@ -51,7 +61,11 @@ impl BranchKeyStore for StaticBranchKeyStore {
         })
     }
 
-    fn get_branch_key_version<'a>(&'a self, branch_key_id: &'a str, version: &'a str) -> BoxFuture<'a, Result<BranchKey>> {
+    fn get_branch_key_version<'a>(
+        &'a self,
+        branch_key_id: &'a str,
+        version: &'a str,
+    ) -> BoxFuture<'a, Result<BranchKey>> {
         Box::pin(async move {
             if branch_key_id == self.key.branch_key_id() && version == self.key.version() {
                 Ok(self.key.clone())
@@ -76,7 +90,8 @@ pub struct InMemoryBranchKeyStore {
 
 impl core::fmt::Debug for InMemoryBranchKeyStore {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("InMemoryBranchKeyStore").finish_non_exhaustive()
+        f.debug_struct("InMemoryBranchKeyStore")
+            .finish_non_exhaustive()
     }
 }
 
@@ -87,14 +102,16 @@ impl InMemoryBranchKeyStore {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, BTreeMap<String, Versions>>> {
-        self.keys.lock().map_err(|_| Error::Keyring("branch key store lock poisoned".into()))
+        self.keys
+            .lock()
+            .map_err(|_| Error::Keyring("branch key store lock poisoned".into()))
     }
 
     /// Creates a branch key with a random first version; `branch_key_id` defaults to a random UUID.
     /// Returns the id.
     pub fn create_branch_key(&self, branch_key_id: Option<&str>) -> Result<String> {
         let id = match branch_key_id {
-            Some(id) if id.is_empty() => return Err(Error::invalid("branch key id must not be empty")),
+            Some("") => return Err(Error::invalid("branch key id must not be empty")),
             Some(id) => id.to_owned(),
             None => random_uuid()?,
         };
@@ -104,17 +121,31 @@ impl InMemoryBranchKeyStore {
         }
         let version = random_uuid()?;
         let mut versions = BTreeMap::new();
-        versions.insert(version.clone(), Zeroizing::new(crate::crypto::random::bytes(BRANCH_KEY_LEN)?));
-        keys.insert(id.clone(), Versions { active: version, keys: versions });
+        versions.insert(
+            version.clone(),
+            Zeroizing::new(crate::crypto::random::bytes(BRANCH_KEY_LEN)?),
+        );
+        keys.insert(
+            id.clone(),
+            Versions {
+                active: version,
+                keys: versions,
+            },
+        );
         Ok(id)
     }
 
     /// Rotates a branch key: adds a random new version and makes it active. Returns the version.
     pub fn version_branch_key(&self, branch_key_id: &str) -> Result<String> {
         let mut keys = self.lock()?;
-        let entry = keys.get_mut(branch_key_id).ok_or_else(|| not_found(branch_key_id, None))?;
+        let entry = keys
+            .get_mut(branch_key_id)
+            .ok_or_else(|| not_found(branch_key_id, None))?;
         let version = random_uuid()?;
-        entry.keys.insert(version.clone(), Zeroizing::new(crate::crypto::random::bytes(BRANCH_KEY_LEN)?));
+        entry.keys.insert(
+            version.clone(),
+            Zeroizing::new(crate::crypto::random::bytes(BRANCH_KEY_LEN)?),
+        );
         entry.active = version.clone();
         Ok(version)
     }
@@ -124,8 +155,14 @@ impl InMemoryBranchKeyStore {
         let mut keys = self.lock()?;
         let entry = keys
             .entry(key.branch_key_id().to_owned())
-            .or_insert_with(|| Versions { active: key.version().to_owned(), keys: BTreeMap::new() });
-        entry.keys.insert(key.version().to_owned(), Zeroizing::new(key.key_bytes().to_vec()));
+            .or_insert_with(|| Versions {
+                active: key.version().to_owned(),
+                keys: BTreeMap::new(),
+            });
+        entry.keys.insert(
+            key.version().to_owned(),
+            Zeroizing::new(key.key_bytes().to_vec()),
+        );
         if active {
             entry.active = key.version().to_owned();
         }
@@ -142,11 +179,18 @@ impl InMemoryBranchKeyStore {
 }
 
 impl BranchKeyStore for InMemoryBranchKeyStore {
-    fn get_active_branch_key<'a>(&'a self, branch_key_id: &'a str) -> BoxFuture<'a, Result<BranchKey>> {
+    fn get_active_branch_key<'a>(
+        &'a self,
+        branch_key_id: &'a str,
+    ) -> BoxFuture<'a, Result<BranchKey>> {
         Box::pin(async move { self.get(branch_key_id, None) })
     }
 
-    fn get_branch_key_version<'a>(&'a self, branch_key_id: &'a str, version: &'a str) -> BoxFuture<'a, Result<BranchKey>> {
+    fn get_branch_key_version<'a>(
+        &'a self,
+        branch_key_id: &'a str,
+        version: &'a str,
+    ) -> BoxFuture<'a, Result<BranchKey>> {
         Box::pin(async move { self.get(branch_key_id, Some(version)) })
     }
 }

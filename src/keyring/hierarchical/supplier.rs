@@ -35,7 +35,10 @@ pub struct ContextKeySupplier {
 impl ContextKeySupplier {
     /// Uses the context value itself as the branch key id.
     pub fn new(context_key: impl Into<String>) -> Self {
-        ContextKeySupplier { context_key: context_key.into(), tenants: None }
+        ContextKeySupplier {
+            context_key: context_key.into(),
+            tenants: None,
+        }
     }
 
     /// Maps context values (tenants) to branch key ids; unknown tenants are refused.
@@ -48,14 +51,19 @@ impl ContextKeySupplier {
 impl BranchKeyIdSupplier for ContextKeySupplier {
     fn branch_key_id(&self, ec: &EncryptionContext) -> Result<String> {
         let tenant = ec.get(&self.context_key).ok_or_else(|| {
-            Error::Keyring(format!("encryption context has no '{}' to choose the branch key", self.context_key))
+            Error::Keyring(format!(
+                "encryption context has no '{}' to choose the branch key",
+                self.context_key
+            ))
         })?;
         match &self.tenants {
             None => Ok(tenant.clone()),
-            Some(map) => map
-                .get(tenant)
-                .cloned()
-                .ok_or_else(|| Error::Keyring(format!("no branch key configured for '{}' = '{tenant}'", self.context_key))),
+            Some(map) => map.get(tenant).cloned().ok_or_else(|| {
+                Error::Keyring(format!(
+                    "no branch key configured for '{}' = '{tenant}'",
+                    self.context_key
+                ))
+            }),
         }
     }
 }
