@@ -47,7 +47,12 @@ pub fn keyring_cmm(keyring: Arc<dyn Keyring>) -> Arc<dyn CryptoMaterialsManager>
 impl Client {
     /// A client with the given commitment policy and no EDK limit.
     pub fn new(commitment_policy: CommitmentPolicy) -> Self {
-        Client { config: ClientConfig { commitment_policy, max_encrypted_data_keys: None } }
+        Client {
+            config: ClientConfig {
+                commitment_policy,
+                max_encrypted_data_keys: None,
+            },
+        }
     }
 
     /// Refuses to write or read messages with more than `max` encrypted data keys.
@@ -103,12 +108,20 @@ impl Client {
     }
 
     /// Starts an incremental encryption (gets materials and builds the header).
-    pub async fn encryptor(&self, cmm: Arc<dyn CryptoMaterialsManager>, options: EncryptOptions) -> Result<Encryptor> {
+    pub async fn encryptor(
+        &self,
+        cmm: Arc<dyn CryptoMaterialsManager>,
+        options: EncryptOptions,
+    ) -> Result<Encryptor> {
         Encryptor::start(cmm, self.config, options).await
     }
 
     /// Starts an incremental decryption.
-    pub fn decryptor(&self, cmm: Arc<dyn CryptoMaterialsManager>, options: DecryptOptions) -> Decryptor {
+    pub fn decryptor(
+        &self,
+        cmm: Arc<dyn CryptoMaterialsManager>,
+        options: DecryptOptions,
+    ) -> Decryptor {
         Decryptor::new(cmm, self.config, options)
     }
 }

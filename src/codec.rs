@@ -92,7 +92,10 @@ impl<'a> Reader<'a> {
         if self.remaining() == 0 {
             Ok(())
         } else {
-            Err(Error::malformed(field, format!("{} unexpected trailing byte(s)", self.remaining())))
+            Err(Error::malformed(
+                field,
+                format!("{} unexpected trailing byte(s)", self.remaining()),
+            ))
         }
     }
 }
@@ -120,8 +123,12 @@ impl Writer for Vec<u8> {
         self.extend_from_slice(&v.to_be_bytes());
     }
     fn put_u16_prefixed(&mut self, bytes: &[u8], field: &'static str) -> Result<()> {
-        let len = u16::try_from(bytes.len())
-            .map_err(|_| Error::LimitExceeded(format!("{field} is {} bytes; the maximum is 65535", bytes.len())))?;
+        let len = u16::try_from(bytes.len()).map_err(|_| {
+            Error::LimitExceeded(format!(
+                "{field} is {} bytes; the maximum is 65535",
+                bytes.len()
+            ))
+        })?;
         self.put_u16(len);
         self.extend_from_slice(bytes);
         Ok(())
@@ -135,7 +142,10 @@ mod tests {
     #[test]
     fn short_reads_are_truncation_errors() {
         let mut r = Reader::new(&[0, 5, 1, 2]);
-        assert!(matches!(r.u16_prefixed("x"), Err(Error::Truncated { field: "x" })));
+        assert!(matches!(
+            r.u16_prefixed("x"),
+            Err(Error::Truncated { field: "x" })
+        ));
         let mut r = Reader::new(&[1]);
         assert!(r.u32("y").is_err());
         assert_eq!(r.u8("z").unwrap(), 1);

@@ -22,8 +22,12 @@ pub fn serialize(ec: &EncryptionContext) -> Result<Vec<u8>> {
     if ec.is_empty() {
         return Ok(out);
     }
-    let count = u16::try_from(ec.len())
-        .map_err(|_| Error::LimitExceeded(format!("encryption context has {} pairs; the maximum is 65535", ec.len())))?;
+    let count = u16::try_from(ec.len()).map_err(|_| {
+        Error::LimitExceeded(format!(
+            "encryption context has {} pairs; the maximum is 65535",
+            ec.len()
+        ))
+    })?;
     out.put_u16(count);
     for (k, v) in ec {
         out.put_u16_prefixed(k.as_bytes(), "encryption context key")?;
@@ -57,7 +61,10 @@ fn parse_pairs(bytes: &[u8]) -> Result<EncryptionContext> {
     let mut r = Reader::new(bytes);
     let count = r.u16(FIELD)?;
     if count == 0 {
-        return Err(Error::malformed(FIELD, "non-empty AAD field with a pair count of 0"));
+        return Err(Error::malformed(
+            FIELD,
+            "non-empty AAD field with a pair count of 0",
+        ));
     }
     for _ in 0..count {
         let k = r.u16_prefixed_str(FIELD)?;

@@ -101,7 +101,10 @@ impl Error {
     }
 
     pub(crate) fn malformed(field: &'static str, reason: impl Into<String>) -> Self {
-        Error::Malformed { field, reason: reason.into() }
+        Error::Malformed {
+            field,
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
@@ -109,7 +112,10 @@ impl Error {
     }
 
     pub(crate) fn item(attribute: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Item { attribute: attribute.into(), reason: reason.into() }
+        Error::Item {
+            attribute: attribute.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -119,34 +125,55 @@ impl fmt::Display for Error {
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             Error::Malformed { field, reason } => write!(f, "malformed {field}: {reason}"),
             Error::Truncated { field } => write!(f, "message truncated while reading {field}"),
-            Error::TrailingBytes(n) => write!(f, "{n} unexpected byte(s) after the end of the message"),
+            Error::TrailingBytes(n) => {
+                write!(f, "{n} unexpected byte(s) after the end of the message")
+            }
             Error::Base64Input => write!(
                 f,
                 "input looks like base64 text of a message; decode it to binary first"
             ),
             Error::CommitmentPolicy(m) => write!(f, "commitment policy violation: {m}"),
             Error::CommitmentMismatch => {
-                write!(f, "key commitment mismatch: the data key does not match this message")
+                write!(
+                    f,
+                    "key commitment mismatch: the data key does not match this message"
+                )
             }
-            Error::HeaderAuthFailed => write!(f, "header authentication failed (tampered header or wrong key)"),
+            Error::HeaderAuthFailed => write!(
+                f,
+                "header authentication failed (tampered header or wrong key)"
+            ),
             Error::BodyAuthFailed { sequence } => {
-                write!(f, "authentication of body frame {sequence} failed (tampered or truncated body)")
+                write!(
+                    f,
+                    "authentication of body frame {sequence} failed (tampered or truncated body)"
+                )
             }
             Error::SignatureInvalid(m) => write!(f, "message signature invalid: {m}"),
             Error::NoDecryptingKeyring(attempts) => {
                 if attempts.is_empty() {
                     write!(f, "no keyring could decrypt any data key: no encrypted data key was attempted")
                 } else {
-                    write!(f, "no keyring could decrypt any data key: {}", attempts.join("; "))
+                    write!(
+                        f,
+                        "no keyring could decrypt any data key: {}",
+                        attempts.join("; ")
+                    )
                 }
             }
             Error::Keyring(m) => write!(f, "keyring failed: {m}"),
             Error::ContextMismatch(m) => write!(f, "encryption context mismatch: {m}"),
             Error::ReservedContextKey(k) => {
-                write!(f, "encryption context key '{k}' is reserved (prefix 'aws-crypto-')")
+                write!(
+                    f,
+                    "encryption context key '{k}' is reserved (prefix 'aws-crypto-')"
+                )
             }
             Error::TooManyEncryptedDataKeys { max } => {
-                write!(f, "message has more encrypted data keys than the configured maximum of {max}")
+                write!(
+                    f,
+                    "message has more encrypted data keys than the configured maximum of {max}"
+                )
             }
             Error::SignedMessageRefused => write!(
                 f,

@@ -47,14 +47,15 @@ pub use error::{Error, Result};
 pub use future::block_on;
 pub use item::{AttributeValue, CryptoAction, Item, ItemEncryptor, ItemEncryptorConfig};
 pub use keyring::{
-    aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsMrkDiscoveryKeyring,
-    AwsKmsRsaKeyring, DiscoveryFilter, Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyring,
+    aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring,
+    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter, Keyring, MultiKeyring,
+    RawAesKeyring, RawRsaKeyring,
 };
-/// The key-provider crate (provider trait, local KMS, HTTP client).
-pub use sealkit_kms as kms;
 pub use materials::EncryptedDataKey;
 pub use message::decrypt::{DecryptOptions, DecryptedMessageInfo, Decryptor, SignedMessages};
 pub use message::encrypt::{EncryptOptions, Encryptor, Framing, DEFAULT_FRAME_LENGTH};
 pub use message::header::{ContentType, MessageHeader};
 pub use policy::CommitmentPolicy;
+/// The key-provider crate (provider trait, local KMS, HTTP client).
+pub use sealkit_kms as kms;
 pub use suite::AlgorithmSuite;

@@ -31,7 +31,9 @@ impl CommitmentPolicy {
     /// 0x0378 under FORBID (what the official SDKs pick; see the spec notes §1).
     pub fn default_suite(&self) -> AlgorithmSuite {
         match self {
-            CommitmentPolicy::ForbidEncryptAllowDecrypt => AlgorithmSuite::AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384,
+            CommitmentPolicy::ForbidEncryptAllowDecrypt => {
+                AlgorithmSuite::AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384
+            }
             _ => AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
         }
     }

@@ -68,7 +68,12 @@ impl AlgorithmSuite {
             .iter()
             .copied()
             .find(|s| s.id == id)
-            .ok_or_else(|| Error::malformed("header.algorithm_suite_id", format!("unknown algorithm suite 0x{id:04x}")))
+            .ok_or_else(|| {
+                Error::malformed(
+                    "header.algorithm_suite_id",
+                    format!("unknown algorithm suite 0x{id:04x}"),
+                )
+            })
     }
 
     /// The suite id as written on the wire.
@@ -116,14 +121,20 @@ impl AlgorithmSuite {
 impl AlgorithmSuite {
     /// Suite 0x6700: AES-256-GCM, HKDF-SHA512, commitment, HMAC-SHA384 recipient tags, no ECDSA.
     pub const DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_SYMSIG_HMAC_SHA384: AlgorithmSuite =
-        AlgorithmSuite { id: 0x6700, key_len: 32, kdf: KeyDerivation::HkdfSha512Committing, signature: None };
+        AlgorithmSuite {
+            id: 0x6700,
+            key_len: 32,
+            kdf: KeyDerivation::HkdfSha512Committing,
+            signature: None,
+        };
     /// Suite 0x6701 (the item default): as 0x6700 plus an ECDSA P-384 signature.
-    pub const DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384_SYMSIG_HMAC_SHA384: AlgorithmSuite = AlgorithmSuite {
-        id: 0x6701,
-        key_len: 32,
-        kdf: KeyDerivation::HkdfSha512Committing,
-        signature: Some(SignatureAlgorithm::EcdsaP384Sha384),
-    };
+    pub const DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384_SYMSIG_HMAC_SHA384: AlgorithmSuite =
+        AlgorithmSuite {
+            id: 0x6701,
+            key_len: 32,
+            kdf: KeyDerivation::HkdfSha512Committing,
+            signature: Some(SignatureAlgorithm::EcdsaP384Sha384),
+        };
     /// Both item suites, in id order.
     pub const ITEM_SUITES: &'static [AlgorithmSuite] = &[
         AlgorithmSuite::DBE_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_SYMSIG_HMAC_SHA384,
@@ -136,7 +147,11 @@ impl AlgorithmSuite {
             .iter()
             .copied()
             .find(|s| s.id == id)
-            .ok_or_else(|| Error::invalid(format!("unknown item algorithm suite 0x{id:04x} (expected 0x6700 or 0x6701)")))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "unknown item algorithm suite 0x{id:04x} (expected 0x6700 or 0x6701)"
+                ))
+            })
     }
 
     /// Whether this is a DB-ESDK item suite rather than an ESDK message suite.

@@ -23,16 +23,30 @@ fn run_manifest(set: &str, manifest_name: &str) -> Tally {
     let manifest = read_json(&dir.join(manifest_name));
     let keys = read_json(&resolve(&dir, manifest["keys"].as_str().expect("keys uri")));
     let tests = manifest["tests"].as_object().expect("tests");
-    let mut tally = Tally { passed: 0, failed: Vec::new() };
+    let mut tally = Tally {
+        passed: 0,
+        failed: Vec::new(),
+    };
     for (id, t) in tests {
-        let ciphertext = std::fs::read(resolve(&dir, t["ciphertext"].as_str().expect("ciphertext"))).expect("read ct");
-        let keyring = keyring_from_master_keys(&keys, t["master-keys"].as_array().expect("master-keys"));
+        let ciphertext =
+            std::fs::read(resolve(&dir, t["ciphertext"].as_str().expect("ciphertext")))
+                .expect("read ct");
+        let keyring =
+            keyring_from_master_keys(&keys, t["master-keys"].as_array().expect("master-keys"));
         let mut cmm: Arc<dyn CryptoMaterialsManager> = keyring_cmm(keyring);
         let mut reproduced = BTreeMap::new();
         if t["cmm"].as_str() == Some("RequiredEncryptionContext") {
-            let ec = t["encryption-context"].as_object().expect("encryption-context");
-            reproduced = ec.iter().map(|(k, v)| (k.clone(), v.as_str().expect("value").to_owned())).collect();
-            cmm = Arc::new(RequiredEncryptionContextCmm::new(cmm, reproduced.keys().cloned()));
+            let ec = t["encryption-context"]
+                .as_object()
+                .expect("encryption-context");
+            reproduced = ec
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().expect("value").to_owned()))
+                .collect();
+            cmm = Arc::new(RequiredEncryptionContextCmm::new(
+                cmm,
+                reproduced.keys().cloned(),
+            ));
         }
         let policy = match t["x-commitment-policy"].as_str() {
             Some(p) => p.parse::<CommitmentPolicy>().expect("policy"),
@@ -44,11 +58,16 @@ fn run_manifest(set: &str, manifest_name: &str) -> Tally {
             Some(other) => panic!("{id}: unknown decryption method {other}"),
         };
         let client = Client::new(policy);
-        let options = DecryptOptions { encryption_context: reproduced, signed_messages };
+        let options = DecryptOptions {
+            encryption_context: reproduced,
+            signed_messages,
+        };
         let result = block_on(client.decrypt(cmm, &ciphertext, options));
         let outcome = match (&t["result"]["output"], &t["result"]["error"], result) {
             (Value::Object(o), _, Ok(out)) => {
-                let expected = std::fs::read(resolve(&dir, o["plaintext"].as_str().expect("plaintext"))).expect("pt");
+                let expected =
+                    std::fs::read(resolve(&dir, o["plaintext"].as_str().expect("plaintext")))
+                        .expect("pt");
                 if out.plaintext == expected {
                     Ok(())
                 } else {
@@ -57,15 +76,23 @@ fn run_manifest(set: &str, manifest_name: &str) -> Tally {
             }
             (Value::Object(_), _, Err(e)) => Err(format!("expected success, got error: {e}")),
             (_, Value::Object(_), Err(_)) => Ok(()),
-            (_, Value::Object(_), Ok(_)) => Err("expected an error, decryption succeeded".to_string()),
+            (_, Value::Object(_), Ok(_)) => {
+                Err("expected an error, decryption succeeded".to_string())
+            }
             _ => Err("manifest entry has neither output nor error".to_string()),
         };
         match outcome {
             Ok(()) => tally.passed += 1,
-            Err(why) => tally.failed.push(format!("{set}/{manifest_name} {id}: {why}")),
+            Err(why) => tally
+                .failed
+                .push(format!("{set}/{manifest_name} {id}: {why}")),
         }
     }
-    println!("esdk vectors {set}/{manifest_name}: {} passed, {} failed", tally.passed, tally.failed.len());
+    println!(
+        "esdk vectors {set}/{manifest_name}: {} passed, {} failed",
+        tally.passed,
+        tally.failed.len()
+    );
     tally
 }
 
@@ -83,14 +110,20 @@ fn every_esdk_vector() {
     for (set, manifest, expected_count) in sets {
         let tally = run_manifest(set, manifest);
         let ran = tally.passed + tally.failed.len();
-        assert_eq!(ran, expected_count, "{set}/{manifest}: expected {expected_count} cases, ran {ran}");
+        assert_eq!(
+            ran, expected_count,
+            "{set}/{manifest}: expected {expected_count} cases, ran {ran}"
+        );
         total += tally.passed;
         failures.extend(tally.failed);
     }
     for f in &failures {
         println!("FAILED {f}");
     }
-    println!("esdk vectors total: {total} passed, {} failed", failures.len());
+    println!(
+        "esdk vectors total: {total} passed, {} failed",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{} vector(s) failed", failures.len());
     assert_eq!(total, 614);
 }

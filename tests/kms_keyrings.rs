@@ -11,9 +11,9 @@ use sealkit::kms::{
     ReplicateKeyRequest,
 };
 use sealkit::{
-    aws_kms_multi_keyring, block_on, keyring_cmm, AlgorithmSuite, AwsKmsDiscoveryKeyring, AwsKmsKeyring,
-    AwsKmsMrkAwareKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, Client, CommitmentPolicy, DecryptOptions,
-    DiscoveryFilter, EncryptOptions, Keyring,
+    aws_kms_multi_keyring, block_on, keyring_cmm, AlgorithmSuite, AwsKmsDiscoveryKeyring,
+    AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, Client,
+    CommitmentPolicy, DecryptOptions, DiscoveryFilter, EncryptOptions, Keyring,
 };
 
 const ROOT: &str = "arn:aws:iam::111122223333:root";
@@ -25,20 +25,32 @@ fn create(client: &impl KmsAdmin, spec: KeySpec, usage: KeyUsage, multi_region: 
         multi_region: Some(multi_region),
         ..Default::default()
     };
-    block_on(client.create_key(req)).expect("create key").key_metadata.arn
+    block_on(client.create_key(req))
+        .expect("create key")
+        .key_metadata
+        .arn
 }
 
-fn roundtrip(enc: Arc<dyn Keyring>, dec: Arc<dyn Keyring>, suite: AlgorithmSuite) -> sealkit::Result<Vec<u8>> {
+fn roundtrip(
+    enc: Arc<dyn Keyring>,
+    dec: Arc<dyn Keyring>,
+    suite: AlgorithmSuite,
+) -> sealkit::Result<Vec<u8>> {
     let policy = if suite.is_committing() {
         CommitmentPolicy::RequireEncryptRequireDecrypt
     } else {
         CommitmentPolicy::ForbidEncryptAllowDecrypt
     };
     let client = Client::new(policy);
-    let mut opts = EncryptOptions { suite: Some(suite), ..Default::default() };
-    opts.encryption_context.insert("tenant".into(), "acme".into());
+    let mut opts = EncryptOptions {
+        suite: Some(suite),
+        ..Default::default()
+    };
+    opts.encryption_context
+        .insert("tenant".into(), "acme".into());
     let msg = block_on(client.encrypt(keyring_cmm(enc), b"kms data", opts))?;
-    let out = block_on(client.decrypt(keyring_cmm(dec), &msg.ciphertext, DecryptOptions::default()))?;
+    let out =
+        block_on(client.decrypt(keyring_cmm(dec), &msg.ciphertext, DecryptOptions::default()))?;
     Ok(out.plaintext)
 }
 
@@ -46,19 +58,49 @@ fn roundtrip(enc: Arc<dyn Keyring>, dec: Arc<dyn Keyring>, suite: AlgorithmSuite
 fn strict_and_multi_kms_keyrings() {
     let (kms, _clock) = LocalKms::with_manual_clock(1_700_000_000);
     let east = kms.client("us-east-1", ROOT).unwrap();
-    let a = create(&east, KeySpec::SymmetricDefault, KeyUsage::EncryptDecrypt, false);
-    let b = create(&east, KeySpec::SymmetricDefault, KeyUsage::EncryptDecrypt, false);
+    let a = create(
+        &east,
+        KeySpec::SymmetricDefault,
+        KeyUsage::EncryptDecrypt,
+        false,
+    );
+    let b = create(
+        &east,
+        KeySpec::SymmetricDefault,
+        KeyUsage::EncryptDecrypt,
+        false,
+    );
     let provider: Arc<dyn KmsProvider> = Arc::new(east);
     let ka: Arc<dyn Keyring> = Arc::new(AwsKmsKeyring::new(provider.clone(), &a).unwrap());
     let kb: Arc<dyn Keyring> = Arc::new(AwsKmsKeyring::new(provider.clone(), &b).unwrap());
-    assert_eq!(roundtrip(ka.clone(), ka.clone(), AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384).unwrap(), b"kms data");
+    assert_eq!(
+        roundtrip(
+            ka.clone(),
+            ka.clone(),
+            AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384
+        )
+        .unwrap(),
+        b"kms data"
+    );
     // A keyring for another key does not decrypt, and says why.
-    let err = roundtrip(ka.clone(), kb.clone(), AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY).unwrap_err();
+    let err = roundtrip(
+        ka.clone(),
+        kb.clone(),
+        AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "ERR_NO_DECRYPTING_KEYRING");
     // generator + additional key: either one decrypts
-    let multi: Arc<dyn Keyring> = Arc::new(aws_kms_multi_keyring(provider.clone(), Some(&a), &[b.clone()], false).unwrap());
+    let multi: Arc<dyn Keyring> = Arc::new(
+        aws_kms_multi_keyring(provider.clone(), Some(&a), std::slice::from_ref(&b), false).unwrap(),
+    );
     for suite in AlgorithmSuite::ALL.iter().copied() {
-        assert_eq!(roundtrip(multi.clone(), kb.clone(), suite).unwrap(), b"kms data", "suite {:04x}", suite.id());
+        assert_eq!(
+            roundtrip(multi.clone(), kb.clone(), suite).unwrap(),
+            b"kms data",
+            "suite {:04x}",
+            suite.id()
+        );
     }
 }
 
@@ -66,20 +108,43 @@ fn strict_and_multi_kms_keyrings() {
 fn discovery_keyring_and_filter() {
     let (kms, _clock) = LocalKms::with_manual_clock(1_700_000_000);
     let east = kms.client("us-east-1", ROOT).unwrap();
-    let a = create(&east, KeySpec::SymmetricDefault, KeyUsage::EncryptDecrypt, false);
+    let a = create(
+        &east,
+        KeySpec::SymmetricDefault,
+        KeyUsage::EncryptDecrypt,
+        false,
+    );
     let provider: Arc<dyn KmsProvider> = Arc::new(east);
     let ka: Arc<dyn Keyring> = Arc::new(AwsKmsKeyring::new(provider.clone(), &a).unwrap());
-    let open: Arc<dyn Keyring> = Arc::new(AwsKmsDiscoveryKeyring::new(provider.clone(), None).unwrap());
+    let open: Arc<dyn Keyring> =
+        Arc::new(AwsKmsDiscoveryKeyring::new(provider.clone(), None).unwrap());
     let suite = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
-    assert_eq!(roundtrip(ka.clone(), open.clone(), suite).unwrap(), b"kms data");
-    let ours = DiscoveryFilter { partition: "aws".into(), accounts: vec!["111122223333".into()] };
-    let theirs = DiscoveryFilter { partition: "aws".into(), accounts: vec!["999999999999".into()] };
-    let allowed: Arc<dyn Keyring> = Arc::new(AwsKmsDiscoveryKeyring::new(provider.clone(), Some(ours)).unwrap());
-    let denied: Arc<dyn Keyring> = Arc::new(AwsKmsDiscoveryKeyring::new(provider.clone(), Some(theirs)).unwrap());
+    assert_eq!(
+        roundtrip(ka.clone(), open.clone(), suite).unwrap(),
+        b"kms data"
+    );
+    let ours = DiscoveryFilter {
+        partition: "aws".into(),
+        accounts: vec!["111122223333".into()],
+    };
+    let theirs = DiscoveryFilter {
+        partition: "aws".into(),
+        accounts: vec!["999999999999".into()],
+    };
+    let allowed: Arc<dyn Keyring> =
+        Arc::new(AwsKmsDiscoveryKeyring::new(provider.clone(), Some(ours)).unwrap());
+    let denied: Arc<dyn Keyring> =
+        Arc::new(AwsKmsDiscoveryKeyring::new(provider.clone(), Some(theirs)).unwrap());
     assert!(roundtrip(ka.clone(), allowed, suite).is_ok());
-    assert_eq!(roundtrip(ka.clone(), denied, suite).unwrap_err().code(), "ERR_NO_DECRYPTING_KEYRING");
+    assert_eq!(
+        roundtrip(ka.clone(), denied, suite).unwrap_err().code(),
+        "ERR_NO_DECRYPTING_KEYRING"
+    );
     // discovery keyrings cannot encrypt
-    assert_eq!(roundtrip(open, ka, suite).unwrap_err().code(), "ERR_KEYRING");
+    assert_eq!(
+        roundtrip(open, ka, suite).unwrap_err().code(),
+        "ERR_KEYRING"
+    );
 }
 
 #[test]
@@ -87,7 +152,12 @@ fn multi_region_key_decrypts_through_the_replica() {
     let (kms, _clock) = LocalKms::with_manual_clock(1_700_000_000);
     let east = kms.client("us-east-1", ROOT).unwrap();
     let west = kms.client("eu-west-1", ROOT).unwrap();
-    let primary = create(&east, KeySpec::SymmetricDefault, KeyUsage::EncryptDecrypt, true);
+    let primary = create(
+        &east,
+        KeySpec::SymmetricDefault,
+        KeyUsage::EncryptDecrypt,
+        true,
+    );
     assert!(primary.contains(":key/mrk-"), "{primary}");
     let replica = block_on(east.replicate_key(ReplicateKeyRequest {
         key_id: primary.clone(),
@@ -99,13 +169,16 @@ fn multi_region_key_decrypts_through_the_replica() {
     let _ = replica;
     let east_p: Arc<dyn KmsProvider> = Arc::new(east);
     let west_p: Arc<dyn KmsProvider> = Arc::new(west);
-    let enc: Arc<dyn Keyring> = Arc::new(AwsKmsMrkAwareKeyring::new(east_p.clone(), &primary).unwrap());
+    let enc: Arc<dyn Keyring> =
+        Arc::new(AwsKmsMrkAwareKeyring::new(east_p.clone(), &primary).unwrap());
     let suite = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
     // MRK-aware keyring configured with the replica ARN
-    let dec: Arc<dyn Keyring> = Arc::new(AwsKmsMrkAwareKeyring::new(west_p.clone(), &replica_arn).unwrap());
+    let dec: Arc<dyn Keyring> =
+        Arc::new(AwsKmsMrkAwareKeyring::new(west_p.clone(), &replica_arn).unwrap());
     assert_eq!(roundtrip(enc.clone(), dec, suite).unwrap(), b"kms data");
     // MRK discovery in eu-west-1
-    let disc: Arc<dyn Keyring> = Arc::new(AwsKmsMrkDiscoveryKeyring::new(west_p.clone(), None, "eu-west-1").unwrap());
+    let disc: Arc<dyn Keyring> =
+        Arc::new(AwsKmsMrkDiscoveryKeyring::new(west_p.clone(), None, "eu-west-1").unwrap());
     assert_eq!(roundtrip(enc.clone(), disc, suite).unwrap(), b"kms data");
     // the strict keyring does not treat the replica as the same key
     let strict: Arc<dyn Keyring> = Arc::new(AwsKmsKeyring::new(west_p, &replica_arn).unwrap());
@@ -117,38 +190,75 @@ fn rsa_keyring_encrypts_offline_and_decrypts_through_the_provider() {
     let (kms, _clock) = LocalKms::with_manual_clock(1_700_000_000);
     let east = kms.client("us-east-1", ROOT).unwrap();
     let key = create(&east, KeySpec::Rsa2048, KeyUsage::EncryptDecrypt, false);
-    let der = block_on(east.get_public_key(KeyIdRequest { key_id: key.clone(), ..Default::default() }))
-        .unwrap()
-        .public_key;
+    let der = block_on(east.get_public_key(KeyIdRequest {
+        key_id: key.clone(),
+        ..Default::default()
+    }))
+    .unwrap()
+    .public_key;
     let pem = to_pem(&der);
     let provider: Arc<dyn KmsProvider> = Arc::new(east);
-    for alg in [EncryptionAlgorithm::RsaesOaepSha256, EncryptionAlgorithm::RsaesOaepSha1] {
+    for alg in [
+        EncryptionAlgorithm::RsaesOaepSha256,
+        EncryptionAlgorithm::RsaesOaepSha1,
+    ] {
         // encrypt-only keyring: no provider at all
-        let offline: Arc<dyn Keyring> = Arc::new(AwsKmsRsaKeyring::new(&key, alg.clone(), Some(&pem), None).unwrap());
-        let online: Arc<dyn Keyring> =
-            Arc::new(AwsKmsRsaKeyring::new(&key, alg.clone(), None, Some(provider.clone())).unwrap());
+        let offline: Arc<dyn Keyring> =
+            Arc::new(AwsKmsRsaKeyring::new(&key, alg.clone(), Some(&pem), None).unwrap());
+        let online: Arc<dyn Keyring> = Arc::new(
+            AwsKmsRsaKeyring::new(&key, alg.clone(), None, Some(provider.clone())).unwrap(),
+        );
         let suite = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
-        assert_eq!(roundtrip(offline.clone(), online.clone(), suite).unwrap(), b"kms data");
+        assert_eq!(
+            roundtrip(offline.clone(), online.clone(), suite).unwrap(),
+            b"kms data"
+        );
         // signing suites are refused
         let signed = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
-        assert_eq!(roundtrip(offline.clone(), online.clone(), signed).unwrap_err().code(), "ERR_KEYRING");
+        assert_eq!(
+            roundtrip(offline.clone(), online.clone(), signed)
+                .unwrap_err()
+                .code(),
+            "ERR_KEYRING"
+        );
     }
     // the EC digest binds the context: a message decrypted with an extra reproduced pair fails
-    let offline: Arc<dyn Keyring> =
-        Arc::new(AwsKmsRsaKeyring::new(&key, EncryptionAlgorithm::RsaesOaepSha256, Some(&pem), None).unwrap());
-    let online: Arc<dyn Keyring> =
-        Arc::new(AwsKmsRsaKeyring::new(&key, EncryptionAlgorithm::RsaesOaepSha256, None, Some(provider)).unwrap());
+    let offline: Arc<dyn Keyring> = Arc::new(
+        AwsKmsRsaKeyring::new(&key, EncryptionAlgorithm::RsaesOaepSha256, Some(&pem), None)
+            .unwrap(),
+    );
+    let online: Arc<dyn Keyring> = Arc::new(
+        AwsKmsRsaKeyring::new(
+            &key,
+            EncryptionAlgorithm::RsaesOaepSha256,
+            None,
+            Some(provider),
+        )
+        .unwrap(),
+    );
     let client = Client::default();
-    let opts = EncryptOptions { suite: Some(AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY), ..Default::default() };
+    let opts = EncryptOptions {
+        suite: Some(AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY),
+        ..Default::default()
+    };
     let msg = block_on(client.encrypt(keyring_cmm(offline), b"x", opts)).unwrap();
     let mut dopts = DecryptOptions::default();
-    dopts.encryption_context.insert("extra".into(), "pair".into());
+    dopts
+        .encryption_context
+        .insert("extra".into(), "pair".into());
     assert!(block_on(client.decrypt(keyring_cmm(online), &msg.ciphertext, dopts)).is_err());
 }
 
 fn to_pem(der: &[u8]) -> String {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
-    format!("-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n", lines.join("\n"))
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+        lines.join("\n")
+    )
 }

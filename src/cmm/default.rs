@@ -29,7 +29,9 @@ impl CryptoMaterialsManager for DefaultCmm {
         req: EncryptionMaterialsRequest,
     ) -> BoxFuture<'_, Result<EncryptionMaterials>> {
         Box::pin(async move {
-            let suite = req.suite.unwrap_or_else(|| req.commitment_policy.default_suite());
+            let suite = req
+                .suite
+                .unwrap_or_else(|| req.commitment_policy.default_suite());
             req.commitment_policy.check_encrypt(suite)?;
             let mut ec = req.encryption_context;
             if ec.contains_key(PUBLIC_KEY_FIELD) {
@@ -49,13 +51,18 @@ impl CryptoMaterialsManager for DefaultCmm {
             };
             let m = self.keyring.on_encrypt(materials).await?;
             if m.data_key.is_none() || m.encrypted_data_keys.is_empty() {
-                return Err(Error::Keyring("keyring produced no data key or no encrypted data key".into()));
+                return Err(Error::Keyring(
+                    "keyring produced no data key or no encrypted data key".into(),
+                ));
             }
             Ok(m)
         })
     }
 
-    fn decrypt_materials(&self, req: DecryptionMaterialsRequest) -> BoxFuture<'_, Result<DecryptionMaterials>> {
+    fn decrypt_materials(
+        &self,
+        req: DecryptionMaterialsRequest,
+    ) -> BoxFuture<'_, Result<DecryptionMaterials>> {
         Box::pin(async move {
             req.commitment_policy.check_decrypt(req.suite)?;
             // cmm-interface.md "Decrypt Materials": reproduced pairs must equal stored ones;
@@ -84,12 +91,10 @@ impl CryptoMaterialsManager for DefaultCmm {
                         "signing suite but no aws-crypto-public-key in the encryption context",
                     ))
                 }
-                (None, Some(_)) => {
-                    return Err(Error::malformed(
-                        "header.encryption_context",
-                        "non-signing suite but the encryption context carries aws-crypto-public-key",
-                    ))
-                }
+                (None, Some(_)) => return Err(Error::malformed(
+                    "header.encryption_context",
+                    "non-signing suite but the encryption context carries aws-crypto-public-key",
+                )),
                 (None, None) => None,
             };
             let materials = DecryptionMaterials {
@@ -99,9 +104,14 @@ impl CryptoMaterialsManager for DefaultCmm {
                 data_key: None,
                 verifying_key,
             };
-            let m = self.keyring.on_decrypt(materials, &req.encrypted_data_keys).await?;
+            let m = self
+                .keyring
+                .on_decrypt(materials, &req.encrypted_data_keys)
+                .await?;
             if m.data_key.is_none() {
-                return Err(Error::NoDecryptingKeyring(vec!["keyring returned without a data key".into()]));
+                return Err(Error::NoDecryptingKeyring(vec![
+                    "keyring returned without a data key".into(),
+                ]));
             }
             Ok(m)
         })

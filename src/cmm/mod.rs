@@ -52,5 +52,8 @@ pub trait CryptoMaterialsManager: MaybeSend + MaybeSync {
     ) -> BoxFuture<'_, Result<EncryptionMaterials>>;
 
     /// Materials for decrypting a parsed message.
-    fn decrypt_materials(&self, request: DecryptionMaterialsRequest) -> BoxFuture<'_, Result<DecryptionMaterials>>;
+    fn decrypt_materials(
+        &self,
+        request: DecryptionMaterialsRequest,
+    ) -> BoxFuture<'_, Result<DecryptionMaterials>>;
 }

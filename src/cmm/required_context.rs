@@ -17,11 +17,20 @@ pub struct RequiredEncryptionContextCmm {
 
 impl RequiredEncryptionContextCmm {
     /// Wraps `inner`, requiring `required_keys`.
-    pub fn new(inner: Arc<dyn CryptoMaterialsManager>, required_keys: impl IntoIterator<Item = String>) -> Self {
-        RequiredEncryptionContextCmm { inner, required_keys: required_keys.into_iter().collect() }
+    pub fn new(
+        inner: Arc<dyn CryptoMaterialsManager>,
+        required_keys: impl IntoIterator<Item = String>,
+    ) -> Self {
+        RequiredEncryptionContextCmm {
+            inner,
+            required_keys: required_keys.into_iter().collect(),
+        }
     }
 
-    fn missing<'a>(&'a self, present: impl Fn(&str) -> bool + 'a) -> impl Iterator<Item = &'a String> + 'a {
+    fn missing<'a>(
+        &'a self,
+        present: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a String> + 'a {
         self.required_keys.iter().filter(move |k| !present(k))
     }
 }
@@ -32,28 +41,47 @@ impl CryptoMaterialsManager for RequiredEncryptionContextCmm {
         mut req: EncryptionMaterialsRequest,
     ) -> BoxFuture<'_, Result<EncryptionMaterials>> {
         Box::pin(async move {
-            if let Some(k) = self.missing(|k| req.encryption_context.contains_key(k)).next() {
-                return Err(Error::ContextMismatch(format!("required key '{k}' is missing from the encryption context")));
+            if let Some(k) = self
+                .missing(|k| req.encryption_context.contains_key(k))
+                .next()
+            {
+                return Err(Error::ContextMismatch(format!(
+                    "required key '{k}' is missing from the encryption context"
+                )));
             }
-            req.required_context_keys.extend(self.required_keys.iter().cloned());
+            req.required_context_keys
+                .extend(self.required_keys.iter().cloned());
             let m = self.inner.get_encryption_materials(req).await?;
             if let Some(k) = self.missing(|k| m.required_context_keys.contains(k)).next() {
-                return Err(Error::Keyring(format!("materials do not mark '{k}' as required")));
+                return Err(Error::Keyring(format!(
+                    "materials do not mark '{k}' as required"
+                )));
             }
             Ok(m)
         })
     }
 
-    fn decrypt_materials(&self, req: DecryptionMaterialsRequest) -> BoxFuture<'_, Result<DecryptionMaterials>> {
+    fn decrypt_materials(
+        &self,
+        req: DecryptionMaterialsRequest,
+    ) -> BoxFuture<'_, Result<DecryptionMaterials>> {
         Box::pin(async move {
-            if let Some(k) = self.missing(|k| req.reproduced_context.contains_key(k)).next() {
+            if let Some(k) = self
+                .missing(|k| req.reproduced_context.contains_key(k))
+                .next()
+            {
                 return Err(Error::ContextMismatch(format!(
                     "required key '{k}' must be supplied in the decrypt encryption context"
                 )));
             }
             let m = self.inner.decrypt_materials(req).await?;
-            if let Some(k) = self.missing(|k| m.encryption_context.contains_key(k)).next() {
-                return Err(Error::ContextMismatch(format!("required key '{k}' is missing from the materials")));
+            if let Some(k) = self
+                .missing(|k| m.encryption_context.contains_key(k))
+                .next()
+            {
+                return Err(Error::ContextMismatch(format!(
+                    "required key '{k}' is missing from the materials"
+                )));
             }
             Ok(m)
         })

@@ -34,15 +34,30 @@ impl AesGcmKey {
     /// Builds a key schedule from 16, 24 or 32 key bytes.
     pub fn new(key: &[u8]) -> Result<Self> {
         Ok(match key.len() {
-            16 => AesGcmKey::Aes128(Box::new(Aes128Gcm::new_from_slice(key).map_err(|_| bad_len(16))?)),
-            24 => AesGcmKey::Aes192(Box::new(Aes192Gcm::new_from_slice(key).map_err(|_| bad_len(24))?)),
-            32 => AesGcmKey::Aes256(Box::new(Aes256Gcm::new_from_slice(key).map_err(|_| bad_len(32))?)),
-            n => return Err(Error::invalid(format!("AES key must be 16, 24 or 32 bytes, got {n}"))),
+            16 => AesGcmKey::Aes128(Box::new(
+                Aes128Gcm::new_from_slice(key).map_err(|_| bad_len(16))?,
+            )),
+            24 => AesGcmKey::Aes192(Box::new(
+                Aes192Gcm::new_from_slice(key).map_err(|_| bad_len(24))?,
+            )),
+            32 => AesGcmKey::Aes256(Box::new(
+                Aes256Gcm::new_from_slice(key).map_err(|_| bad_len(32))?,
+            )),
+            n => {
+                return Err(Error::invalid(format!(
+                    "AES key must be 16, 24 or 32 bytes, got {n}"
+                )))
+            }
         })
     }
 
     /// Encrypts `buf` in place and returns the tag.
-    pub fn seal_in_place(&self, iv: &[u8; IV_LEN], aad: &[u8], buf: &mut [u8]) -> Result<[u8; TAG_LEN]> {
+    pub fn seal_in_place(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+    ) -> Result<[u8; TAG_LEN]> {
         let nonce = Nonce::from(*iv);
         let tag = match self {
             AesGcmKey::Aes128(c) => c.encrypt_in_place_detached(&nonce, aad, buf),
@@ -54,7 +69,13 @@ impl AesGcmKey {
     }
 
     /// Decrypts `buf` in place if `tag` verifies; on failure `buf` is zeroed.
-    pub fn open_in_place(&self, iv: &[u8; IV_LEN], aad: &[u8], buf: &mut [u8], tag: &[u8; TAG_LEN]) -> Result<(), AuthFailed> {
+    pub fn open_in_place(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+        tag: &[u8; TAG_LEN],
+    ) -> Result<(), AuthFailed> {
         let nonce = Nonce::from(*iv);
         let tag = Tag::from(*tag);
         let r = match self {
@@ -78,7 +99,12 @@ impl AesGcmKey {
     }
 
     /// Convenience: opens `ciphertext ‖ tag`.
-    pub fn open(&self, iv: &[u8; IV_LEN], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, AuthFailed> {
+    pub fn open(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, AuthFailed> {
         let split = sealed.len().checked_sub(TAG_LEN).ok_or(AuthFailed)?;
         let (ct, tag) = sealed.split_at(split);
         let mut tag_arr = [0u8; TAG_LEN];

@@ -40,12 +40,16 @@ pub fn derive(suite: AlgorithmSuite, data_key: &[u8], message_id: &[u8]) -> Resu
         // v1: no salt (hash-length zeros), info = suite id ‖ message id (pitfall 2 in the notes).
         KeyDerivation::HkdfSha256 => {
             info.extend_from_slice(message_id);
-            Hkdf::<Sha256>::new(None, data_key).expand(&info, &mut content_key).map_err(expand_err)?;
+            Hkdf::<Sha256>::new(None, data_key)
+                .expand(&info, &mut content_key)
+                .map_err(expand_err)?;
             None
         }
         KeyDerivation::HkdfSha384 => {
             info.extend_from_slice(message_id);
-            Hkdf::<Sha384>::new(None, data_key).expand(&info, &mut content_key).map_err(expand_err)?;
+            Hkdf::<Sha384>::new(None, data_key)
+                .expand(&info, &mut content_key)
+                .map_err(expand_err)?;
             None
         }
         // v2: salt = message id; "DERIVEKEY" for the content key, "COMMITKEY" alone for the commitment.
@@ -58,5 +62,8 @@ pub fn derive(suite: AlgorithmSuite, data_key: &[u8], message_id: &[u8]) -> Resu
             Some(ck)
         }
     };
-    Ok(DerivedKeys { content_key, commit_key })
+    Ok(DerivedKeys {
+        content_key,
+        commit_key,
+    })
 }

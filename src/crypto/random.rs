@@ -4,7 +4,8 @@ use crate::error::{Error, Result};
 
 /// Fills `buf` with cryptographically secure random bytes.
 pub fn fill(buf: &mut [u8]) -> Result<()> {
-    getrandom::getrandom(buf).map_err(|e| Error::Keyring(format!("random number generator failed: {e}")))
+    getrandom::getrandom(buf)
+        .map_err(|e| Error::Keyring(format!("random number generator failed: {e}")))
 }
 
 /// Returns `n` random bytes.

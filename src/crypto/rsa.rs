@@ -59,19 +59,26 @@ impl FromStr for RsaPadding {
 pub fn public_key_from_pem(pem: &str) -> Result<RsaPublicKey> {
     RsaPublicKey::from_public_key_pem(pem.trim())
         .or_else(|_| RsaPublicKey::from_pkcs1_pem(pem.trim()))
-        .map_err(|_| Error::invalid("RSA public key is not a valid PEM SubjectPublicKeyInfo or PKCS#1 public key"))
+        .map_err(|_| {
+            Error::invalid(
+                "RSA public key is not a valid PEM SubjectPublicKeyInfo or PKCS#1 public key",
+            )
+        })
 }
 
 /// Parses a DER SubjectPublicKeyInfo (what KMS GetPublicKey returns).
 pub fn public_key_from_der(der: &[u8]) -> Result<RsaPublicKey> {
-    RsaPublicKey::from_public_key_der(der).map_err(|_| Error::invalid("RSA public key is not a valid DER SubjectPublicKeyInfo"))
+    RsaPublicKey::from_public_key_der(der)
+        .map_err(|_| Error::invalid("RSA public key is not a valid DER SubjectPublicKeyInfo"))
 }
 
 /// Parses a PEM private key (PKCS#8 `PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`).
 pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey> {
     RsaPrivateKey::from_pkcs8_pem(pem.trim())
         .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem.trim()))
-        .map_err(|_| Error::invalid("RSA private key is not a valid PEM PKCS#8 or PKCS#1 private key"))
+        .map_err(|_| {
+            Error::invalid("RSA private key is not a valid PEM PKCS#8 or PKCS#1 private key")
+        })
 }
 
 /// Encrypts `data` to the public key.
@@ -88,7 +95,11 @@ pub fn encrypt(key: &RsaPublicKey, padding: RsaPadding, data: &[u8]) -> Result<V
 }
 
 /// Decrypts with the private key. Failures carry no detail (no padding oracle in messages).
-pub fn decrypt(key: &RsaPrivateKey, padding: RsaPadding, data: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+pub fn decrypt(
+    key: &RsaPrivateKey,
+    padding: RsaPadding,
+    data: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
     let r = match padding {
         RsaPadding::Pkcs1 => key.decrypt(Pkcs1v15Encrypt, data),
         RsaPadding::OaepSha1 => key.decrypt(Oaep::new::<sha1::Sha1>(), data),

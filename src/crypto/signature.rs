@@ -56,8 +56,12 @@ impl SigningKey {
     pub fn generate(alg: SignatureAlgorithm) -> Self {
         let mut rng = rand_core::OsRng;
         match alg {
-            SignatureAlgorithm::EcdsaP256Sha256 => SigningKey::P256(p256::ecdsa::SigningKey::random(&mut rng)),
-            SignatureAlgorithm::EcdsaP384Sha384 => SigningKey::P384(p384::ecdsa::SigningKey::random(&mut rng)),
+            SignatureAlgorithm::EcdsaP256Sha256 => {
+                SigningKey::P256(p256::ecdsa::SigningKey::random(&mut rng))
+            }
+            SignatureAlgorithm::EcdsaP384Sha384 => {
+                SigningKey::P384(p384::ecdsa::SigningKey::random(&mut rng))
+            }
         }
     }
 
@@ -80,7 +84,9 @@ impl SigningKey {
                 let sig: p384::ecdsa::Signature = k.try_sign_digest(h).map_err(sign_err)?;
                 Ok(sig.to_der().as_bytes().to_vec())
             }
-            _ => Err(Error::Keyring("signing key and hash algorithm differ".into())),
+            _ => Err(Error::Keyring(
+                "signing key and hash algorithm differ".into(),
+            )),
         }
     }
 }
@@ -101,21 +107,27 @@ pub enum VerifyingKey {
 impl VerifyingKey {
     /// Parses the base64 compressed (or uncompressed) SEC1 point.
     pub fn from_base64(alg: SignatureAlgorithm, b64: &str) -> Result<Self> {
-        let bad = |why: &str| Error::malformed("encryption_context.aws-crypto-public-key", why.to_string());
+        let bad = |why: &str| {
+            Error::malformed("encryption_context.aws-crypto-public-key", why.to_string())
+        };
         let bytes = B64.decode(b64).map_err(|_| bad("not valid base64"))?;
         Ok(match alg {
             SignatureAlgorithm::EcdsaP256Sha256 => VerifyingKey::P256(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(&bytes).map_err(|_| bad("not a P-256 point"))?,
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(&bytes)
+                    .map_err(|_| bad("not a P-256 point"))?,
             ),
             SignatureAlgorithm::EcdsaP384Sha384 => VerifyingKey::P384(
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(&bytes).map_err(|_| bad("not a P-384 point"))?,
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(&bytes)
+                    .map_err(|_| bad("not a P-384 point"))?,
             ),
         })
     }
 
     /// Verifies a DER signature over the hash.
     pub fn verify(&self, hasher: MessageHasher, der: &[u8]) -> Result<()> {
-        let bad_der = || Error::SignatureInvalid("footer signature is not a valid DER ECDSA signature".into());
+        let bad_der = || {
+            Error::SignatureInvalid("footer signature is not a valid DER ECDSA signature".into())
+        };
         let mismatch = || Error::SignatureInvalid("signature does not match the message".into());
         match (self, hasher) {
             (VerifyingKey::P256(k), MessageHasher::Sha256(h)) => {
@@ -126,7 +138,9 @@ impl VerifyingKey {
                 let sig = p384::ecdsa::Signature::from_der(der).map_err(|_| bad_der())?;
                 k.verify_digest(h, &sig).map_err(|_| mismatch())
             }
-            _ => Err(Error::SignatureInvalid("verification key and hash algorithm differ".into())),
+            _ => Err(Error::SignatureInvalid(
+                "verification key and hash algorithm differ".into(),
+            )),
         }
     }
 }

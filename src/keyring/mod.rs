@@ -1,16 +1,16 @@
 //! Keyrings: generate, wrap and unwrap data keys (spec: framework/keyring-interface.md).
 
-pub mod kms;
 pub mod hierarchical;
+pub mod kms;
 mod multi;
 mod raw_aes;
 mod raw_rsa;
 
-pub use kms::{
-    aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsMrkDiscoveryKeyring,
-    AwsKmsRsaKeyring, DiscoveryFilter,
-};
 pub use hierarchical::HierarchicalKeyring;
+pub use kms::{
+    aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring,
+    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter,
+};
 pub use multi::MultiKeyring;
 pub use raw_aes::RawAesKeyring;
 pub use raw_rsa::RawRsaKeyring;
@@ -22,7 +22,10 @@ use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterial
 /// A keyring. Both operations are async so that keyrings can call a key service.
 pub trait Keyring: MaybeSend + MaybeSync {
     /// Generates the data key if none is set yet, and adds this keyring's encrypted copy.
-    fn on_encrypt(&self, materials: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>>;
+    fn on_encrypt(
+        &self,
+        materials: EncryptionMaterials,
+    ) -> BoxFuture<'_, Result<EncryptionMaterials>>;
 
     /// Unwraps one of `edks` into `materials` if the data key is not set yet.
     ///

@@ -16,11 +16,19 @@ pub struct MultiKeyring {
 
 impl MultiKeyring {
     /// A multi-keyring; without a generator, encryption needs a data key from elsewhere.
-    pub fn new(generator: Option<Arc<dyn Keyring>>, children: Vec<Arc<dyn Keyring>>) -> Result<Self> {
+    pub fn new(
+        generator: Option<Arc<dyn Keyring>>,
+        children: Vec<Arc<dyn Keyring>>,
+    ) -> Result<Self> {
         if generator.is_none() && children.is_empty() {
-            return Err(Error::invalid("MultiKeyring needs a generator or at least one child"));
+            return Err(Error::invalid(
+                "MultiKeyring needs a generator or at least one child",
+            ));
         }
-        Ok(MultiKeyring { generator, children })
+        Ok(MultiKeyring {
+            generator,
+            children,
+        })
     }
 }
 
@@ -31,7 +39,9 @@ impl Keyring for MultiKeyring {
                 m = g.on_encrypt(m).await?;
             }
             if m.data_key.is_none() {
-                return Err(Error::Keyring("multi-keyring has no generator and no data key was provided".into()));
+                return Err(Error::Keyring(
+                    "multi-keyring has no generator and no data key was provided".into(),
+                ));
             }
             for child in &self.children {
                 m = child.on_encrypt(m).await?;
@@ -63,6 +73,12 @@ impl Keyring for MultiKeyring {
     }
 
     fn leaf_keyrings(&self) -> Option<Vec<Arc<dyn Keyring>>> {
-        Some(self.generator.iter().chain(self.children.iter()).cloned().collect())
+        Some(
+            self.generator
+                .iter()
+                .chain(self.children.iter())
+                .cloned()
+                .collect(),
+        )
     }
 }

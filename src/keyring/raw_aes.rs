@@ -19,18 +19,41 @@ pub struct RawAesKeyring {
 
 impl core::fmt::Debug for RawAesKeyring {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("RawAesKeyring").field("namespace", &self.namespace).field("name", &self.name).finish()
+        f.debug_struct("RawAesKeyring")
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .finish()
     }
+}
+
+/// Why an EDK's provider info is not usable by this keyring.
+enum InfoMismatch {
+    /// It names another key: skip silently.
+    OtherKey,
+    /// It names this key but is malformed: report the attempt.
+    Invalid(&'static str),
 }
 
 impl RawAesKeyring {
     /// A keyring over a 16, 24 or 32-byte wrapping key.
-    pub fn new(namespace: impl Into<String>, name: impl Into<String>, wrapping_key: &[u8]) -> Result<Self> {
+    pub fn new(
+        namespace: impl Into<String>,
+        name: impl Into<String>,
+        wrapping_key: &[u8],
+    ) -> Result<Self> {
         let namespace = namespace.into();
         super::check_raw_namespace(&namespace)?;
-        let key = AesGcmKey::new(wrapping_key)
-            .map_err(|_| Error::invalid(format!("wrappingKey must be 16, 24 or 32 bytes, got {}", wrapping_key.len())))?;
-        Ok(RawAesKeyring { namespace, name: name.into(), key })
+        let key = AesGcmKey::new(wrapping_key).map_err(|_| {
+            Error::invalid(format!(
+                "wrappingKey must be 16, 24 or 32 bytes, got {}",
+                wrapping_key.len()
+            ))
+        })?;
+        Ok(RawAesKeyring {
+            namespace,
+            name: name.into(),
+            key,
+        })
     }
 
     fn provider_info(&self, iv: &[u8; IV_LEN]) -> Vec<u8> {
@@ -43,23 +66,24 @@ impl RawAesKeyring {
     }
 
     /// Returns the wrapping IV if `info` is ours: key name ‖ tag bits ‖ IV length ‖ IV.
-    fn parse_info(&self, info: &[u8]) -> core::result::Result<[u8; IV_LEN], &'static str> {
-        let name = self.name.as_bytes();
-        if !info.starts_with(name) {
-            return Err("key name differs");
-        }
-        let mut r = Reader::new(&info[name.len()..]);
-        let tag_bits = r.u32("provider_info").map_err(|_| "provider info too short")?;
-        let iv_len = r.u32("provider_info").map_err(|_| "provider info too short")?;
+    fn parse_info(&self, info: &[u8]) -> core::result::Result<[u8; IV_LEN], InfoMismatch> {
+        let rest = info
+            .strip_prefix(self.name.as_bytes())
+            .ok_or(InfoMismatch::OtherKey)?;
+        let mut r = Reader::new(rest);
+        let short = |_| InfoMismatch::Invalid("provider info too short");
+        let tag_bits = r.u32("provider_info").map_err(short)?;
+        let iv_len = r.u32("provider_info").map_err(short)?;
         if tag_bits != (TAG_LEN * 8) as u32 {
-            return Err("tag length is not 128 bits");
+            return Err(InfoMismatch::Invalid("tag length is not 128 bits"));
         }
         if iv_len != IV_LEN as u32 {
-            return Err("IV length is not 12 bytes");
+            return Err(InfoMismatch::Invalid("IV length is not 12 bytes"));
         }
-        let iv = r.array::<IV_LEN>("provider_info").map_err(|_| "provider info too short")?;
+        let iv = r.array::<IV_LEN>("provider_info").map_err(short)?;
+        // Extra bytes mean a longer key name that merely starts with ours.
         if r.remaining() != 0 {
-            return Err("key name differs");
+            return Err(InfoMismatch::OtherKey);
         }
         Ok(iv)
     }
@@ -110,8 +134,8 @@ impl Keyring for RawAesKeyring {
                 }
                 let iv = match self.parse_info(&edk.provider_info) {
                     Ok(iv) => iv,
-                    Err(why) if why == "key name differs" => continue,
-                    Err(why) => {
+                    Err(InfoMismatch::OtherKey) => continue,
+                    Err(InfoMismatch::Invalid(why)) => {
                         attempts.push(format!("{}: EDK #{i}: {why}", self.describe()));
                         continue;
                     }
@@ -121,7 +145,10 @@ impl Keyring for RawAesKeyring {
                         m.data_key = Some(DataKey::new(k));
                         return Ok(m);
                     }
-                    Ok(_) => attempts.push(format!("{}: EDK #{i}: unwrapped key has the wrong length", self.describe())),
+                    Ok(_) => attempts.push(format!(
+                        "{}: EDK #{i}: unwrapped key has the wrong length",
+                        self.describe()
+                    )),
                     Err(_) => attempts.push(format!(
                         "{}: EDK #{i}: AES-GCM unwrap failed (wrong key or encryption context)",
                         self.describe()
@@ -129,7 +156,10 @@ impl Keyring for RawAesKeyring {
                 }
             }
             if attempts.is_empty() {
-                attempts.push(format!("{}: no EDK with this provider id and key name", self.describe()));
+                attempts.push(format!(
+                    "{}: no EDK with this provider id and key name",
+                    self.describe()
+                ));
             }
             Err(Error::NoDecryptingKeyring(attempts))
         })

@@ -57,23 +57,38 @@ impl RawRsaKeyring {
         let namespace = namespace.into();
         super::check_raw_namespace(&namespace)?;
         if public_key.is_none() && private_key.is_none() {
-            return Err(Error::invalid("RSA keyring needs a publicKey, a privateKey, or both"));
+            return Err(Error::invalid(
+                "RSA keyring needs a publicKey, a privateKey, or both",
+            ));
         }
-        Ok(RawRsaKeyring { namespace, name: name.into(), padding, public_key, private_key })
+        Ok(RawRsaKeyring {
+            namespace,
+            name: name.into(),
+            padding,
+            public_key,
+            private_key,
+        })
     }
 
     fn describe(&self) -> String {
-        format!("raw RSA keyring {}/{} ({})", self.namespace, self.name, self.padding.name())
+        format!(
+            "raw RSA keyring {}/{} ({})",
+            self.namespace,
+            self.name,
+            self.padding.name()
+        )
     }
 }
 
 impl Keyring for RawRsaKeyring {
     fn on_encrypt(&self, mut m: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>> {
         Box::pin(async move {
-            let public = self
-                .public_key
-                .as_ref()
-                .ok_or_else(|| Error::Keyring(format!("{} has no public key, so it cannot encrypt", self.describe())))?;
+            let public = self.public_key.as_ref().ok_or_else(|| {
+                Error::Keyring(format!(
+                    "{} has no public key, so it cannot encrypt",
+                    self.describe()
+                ))
+            })?;
             let data_key = match &m.data_key {
                 Some(k) => k.clone(),
                 None => {
@@ -102,7 +117,10 @@ impl Keyring for RawRsaKeyring {
                 return Ok(m);
             }
             let Some(private) = self.private_key.as_ref() else {
-                return Err(Error::NoDecryptingKeyring(vec![format!("{}: no private key", self.describe())]));
+                return Err(Error::NoDecryptingKeyring(vec![format!(
+                    "{}: no private key",
+                    self.describe()
+                )]));
             };
             let mut attempts = Vec::new();
             for (i, edk) in edks.iter().enumerate() {
@@ -119,7 +137,10 @@ impl Keyring for RawRsaKeyring {
                 }
             }
             if attempts.is_empty() {
-                attempts.push(format!("{}: no EDK with this provider id and key name", self.describe()));
+                attempts.push(format!(
+                    "{}: no EDK with this provider id and key name",
+                    self.describe()
+                ));
             }
             Err(Error::NoDecryptingKeyring(attempts))
         })

@@ -81,8 +81,20 @@ pub struct Decryptor {
 }
 
 impl Decryptor {
-    pub(crate) fn new(cmm: Arc<dyn CryptoMaterialsManager>, config: ClientConfig, options: DecryptOptions) -> Self {
-        Decryptor { cmm, config, options, stage: Stage::Header, buf: Vec::new(), held: Vec::new(), active: None }
+    pub(crate) fn new(
+        cmm: Arc<dyn CryptoMaterialsManager>,
+        config: ClientConfig,
+        options: DecryptOptions,
+    ) -> Self {
+        Decryptor {
+            cmm,
+            config,
+            options,
+            stage: Stage::Header,
+            buf: Vec::new(),
+            held: Vec::new(),
+            active: None,
+        }
     }
 
     /// The header, once it has been parsed and authenticated.
@@ -124,8 +136,14 @@ impl Decryptor {
             return Err(Error::TrailingBytes(self.buf.len()));
         }
         out.append(&mut self.held);
-        let active = self.active.take().ok_or(Error::Truncated { field: "header" })?;
-        Ok(DecryptedMessageInfo { header: active.header, encryption_context: active.encryption_context })
+        let active = self
+            .active
+            .take()
+            .ok_or(Error::Truncated { field: "header" })?;
+        Ok(DecryptedMessageInfo {
+            header: active.header,
+            encryption_context: active.encryption_context,
+        })
     }
 
     /// Processes as much of `data` as is complete; returns the bytes consumed.
@@ -134,11 +152,19 @@ impl Decryptor {
         loop {
             let rest = &data[pos..];
             let used = match self.stage {
-                Stage::Header => match need_more(MessageHeader::parse(rest, self.config.max_encrypted_data_keys))? {
+                Stage::Header => match need_more(MessageHeader::parse(
+                    rest,
+                    self.config.max_encrypted_data_keys,
+                ))? {
                     None => break,
                     Some(parsed) => {
                         let header_bytes = &rest[..parsed.total_len];
-                        self.begin(parsed.header, &header_bytes[..parsed.body_len], header_bytes).await?;
+                        self.begin(
+                            parsed.header,
+                            &header_bytes[..parsed.body_len],
+                            header_bytes,
+                        )
+                        .await?;
                         parsed.total_len
                     }
                 },
@@ -165,7 +191,12 @@ impl Decryptor {
         Ok(pos)
     }
 
-    async fn begin(&mut self, header: MessageHeader, header_body: &[u8], header_bytes: &[u8]) -> Result<()> {
+    async fn begin(
+        &mut self,
+        header: MessageHeader,
+        header_body: &[u8],
+        header_bytes: &[u8],
+    ) -> Result<()> {
         let suite = header.suite;
         self.config.commitment_policy.check_decrypt(suite)?;
         if suite.signature().is_some() && self.options.signed_messages == SignedMessages::Refuse {
@@ -182,9 +213,14 @@ impl Decryptor {
             })
             .await?;
         if materials.suite != suite {
-            return Err(Error::Keyring("materials manager changed the message's algorithm suite".into()));
+            return Err(Error::Keyring(
+                "materials manager changed the message's algorithm suite".into(),
+            ));
         }
-        let data_key = materials.data_key.as_ref().ok_or_else(|| Error::NoDecryptingKeyring(Vec::new()))?;
+        let data_key = materials
+            .data_key
+            .as_ref()
+            .ok_or_else(|| Error::NoDecryptingKeyring(Vec::new()))?;
         let derived = kdf::derive(suite, data_key.as_bytes(), &header.message_id)?;
         if let Some(commit) = derived.commit_key {
             if !bool::from(commit.as_slice().ct_eq(&header.suite_data)) {
@@ -210,7 +246,11 @@ impl Decryptor {
                 Some((vk, h))
             }
             (None, _) => None,
-            (Some(_), None) => return Err(Error::SignatureInvalid("no verification key for a signed message".into())),
+            (Some(_), None) => {
+                return Err(Error::SignatureInvalid(
+                    "no verification key for a signed message".into(),
+                ))
+            }
         };
         self.active = Some(Active {
             header,
@@ -227,26 +267,55 @@ impl Decryptor {
     /// Decrypts one frame (or the single block) if it is complete in `data`.
     fn body_part(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<Option<usize>> {
         let hold_all = self.options.signed_messages == SignedMessages::VerifyBeforeRelease;
-        let a = self.active.as_mut().ok_or(Error::Truncated { field: "header" })?;
+        let a = self
+            .active
+            .as_mut()
+            .ok_or(Error::Truncated { field: "header" })?;
         let Some(frame) = need_more(read_body_part(data, &a.header))? else {
             return Ok(None);
         };
-        let BodyFrame { part, sequence, iv, ciphertext, tag, len } = frame;
+        let BodyFrame {
+            part,
+            sequence,
+            iv,
+            ciphertext,
+            tag,
+            len,
+        } = frame;
         if sequence != a.next_sequence {
             return Err(Error::malformed(
                 "body.sequence_number",
-                format!("expected frame {} but found frame {sequence}", a.next_sequence),
+                format!(
+                    "expected frame {} but found frame {sequence}",
+                    a.next_sequence
+                ),
             ));
         }
         if iv != frame_iv(sequence) {
-            return Err(Error::malformed("body.iv", format!("frame {sequence} IV is not the sequence-number IV")));
+            return Err(Error::malformed(
+                "body.iv",
+                format!("frame {sequence} IV is not the sequence-number IV"),
+            ));
         }
-        body_aad(&mut a.aad, &a.header.message_id, part, sequence, ciphertext.len() as u64);
+        body_aad(
+            &mut a.aad,
+            &a.header.message_id,
+            part,
+            sequence,
+            ciphertext.len() as u64,
+        );
         let signed = a.verifier.is_some();
-        let target = if signed && (hold_all || part != BodyPart::Frame) { &mut self.held } else { &mut *out };
+        let target = if signed && (hold_all || part != BodyPart::Frame) {
+            &mut self.held
+        } else {
+            &mut *out
+        };
         let start = target.len();
         target.extend_from_slice(ciphertext);
-        if a.key.open_in_place(&iv, &a.aad, &mut target[start..], &tag).is_err() {
+        if a.key
+            .open_in_place(&iv, &a.aad, &mut target[start..], &tag)
+            .is_err()
+        {
             target.truncate(start);
             return Err(Error::BodyAuthFailed { sequence });
         }
@@ -268,8 +337,14 @@ impl Decryptor {
         let Some(sig) = need_more(r.u16_prefixed("footer.signature"))? else {
             return Ok(None);
         };
-        let a = self.active.as_mut().ok_or(Error::Truncated { field: "header" })?;
-        let (vk, hasher) = a.verifier.take().ok_or_else(|| Error::SignatureInvalid("no verifier".into()))?;
+        let a = self
+            .active
+            .as_mut()
+            .ok_or(Error::Truncated { field: "header" })?;
+        let (vk, hasher) = a
+            .verifier
+            .take()
+            .ok_or_else(|| Error::SignatureInvalid("no verifier".into()))?;
         vk.verify(hasher, sig)?;
         self.stage = Stage::Done;
         Ok(Some(r.position()))
@@ -293,7 +368,10 @@ fn read_body_part<'a>(data: &'a [u8], header: &MessageHeader) -> Result<BodyFram
             let iv = r.array::<IV_LEN>("body.iv")?;
             let len = r.u64("body.content_length")?;
             if len > MAX_NON_FRAMED_LEN {
-                return Err(Error::malformed("body.content_length", "exceeds 2^36 - 32 bytes"));
+                return Err(Error::malformed(
+                    "body.content_length",
+                    "exceeds 2^36 - 32 bytes",
+                ));
             }
             (BodyPart::SingleBlock, 1, iv, len)
         }
@@ -316,10 +394,18 @@ fn read_body_part<'a>(data: &'a [u8], header: &MessageHeader) -> Result<BodyFram
             }
         }
     };
-    let content_len = usize::try_from(content_len).map_err(|_| Error::LimitExceeded("content length".into()))?;
+    let content_len =
+        usize::try_from(content_len).map_err(|_| Error::LimitExceeded("content length".into()))?;
     let ciphertext = r.take(content_len, "body.ciphertext")?;
     let tag = r.array::<TAG_LEN>("body.auth_tag")?;
-    Ok(BodyFrame { part, sequence, iv, ciphertext, tag, len: r.position() })
+    Ok(BodyFrame {
+        part,
+        sequence,
+        iv,
+        ciphertext,
+        tag,
+        len: r.position(),
+    })
 }
 
 /// Maps a short read to "wait for more input".

@@ -67,7 +67,9 @@ pub struct Encryptor {
 
 impl core::fmt::Debug for Encryptor {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Encryptor").field("header", &self.header).finish_non_exhaustive()
+        f.debug_struct("Encryptor")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
     }
 }
 
@@ -82,7 +84,9 @@ impl Encryptor {
             config.commitment_policy.check_encrypt(suite)?;
         }
         if options.framing == Framing::Framed(0) {
-            return Err(Error::invalid("frameLength must be between 1 and 4294967295 (0 is not a frame length)"));
+            return Err(Error::invalid(
+                "frameLength must be between 1 and 4294967295 (0 is not a frame length)",
+            ));
         }
         let materials = cmm
             .get_encryption_materials(EncryptionMaterialsRequest {
@@ -95,14 +99,19 @@ impl Encryptor {
         let suite = materials.suite;
         config.commitment_policy.check_encrypt(suite)?;
         if options.suite.is_some_and(|s| s != suite) {
-            return Err(Error::Keyring("materials manager changed the requested algorithm suite".into()));
+            return Err(Error::Keyring(
+                "materials manager changed the requested algorithm suite".into(),
+            ));
         }
         if let Some(max) = config.max_encrypted_data_keys {
             if materials.encrypted_data_keys.len() > max as usize {
                 return Err(Error::TooManyEncryptedDataKeys { max });
             }
         }
-        let data_key = materials.data_key.as_ref().ok_or_else(|| Error::Keyring("no data key".into()))?;
+        let data_key = materials
+            .data_key
+            .as_ref()
+            .ok_or_else(|| Error::Keyring("no data key".into()))?;
         let message_id = random::bytes(suite.message_id_len())?;
         let derived = kdf::derive(suite, data_key.as_bytes(), &message_id)?;
         let key = AesGcmKey::new(&derived.content_key)?;
@@ -141,7 +150,11 @@ impl Encryptor {
                 Some((k, h))
             }
             (None, None) => None,
-            _ => return Err(Error::Keyring("signing key does not match the suite".into())),
+            _ => {
+                return Err(Error::Keyring(
+                    "signing key does not match the suite".into(),
+                ))
+            }
         };
         Ok(Encryptor {
             header,
@@ -168,7 +181,9 @@ impl Encryptor {
             Framing::NonFramed => {
                 self.non_framed_len += input.len() as u64;
                 if self.non_framed_len > MAX_NON_FRAMED_LEN {
-                    return Err(Error::LimitExceeded("non-framed content is limited to 2^36 - 32 bytes".into()));
+                    return Err(Error::LimitExceeded(
+                        "non-framed content is limited to 2^36 - 32 bytes".into(),
+                    ));
                 }
                 self.pending.extend_from_slice(input);
                 return Ok(());
@@ -221,7 +236,9 @@ impl Encryptor {
     fn emit_frame(&mut self, plaintext: &[u8], part: BodyPart, out: &mut Vec<u8>) -> Result<()> {
         let seq = self.sequence;
         if part == BodyPart::Frame && seq == u32::MAX {
-            return Err(Error::LimitExceeded("a message holds at most 2^32 - 1 frames".into()));
+            return Err(Error::LimitExceeded(
+                "a message holds at most 2^32 - 1 frames".into(),
+            ));
         }
         let iv = frame_iv(seq);
         let start = out.len();
@@ -242,10 +259,18 @@ impl Encryptor {
                 out.put_u64(plaintext.len() as u64);
             }
         }
-        body_aad(&mut self.aad, &self.header.message_id, part, seq, plaintext.len() as u64);
+        body_aad(
+            &mut self.aad,
+            &self.header.message_id,
+            part,
+            seq,
+            plaintext.len() as u64,
+        );
         let ct_start = out.len();
         out.extend_from_slice(plaintext);
-        let tag = self.key.seal_in_place(&iv, &self.aad, &mut out[ct_start..])?;
+        let tag = self
+            .key
+            .seal_in_place(&iv, &self.aad, &mut out[ct_start..])?;
         out.extend_from_slice(&tag);
         if let Some((_, h)) = &mut self.signer {
             h.update(&out[start..]);

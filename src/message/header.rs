@@ -75,53 +75,89 @@ impl MessageHeader {
             if bytes.starts_with(b"AY") || bytes.starts_with(b"Ag") {
                 return Err(Error::Base64Input);
             }
-            return Err(Error::malformed("header.version", format!("unsupported version 0x{version:02x}")));
+            return Err(Error::malformed(
+                "header.version",
+                format!("unsupported version 0x{version:02x}"),
+            ));
         }
         if version == 1 {
             let t = r.u8("header.type")?;
             if t != V1_TYPE_CUSTOMER_AED {
-                return Err(Error::malformed("header.type", format!("unsupported message type 0x{t:02x}")));
+                return Err(Error::malformed(
+                    "header.type",
+                    format!("unsupported message type 0x{t:02x}"),
+                ));
             }
         }
         let suite = AlgorithmSuite::from_id(r.u16("header.algorithm_suite_id")?)?;
         if suite.message_format_version() != version {
             return Err(Error::malformed(
                 "header.algorithm_suite_id",
-                format!("suite 0x{:04x} is not allowed in a version {version} header", suite.id()),
+                format!(
+                    "suite 0x{:04x} is not allowed in a version {version} header",
+                    suite.id()
+                ),
             ));
         }
-        let message_id = r.take(suite.message_id_len(), "header.message_id")?.to_vec();
+        let message_id = r
+            .take(suite.message_id_len(), "header.message_id")?
+            .to_vec();
         let encryption_context = context::parse(r.u16_prefixed("header.encryption_context")?)?;
         let encrypted_data_keys = parse_edks(&mut r, max_edks)?;
         let content_type = match r.u8("header.content_type")? {
             1 => ContentType::NonFramed,
             2 => ContentType::Framed,
-            t => return Err(Error::malformed("header.content_type", format!("unknown content type 0x{t:02x}"))),
+            t => {
+                return Err(Error::malformed(
+                    "header.content_type",
+                    format!("unknown content type 0x{t:02x}"),
+                ))
+            }
         };
         if version == 1 {
             let reserved = r.u32("header.reserved")?;
             if reserved != 0 {
-                return Err(Error::malformed("header.reserved", "reserved field must be zero"));
+                return Err(Error::malformed(
+                    "header.reserved",
+                    "reserved field must be zero",
+                ));
             }
             let iv_len = r.u8("header.iv_length")?;
             if iv_len as usize != IV_LEN {
-                return Err(Error::malformed("header.iv_length", format!("IV length {iv_len} is not 12")));
+                return Err(Error::malformed(
+                    "header.iv_length",
+                    format!("IV length {iv_len} is not 12"),
+                ));
             }
         }
         let frame_length = r.u32("header.frame_length")?;
         match content_type {
             ContentType::NonFramed if frame_length != 0 => {
-                return Err(Error::malformed("header.frame_length", "must be 0 for a non-framed message"))
+                return Err(Error::malformed(
+                    "header.frame_length",
+                    "must be 0 for a non-framed message",
+                ))
             }
             ContentType::Framed if frame_length == 0 => {
-                return Err(Error::malformed("header.frame_length", "must be positive for a framed message"))
+                return Err(Error::malformed(
+                    "header.frame_length",
+                    "must be positive for a framed message",
+                ))
             }
             _ => {}
         }
-        let suite_data =
-            if version == 2 { r.take(SUITE_DATA_LEN, "header.algorithm_suite_data")?.to_vec() } else { Vec::new() };
+        let suite_data = if version == 2 {
+            r.take(SUITE_DATA_LEN, "header.algorithm_suite_data")?
+                .to_vec()
+        } else {
+            Vec::new()
+        };
         let body_len = r.position();
-        let header_iv = if version == 1 { r.array::<IV_LEN>("header.iv")? } else { [0u8; IV_LEN] };
+        let header_iv = if version == 1 {
+            r.array::<IV_LEN>("header.iv")?
+        } else {
+            [0u8; IV_LEN]
+        };
         let auth_tag = r.array::<TAG_LEN>("header.auth_tag")?;
         Ok(ParsedHeader {
             header: MessageHeader {
@@ -150,7 +186,10 @@ impl MessageHeader {
         }
         out.put_u16(self.suite.id());
         out.extend_from_slice(&self.message_id);
-        out.put_u16_prefixed(&context::serialize(&self.encryption_context)?, "encryption context")?;
+        out.put_u16_prefixed(
+            &context::serialize(&self.encryption_context)?,
+            "encryption context",
+        )?;
         let count = u16::try_from(self.encrypted_data_keys.len())
             .map_err(|_| Error::LimitExceeded("more than 65535 encrypted data keys".into()))?;
         out.put_u16(count);
@@ -183,7 +222,10 @@ impl MessageHeader {
 fn parse_edks(r: &mut Reader<'_>, max_edks: Option<u16>) -> Result<Vec<EncryptedDataKey>> {
     let count = r.u16("header.encrypted_data_key_count")?;
     if count == 0 {
-        return Err(Error::malformed("header.encrypted_data_key_count", "a message needs at least one encrypted data key"));
+        return Err(Error::malformed(
+            "header.encrypted_data_key_count",
+            "a message needs at least one encrypted data key",
+        ));
     }
     if let Some(max) = max_edks {
         if count > max {
@@ -193,10 +235,20 @@ fn parse_edks(r: &mut Reader<'_>, max_edks: Option<u16>) -> Result<Vec<Encrypted
     // No pre-allocation from the wire count: entries are pushed as their bytes are read.
     let mut edks = Vec::new();
     for _ in 0..count {
-        let provider_id = r.u16_prefixed_str("header.encrypted_data_key.provider_id")?.to_owned();
-        let provider_info = r.u16_prefixed("header.encrypted_data_key.provider_info")?.to_vec();
-        let ciphertext = r.u16_prefixed("header.encrypted_data_key.ciphertext")?.to_vec();
-        edks.push(EncryptedDataKey { provider_id, provider_info, ciphertext });
+        let provider_id = r
+            .u16_prefixed_str("header.encrypted_data_key.provider_id")?
+            .to_owned();
+        let provider_info = r
+            .u16_prefixed("header.encrypted_data_key.provider_info")?
+            .to_vec();
+        let ciphertext = r
+            .u16_prefixed("header.encrypted_data_key.ciphertext")?
+            .to_vec();
+        edks.push(EncryptedDataKey {
+            provider_id,
+            provider_info,
+            ciphertext,
+        });
     }
     Ok(edks)
 }

@@ -3,8 +3,8 @@
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-use crate::cmm::CryptoMaterialsManager;
 use crate::client::Client;
+use crate::cmm::CryptoMaterialsManager;
 use crate::error::{Error, Result};
 use crate::future::block_on;
 use crate::message::decrypt::{DecryptOptions, DecryptedMessageInfo};

@@ -15,7 +15,11 @@ use crate::message::header::{ContentType, MessageHeader};
 /// a sealkit error message.
 pub(crate) fn js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
-    let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
+    let _ = Reflect::set(
+        &err,
+        &JsValue::from_str("code"),
+        &JsValue::from_str(e.code()),
+    );
     err.into()
 }
 
@@ -40,12 +44,17 @@ pub(crate) fn run_now<F: Future>(fut: F) -> Result<F::Output, JsValue> {
     let mut cx = Context::from_waker(&waker);
     match fut.as_mut().poll(&mut cx) {
         Poll::Ready(v) => Ok(v),
-        Poll::Pending => Err(invalid("a keyring tried to wait; only synchronous keyrings are supported in this build")),
+        Poll::Pending => Err(invalid(
+            "a keyring tried to wait; only synchronous keyrings are supported in this build",
+        )),
     }
 }
 
 /// A flat `[k1, v1, k2, v2, …]` list → an encryption context.
-pub(crate) fn context_from_flat(flat: Vec<String>, arg: &str) -> Result<EncryptionContext, JsValue> {
+pub(crate) fn context_from_flat(
+    flat: Vec<String>,
+    arg: &str,
+) -> Result<EncryptionContext, JsValue> {
     if flat.len() % 2 != 0 {
         return Err(invalid(&format!("{arg} must map strings to strings")));
     }
@@ -80,7 +89,11 @@ pub(crate) fn header_js(h: &MessageHeader) -> JsValue {
     set(&obj, "version", &JsValue::from(h.version));
     set(&obj, "suiteId", &JsValue::from(h.suite.id()));
     set(&obj, "messageId", &bytes(&h.message_id));
-    set(&obj, "encryptionContext", &context_js(&h.encryption_context));
+    set(
+        &obj,
+        "encryptionContext",
+        &context_js(&h.encryption_context),
+    );
     let edks = Array::new();
     for edk in &h.encrypted_data_keys {
         let e = Object::new();
@@ -102,7 +115,11 @@ pub(crate) fn header_js(h: &MessageHeader) -> JsValue {
 }
 
 /// `{ plaintext, messageHeader, encryptionContext }` of a finished decryption.
-pub(crate) fn decrypted_js(plaintext: &[u8], header: &MessageHeader, full: &EncryptionContext) -> JsValue {
+pub(crate) fn decrypted_js(
+    plaintext: &[u8],
+    header: &MessageHeader,
+    full: &EncryptionContext,
+) -> JsValue {
     let obj = Object::new();
     set(&obj, "plaintext", &bytes(plaintext));
     set(&obj, "messageHeader", &header_js(header));

@@ -35,7 +35,10 @@ impl Slot {
 }
 
 impl Keyring for Slot {
-    fn on_encrypt(&self, materials: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>> {
+    fn on_encrypt(
+        &self,
+        materials: EncryptionMaterials,
+    ) -> BoxFuture<'_, Result<EncryptionMaterials>> {
         let k = self.get();
         Box::pin(async move { k?.on_encrypt(materials).await })
     }
@@ -58,7 +61,9 @@ pub struct WasmKeyring {
 
 impl WasmKeyring {
     fn wrap(k: Arc<dyn Keyring>) -> WasmKeyring {
-        WasmKeyring { slot: Slot(Rc::new(RefCell::new(Some(k)))) }
+        WasmKeyring {
+            slot: Slot(Rc::new(RefCell::new(Some(k)))),
+        }
     }
 
     /// The keyring to use for one operation (fails once disposed).
@@ -71,7 +76,11 @@ impl WasmKeyring {
 impl WasmKeyring {
     /// A raw AES keyring. The key bytes are owned here and zeroized after the key schedule is built.
     #[wasm_bindgen(js_name = rawAes)]
-    pub fn raw_aes(namespace: String, name: String, wrapping_key: Vec<u8>) -> Result<WasmKeyring, JsValue> {
+    pub fn raw_aes(
+        namespace: String,
+        name: String,
+        wrapping_key: Vec<u8>,
+    ) -> Result<WasmKeyring, JsValue> {
         let key = Zeroizing::new(wrapping_key);
         let k = js(RawAesKeyring::new(namespace, name, &key))?;
         Ok(Self::wrap(Arc::new(k)))
@@ -140,7 +149,10 @@ impl WasmMultiBuilder {
 
     /// Builds the multi-keyring.
     pub fn build(&mut self) -> Result<WasmKeyring, JsValue> {
-        let generator = self.generator.take().map(|s| Arc::new(s) as Arc<dyn Keyring>);
+        let generator = self
+            .generator
+            .take()
+            .map(|s| Arc::new(s) as Arc<dyn Keyring>);
         let children = std::mem::take(&mut self.children)
             .into_iter()
             .map(|s| Arc::new(s) as Arc<dyn Keyring>)

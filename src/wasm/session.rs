@@ -11,7 +11,9 @@ use crate::message::decrypt::{DecryptOptions, Decryptor, SignedMessages};
 use crate::message::encrypt::{EncryptOptions, Encryptor, Framing};
 use crate::policy::CommitmentPolicy;
 use crate::suite::AlgorithmSuite;
-use crate::wasm::convert::{context_from_flat, decrypted_js, encrypted_js, header_js, invalid, js, run_now};
+use crate::wasm::convert::{
+    context_from_flat, decrypted_js, encrypted_js, header_js, invalid, js, run_now,
+};
 use crate::wasm::keyring::WasmKeyring;
 
 /// A client: commitment policy and EDK limit.
@@ -20,17 +22,33 @@ pub struct WasmClient {
     client: Client,
 }
 
-fn cmm(keyring: &WasmKeyring, required_keys: Vec<String>) -> Result<Arc<dyn CryptoMaterialsManager>, JsValue> {
+fn cmm(
+    keyring: &WasmKeyring,
+    required_keys: Vec<String>,
+) -> Result<Arc<dyn CryptoMaterialsManager>, JsValue> {
     let cmm = keyring_cmm(keyring.keyring()?);
-    Ok(if required_keys.is_empty() { cmm } else { Arc::new(RequiredEncryptionContextCmm::new(cmm, required_keys)) })
+    Ok(if required_keys.is_empty() {
+        cmm
+    } else {
+        Arc::new(RequiredEncryptionContextCmm::new(cmm, required_keys))
+    })
 }
 
-fn encrypt_options(context: Vec<String>, suite: Option<u32>, frame_length: Option<u32>) -> Result<EncryptOptions, JsValue> {
+fn encrypt_options(
+    context: Vec<String>,
+    suite: Option<u32>,
+    frame_length: Option<u32>,
+) -> Result<EncryptOptions, JsValue> {
     let suite = match suite {
         None => None,
         Some(id) => {
-            let id = u16::try_from(id).map_err(|_| invalid("suiteId is not an algorithm suite id"))?;
-            Some(AlgorithmSuite::from_id(id).map_err(|_| invalid(&format!("suiteId 0x{id:04x} is not an ESDK algorithm suite")))?)
+            let id =
+                u16::try_from(id).map_err(|_| invalid("suiteId is not an algorithm suite id"))?;
+            Some(AlgorithmSuite::from_id(id).map_err(|_| {
+                invalid(&format!(
+                    "suiteId 0x{id:04x} is not an ESDK algorithm suite"
+                ))
+            })?)
         }
     };
     let framing = match frame_length {
@@ -38,7 +56,11 @@ fn encrypt_options(context: Vec<String>, suite: Option<u32>, frame_length: Optio
         Some(0) => Framing::NonFramed,
         Some(n) => Framing::Framed(n),
     };
-    Ok(EncryptOptions { encryption_context: context_from_flat(context, "encryptionContext")?, suite, framing })
+    Ok(EncryptOptions {
+        encryption_context: context_from_flat(context, "encryptionContext")?,
+        suite,
+        framing,
+    })
 }
 
 fn decrypt_options(context: Vec<String>, signed_messages: u8) -> Result<DecryptOptions, JsValue> {
@@ -48,7 +70,10 @@ fn decrypt_options(context: Vec<String>, signed_messages: u8) -> Result<DecryptO
         2 => SignedMessages::Refuse,
         _ => return Err(invalid("signedMessages is not a known mode")),
     };
-    Ok(DecryptOptions { encryption_context: context_from_flat(context, "encryptionContext")?, signed_messages })
+    Ok(DecryptOptions {
+        encryption_context: context_from_flat(context, "encryptionContext")?,
+        signed_messages,
+    })
 }
 
 #[wasm_bindgen]
@@ -58,7 +83,8 @@ impl WasmClient {
     pub fn new(policy: &str, max_edks: u32) -> Result<WasmClient, JsValue> {
         let mut client = Client::new(js(CommitmentPolicy::from_str(policy))?);
         if max_edks != 0 {
-            let max = u16::try_from(max_edks).map_err(|_| invalid("maxEncryptedDataKeys must be between 1 and 65535"))?;
+            let max = u16::try_from(max_edks)
+                .map_err(|_| invalid("maxEncryptedDataKeys must be between 1 and 65535"))?;
             client = client.with_max_encrypted_data_keys(max);
         }
         Ok(WasmClient { client })
@@ -92,7 +118,11 @@ impl WasmClient {
         let cmm = cmm(keyring, required_keys)?;
         let options = decrypt_options(context, signed_messages)?;
         let msg = js(run_now(self.client.decrypt(cmm, ciphertext, options))?)?;
-        Ok(decrypted_js(&msg.plaintext, &msg.header, &msg.encryption_context))
+        Ok(decrypted_js(
+            &msg.plaintext,
+            &msg.header,
+            &msg.encryption_context,
+        ))
     }
 
     /// Starts an incremental encryption (materials and header are made now).
@@ -120,7 +150,9 @@ impl WasmClient {
     ) -> Result<WasmDecryptor, JsValue> {
         let cmm = cmm(keyring, required_keys)?;
         let options = decrypt_options(context, signed_messages)?;
-        Ok(WasmDecryptor { inner: Some(self.client.decryptor(cmm, options)) })
+        Ok(WasmDecryptor {
+            inner: Some(self.client.decryptor(cmm, options)),
+        })
     }
 }
 
@@ -138,7 +170,10 @@ pub struct WasmEncryptor {
 impl WasmEncryptor {
     /// The header of the message being written.
     pub fn header(&self) -> Result<JsValue, JsValue> {
-        self.inner.as_ref().map(|e| header_js(e.header())).ok_or_else(finished)
+        self.inner
+            .as_ref()
+            .map(|e| header_js(e.header()))
+            .ok_or_else(finished)
     }
 
     /// Encrypts a chunk; returns the output that is ready.

@@ -69,6 +69,16 @@ const fixture = await (await fetch('/fixture.json')).json()
 window.__sealkitResults = await runChecks(sealkit, fixture)
 </script>`,
   )
+  writeFileSync(
+    join(root, 'lite.html'),
+    `<!doctype html><meta charset="utf-8"><title>lite</title>
+<script type="module">
+import * as sealkit from '/pkg/index.lite.browser.mjs'
+import { runChecks } from '/shared.mjs'
+const fixture = await (await fetch('/fixture.json')).json()
+window.__sealkitResults = await runChecks(sealkit, fixture, { lite: true })
+</script>`,
+  )
   // bundled: an app that imports 'sealkit' by name, bundled by esbuild for the browser
   const app = join(root, 'app-src')
   mkdirSync(join(app, 'node_modules'), { recursive: true })
@@ -112,7 +122,7 @@ function serve() {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)))
 }
 
-test('chromium: bundled and unbundled package', async () => {
+test('chromium: bundled, unbundled and lite package', async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`)
   await prepare()
   const port = await serve()
@@ -121,7 +131,7 @@ test('chromium: bundled and unbundled package', async () => {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
-  for (const page of ['unbundled', 'bundled']) {
+  for (const page of ['unbundled', 'bundled', 'lite']) {
     const p = await context.newPage()
     const errors = []
     p.on('pageerror', (e) => errors.push(String(e)))

@@ -1,5 +1,5 @@
 // Runs in the browser page (bundled and unbundled): exercises the package and reports.
-export async function runChecks(sealkit, fixture) {
+export async function runChecks(sealkit, fixture, { lite = false } = {}) {
   const { buildClient, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = sealkit
   const results = []
   const check = async (name, fn) => {
@@ -39,7 +39,16 @@ export async function runChecks(sealkit, fixture) {
       eq(out.messageHeader.encryptionContext.origin, 'node', 'context')
     }
   })
-  await check('RSA keyring round trip', async () => {
+  await check(lite ? 'lite: RawRsaKeyring is absent (ERR_INVALID_ARGUMENT)' : 'RSA keyring round trip', async () => {
+    if (lite) {
+      try {
+        new RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: fixture.rsaPublic })
+      } catch (e) {
+        eq(e instanceof SealkitError && e.code, 'ERR_INVALID_ARGUMENT', 'lite RSA')
+        return
+      }
+      throw new Error('lite build constructed an RSA keyring')
+    }
     const rsa = new RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: fixture.rsaPublic, privateKey: fixture.rsaPrivate, padding: 'oaep-sha256' })
     const multi = new MultiKeyring({ generator: aes, children: [rsa] })
     const { encrypt, decrypt } = buildClient()

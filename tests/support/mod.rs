@@ -13,11 +13,14 @@ pub fn shared_dir() -> PathBuf {
     if let Ok(p) = std::env::var("SEALKIT_SHARED") {
         return PathBuf::from(p);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("shared")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("shared")
 }
 
 pub fn read_json(path: &std::path::Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON in {}: {e}", path.display()))
 }
 
@@ -35,11 +38,16 @@ pub fn keyring_from_description(keys: &Value, desc: &Value) -> Arc<dyn Keyring> 
     let material = key["material"].as_str().expect("material");
     match desc["encryption-algorithm"].as_str() {
         Some("aes") => {
-            let raw = base64::engine::general_purpose::STANDARD.decode(material).expect("base64");
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(material)
+                .expect("base64");
             Arc::new(RawAesKeyring::new(namespace, name, &raw).expect("aes keyring"))
         }
         Some("rsa") => {
-            let padding = match (desc["padding-algorithm"].as_str(), desc["padding-hash"].as_str()) {
+            let padding = match (
+                desc["padding-algorithm"].as_str(),
+                desc["padding-hash"].as_str(),
+            ) {
                 (Some("pkcs1"), _) => RsaPadding::Pkcs1,
                 (Some("oaep-mgf1"), Some("sha1")) => RsaPadding::OaepSha1,
                 (Some("oaep-mgf1"), Some("sha256")) => RsaPadding::OaepSha256,
@@ -52,7 +60,10 @@ pub fn keyring_from_description(keys: &Value, desc: &Value) -> Arc<dyn Keyring> 
                 Some("public") => (Some(material), None),
                 other => panic!("unknown RSA key type {other:?}"),
             };
-            Arc::new(RawRsaKeyring::from_pem(namespace, name, padding, public, private).expect("rsa keyring"))
+            Arc::new(
+                RawRsaKeyring::from_pem(namespace, name, padding, public, private)
+                    .expect("rsa keyring"),
+            )
         }
         other => panic!("unsupported key type {other:?}"),
     }
@@ -60,7 +71,10 @@ pub fn keyring_from_description(keys: &Value, desc: &Value) -> Arc<dyn Keyring> 
 
 /// All the manifest's master keys as one keyring (multi-keyring when several).
 pub fn keyring_from_master_keys(keys: &Value, master_keys: &[Value]) -> Arc<dyn Keyring> {
-    let mut rings: Vec<Arc<dyn Keyring>> = master_keys.iter().map(|d| keyring_from_description(keys, d)).collect();
+    let mut rings: Vec<Arc<dyn Keyring>> = master_keys
+        .iter()
+        .map(|d| keyring_from_description(keys, d))
+        .collect();
     if rings.len() == 1 {
         return rings.remove(0);
     }

@@ -24,7 +24,7 @@ pub struct DiscoveryFilter {
 
 impl DiscoveryFilter {
     fn allows(&self, arn: &KmsArn) -> bool {
-        arn.partition == self.partition && self.accounts.iter().any(|a| *a == arn.account)
+        arn.partition == self.partition && self.accounts.contains(&arn.account)
     }
 }
 
@@ -45,8 +45,13 @@ pub struct AwsKmsMrkDiscoveryKeyring(Discovery);
 
 fn check_filter(filter: &Option<DiscoveryFilter>) -> Result<()> {
     if let Some(f) = filter {
-        if f.partition.is_empty() || f.accounts.is_empty() || f.accounts.iter().any(String::is_empty) {
-            return Err(Error::invalid("discoveryFilter needs a partition and at least one non-empty account"));
+        if f.partition.is_empty()
+            || f.accounts.is_empty()
+            || f.accounts.iter().any(String::is_empty)
+        {
+            return Err(Error::invalid(
+                "discoveryFilter needs a partition and at least one non-empty account",
+            ));
         }
     }
     Ok(())
@@ -56,13 +61,22 @@ impl AwsKmsDiscoveryKeyring {
     /// A discovery keyring.
     pub fn new(provider: Arc<dyn KmsProvider>, filter: Option<DiscoveryFilter>) -> Result<Self> {
         check_filter(&filter)?;
-        Ok(AwsKmsDiscoveryKeyring(Discovery { provider, filter, grant_tokens: Vec::new(), region: None }))
+        Ok(AwsKmsDiscoveryKeyring(Discovery {
+            provider,
+            filter,
+            grant_tokens: Vec::new(),
+            region: None,
+        }))
     }
 }
 
 impl AwsKmsMrkDiscoveryKeyring {
     /// An MRK discovery keyring for the provider's region `region`.
-    pub fn new(provider: Arc<dyn KmsProvider>, filter: Option<DiscoveryFilter>, region: &str) -> Result<Self> {
+    pub fn new(
+        provider: Arc<dyn KmsProvider>,
+        filter: Option<DiscoveryFilter>,
+        region: &str,
+    ) -> Result<Self> {
         check_filter(&filter)?;
         if region.is_empty() {
             return Err(Error::invalid("region must not be empty"));
@@ -77,7 +91,11 @@ impl AwsKmsMrkDiscoveryKeyring {
 }
 
 impl Discovery {
-    async fn on_decrypt(&self, mut m: DecryptionMaterials, edks: &[EncryptedDataKey]) -> Result<DecryptionMaterials> {
+    async fn on_decrypt(
+        &self,
+        mut m: DecryptionMaterials,
+        edks: &[EncryptedDataKey],
+    ) -> Result<DecryptionMaterials> {
         if m.data_key.is_some() {
             return Ok(m);
         }
@@ -113,17 +131,21 @@ impl Discovery {
                 })
                 .await;
             match resp {
-                Ok(r) if r.key_id != key_id => {
-                    attempts.push(format!("KMS discovery: EDK #{i}: Decrypt answered for {} not {key_id}", r.key_id))
-                }
-                Ok(r) if r.plaintext.len() != m.suite.key_len() => {
-                    attempts.push(format!("KMS discovery: EDK #{i}: data key has the wrong length"))
-                }
+                Ok(r) if r.key_id != key_id => attempts.push(format!(
+                    "KMS discovery: EDK #{i}: Decrypt answered for {} not {key_id}",
+                    r.key_id
+                )),
+                Ok(r) if r.plaintext.len() != m.suite.key_len() => attempts.push(format!(
+                    "KMS discovery: EDK #{i}: data key has the wrong length"
+                )),
                 Ok(r) => {
                     m.data_key = Some(DataKey::new(r.plaintext.to_vec()));
                     return Ok(m);
                 }
-                Err(e) => attempts.push(format!("KMS discovery: EDK #{i} ({key_id}): {}: {}", e.name, e.message)),
+                Err(e) => attempts.push(format!(
+                    "KMS discovery: EDK #{i} ({key_id}): {}: {}",
+                    e.name, e.message
+                )),
             }
         }
         if attempts.is_empty() {
@@ -136,7 +158,10 @@ impl Discovery {
 macro_rules! discovery_impl {
     ($t:ty) => {
         impl Keyring for $t {
-            fn on_encrypt(&self, _m: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>> {
+            fn on_encrypt(
+                &self,
+                _m: EncryptionMaterials,
+            ) -> BoxFuture<'_, Result<EncryptionMaterials>> {
                 Box::pin(async { Err(Error::Keyring("a discovery keyring cannot encrypt".into())) })
             }
             fn on_decrypt<'a>(

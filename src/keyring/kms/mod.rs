@@ -23,13 +23,18 @@ use crate::materials::EncryptedDataKey;
 pub const PROVIDER_ID: &str = "aws-kms";
 
 pub(crate) fn kms_error(op: &str, key: &str, e: KmsError) -> Error {
-    Error::Kms { name: e.name, message: format!("{op} with {key}: {}", e.message) }
+    Error::Kms {
+        name: e.name,
+        message: format!("{op} with {key}: {}", e.message),
+    }
 }
 
 /// The key ARN an `aws-kms` EDK names, if it is one (spec: provider info must be a key ARN).
 pub(crate) fn edk_key_arn(edk: &EncryptedDataKey) -> Result<(String, KmsArn), String> {
-    let info = core::str::from_utf8(&edk.provider_info).map_err(|_| "provider info is not UTF-8".to_string())?;
-    let arn = KmsArn::parse(info).map_err(|_| format!("provider info '{info}' is not a KMS ARN"))?;
+    let info = core::str::from_utf8(&edk.provider_info)
+        .map_err(|_| "provider info is not UTF-8".to_string())?;
+    let arn =
+        KmsArn::parse(info).map_err(|_| format!("provider info '{info}' is not a KMS ARN"))?;
     if arn.resource_type != ResourceType::Key {
         return Err(format!("provider info '{info}' is not a key ARN"));
     }
@@ -52,6 +57,9 @@ pub fn aws_kms_multi_keyring(
         })
     };
     let generator = generator_key_id.map(make).transpose()?;
-    let children = key_ids.iter().map(|id| make(id)).collect::<crate::Result<Vec<_>>>()?;
+    let children = key_ids
+        .iter()
+        .map(|id| make(id))
+        .collect::<crate::Result<Vec<_>>>()?;
     MultiKeyring::new(generator, children)
 }

@@ -38,20 +38,39 @@ impl AwsKmsRsaKeyring {
         public_key_pem: Option<&str>,
         provider: Option<Arc<dyn KmsProvider>>,
     ) -> Result<Self> {
-        if !matches!(algorithm, EncryptionAlgorithm::RsaesOaepSha1 | EncryptionAlgorithm::RsaesOaepSha256) {
-            return Err(Error::invalid("encryptionAlgorithm must be RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256"));
+        if !matches!(
+            algorithm,
+            EncryptionAlgorithm::RsaesOaepSha1 | EncryptionAlgorithm::RsaesOaepSha256
+        ) {
+            return Err(Error::invalid(
+                "encryptionAlgorithm must be RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256",
+            ));
         }
         if key_id.is_empty() {
             return Err(Error::invalid("keyId must not be empty"));
         }
-        let public_key = public_key_pem.map(rsa_ops::public_key_from_pem).transpose()?;
-        if public_key.as_ref().is_some_and(|k| ::rsa::traits::PublicKeyParts::size(k) < 256) {
-            return Err(Error::invalid("the KMS RSA public key must be at least 2048 bits"));
+        let public_key = public_key_pem
+            .map(rsa_ops::public_key_from_pem)
+            .transpose()?;
+        if public_key
+            .as_ref()
+            .is_some_and(|k| ::rsa::traits::PublicKeyParts::size(k) < 256)
+        {
+            return Err(Error::invalid(
+                "the KMS RSA public key must be at least 2048 bits",
+            ));
         }
         if public_key.is_none() && provider.is_none() {
-            return Err(Error::invalid("AwsKmsRsaKeyring needs a publicKey (encrypt), a provider (decrypt), or both"));
+            return Err(Error::invalid(
+                "AwsKmsRsaKeyring needs a publicKey (encrypt), a provider (decrypt), or both",
+            ));
         }
-        Ok(AwsKmsRsaKeyring { key_id: key_id.to_string(), algorithm, public_key, provider })
+        Ok(AwsKmsRsaKeyring {
+            key_id: key_id.to_string(),
+            algorithm,
+            public_key,
+            provider,
+        })
     }
 
     fn padding(&self) -> RsaPadding {
@@ -80,10 +99,12 @@ impl Keyring for AwsKmsRsaKeyring {
     fn on_encrypt(&self, mut m: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>> {
         Box::pin(async move {
             self.refuse_signing(m.suite)?;
-            let public = self
-                .public_key
-                .as_ref()
-                .ok_or_else(|| Error::Keyring(format!("KMS RSA keyring {} has no public key to encrypt with", self.key_id)))?;
+            let public = self.public_key.as_ref().ok_or_else(|| {
+                Error::Keyring(format!(
+                    "KMS RSA keyring {} has no public key to encrypt with",
+                    self.key_id
+                ))
+            })?;
             let data_key = match &m.data_key {
                 Some(k) => k.clone(),
                 None => {
@@ -92,7 +113,8 @@ impl Keyring for AwsKmsRsaKeyring {
                     k
                 }
             };
-            let mut plaintext = zeroize::Zeroizing::new(context_digest(&m.encryption_context)?.to_vec());
+            let mut plaintext =
+                zeroize::Zeroizing::new(context_digest(&m.encryption_context)?.to_vec());
             plaintext.extend_from_slice(data_key.as_bytes());
             let ciphertext = rsa_ops::encrypt(public, self.padding(), &plaintext)?;
             m.encrypted_data_keys.push(EncryptedDataKey {
@@ -139,13 +161,19 @@ impl Keyring for AwsKmsRsaKeyring {
                 let plain = match resp {
                     Ok(r) => r.plaintext,
                     Err(e) => {
-                        attempts.push(format!("KMS RSA keyring {}: EDK #{i}: {}: {}", self.key_id, e.name, e.message));
+                        attempts.push(format!(
+                            "KMS RSA keyring {}: EDK #{i}: {}: {}",
+                            self.key_id, e.name, e.message
+                        ));
                         continue;
                     }
                 };
                 let (digest, key) = plain.split_at(plain.len().min(DIGEST_LEN));
                 if digest.len() != DIGEST_LEN || key.len() != m.suite.key_len() {
-                    attempts.push(format!("KMS RSA keyring {}: EDK #{i}: unexpected plaintext length", self.key_id));
+                    attempts.push(format!(
+                        "KMS RSA keyring {}: EDK #{i}: unexpected plaintext length",
+                        self.key_id
+                    ));
                 } else if !bool::from(digest.ct_eq(&expected)) {
                     attempts.push(format!(
                         "KMS RSA keyring {}: EDK #{i}: encryption context does not match the wrapped digest",
@@ -157,7 +185,10 @@ impl Keyring for AwsKmsRsaKeyring {
                 }
             }
             if attempts.is_empty() {
-                attempts.push(format!("KMS RSA keyring {}: no EDK made by this key", self.key_id));
+                attempts.push(format!(
+                    "KMS RSA keyring {}: no EDK made by this key",
+                    self.key_id
+                ));
             }
             Err(Error::NoDecryptingKeyring(attempts))
         })

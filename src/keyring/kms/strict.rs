@@ -36,8 +36,14 @@ pub struct AwsKmsKeyring(Inner);
 pub struct AwsKmsMrkAwareKeyring(Inner);
 
 fn new_inner(provider: Arc<dyn KmsProvider>, key_id: &str, matching: Matching) -> Result<Inner> {
-    KeyIdentifier::parse(key_id).map_err(|e| Error::invalid(format!("KMS key id '{key_id}': {}", e.message)))?;
-    Ok(Inner { provider, key_id: key_id.to_string(), grant_tokens: Vec::new(), matching })
+    KeyIdentifier::parse(key_id)
+        .map_err(|e| Error::invalid(format!("KMS key id '{key_id}': {}", e.message)))?;
+    Ok(Inner {
+        provider,
+        key_id: key_id.to_string(),
+        grant_tokens: Vec::new(),
+        matching,
+    })
 }
 
 impl AwsKmsKeyring {
@@ -55,7 +61,11 @@ impl AwsKmsKeyring {
 impl AwsKmsMrkAwareKeyring {
     /// A multi-Region-aware keyring for one KMS key.
     pub fn new(provider: Arc<dyn KmsProvider>, key_id: &str) -> Result<Self> {
-        Ok(AwsKmsMrkAwareKeyring(new_inner(provider, key_id, Matching::MultiRegion)?))
+        Ok(AwsKmsMrkAwareKeyring(new_inner(
+            provider,
+            key_id,
+            Matching::MultiRegion,
+        )?))
     }
     /// Grant tokens passed on every call.
     pub fn with_grant_tokens(mut self, tokens: Vec<String>) -> Self {
@@ -106,8 +116,9 @@ impl Inner {
             }
         };
         // The provider info is the key ARN KMS answered with (always a full ARN).
-        sealkit_kms::arn::KmsArn::parse(&arn)
-            .map_err(|_| Error::Keyring(format!("KMS answered with '{arn}', which is not a key ARN")))?;
+        sealkit_kms::arn::KmsArn::parse(&arn).map_err(|_| {
+            Error::Keyring(format!("KMS answered with '{arn}', which is not a key ARN"))
+        })?;
         m.encrypted_data_keys.push(EncryptedDataKey {
             provider_id: PROVIDER_ID.into(),
             provider_info: arn.into_bytes(),
@@ -116,7 +127,11 @@ impl Inner {
         Ok(m)
     }
 
-    async fn on_decrypt(&self, mut m: DecryptionMaterials, edks: &[EncryptedDataKey]) -> Result<DecryptionMaterials> {
+    async fn on_decrypt(
+        &self,
+        mut m: DecryptionMaterials,
+        edks: &[EncryptedDataKey],
+    ) -> Result<DecryptionMaterials> {
         if m.data_key.is_some() {
             return Ok(m);
         }
@@ -154,18 +169,25 @@ impl Inner {
                     "KMS keyring {}: EDK #{i}: Decrypt answered for a different key {}",
                     self.key_id, r.key_id
                 )),
-                Ok(r) if r.plaintext.len() != m.suite.key_len() => {
-                    attempts.push(format!("KMS keyring {}: EDK #{i}: data key has the wrong length", self.key_id))
-                }
+                Ok(r) if r.plaintext.len() != m.suite.key_len() => attempts.push(format!(
+                    "KMS keyring {}: EDK #{i}: data key has the wrong length",
+                    self.key_id
+                )),
                 Ok(r) => {
                     m.data_key = Some(DataKey::new(r.plaintext.to_vec()));
                     return Ok(m);
                 }
-                Err(e) => attempts.push(format!("KMS keyring {}: EDK #{i}: {}: {}", self.key_id, e.name, e.message)),
+                Err(e) => attempts.push(format!(
+                    "KMS keyring {}: EDK #{i}: {}: {}",
+                    self.key_id, e.name, e.message
+                )),
             }
         }
         if attempts.is_empty() {
-            attempts.push(format!("KMS keyring {}: no EDK made by this key", self.key_id));
+            attempts.push(format!(
+                "KMS keyring {}: no EDK made by this key",
+                self.key_id
+            ));
         }
         Err(Error::NoDecryptingKeyring(attempts))
     }
@@ -174,7 +196,10 @@ impl Inner {
 macro_rules! keyring_impl {
     ($t:ty) => {
         impl Keyring for $t {
-            fn on_encrypt(&self, m: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>> {
+            fn on_encrypt(
+                &self,
+                m: EncryptionMaterials,
+            ) -> BoxFuture<'_, Result<EncryptionMaterials>> {
                 Box::pin(self.0.on_encrypt(m))
             }
             fn on_decrypt<'a>(

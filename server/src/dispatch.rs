@@ -1,0 +1,88 @@
+//! Maps an `X-Amz-Target: TrentService.<Op>` call onto the local KMS, JSON in and out.
+
+use sealkit_kms::local::LocalKmsClient;
+use sealkit_kms::{KmsAdmin, KmsError, KmsProvider};
+
+/// Operations that change state (the server persists after each successful one).
+pub fn is_mutating(op: &str) -> bool {
+    !matches!(
+        op,
+        "GenerateDataKey"
+            | "GenerateDataKeyWithoutPlaintext"
+            | "Encrypt"
+            | "Decrypt"
+            | "ReEncrypt"
+            | "GetPublicKey"
+            | "DescribeKey"
+            | "Sign"
+            | "Verify"
+            | "GenerateMac"
+            | "VerifyMac"
+            | "ListAliases"
+            | "ListKeys"
+            | "GetKeyRotationStatus"
+            | "ListKeyRotations"
+            | "GetKeyPolicy"
+    )
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, KmsError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| KmsError::new("SerializationException", format!("malformed request: {e}")))
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, KmsError> {
+    let out = serde_json::to_vec(value)
+        .map_err(|e| KmsError::new("KMSInternalException", e.to_string()))?;
+    // Operations without a result answer with an empty JSON object, as KMS does.
+    Ok(if out == b"null" { b"{}".to_vec() } else { out })
+}
+
+macro_rules! ops {
+    ($client:expr, $op:expr, $body:expr, { $($name:literal => $method:ident),* $(,)? }) => {
+        match $op {
+            $($name => encode(&sealkit_kms::block_on($client.$method(parse($body)?))?),)*
+            "ListKeys" => encode(&sealkit_kms::block_on($client.list_keys())?),
+            other => Err(KmsError::new("UnknownOperationException", format!("unknown operation {other}"))),
+        }
+    };
+}
+
+/// Runs one operation for `client` and returns the JSON response body.
+pub fn dispatch(client: &LocalKmsClient, op: &str, body: &[u8]) -> Result<Vec<u8>, KmsError> {
+    ops!(client, op, body, {
+        "GenerateDataKey" => generate_data_key,
+        "GenerateDataKeyWithoutPlaintext" => generate_data_key_without_plaintext,
+        "Encrypt" => encrypt,
+        "Decrypt" => decrypt,
+        "ReEncrypt" => re_encrypt,
+        "GetPublicKey" => get_public_key,
+        "DescribeKey" => describe_key,
+        "Sign" => sign,
+        "Verify" => verify,
+        "GenerateMac" => generate_mac,
+        "VerifyMac" => verify_mac,
+        "CreateKey" => create_key,
+        "CreateAlias" => create_alias,
+        "UpdateAlias" => update_alias,
+        "DeleteAlias" => delete_alias,
+        "ListAliases" => list_aliases,
+        "ReplicateKey" => replicate_key,
+        "EnableKey" => enable_key,
+        "DisableKey" => disable_key,
+        "ScheduleKeyDeletion" => schedule_key_deletion,
+        "CancelKeyDeletion" => cancel_key_deletion,
+        "EnableKeyRotation" => enable_key_rotation,
+        "DisableKeyRotation" => disable_key_rotation,
+        "GetKeyRotationStatus" => get_key_rotation_status,
+        "RotateKeyOnDemand" => rotate_key_on_demand,
+        "ListKeyRotations" => list_key_rotations,
+        "PutKeyPolicy" => put_key_policy,
+        "GetKeyPolicy" => get_key_policy,
+    })
+}
