@@ -48,7 +48,7 @@ pub use future::block_on;
 pub use item::{AttributeValue, CryptoAction, Item, ItemEncryptor, ItemEncryptorConfig};
 pub use keyring::{
     aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring,
-    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter, Keyring, MultiKeyring,
+    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter, HierarchicalKeyring, Keyring, MultiKeyring,
     RawAesKeyring, RawRsaKeyring,
 };
 pub use materials::EncryptedDataKey;

@@ -11,12 +11,14 @@
 mod branch_key;
 mod cache;
 mod clock;
+mod kms_store;
 mod store;
 mod supplier;
 
 pub use branch_key::{uuid_from_bytes, uuid_to_bytes, BranchKey, BRANCH_KEY_LEN};
 pub use cache::BranchKeyCache;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use kms_store::KmsBranchKeyStore;
 pub use store::{BranchKeyStore, InMemoryBranchKeyStore, StaticBranchKeyStore};
 pub use supplier::{BranchKeyIdSupplier, ContextKeySupplier};
 
