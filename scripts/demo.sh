@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# The README demo: generate a key, encrypt and decrypt a file with the sealkit CLI, inspect it.
+# The README demo:
+#  1. the embedded local KMS protects a message and a record (examples/local_kms_demo.rs);
+#  2. the CLI: generate a key, encrypt and decrypt a file, inspect its header;
+#  3. the npm package in Node (examples/node/quickstart.mjs, records.mjs), when pkg/ is built
+#     (scripts/build-wasm.sh; the test command builds it).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$REPO"
 export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "######## 1. local KMS: a message and a record"
+cargo run --quiet --release --example local_kms_demo
+
+echo
+echo "######## 2. the sealkit CLI"
 cargo build --quiet --release -p sealkit-cli
 SEALKIT="$REPO/target/release/sealkit"
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
@@ -31,3 +41,11 @@ if "$SEALKIT" decrypt --input "$WORK/record.sealed" --output "$WORK/bad.out" \
   echo "unexpected success"; exit 1
 fi
 [ ! -e "$WORK/bad.out" ] && echo "(no bad.out written)"
+
+if [ -f pkg/package.json ] || [ -f pkg/index.node.mjs ]; then
+  for ex in examples/node/quickstart.mjs examples/node/records.mjs; do
+    if [ -f "$ex" ]; then echo; echo "######## 3. $ex (npm package in Node)"; node "$ex"; fi
+  done
+else
+  echo; echo "(skipping the Node examples: run scripts/build-wasm.sh first)"
+fi

@@ -22,6 +22,8 @@ same raw AES / raw RSA wrapping keys (same namespace and key name) are used.
   sealkit decrypt --input PATH|- --output PATH|- KEY-OPTIONS... [--context KEY=VALUE]...
                   [--commitment-policy POLICY]
   sealkit inspect --input PATH|-
+  sealkit item encrypt|decrypt --config CONFIG.json --input ITEMS.jsonl|- --output OUT.jsonl|-
+                  KEY-OPTIONS...   (DynamoDB items; see 'sealkit item --help')
 
   --context KEY=VALUE  encrypt: stored in the header and authenticated; decrypt: the message must
                        carry KEY with exactly VALUE (stored, or as a required unstored pair)
@@ -43,8 +45,30 @@ KEY OPTIONS (repeatable; at least one is required for encrypt and decrypt):
       P: pkcs1, oaep-sha1, oaep-sha256, oaep-sha384, oaep-sha512.
   NS is the key namespace (provider id) and NAME the key name; both must equal the values the
   other side used. The value is split at its first two colons, so the file path may contain colons.
-  Several key options form a multi-keyring: the first one given is the generator (it makes the
-  data key), every key wraps the data key, and on decrypt any one of them can unwrap it.
+  --kms-key ARN
+      AWS KMS key (symmetric ENCRYPT_DECRYPT key; multi-Region aware: an mrk- key ARN also matches
+      its replicas in other regions). ARN is a key ARN (or, on encrypt, an alias ARN).
+      On decrypt, the special value 'discovery' decrypts with whatever KMS key each encrypted data
+      key names (MRK discovery in the client's region; the credentials must be allowed to use it).
+  --kms-rsa-public-key ARN:PEMFILE
+      AWS KMS RSA key (key spec RSA_2048..4096, usage ENCRYPT_DECRYPT). Encrypt: offline with the
+      PEM public key (SPKI, as GetPublicKey returns it) - no KMS call, no network, no credentials.
+      Decrypt: through KMS with the key ARN (ARN alone is enough; a :PEMFILE part is not read).
+      An ARN has exactly six ':'-separated fields, so the value is split after the sixth field and
+      the file path may contain colons. Only non-signing suites: use --suite 0x0478 (messages) or
+      \"algorithmSuiteId\": \"0x6700\" (items).
+  --kms-rsa-algorithm RSAES_OAEP_SHA_256|RSAES_OAEP_SHA_1
+      Encryption algorithm of every --kms-rsa-public-key (default RSAES_OAEP_SHA_256).
+  Several key options form a multi-keyring: the first one given (of any kind) is the generator
+  (it makes the data key), every key wraps the data key, and on decrypt any one of them can
+  unwrap it.
+
+AWS KMS SETTINGS (used only when a --kms-key is given, or --kms-rsa-public-key on decrypt):
+  credentials  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, optional AWS_SESSION_TOKEN (environment)
+  --region R   else AWS_REGION, else AWS_DEFAULT_REGION, else the region of the first key ARN
+  --kms-endpoint URL
+               else AWS_ENDPOINT_URL_KMS, else AWS_ENDPOINT_URL, else https://kms.REGION.amazonaws.com/
+  One client (one region, one endpoint) serves every KMS key option of a command.
 
 COMMITMENT POLICIES (--commitment-policy):
   require-require  (default) encrypt and decrypt only key-committing suites (0x0478, 0x0578)
@@ -100,6 +124,80 @@ is only parsed. Only the header is read from the input.",
         after_help = "EXIT STATUS: 0 success; 1 the input is not a parseable message header; 2 usage error."
     )]
     Inspect(InspectArgs),
+    /// Encrypt or decrypt DynamoDB items (DB-ESDK item format), one DynamoDB-JSON item per line.
+    #[command(subcommand_required = true, arg_required_else_help = false,
+              long_about = ITEM_LONG_ABOUT, after_help = ITEM_AFTER_HELP)]
+    Item(ItemArgs),
+}
+
+const ITEM_LONG_ABOUT: &str = "\
+Encrypt or decrypt DynamoDB items in the AWS Database Encryption SDK item format (aws_dbe_head /
+aws_dbe_foot; byte-compatible with the official DB-ESDK), one DynamoDB-JSON item per line.
+
+  sealkit item encrypt --config CONFIG.json --input ITEMS.jsonl|- --output OUT.jsonl|- KEY-OPTIONS...
+  sealkit item decrypt --config CONFIG.json --input ITEMS.jsonl|- --output OUT.jsonl|- KEY-OPTIONS...";
+
+const ITEM_AFTER_HELP: &str = "\
+CONFIG.json (the DB-ESDK / JavaScript names; unknown fields are an error):
+  {
+    \"tableName\": \"my-table\",              logical table name (required; bound into every item)
+    \"partitionKey\": \"pk\",                 partition key attribute (required)
+    \"sortKey\": \"sk\",                      sort key attribute (optional)
+    \"attributeActions\": {                 action per attribute:
+      \"pk\": \"SIGN_ONLY\",                    ENCRYPT_AND_SIGN, SIGN_ONLY,
+      \"ssn\": \"ENCRYPT_AND_SIGN\",            SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT, DO_NOTHING
+      \":note\": \"DO_NOTHING\"
+    },
+    \"defaultAction\": \"SIGN_ONLY\",         action of attributes not listed (optional; without
+                                         it an unlisted attribute is an error naming it)
+    \"allowedUnsignedAttributes\": [\"x\"],   attributes left unsigned (DO_NOTHING)
+    \"allowedUnsignedAttributePrefix\": \":\", names with this prefix are unsigned
+    \"algorithmSuiteId\": \"0x6701\"          0x6701 (default, ECDSA P-384 signed) or 0x6700;
+                                         a number (26369) or a hex string
+  }
+  Keys are SIGN_ONLY (or all SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT); DO_NOTHING attributes must
+  be allowed unsigned. Decrypt needs the same configuration the items were encrypted with.
+
+INPUT AND OUTPUT:
+  One DynamoDB-JSON item per line ({\"pk\": {\"S\": \"a\"}, \"n\": {\"N\": \"1\"}, \"b\": {\"B\": \"<base64>\"},
+  BOOL, NULL, L, M, SS, NS, BS}); blank lines are skipped. The output has one item per line, in
+  input order: encrypted attributes become B values, plus aws_dbe_head and aws_dbe_foot.
+  Errors name the line number and the attribute ('line 3: attribute 'ssn': ...').
+  The output is written atomically: if any line fails, no output file is left (and nothing is
+  written to stdout for '-'). '-' means stdin / stdout.
+
+  Key options, AWS KMS settings and exit statuses are those of 'sealkit encrypt --help'.
+  --kms-rsa-public-key needs \"algorithmSuiteId\": \"0x6700\" (the KMS RSA keyring does not sign).";
+
+/// `sealkit item`.
+#[derive(Debug, Args)]
+pub struct ItemArgs {
+    /// encrypt or decrypt.
+    #[command(subcommand)]
+    pub op: ItemOp,
+}
+
+/// `sealkit item encrypt|decrypt`.
+#[derive(Debug, Subcommand)]
+pub enum ItemOp {
+    /// Encrypt and sign items.
+    #[command(long_about = ITEM_LONG_ABOUT, after_help = ITEM_AFTER_HELP)]
+    Encrypt(ItemOpArgs),
+    /// Verify and decrypt items.
+    #[command(long_about = ITEM_LONG_ABOUT, after_help = ITEM_AFTER_HELP)]
+    Decrypt(ItemOpArgs),
+}
+
+/// Options of `sealkit item encrypt|decrypt`.
+#[derive(Debug, Args)]
+pub struct ItemOpArgs {
+    /// Item encryption configuration (JSON; see CONFIG.json below).
+    #[arg(long, value_name = "CONFIG.json")]
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub io: Io,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 /// Input and output shared by encrypt and decrypt.
@@ -130,6 +228,22 @@ pub struct KeyArgs {
     #[arg(long = "rsa-padding", value_name = "P",
           value_parser = ["pkcs1", "oaep-sha1", "oaep-sha256", "oaep-sha384", "oaep-sha512"])]
     pub rsa_padding: Vec<String>,
+    /// AWS KMS key ARN (MRK-aware). On decrypt also 'discovery'. Repeatable.
+    #[arg(long = "kms-key", value_name = "ARN")]
+    pub kms_key: Vec<String>,
+    /// AWS KMS RSA key: encrypt offline with the PEM public key; decrypt through KMS. Repeatable.
+    #[arg(long = "kms-rsa-public-key", value_name = "ARN:PEMFILE")]
+    pub kms_rsa_public_key: Vec<String>,
+    /// Encryption algorithm of the --kms-rsa-public-key keys.
+    #[arg(long = "kms-rsa-algorithm", value_name = "ALG", default_value = "RSAES_OAEP_SHA_256",
+          value_parser = ["RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1"])]
+    pub kms_rsa_algorithm: String,
+    /// AWS KMS endpoint URL (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, or the region's).
+    #[arg(long = "kms-endpoint", value_name = "URL")]
+    pub kms_endpoint: Option<String>,
+    /// AWS region of the KMS client (default: AWS_REGION, AWS_DEFAULT_REGION, or the first key ARN's).
+    #[arg(long = "region", value_name = "R")]
+    pub region: Option<String>,
 }
 
 /// `sealkit encrypt`.
@@ -221,6 +335,10 @@ pub enum KeyKind {
     RsaPublic,
     /// `--rsa-private-key`
     RsaPrivate,
+    /// `--kms-key`
+    Kms,
+    /// `--kms-rsa-public-key`
+    KmsRsa,
 }
 
 impl KeyKind {
@@ -230,7 +348,14 @@ impl KeyKind {
             KeyKind::Aes => "--aes-key",
             KeyKind::RsaPublic => "--rsa-public-key",
             KeyKind::RsaPrivate => "--rsa-private-key",
+            KeyKind::Kms => "--kms-key",
+            KeyKind::KmsRsa => "--kms-rsa-public-key",
         }
+    }
+
+    /// Whether `--rsa-padding` applies to it (the raw RSA key options).
+    pub fn takes_padding(self) -> bool {
+        matches!(self, KeyKind::RsaPublic | KeyKind::RsaPrivate)
     }
 }
 
@@ -238,8 +363,11 @@ impl KeyKind {
 #[derive(Clone, Debug)]
 pub struct KeyOption {
     pub kind: KeyKind,
+    /// Raw keys: the namespace; KMS keys: empty.
     pub namespace: String,
+    /// Raw keys: the key name; KMS keys: the key ARN (or `discovery`).
     pub name: String,
+    /// The key file (empty for `--kms-key`, and for `--kms-rsa-public-key ARN` without a file).
     pub file: PathBuf,
     /// RSA only: the `--rsa-padding` that followed it.
     pub padding: Option<String>,
@@ -260,6 +388,8 @@ pub fn key_options(matches: &ArgMatches) -> Result<Vec<KeyOption>, CliError> {
         ("aes_key", KeyKind::Aes),
         ("rsa_public_key", KeyKind::RsaPublic),
         ("rsa_private_key", KeyKind::RsaPrivate),
+        ("kms_key", KeyKind::Kms),
+        ("kms_rsa_public_key", KeyKind::KmsRsa),
     ] {
         if let (Some(idx), Some(vals)) = (matches.indices_of(id), matches.get_many::<String>(id)) {
             items.extend(idx.zip(vals).map(|(i, v)| (i, Item::Key(kind, v.clone()))));
@@ -278,8 +408,8 @@ pub fn key_options(matches: &ArgMatches) -> Result<Vec<KeyOption>, CliError> {
         match item {
             Item::Key(kind, value) => keys.push(parse_key_option(kind, &value)?),
             Item::Padding(p) => match keys.last_mut() {
-                Some(k) if k.kind != KeyKind::Aes && k.padding.is_none() => k.padding = Some(p),
-                Some(k) if k.kind != KeyKind::Aes => {
+                Some(k) if k.kind.takes_padding() && k.padding.is_none() => k.padding = Some(p),
+                Some(k) if k.kind.takes_padding() => {
                     return Err(CliError::usage(format!("--rsa-padding {p}: {} already has a padding", k.label)))
                 }
                 Some(k) => {
@@ -298,7 +428,7 @@ pub fn key_options(matches: &ArgMatches) -> Result<Vec<KeyOption>, CliError> {
     }
     if let Some(k) = keys
         .iter()
-        .find(|k| k.kind != KeyKind::Aes && k.padding.is_none())
+        .find(|k| k.kind.takes_padding() && k.padding.is_none())
     {
         return Err(CliError::usage(format!(
             "{} needs a padding: follow it with --rsa-padding pkcs1|oaep-sha1|oaep-sha256|oaep-sha384|oaep-sha512",
@@ -308,9 +438,13 @@ pub fn key_options(matches: &ArgMatches) -> Result<Vec<KeyOption>, CliError> {
     Ok(keys)
 }
 
-/// Splits `NS:NAME:FILE` at the first two colons (the path may contain more).
+/// Splits `NS:NAME:FILE` at the first two colons (the path may contain more); KMS options
+/// are split by [`parse_kms_option`].
 fn parse_key_option(kind: KeyKind, value: &str) -> Result<KeyOption, CliError> {
     let label = format!("{} {value}", kind.flag());
+    if matches!(kind, KeyKind::Kms | KeyKind::KmsRsa) {
+        return parse_kms_option(kind, value, label);
+    }
     let mut parts = value.splitn(3, ':');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(ns), Some(name), Some(file))
@@ -328,6 +462,58 @@ fn parse_key_option(kind: KeyKind, value: &str) -> Result<KeyOption, CliError> {
         _ => Err(CliError::usage(format!(
             "{label}: expected NAMESPACE:NAME:FILE with all three parts non-empty"
         ))),
+    }
+}
+
+/// `--kms-key ARN` (or `discovery`) and `--kms-rsa-public-key ARN[:PEMFILE]`. A KMS ARN has
+/// exactly six `:`-separated fields (`arn:PARTITION:kms:REGION:ACCOUNT:key/ID`), so the file
+/// path is whatever follows the sixth field (it may contain colons).
+fn parse_kms_option(kind: KeyKind, value: &str, label: String) -> Result<KeyOption, CliError> {
+    let option = |arn: &str, file: &str| KeyOption {
+        kind,
+        namespace: String::new(),
+        name: arn.to_owned(),
+        file: PathBuf::from(file),
+        padding: None,
+        label: label.clone(),
+    };
+    if kind == KeyKind::Kms {
+        if value.is_empty() {
+            return Err(CliError::usage(format!(
+                "{label}: expected a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) or 'discovery'"
+            )));
+        }
+        return Ok(option(value, ""));
+    }
+    let fields: Vec<&str> = value.splitn(7, ':').collect();
+    if fields.len() < 6 || fields[0] != "arn" || fields[..6].iter().any(|f| f.is_empty()) {
+        return Err(CliError::usage(format!(
+            "{label}: expected ARN:PEMFILE with a full key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, \
+             six ':'-separated fields) followed by ':' and the PEM file"
+        )));
+    }
+    let arn_len = fields[..6].iter().map(|f| f.len()).sum::<usize>() + 5;
+    let arn = &value[..arn_len];
+    let file = fields.get(6).copied().unwrap_or("");
+    Ok(option(arn, file))
+}
+
+/// The typed `--kms-*` settings of a command.
+#[derive(Clone, Debug, Default)]
+pub struct KmsSettings {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub rsa_algorithm: String,
+}
+
+impl KeyArgs {
+    /// The KMS client settings given on the command line.
+    pub fn kms_settings(&self) -> KmsSettings {
+        KmsSettings {
+            endpoint: self.kms_endpoint.clone(),
+            region: self.region.clone(),
+            rsa_algorithm: self.kms_rsa_algorithm.clone(),
+        }
     }
 }
 
