@@ -5,4 +5,5 @@
 const glue = require('./sealkit_node.cjs')
 const { createApi } = require('./api.cjs')
 
-module.exports = createApi(glue)
+// SEALKIT_NO_HOST_AEAD=1 keeps message frames in the pure-wasm AES-GCM.
+module.exports = createApi(glue, process.env.SEALKIT_NO_HOST_AEAD === '1' ? {} : { nodeCrypto: require('crypto') })

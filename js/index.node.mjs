@@ -1,15 +1,16 @@
 // Node entry (ESM): loads the wasm synchronously at import time, so every API is ready
 // as soon as `import` resolves (no top-level await needed).
 import { readFileSync } from 'node:fs'
-import { webcrypto } from 'node:crypto'
+import * as nodeCrypto from 'node:crypto'
 import * as glue from './sealkit_web.js'
 import { createApi } from './api.mjs'
 
 // Node 18 has no global `crypto`; the wasm module draws randomness from crypto.getRandomValues.
-if (!globalThis.crypto || typeof globalThis.crypto.getRandomValues !== 'function') globalThis.crypto = webcrypto
+if (!globalThis.crypto || typeof globalThis.crypto.getRandomValues !== 'function') globalThis.crypto = nodeCrypto.webcrypto
 
 glue.initSync({ module: readFileSync(new URL('./sealkit_bg.wasm', import.meta.url)) })
 
-const api = createApi(glue)
+// SEALKIT_NO_HOST_AEAD=1 keeps message frames in the pure-wasm AES-GCM.
+const api = createApi(glue, process.env.SEALKIT_NO_HOST_AEAD === '1' ? {} : { nodeCrypto })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export default api

@@ -50,7 +50,7 @@ build_variant() {
   local name=$1
   shift
   echo "build-wasm: cargo build $name (wasm32, profile $PROFILE, target dir $CARGO_TARGET_DIR)"
-  cargo build --lib --target wasm32-unknown-unknown --profile "$PROFILE" "$@"
+  cargo build -p sealkit --lib --target wasm32-unknown-unknown --profile "$PROFILE" "$@"
   wasm-bindgen --target web --out-dir "$TMP/$name/web" --out-name "$name" "$WASM"
   if [ -n "$WASM_OPT" ]; then
     "$WASM_OPT" -Oz --converge "$TMP/$name/web/${name}_bg.wasm" -o "$OUT/${name}_bg.wasm"

@@ -2,6 +2,8 @@
 # JS test suites over the built npm package (pkg/):
 #   api       node:test — the API, options, headers, error codes (never a wasm trap), keyrings, streams
 #   vectors   every ESDK message vector (614) through the wasm build, one-shot and streaming
+#             (in Node, frames go through the node:crypto host AES-GCM)
+#   vectors-wasm  the same with SEALKIT_NO_HOST_AEAD=1 (frames in the pure-wasm AES-GCM)
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
 #   pack      npm pack → install the tarball → import (ESM) / require (CJS)
 #   browser   Debian chromium + playwright-core: bundled (esbuild) and unbundled pages
@@ -20,9 +22,9 @@ command -v npm >/dev/null || die "npm not found"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors interop pack browser)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm interop pack browser)
 for s in "${SUITES[@]}"; do
-  case "$s" in api | vectors | interop | pack | browser) ;; *) die "unknown suite '$s' (api vectors interop pack browser)" ;; esac
+  case "$s" in api | vectors | vectors-wasm | interop | pack | browser) ;; *) die "unknown suite '$s' (api vectors vectors-wasm interop pack browser)" ;; esac
   if [ "$s" = browser ] && [ ! -x "$CHROMIUM" ]; then
     die "chromium not found at $CHROMIUM: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=)"
   fi
@@ -46,7 +48,7 @@ fi
 files_for() {
   case "$1" in
     api) echo tests/js/api.test.mjs ;;
-    vectors) echo tests/js/vectors.test.mjs ;;
+    vectors | vectors-wasm) echo tests/js/vectors.test.mjs ;;
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
     browser) echo tests/browser/browser.test.mjs ;;
@@ -59,8 +61,10 @@ status=0
 summary=()
 for s in "${SUITES[@]}"; do
   echo "=== js suite: $s"
-  CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
-    grep -E '^# (esdk|interop|npm pack|browser|tamper)|^not ok|^ +error:|^# (pass|fail) '
+  host=""
+  [ "$s" = vectors-wasm ] && host=1
+  SEALKIT_NO_HOST_AEAD="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
+    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper)|^not ok|^ +error:|^# (pass|fail) '
   rc=${PIPESTATUS[0]}
   pass=$(awk '/^# pass /{print $3}' "$LOG/$s.tap" | tail -1)
   fail=$(awk '/^# fail /{print $3}' "$LOG/$s.tap" | tail -1)

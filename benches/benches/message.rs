@@ -1,5 +1,5 @@
 //! Encrypt/decrypt of 1 KiB and 1 MiB messages with suites 0x0478 and 0x0578 (raw AES-256 keyring).
-//! Run: `cargo bench -p sealkit-bench` (results and machine in BENCHMARKS.md).
+//! Run: `cargo bench -p sealkit-bench --bench message` (results and machine in BENCHMARKS.md).
 
 use std::sync::Arc;
 

@@ -587,6 +587,44 @@ mod tests {
     }
 
     #[test]
+    fn kms_options_split_after_the_arn() {
+        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234";
+        let rsa = format!("{arn}:/tmp/a:b.pem");
+        let k = keys_of(&[
+            "sealkit",
+            "encrypt",
+            "--input",
+            "a",
+            "--output",
+            "b",
+            "--aes-key",
+            "ns:k:f",
+            "--kms-rsa-public-key",
+            &rsa,
+            "--kms-key",
+            arn,
+        ])
+        .unwrap();
+        assert_eq!(k.len(), 3);
+        assert_eq!((k[1].kind, k[1].name.as_str()), (KeyKind::KmsRsa, arn));
+        assert_eq!(k[1].file, PathBuf::from("/tmp/a:b.pem"));
+        assert_eq!((k[2].kind, k[2].name.as_str()), (KeyKind::Kms, arn));
+        // ARN alone (decrypt), a short ARN, --rsa-padding after a KMS key.
+        let dec = ["sealkit", "decrypt", "--input", "a", "--output", "b"];
+        let k = keys_of(&[&dec[..], &["--kms-rsa-public-key", arn]].concat()).unwrap();
+        assert_eq!(
+            (k[0].name.as_str(), k[0].file.as_os_str()),
+            (arn, "".as_ref())
+        );
+        assert!(
+            keys_of(&[&dec[..], &["--kms-rsa-public-key", "arn:aws:kms:x.pem"]].concat()).is_err()
+        );
+        assert!(
+            keys_of(&[&dec[..], &["--kms-key", arn, "--rsa-padding", "pkcs1"]].concat()).is_err()
+        );
+    }
+
+    #[test]
     fn suites_parse() {
         assert_eq!(parse_suite("0x0578").unwrap().id(), 0x0578);
         assert_eq!(parse_suite("0014").unwrap().id(), 0x0014);

@@ -13,8 +13,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, ItemOp};
 use crate::error::{CliError, EXIT_USAGE};
+use crate::keys::Purpose;
 
 fn main() -> ExitCode {
     match run() {
@@ -46,6 +47,16 @@ fn run() -> Result<(), CliError> {
         Command::Encrypt(a) => commands::encrypt::run(a, sub),
         Command::Decrypt(a) => commands::decrypt::run(a, sub),
         Command::Inspect(a) => commands::inspect::run(a),
+        Command::Item(item) => {
+            let op = sub
+                .subcommand()
+                .map(|(_, m)| m)
+                .ok_or_else(|| CliError::usage("missing item subcommand".into()))?;
+            match item.op {
+                ItemOp::Encrypt(a) => commands::item::run(a, op, Purpose::Encrypt),
+                ItemOp::Decrypt(a) => commands::item::run(a, op, Purpose::Decrypt),
+            }
+        }
     }
 }
 
@@ -56,8 +67,16 @@ fn clap_error(e: &clap::Error) -> CliError {
         e.kind(),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     ) {
+        let text = e.render().to_string();
+        if text.contains("sealkit item") {
+            return CliError::usage(
+                "'sealkit item' needs a subcommand: encrypt or decrypt (see 'sealkit item --help')"
+                    .into(),
+            );
+        }
         return CliError::usage(
-            "a subcommand is required: encrypt, decrypt or inspect (see 'sealkit --help')".into(),
+            "a subcommand is required: encrypt, decrypt, inspect or item (see 'sealkit --help')"
+                .into(),
         );
     }
     let text = e.render().to_string();

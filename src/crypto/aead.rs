@@ -118,3 +118,102 @@ impl AesGcmKey {
 fn bad_len(n: usize) -> Error {
     Error::invalid(format!("AES key must be {n} bytes"))
 }
+
+/// A host AES-GCM implementation that produces the same bytes as the built-in one (for example
+/// node:crypto, reached through the wasm bindings): message bodies use it, when one is
+/// installed, for buffers of at least its [`min_len`](HostAead::min_len).
+pub trait HostAead {
+    /// Smallest buffer worth handing to the host.
+    fn min_len(&self) -> usize;
+    /// Encrypts `buf` in place and returns the tag; `None` = use the built-in implementation.
+    fn seal(
+        &self,
+        key: &[u8],
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+    ) -> Option<[u8; TAG_LEN]>;
+    /// Decrypts `buf` in place if `tag` verifies: `Some(true)`; `Some(false)` = authentication
+    /// failed; `None` = use the built-in implementation.
+    fn open(
+        &self,
+        key: &[u8],
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+        tag: &[u8; TAG_LEN],
+    ) -> Option<bool>;
+}
+
+std::thread_local! {
+    static HOST_AEAD: std::cell::RefCell<Option<std::rc::Rc<dyn HostAead>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Installs (or with `None` removes) the host AES-GCM implementation for this thread.
+pub fn set_host_aead(host: Option<std::rc::Rc<dyn HostAead>>) {
+    HOST_AEAD.with(|h| *h.borrow_mut() = host);
+}
+
+fn host_aead() -> Option<std::rc::Rc<dyn HostAead>> {
+    HOST_AEAD.with(|h| h.borrow().clone())
+}
+
+/// A message content key: the built-in key schedule, plus the key bytes for a host
+/// implementation when one is installed (see [`set_host_aead`]). Zeroized on drop.
+pub struct ContentKey {
+    soft: AesGcmKey,
+    raw: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl core::fmt::Debug for ContentKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ContentKey(<redacted>)")
+    }
+}
+
+impl ContentKey {
+    /// Builds a content key from 16, 24 or 32 key bytes.
+    pub fn new(key: &[u8]) -> Result<Self> {
+        Ok(ContentKey {
+            soft: AesGcmKey::new(key)?,
+            raw: zeroize::Zeroizing::new(key.to_vec()),
+        })
+    }
+
+    /// Encrypts `buf` in place and returns the tag.
+    pub fn seal_in_place(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+    ) -> Result<[u8; TAG_LEN]> {
+        if let Some(host) = host_aead().filter(|h| buf.len() >= h.min_len()) {
+            if let Some(tag) = host.seal(&self.raw, iv, aad, buf) {
+                return Ok(tag);
+            }
+        }
+        self.soft.seal_in_place(iv, aad, buf)
+    }
+
+    /// Decrypts `buf` in place if `tag` verifies; on failure `buf` is zeroed.
+    pub fn open_in_place(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+        tag: &[u8; TAG_LEN],
+    ) -> Result<(), AuthFailed> {
+        if let Some(host) = host_aead().filter(|h| buf.len() >= h.min_len()) {
+            match host.open(&self.raw, iv, aad, buf, tag) {
+                Some(true) => return Ok(()),
+                Some(false) => {
+                    buf.iter_mut().for_each(|b| *b = 0);
+                    return Err(AuthFailed);
+                }
+                None => {}
+            }
+        }
+        self.soft.open_in_place(iv, aad, buf, tag)
+    }
+}

@@ -10,7 +10,7 @@ use subtle::ConstantTimeEq;
 use crate::cmm::{CryptoMaterialsManager, DecryptionMaterialsRequest};
 use crate::codec::Reader;
 use crate::context::{self, EncryptionContext};
-use crate::crypto::aead::AesGcmKey;
+use crate::crypto::aead::ContentKey;
 use crate::crypto::kdf;
 use crate::crypto::signature::{MessageHasher, VerifyingKey};
 use crate::error::{Error, Result};
@@ -55,7 +55,7 @@ pub struct DecryptedMessageInfo {
 struct Active {
     header: MessageHeader,
     encryption_context: EncryptionContext,
-    key: AesGcmKey,
+    key: ContentKey,
     verifier: Option<(VerifyingKey, MessageHasher)>,
     next_sequence: u32,
     aad: Vec<u8>,
@@ -227,7 +227,7 @@ impl Decryptor {
                 return Err(Error::CommitmentMismatch);
             }
         }
-        let key = AesGcmKey::new(&derived.content_key)?;
+        let key = ContentKey::new(&derived.content_key)?;
         let auth_only: EncryptionContext = materials
             .encryption_context
             .iter()

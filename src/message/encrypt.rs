@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::cmm::{CryptoMaterialsManager, EncryptionMaterialsRequest};
 use crate::codec::Writer;
 use crate::context::{self, EncryptionContext};
-use crate::crypto::aead::AesGcmKey;
+use crate::crypto::aead::ContentKey;
 use crate::crypto::kdf;
 use crate::crypto::random;
 use crate::crypto::signature::{MessageHasher, SigningKey};
@@ -56,7 +56,7 @@ pub(crate) struct ClientConfig {
 pub struct Encryptor {
     header: MessageHeader,
     header_bytes: Option<Vec<u8>>,
-    key: AesGcmKey,
+    key: ContentKey,
     framing: Framing,
     pending: Vec<u8>,
     sequence: u32,
@@ -114,7 +114,7 @@ impl Encryptor {
             .ok_or_else(|| Error::Keyring("no data key".into()))?;
         let message_id = random::bytes(suite.message_id_len())?;
         let derived = kdf::derive(suite, data_key.as_bytes(), &message_id)?;
-        let key = AesGcmKey::new(&derived.content_key)?;
+        let key = ContentKey::new(&derived.content_key)?;
 
         // Required pairs are authenticated but not stored (spec: client-apis/encrypt.md).
         let (stored, auth_only): (EncryptionContext, EncryptionContext) = materials

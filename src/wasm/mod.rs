@@ -7,10 +7,19 @@
 //! The core's futures are driven to completion synchronously: the keyrings available in the
 //! package (raw AES, raw RSA, multi) never wait, so one poll completes them. A future that
 //! would wait is reported as an error rather than blocking.
+//!
+//! In Node the entries install node:crypto as the host AES-GCM for message frames
+//! (`setHostAead`, see `host.rs` and `crypto::aead::HostAead`): identical bytes, much faster.
+
+// The core's keyring/CMM seam is `Arc<dyn …>` whose trait objects are deliberately not
+// `Send`/`Sync` on wasm (single-threaded JS values; see `future::MaybeSend`).
+#![allow(clippy::arc_with_non_send_sync)]
 
 mod convert;
+mod host;
 mod keyring;
 mod session;
 
+pub use host::set_host;
 pub use keyring::{WasmKeyring, WasmMultiBuilder};
 pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};

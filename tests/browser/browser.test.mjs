@@ -8,6 +8,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, cpSync, symlinkSyn
 import { tmpdir } from 'node:os'
 import { join, extname, normalize } from 'node:path'
 import { createRequire } from 'node:module'
+import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { sealkit, PKG_DIR, VECTORS } from '../js/pkg.mjs'
 
@@ -144,5 +145,34 @@ test('chromium: bundled, unbundled and lite package', async () => {
     assert.deepEqual(results.filter((r) => !r.ok), [], page)
     assert.equal(results.length, 5)
     await p.close()
+  }
+})
+
+test('chromium: examples/browser page (served by its serve.mjs)', async () => {
+  assert.ok(context, 'browser not started')
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const serveJs = fileURLToPath(new URL('../../examples/browser/serve.mjs', import.meta.url))
+  const child = spawn(process.execPath, [serveJs, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    await new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => String(d).includes('http://') && resolve())
+      child.on('exit', (code) => reject(new Error(`serve.mjs exited ${code}`)))
+    })
+    const p = await context.newPage()
+    await p.goto(`http://127.0.0.1:${port}/`)
+    await p.waitForFunction(() => document.getElementById('pt').textContent.length > 0, null, { timeout: 30_000 })
+    assert.equal(await p.textContent('#pt'), 'Hello from the browser!')
+    assert.match(await p.textContent('#ct'), /^[A-Za-z0-9+/]+=*$/)
+    const header = JSON.parse(await p.textContent('#header'))
+    assert.equal(header.suiteId, '0x0578')
+    await p.selectOption('#suite', String(0x0178))
+    await p.fill('#text', 'second run')
+    await p.click('#go')
+    await p.waitForFunction(() => document.getElementById('pt').textContent === 'second run', null, { timeout: 30_000 })
+    assert.equal(JSON.parse(await p.textContent('#header')).suiteId, '0x0178')
+    console.log('browser example: ok (encrypt, header, decrypt; suite switch)')
+    await p.close()
+  } finally {
+    child.kill()
   }
 })

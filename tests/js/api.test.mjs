@@ -386,3 +386,32 @@ test('tampered / truncated streams error with SealkitError; header promise rejec
   await rejects(() => pipeChunks(c.decryptStream(kr), concat([result, new Uint8Array(2)])), 'ERR_TRAILING_BYTES')
   await rejects(() => pipeChunks(c.decryptStream(kr), [1, 2, 3]), 'ERR_INVALID_ARGUMENT')
 })
+
+test('Node host AES-GCM (node:crypto) and pure-wasm frames produce interchangeable messages', async () => {
+  const { execFileSync } = await import('node:child_process')
+  const { PKG_DIR } = await import('./pkg.mjs')
+  const kr = new RawAesKeyring({ keyNamespace: 'n', keyName: 'k', wrappingKey: aesKey(32, 9) })
+  const c = buildClient()
+  const pt = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff)
+  const script = `
+    const m = require(${JSON.stringify(PKG_DIR + '/index.cjs')})
+    const kr = new m.RawAesKeyring({ keyNamespace: 'n', keyName: 'k', wrappingKey: new Uint8Array(32).fill(9) })
+    const c = m.buildClient()
+    const input = Buffer.from(require('fs').readFileSync(0, 'utf8'), 'base64')
+    const pt = new Uint8Array(300000).map((_, i) => (i * 7) & 0xff)
+    ;(async () => {
+      const d = await c.decrypt(kr, input)
+      if (Buffer.compare(Buffer.from(d.plaintext), Buffer.from(pt)) !== 0) throw new Error('plaintext differs')
+      const e = await c.encrypt(kr, pt, { suiteId: 0x0478, frameLength: 65536 })
+      process.stdout.write(Buffer.from(e.result).toString('base64'))
+    })().catch((e) => { console.error(e); process.exit(1) })`
+  const mine = (await c.encrypt(kr, pt, { suiteId: 0x0578, frameLength: 5000 })).result
+  for (const env of [{ SEALKIT_NO_HOST_AEAD: '1' }, { SEALKIT_NO_HOST_AEAD: '' }]) {
+    const out = execFileSync('node', ['-e', script], { input: Buffer.from(mine).toString('base64'), env: { ...process.env, ...env }, maxBuffer: 1 << 24 })
+    const theirs = Buffer.from(out.toString(), 'base64')
+    assert.deepEqual((await c.decrypt(kr, theirs)).plaintext, pt)
+    const bad = new Uint8Array(theirs)
+    bad[bad.length - 1000] ^= 1
+    await rejects(() => c.decrypt(kr, bad), 'ERR_BODY_AUTH')
+  }
+})

@@ -10,7 +10,7 @@ use sealkit::{
     keyring_cmm, Client, DecryptOptions, EncryptionContext, MessageHeader, SignedMessages,
 };
 
-use crate::args::{key_options, DecryptArgs};
+use crate::args::{key_options, DecryptArgs, KeyKind};
 use crate::error::CliError;
 use crate::input::Input;
 use crate::keys::{build_keyring, Purpose};
@@ -20,7 +20,8 @@ use crate::progress::Progress;
 pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
     let client = Client::new(super::policy(&args.commitment_policy)?);
     let required = super::context_from(&args.context)?;
-    let keyring = build_keyring(&key_options(matches)?, Purpose::Decrypt)?;
+    let keys = key_options(matches)?;
+    let keyring = build_keyring(&keys, &args.keys.kms_settings(), Purpose::Decrypt)?;
     check_distinct(&args.io.input, &args.io.output)?;
 
     let mut input = Input::open(&args.io.input)?;
@@ -50,6 +51,17 @@ pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
             let mut err = super::stream_error(e, &input, &output);
             if let Some(note) = explained {
                 err.message = format!("{}; {note}", err.message);
+            }
+            if let Some(k) = keys.iter().find(|k| k.kind == KeyKind::KmsRsa) {
+                if parsed.header.suite.signature().is_some() {
+                    err.message = format!(
+                        "{}; note: {} cannot decrypt messages of signing suite 0x{:04x} (the KMS RSA \
+                         keyring only works with non-signing suites such as 0x0478)",
+                        err.message,
+                        k.label,
+                        parsed.header.suite.id()
+                    );
+                }
             }
             return Err(err); // `output` is dropped: nothing is left behind
         }

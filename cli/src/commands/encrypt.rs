@@ -21,7 +21,9 @@ pub fn run(args: EncryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
             .check_encrypt(suite)
             .map_err(|e| CliError::lib("--suite", e))?;
     }
-    let keyring = build_keyring(&key_options(matches)?, Purpose::Encrypt)?;
+    let keys = key_options(matches)?;
+    super::check_kms_rsa_suite(&keys, args.suite)?;
+    let keyring = build_keyring(&keys, &args.keys.kms_settings(), Purpose::Encrypt)?;
     check_distinct(&args.io.input, &args.io.output)?;
     let framing = match args.frame_length {
         0 => Framing::NonFramed,

@@ -3,9 +3,11 @@
 pub mod decrypt;
 pub mod encrypt;
 pub mod inspect;
+pub mod item;
 
-use sealkit::{CommitmentPolicy, EncryptionContext};
+use sealkit::{AlgorithmSuite, CommitmentPolicy, EncryptionContext};
 
+use crate::args::{KeyKind, KeyOption};
 use crate::error::CliError;
 use crate::input::Input;
 use crate::output::Output;
@@ -40,5 +42,27 @@ fn stream_error(e: sealkit::Error, input: &Input, output: &Output) -> CliError {
         }
         sealkit::Error::Io(io) => CliError::io(&format!("writing {}", output.name()), io),
         e => CliError::from(e),
+    }
+}
+
+/// The KMS RSA keyring refuses signing suites, and the default suites (0x0578, 0x0378) sign:
+/// say so before any key is loaded, with the fix.
+fn check_kms_rsa_suite(keys: &[KeyOption], suite: Option<AlgorithmSuite>) -> Result<(), CliError> {
+    let Some(k) = keys.iter().find(|k| k.kind == KeyKind::KmsRsa) else {
+        return Ok(());
+    };
+    match suite {
+        Some(s) if s.signature().is_none() => Ok(()),
+        Some(s) => Err(CliError::invalid(format!(
+            "{}: the KMS RSA keyring cannot be used with signing suite 0x{:04x}; use --suite 0x0478 \
+             (committing, not signed)",
+            k.label,
+            s.id()
+        ))),
+        None => Err(CliError::invalid(format!(
+            "{}: the KMS RSA keyring cannot be used with the default suite, which is signed; add \
+             --suite 0x0478 (committing, not signed)",
+            k.label
+        ))),
     }
 }
