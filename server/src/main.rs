@@ -2,13 +2,13 @@
 //! protocol, so AWS SDKs, the AWS CLI and sealkit's HTTP provider can use it like AWS KMS.
 
 mod auth;
-mod dispatch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use sealkit_kms::clock::SystemClock;
+use sealkit_kms::local::dispatch;
 use sealkit_kms::local::LocalKms;
 use sealkit_kms::KmsError;
 
@@ -200,7 +200,7 @@ fn run(config: Config) -> Result<(), String> {
             )
             .and_then(|id| {
                 let client = kms.client(&id.region, &id.principal)?;
-                let out = dispatch::dispatch(&client, &op, &body)?;
+                let out = dispatch::dispatch_json(&client, &op, &body)?;
                 if dispatch::is_mutating(&op) {
                     persist(&kms, &config).map_err(|e| KmsError::new("KMSInternalException", e))?;
                 }

@@ -20,6 +20,7 @@
 
 mod admin;
 mod audit;
+pub mod dispatch;
 mod ciphertext;
 mod key;
 mod ops;

@@ -1,7 +1,9 @@
-//! Maps an `X-Amz-Target: TrentService.<Op>` call onto the local KMS, JSON in and out.
+//! Runs a KMS operation named as on the wire (`GenerateDataKey`, `CreateKey`, …) with its
+//! JSON request body (KMS JSON 1.1 field names, base64 blobs) against the local KMS. Used by
+//! the key server (`X-Amz-Target: TrentService.<Op>`) and by the JS bindings.
 
-use sealkit_kms::local::LocalKmsClient;
-use sealkit_kms::{KmsAdmin, KmsError, KmsProvider};
+use super::LocalKmsClient;
+use crate::{KmsAdmin, KmsError, KmsProvider};
 
 /// Operations that change state (the server persists after each successful one).
 pub fn is_mutating(op: &str) -> bool {
@@ -26,6 +28,18 @@ pub fn is_mutating(op: &str) -> bool {
     )
 }
 
+/// Local KMS futures are ready at once: poll once, no executor needed (works on wasm too).
+fn now_or_never<T>(mut fut: crate::KmsFuture<'_, T>) -> Result<T, KmsError> {
+    use core::task::{Context, Poll, Waker};
+    match fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(r) => r,
+        Poll::Pending => Err(KmsError::new(
+            "KMSInternalException",
+            "local KMS call did not complete",
+        )),
+    }
+}
+
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, KmsError> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
@@ -46,15 +60,15 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, KmsError> {
 macro_rules! ops {
     ($client:expr, $op:expr, $body:expr, { $($name:literal => $method:ident),* $(,)? }) => {
         match $op {
-            $($name => encode(&sealkit_kms::block_on($client.$method(parse($body)?))?),)*
-            "ListKeys" => encode(&sealkit_kms::block_on($client.list_keys())?),
+            $($name => encode(&now_or_never($client.$method(parse($body)?))?),)*
+            "ListKeys" => encode(&now_or_never($client.list_keys())?),
             other => Err(KmsError::new("UnknownOperationException", format!("unknown operation {other}"))),
         }
     };
 }
 
 /// Runs one operation for `client` and returns the JSON response body.
-pub fn dispatch(client: &LocalKmsClient, op: &str, body: &[u8]) -> Result<Vec<u8>, KmsError> {
+pub fn dispatch_json(client: &LocalKmsClient, op: &str, body: &[u8]) -> Result<Vec<u8>, KmsError> {
     ops!(client, op, body, {
         "GenerateDataKey" => generate_data_key,
         "GenerateDataKeyWithoutPlaintext" => generate_data_key_without_plaintext,
