@@ -80,11 +80,11 @@ pub fn normalize(text: &str) -> Result<String> {
     }
     if point <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat('0').take((-point) as usize));
+        out.extend(std::iter::repeat_n('0', (-point) as usize));
         out.push_str(significant);
     } else if point >= len {
         out.push_str(significant);
-        out.extend(std::iter::repeat('0').take((point - len) as usize));
+        out.extend(std::iter::repeat_n('0', (point - len) as usize));
     } else {
         out.push_str(&significant[..point as usize]);
         out.push('.');

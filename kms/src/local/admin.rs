@@ -159,7 +159,7 @@ pub(crate) fn list_aliases(
     let aliases = st
         .aliases
         .iter()
-        .filter(|(a, t)| a.starts_with(&prefix) && filter.as_ref().map_or(true, |f| f == *t))
+        .filter(|(a, t)| a.starts_with(&prefix) && filter.as_ref().is_none_or(|f| f == *t))
         .map(|(a, t)| AliasListEntry {
             alias_name: a
                 .rsplit_once(':')

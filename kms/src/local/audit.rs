@@ -42,10 +42,10 @@ impl AuditFilter {
     pub fn matches(&self, r: &AuditRecord) -> bool {
         self.key_arn
             .as_ref()
-            .map_or(true, |k| r.key_arn.as_ref() == Some(k))
-            && self.operation.as_ref().map_or(true, |o| &r.operation == o)
-            && self.principal.as_ref().map_or(true, |p| &r.principal == p)
-            && self.success.map_or(true, |s| r.success == s)
+            .is_none_or(|k| r.key_arn.as_ref() == Some(k))
+            && self.operation.as_ref().is_none_or(|o| &r.operation == o)
+            && self.principal.as_ref().is_none_or(|p| &r.principal == p)
+            && self.success.is_none_or(|s| r.success == s)
     }
 }
 
