@@ -57,6 +57,19 @@ pub struct EncryptionMaterials {
     pub signing_key: Option<SigningKey>,
 }
 
+impl EncryptionMaterials {
+    /// The data key, generating a random one of the suite's length first if none is set
+    /// (what every generating keyring does before wrapping).
+    pub fn data_key_or_generate(&mut self) -> crate::Result<DataKey> {
+        if let Some(k) = &self.data_key {
+            return Ok(k.clone());
+        }
+        let k = DataKey::new(crate::crypto::random::bytes(self.suite.key_len())?);
+        self.data_key = Some(k.clone());
+        Ok(k)
+    }
+}
+
 /// What keyrings fill in on decrypt.
 #[derive(Clone, Debug)]
 pub struct DecryptionMaterials {

@@ -184,14 +184,7 @@ impl Keyring for HierarchicalKeyring {
         Box::pin(async move {
             let id = self.branch_key_id(&m.encryption_context)?;
             let bk = self.active_key(&id).await?;
-            let data_key = match &m.data_key {
-                Some(k) => k.clone(),
-                None => {
-                    let k = DataKey::new(random::bytes(m.suite.key_len())?);
-                    m.data_key = Some(k.clone());
-                    k
-                }
-            };
+            let data_key = m.data_key_or_generate()?;
             let mut salt = [0u8; SALT_LEN];
             random::fill(&mut salt)?;
             let mut iv = [0u8; IV_LEN];

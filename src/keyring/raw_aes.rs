@@ -96,14 +96,7 @@ impl RawAesKeyring {
 impl Keyring for RawAesKeyring {
     fn on_encrypt(&self, mut m: EncryptionMaterials) -> BoxFuture<'_, Result<EncryptionMaterials>> {
         Box::pin(async move {
-            let data_key = match &m.data_key {
-                Some(k) => k.clone(),
-                None => {
-                    let k = DataKey::new(random::bytes(m.suite.key_len())?);
-                    m.data_key = Some(k.clone());
-                    k
-                }
-            };
+            let data_key = m.data_key_or_generate()?;
             let mut iv = [0u8; IV_LEN];
             random::fill(&mut iv)?;
             let aad = context::serialize(&m.encryption_context)?;

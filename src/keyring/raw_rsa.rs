@@ -3,7 +3,6 @@
 
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
-use crate::crypto::random;
 use crate::crypto::rsa::{self as rsa_ops, RsaPadding};
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
@@ -89,14 +88,7 @@ impl Keyring for RawRsaKeyring {
                     self.describe()
                 ))
             })?;
-            let data_key = match &m.data_key {
-                Some(k) => k.clone(),
-                None => {
-                    let k = DataKey::new(random::bytes(m.suite.key_len())?);
-                    m.data_key = Some(k.clone());
-                    k
-                }
-            };
+            let data_key = m.data_key_or_generate()?;
             let ciphertext = rsa_ops::encrypt(public, self.padding, data_key.as_bytes())?;
             m.encrypted_data_keys.push(EncryptedDataKey {
                 provider_id: self.namespace.clone(),

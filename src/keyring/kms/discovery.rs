@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use sealkit_kms::arn::KmsArn;
-use sealkit_kms::{DecryptRequest, KmsProvider};
+use sealkit_kms::KmsProvider;
 
-use super::{edk_key_arn, PROVIDER_ID};
+use super::{decrypt_edk, edk_key_arn, PROVIDER_ID};
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
 use crate::keyring::Keyring;
-use crate::materials::{DataKey, DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
+use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 
 /// Limits discovery to keys of one partition and a set of accounts.
 #[derive(Clone, Debug)]
@@ -120,32 +120,12 @@ impl Discovery {
                 Some(region) if arn.region == *region => info,
                 Some(_) => continue, // a single-region key elsewhere cannot be reached from here
             };
-            let resp = self
-                .provider
-                .decrypt(DecryptRequest {
-                    ciphertext_blob: edk.ciphertext.clone(),
-                    encryption_context: m.encryption_context.clone(),
-                    key_id: Some(key_id.clone()),
-                    encryption_algorithm: None,
-                    grant_tokens: self.grant_tokens.clone(),
-                })
-                .await;
-            match resp {
-                Ok(r) if r.key_id != key_id => attempts.push(format!(
-                    "KMS discovery: EDK #{i}: Decrypt answered for {} not {key_id}",
-                    r.key_id
-                )),
-                Ok(r) if r.plaintext.len() != m.suite.key_len() => attempts.push(format!(
-                    "KMS discovery: EDK #{i}: data key has the wrong length"
-                )),
-                Ok(r) => {
-                    m.data_key = Some(DataKey::new(r.plaintext.to_vec()));
+            match decrypt_edk(&*self.provider, edk, &key_id, &m, &self.grant_tokens).await {
+                Ok(k) => {
+                    m.data_key = Some(k);
                     return Ok(m);
                 }
-                Err(e) => attempts.push(format!(
-                    "KMS discovery: EDK #{i} ({key_id}): {}: {}",
-                    e.name, e.message
-                )),
+                Err(why) => attempts.push(format!("KMS discovery: EDK #{i} ({key_id}): {why}")),
             }
         }
         if attempts.is_empty() {

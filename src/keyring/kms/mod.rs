@@ -13,11 +13,11 @@ pub use strict::{AwsKmsKeyring, AwsKmsMrkAwareKeyring};
 use std::sync::Arc;
 
 use sealkit_kms::arn::{KmsArn, ResourceType};
-use sealkit_kms::{KmsError, KmsProvider};
+use sealkit_kms::{DecryptRequest, KmsError, KmsProvider};
 
 use crate::error::Error;
 use crate::keyring::{Keyring, MultiKeyring};
-use crate::materials::EncryptedDataKey;
+use crate::materials::{DataKey, DecryptionMaterials, EncryptedDataKey};
 
 /// Provider id of the symmetric KMS keyrings.
 pub const PROVIDER_ID: &str = "aws-kms";
@@ -39,6 +39,37 @@ pub(crate) fn edk_key_arn(edk: &EncryptedDataKey) -> Result<(String, KmsArn), St
         return Err(format!("provider info '{info}' is not a key ARN"));
     }
     Ok((info.to_string(), arn))
+}
+
+/// Decrypts one `aws-kms` EDK with `key_id`. The response must name exactly that key and carry
+/// a data key of the suite's length (spec: aws-kms-keyring.md, OnDecrypt); the error says why not.
+pub(crate) async fn decrypt_edk(
+    provider: &dyn KmsProvider,
+    edk: &EncryptedDataKey,
+    key_id: &str,
+    m: &DecryptionMaterials,
+    grant_tokens: &[String],
+) -> core::result::Result<DataKey, String> {
+    let resp = provider
+        .decrypt(DecryptRequest {
+            ciphertext_blob: edk.ciphertext.clone(),
+            encryption_context: m.encryption_context.clone(),
+            key_id: Some(key_id.to_string()),
+            encryption_algorithm: None,
+            grant_tokens: grant_tokens.to_vec(),
+        })
+        .await
+        .map_err(|e| format!("{}: {}", e.name, e.message))?;
+    if resp.key_id != key_id {
+        return Err(format!(
+            "Decrypt answered for a different key {}",
+            resp.key_id
+        ));
+    }
+    if resp.plaintext.len() != m.suite.key_len() {
+        return Err("data key has the wrong length".into());
+    }
+    Ok(DataKey::new(resp.plaintext.to_vec()))
 }
 
 /// The ESDK's "KMS multi-keyring": the generator key makes the data key, every other key wraps it,

@@ -10,7 +10,6 @@ use sha2::{Digest, Sha384};
 use subtle::ConstantTimeEq;
 
 use crate::context;
-use crate::crypto::random;
 use crate::crypto::rsa::{self as rsa_ops, RsaPadding};
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
@@ -105,14 +104,7 @@ impl Keyring for AwsKmsRsaKeyring {
                     self.key_id
                 ))
             })?;
-            let data_key = match &m.data_key {
-                Some(k) => k.clone(),
-                None => {
-                    let k = DataKey::new(random::bytes(m.suite.key_len())?);
-                    m.data_key = Some(k.clone());
-                    k
-                }
-            };
+            let data_key = m.data_key_or_generate()?;
             let mut plaintext =
                 zeroize::Zeroizing::new(context_digest(&m.encryption_context)?.to_vec());
             plaintext.extend_from_slice(data_key.as_bytes());

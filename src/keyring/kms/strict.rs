@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use sealkit_kms::arn::{mrk_match, KeyIdentifier};
-use sealkit_kms::{DecryptRequest, EncryptRequest, GenerateDataKeyRequest, KmsProvider};
+use sealkit_kms::{EncryptRequest, GenerateDataKeyRequest, KmsProvider};
 use zeroize::Zeroizing;
 
-use super::{edk_key_arn, kms_error, PROVIDER_ID};
+use super::{decrypt_edk, edk_key_arn, kms_error, PROVIDER_ID};
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
 use crate::keyring::Keyring;
@@ -154,33 +154,12 @@ impl Inner {
             if !matches {
                 continue;
             }
-            let resp = self
-                .provider
-                .decrypt(DecryptRequest {
-                    ciphertext_blob: edk.ciphertext.clone(),
-                    encryption_context: m.encryption_context.clone(),
-                    key_id: Some(self.key_id.clone()),
-                    encryption_algorithm: None,
-                    grant_tokens: self.grant_tokens.clone(),
-                })
-                .await;
-            match resp {
-                Ok(r) if r.key_id != self.key_id => attempts.push(format!(
-                    "KMS keyring {}: EDK #{i}: Decrypt answered for a different key {}",
-                    self.key_id, r.key_id
-                )),
-                Ok(r) if r.plaintext.len() != m.suite.key_len() => attempts.push(format!(
-                    "KMS keyring {}: EDK #{i}: data key has the wrong length",
-                    self.key_id
-                )),
-                Ok(r) => {
-                    m.data_key = Some(DataKey::new(r.plaintext.to_vec()));
+            match decrypt_edk(&*self.provider, edk, &self.key_id, &m, &self.grant_tokens).await {
+                Ok(k) => {
+                    m.data_key = Some(k);
                     return Ok(m);
                 }
-                Err(e) => attempts.push(format!(
-                    "KMS keyring {}: EDK #{i}: {}: {}",
-                    self.key_id, e.name, e.message
-                )),
+                Err(why) => attempts.push(format!("KMS keyring {}: EDK #{i}: {why}", self.key_id)),
             }
         }
         if attempts.is_empty() {
