@@ -3,7 +3,7 @@
 // (index.node.mjs, index.browser.mjs, index.cjs) load the wasm and call createApi(glue).
 // scripts/build-wasm.sh derives api.cjs from this file (it must keep a single `export`).
 
-export function createApi(wasm, { nodeCrypto } = {}) {
+export function createApi(wasm, { nodeCrypto, extend } = {}) {
   const { WasmClient, WasmKeyring, WasmMultiBuilder } = wasm
 
   // Node: message frames use node:crypto's AES-GCM (same bytes, ~10x the pure-wasm speed).
@@ -106,6 +106,8 @@ export function createApi(wasm, { nodeCrypto } = {}) {
     return value
   }
 
+  const LONE_SURROGATE = /\p{Surrogate}/u
+
   /** `{k: v}` (or a Map) of strings → flat [k1, v1, …]. */
   function contextPairs(value, name) {
     if (value === undefined || value === null) return []
@@ -120,6 +122,8 @@ export function createApi(wasm, { nodeCrypto } = {}) {
     for (const [k, v] of entries) {
       if (typeof k !== 'string') throw invalid(`${name} keys must be strings`)
       if (typeof v !== 'string') throw invalid(`${name}['${k}'] must be a string, got ${describe(v)}`)
+      // UTF-8 cannot carry a lone surrogate; encoding would silently change the pair.
+      if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v)) throw invalid(`${name} keys and values must be well-formed Unicode`)
       flat.push(k, v)
     }
     return flat
@@ -323,6 +327,7 @@ export function createApi(wasm, { nodeCrypto } = {}) {
       const h = handleOf(keyring, 'keyring')
       const pt = bytes(plaintext, 'plaintext', true)
       const args = encryptArgs(options(opts, 'options'))
+      if (hooks.asyncKeyring(keyring)) return hooks.encrypt(policy, maxEdks || 0, h, pt, args) // KMS keyrings (kms.mjs)
       return call(() => client.encrypt(h, pt, ...args))
     }
 
@@ -330,11 +335,13 @@ export function createApi(wasm, { nodeCrypto } = {}) {
       const h = handleOf(keyring, 'keyring')
       const ct = bytes(ciphertext, 'ciphertext', false)
       const args = decryptArgs(options(opts, 'options'))
+      if (hooks.asyncKeyring(keyring)) return hooks.decrypt(policy, maxEdks || 0, h, ct, args) // KMS keyrings (kms.mjs)
       return call(() => client.decrypt(h, ct, ...args))
     }
 
     function encryptStream(keyring, opts) {
       const h = handleOf(keyring, 'keyring')
+      if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
       const args = encryptArgs(options(opts, 'options'))
       const enc = call(() => client.encryptor(h, ...args))
       const header = call(() => enc.header())
@@ -370,6 +377,7 @@ export function createApi(wasm, { nodeCrypto } = {}) {
 
     function decryptStream(keyring, opts) {
       const h = handleOf(keyring, 'keyring')
+      if (hooks.asyncKeyring(keyring)) throw invalid('decryptStream does not support KMS keyrings yet; use decrypt()')
       const args = decryptArgs(options(opts, 'options'))
       const dec = call(() => client.decryptor(h, ...args))
       let headerDone = false
@@ -424,7 +432,15 @@ export function createApi(wasm, { nodeCrypto } = {}) {
     return Object.freeze({ encrypt, decrypt, encryptStream, decryptStream, commitmentPolicy: policy, maxEncryptedDataKeys: maxEdks })
   }
 
+  // Extension point (js/kms.mjs): KMS providers/keyrings and item encryption. `hooks` lets it
+  // route encrypt/decrypt of keyrings that wait on a KMS to the promise-returning wasm calls.
+  const hooks = { asyncKeyring: () => false, encrypt: null, decrypt: null }
+  const extra = extend
+    ? extend(wasm, { SealkitError, invalid, toSealkitError, call, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks })
+    : {}
+
   return Object.freeze({
+    ...extra,
     buildClient,
     CommitmentPolicy,
     AlgorithmSuiteIdentifier,

@@ -87,7 +87,7 @@ export declare class MultiKeyring extends Keyring {
   constructor(options: { generator?: AnyKeyring; children?: AnyKeyring[] })
 }
 
-export type AnyKeyring = RawAesKeyring | RawRsaKeyring | MultiKeyring
+export type AnyKeyring = RawAesKeyring | RawRsaKeyring | MultiKeyring | AnyKmsKeyring
 
 export interface EncryptedDataKeyInfo {
   providerId: string
@@ -177,5 +177,189 @@ declare const sealkit: {
   RawRsaKeyring: typeof RawRsaKeyring
   MultiKeyring: typeof MultiKeyring
   SealkitError: typeof SealkitError
+  LocalKms: typeof LocalKms
+  HttpKmsProvider: typeof HttpKmsProvider
+  AwsKmsKeyring: typeof AwsKmsKeyring
+  AwsKmsMrkAwareKeyring: typeof AwsKmsMrkAwareKeyring
+  AwsKmsDiscoveryKeyring: typeof AwsKmsDiscoveryKeyring
+  AwsKmsMrkDiscoveryKeyring: typeof AwsKmsMrkDiscoveryKeyring
+  AwsKmsRsaKeyring: typeof AwsKmsRsaKeyring
+  ItemEncryptor: typeof ItemEncryptor
+  CryptoAction: typeof CryptoAction
+  marshall: typeof marshall
+  unmarshall: typeof unmarshall
 }
 export default sealkit
+
+// ------------------------------------------------------------------ KMS providers (js/kms.mjs)
+// Not in 'sealkit/lite' (constructors throw ERR_INVALID_ARGUMENT there). KMS keyrings work with
+// encrypt/decrypt and MultiKeyring; encryptStream/decryptStream reject them (ERR_INVALID_ARGUMENT).
+// KMS failures are SealkitError code 'ERR_KMS' with the KMS error name in the message.
+
+/** A KMS request/response in the KMS JSON shape (KeyId, Plaintext, CiphertextBlob, …). */
+export type KmsRequest = Record<string, unknown>
+export type KmsResponse = Record<string, any>
+
+/**
+ * A KMS client. `send` runs any KMS operation by wire name (CreateKey, CreateAlias, PutKeyPolicy,
+ * ListAliases, ReplicateKey, …) with the KMS JSON request. Blob fields (Plaintext, CiphertextBlob,
+ * PublicKey, Signature, Message, Mac, EncryptedKeyMaterial, ImportToken, CiphertextForRecipient)
+ * may be Uint8Arrays or base64 strings in requests and are Uint8Arrays in responses; everything
+ * else is the KMS JSON as-is.
+ */
+export declare class KmsClient {
+  send(operation: string, request?: KmsRequest): Promise<KmsResponse>
+  createKey(request?: KmsRequest): Promise<KmsResponse>
+  createAlias(request: { AliasName: string; TargetKeyId: string }): Promise<KmsResponse>
+  rotateKeyOnDemand(request: { KeyId: string }): Promise<KmsResponse>
+  getPublicKey(request: { KeyId: string }): Promise<KmsResponse>
+  generateDataKey(request: KmsRequest): Promise<KmsResponse>
+  encrypt(request: KmsRequest): Promise<KmsResponse>
+  decrypt(request: KmsRequest): Promise<KmsResponse>
+  describeKey(request: { KeyId: string }): Promise<KmsResponse>
+}
+
+export interface LocalKmsAuditRecord {
+  time: number
+  principal: string
+  operation: string
+  key_arn: string | null
+  region: string
+  encryption_context: Record<string, string> | null
+  success: boolean
+  error_code: string | null
+}
+
+/** The embedded local KMS (in wasm memory; time from Date.now()). */
+export declare class LocalKms {
+  constructor()
+  /** Defaults: region 'us-east-1', principal 'arn:aws:iam::111122223333:root'. */
+  client(options?: { region?: string; principal?: string }): KmsClient
+  auditLog(): LocalKmsAuditRecord[]
+  auditJsonl(): string
+  /** The whole state (keys, aliases, policies, audit) encrypted under a 32-byte root key. */
+  exportState(rootKey: Bytes): Uint8Array
+  static importState(blob: Bytes, rootKey: Bytes): LocalKms
+}
+
+/** AWS KMS JSON 1.1 over fetch: SigV4 (credentials) or `Authorization: Bearer` (bearerToken). */
+export declare class HttpKmsProvider extends KmsClient {
+  constructor(options: {
+    /** Default: https://kms.<region>.amazonaws.com/ */
+    endpoint?: string
+    region: string
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+    bearerToken?: string
+    /** Attempts per call including the first (default 3); throttling/5xx/network errors are retried. */
+    maxAttempts?: number
+  })
+  readonly endpoint: string
+  readonly region: string
+}
+
+/**
+ * Any object with (some of) these methods, each returning a Promise, e.g. an AWS SDK v3 `KMS`
+ * client. Requests/responses use the KMS JSON names; blobs are Uint8Arrays (base64 strings are
+ * accepted in responses). A missing method → UnsupportedOperationException; a thrown error maps
+ * to a KMS error named by its `__type`, `name` or `code`.
+ */
+export interface KmsProviderObject {
+  generateDataKey?(request: { KeyId: string; NumberOfBytes?: number; EncryptionContext?: Record<string, string>; GrantTokens?: string[] }): Promise<{ KeyId?: string; Plaintext: Uint8Array | string; CiphertextBlob: Uint8Array | string }>
+  encrypt?(request: { KeyId: string; Plaintext: Uint8Array; EncryptionContext?: Record<string, string>; EncryptionAlgorithm?: string }): Promise<{ KeyId?: string; CiphertextBlob: Uint8Array | string }>
+  decrypt?(request: { CiphertextBlob: Uint8Array; KeyId?: string; EncryptionContext?: Record<string, string>; EncryptionAlgorithm?: string }): Promise<{ KeyId?: string; Plaintext: Uint8Array | string }>
+  getPublicKey?(request: { KeyId: string }): Promise<{ KeyId?: string; PublicKey: Uint8Array | string }>
+}
+
+export type KmsProviderLike = KmsClient | HttpKmsProvider | KmsProviderObject
+
+export interface DiscoveryFilter {
+  partition: string
+  accounts: string[]
+}
+
+/** KMS multi-keyring of MRK-aware KMS keyrings; without generatorKeyId it only decrypts. */
+export declare class AwsKmsKeyring extends Keyring {
+  constructor(options: { provider: KmsProviderLike; generatorKeyId?: string; keyIds?: string[] })
+  readonly generatorKeyId: string | undefined
+  readonly keyIds: string[]
+}
+export declare class AwsKmsMrkAwareKeyring extends Keyring {
+  constructor(options: { provider: KmsProviderLike; keyId: string })
+  readonly keyId: string
+}
+/** Decrypt-only: any aws-kms EDK whose key ARN passes the filter. */
+export declare class AwsKmsDiscoveryKeyring extends Keyring {
+  constructor(options: { provider: KmsProviderLike; discoveryFilter?: DiscoveryFilter })
+}
+export declare class AwsKmsMrkDiscoveryKeyring extends Keyring {
+  constructor(options: { provider: KmsProviderLike; region: string; discoveryFilter?: DiscoveryFilter })
+}
+/**
+ * Asymmetric (RSA ENCRYPT_DECRYPT) KMS key: encrypts offline with the PEM public key (no
+ * provider needed), decrypts through the provider. Only non-signing suites (e.g. suiteId 0x0478).
+ */
+export declare class AwsKmsRsaKeyring extends Keyring {
+  constructor(options: { keyId: string; publicKey?: string | Uint8Array; encryptionAlgorithm?: 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1'; provider?: KmsProviderLike })
+  readonly keyId: string
+  readonly encryptionAlgorithm: 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1'
+}
+export type AnyKmsKeyring = AwsKmsKeyring | AwsKmsMrkAwareKeyring | AwsKmsDiscoveryKeyring | AwsKmsMrkDiscoveryKeyring | AwsKmsRsaKeyring
+
+// ------------------------------------------------------------------ items
+
+/** DynamoDB AttributeValue as @aws-sdk/client-dynamodb uses it (B/BS may also be base64 strings on input). */
+export type AttributeValue =
+  | { S: string }
+  | { N: string }
+  | { B: Uint8Array }
+  | { BOOL: boolean }
+  | { NULL: true }
+  | { L: AttributeValue[] }
+  | { M: Record<string, AttributeValue> }
+  | { SS: string[] }
+  | { NS: string[] }
+  | { BS: Uint8Array[] }
+export type Item = Record<string, AttributeValue>
+
+export declare const CryptoAction: Readonly<{
+  ENCRYPT_AND_SIGN: 'ENCRYPT_AND_SIGN'
+  SIGN_ONLY: 'SIGN_ONLY'
+  SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT'
+  DO_NOTHING: 'DO_NOTHING'
+}>
+export type CryptoActionName = keyof typeof CryptoAction
+
+/**
+ * Encrypts and signs items in the DB-ESDK item format (interoperable with the AWS Database
+ * Encryption SDK). Errors: SealkitError 'ERR_ITEM' (naming the attribute), 'ERR_SIGNATURE_INVALID', ….
+ * Decryption returns numbers normalized and sets in canonical order, as DynamoDB does.
+ */
+export declare class ItemEncryptor {
+  constructor(options: {
+    tableName: string
+    partitionKey: string
+    sortKey?: string
+    attributeActions: Record<string, CryptoActionName>
+    /** Action for attributes missing from attributeActions (default: none → ERR_ITEM). */
+    defaultAction?: CryptoActionName
+    allowedUnsignedAttributes?: string[]
+    allowedUnsignedAttributePrefix?: string
+    keyring: AnyKeyring
+    /** 0x6701 (default, ECDSA P-384 signed) or 0x6700. */
+    algorithmSuiteId?: 0x6700 | 0x6701
+  })
+  encryptItem(item: Item): Promise<Item>
+  decryptItem(item: Item): Promise<Item>
+}
+
+/**
+ * Plain JS → item: string→S, number/bigint→N, Uint8Array→B, boolean→BOOL, null→NULL, array→L,
+ * object/Map→M, Set of strings/numbers/Uint8Arrays→SS/NS/BS (an empty Set is an error);
+ * `undefined` properties are skipped.
+ */
+export declare function marshall(value: Record<string, unknown>): Item
+/**
+ * Item → plain JS (the inverse of marshall). N becomes a JS number when `String(Number(n)) === n`
+ * (exact and canonical), else stays the decimal string (e.g. big integers, '1.50').
+ */
+export declare function unmarshall(item: Item): Record<string, any>

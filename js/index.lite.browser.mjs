@@ -4,9 +4,11 @@
 // an esbuild bundle).
 import init, * as glue from './sealkit_lite_web.js'
 import { createApi } from './api.mjs'
+import { createKmsApi } from './kms.mjs'
 
 await init({ module_or_path: new URL('./sealkit_lite_bg.wasm', import.meta.url) })
 
-const api = createApi(glue)
+const api = createApi(glue, { extend: createKmsApi })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
+export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

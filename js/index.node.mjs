@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import * as nodeCrypto from 'node:crypto'
 import * as glue from './sealkit_web.js'
 import { createApi } from './api.mjs'
+import { createKmsApi } from './kms.mjs'
 
 // Node 18 has no global `crypto`; the wasm module draws randomness from crypto.getRandomValues.
 if (!globalThis.crypto || typeof globalThis.crypto.getRandomValues !== 'function') globalThis.crypto = nodeCrypto.webcrypto
@@ -11,6 +12,7 @@ if (!globalThis.crypto || typeof globalThis.crypto.getRandomValues !== 'function
 glue.initSync({ module: readFileSync(new URL('./sealkit_bg.wasm', import.meta.url)) })
 
 // SEALKIT_NO_HOST_AEAD=1 keeps message frames in the pure-wasm AES-GCM.
-const api = createApi(glue, process.env.SEALKIT_NO_HOST_AEAD === '1' ? {} : { nodeCrypto })
+const api = createApi(glue, { extend: createKmsApi, ...(process.env.SEALKIT_NO_HOST_AEAD === '1' ? {} : { nodeCrypto }) })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
+export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

@@ -9,7 +9,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
-OUT="$ROOT/pkg"
+FINAL="$ROOT/pkg"
+# Built in a staging dir and swapped in at the end, so pkg/ is never half-built while others use it.
+OUT="$ROOT/pkg-staging.$$"
 DEPS="$ROOT/.deps/npm"
 BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if [ -z "${CARGO_TARGET_DIR:-}" ]; then
@@ -27,7 +29,7 @@ command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are
 PROFILE="${SEALKIT_WASM_PROFILE:-wasm-release}"
 
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+trap 'rm -rf "$TMP" "$OUT"' EXIT
 WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$PROFILE/sealkit.wasm"
 
 WASM_OPT=""
@@ -50,8 +52,15 @@ build_variant() {
   local name=$1
   shift
   echo "build-wasm: cargo build $name (wasm32, profile $PROFILE, target dir $CARGO_TARGET_DIR)"
-  cargo build -p sealkit --lib --target wasm32-unknown-unknown --profile "$PROFILE" "$@"
-  wasm-bindgen --target web --out-dir "$TMP/$name/web" --out-name "$name" "$WASM"
+  # Concurrent runs share the target dir, where both variants land on the same sealkit.wasm:
+  # build and copy under one lock.
+  mkdir -p "$TMP/$name" "$CARGO_TARGET_DIR"
+  (
+    flock 9
+    cargo build -p sealkit --lib --target wasm32-unknown-unknown --profile "$PROFILE" "$@"
+    cp "$WASM" "$TMP/$name/sealkit.wasm"
+  ) 9>"$CARGO_TARGET_DIR/.sealkit-build-wasm.lock"
+  wasm-bindgen --target web --out-dir "$TMP/$name/web" --out-name "$name" "$TMP/$name/sealkit.wasm"
   if [ -n "$WASM_OPT" ]; then
     "$WASM_OPT" -Oz --converge "$TMP/$name/web/${name}_bg.wasm" -o "$OUT/${name}_bg.wasm"
   else
@@ -63,7 +72,7 @@ build_variant() {
 build_variant sealkit
 # nodejs glue (CommonJS) for the full module; it reads `${__dirname}/sealkit_bg.wasm`, the same
 # bytes as the web target's.
-wasm-bindgen --target nodejs --out-dir "$TMP/node" --out-name sealkit "$WASM"
+wasm-bindgen --target nodejs --out-dir "$TMP/node" --out-name sealkit "$TMP/sealkit/sealkit.wasm"
 cmp -s "$TMP/sealkit/web/sealkit_bg.wasm" "$TMP/node/sealkit_bg.wasm" || die "web and nodejs wasm outputs differ"
 cp "$TMP/node/sealkit.js" "$OUT/sealkit_node.cjs"
 if [ "${SEALKIT_NO_LITE:-}" != 1 ]; then
@@ -75,8 +84,16 @@ cp js/api.mjs js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs j
 # api.cjs: the same code as api.mjs, as CommonJS (api.mjs has exactly one export).
 grep -c '^export ' js/api.mjs | grep -qx 1 || die "js/api.mjs must have exactly one export"
 { echo "'use strict'"; sed 's/^export function createApi/function createApi/' js/api.mjs; echo 'module.exports = { createApi }'; } > "$OUT/api.cjs"
+# kms.mjs (KMS providers/keyrings, items): copied and turned into kms.cjs the same way.
+cp js/kms.mjs "$OUT/"
+grep -c '^export ' js/kms.mjs | grep -qx 1 || die "js/kms.mjs must have exactly one export"
+{ echo "'use strict'"; sed 's/^export function createKmsApi/function createKmsApi/' js/kms.mjs; echo 'module.exports = { createKmsApi }'; } > "$OUT/kms.cjs"
 
 for w in "$OUT"/*_bg.wasm; do
   echo "build-wasm: $(basename "$w") $(wc -c < "$w") B (gzip -9: $(gzip -9c "$w" | wc -c) B)"
 done
+OLD="$ROOT/pkg-old.$$"
+[ -e "$FINAL" ] && mv "$FINAL" "$OLD"
+mv "$OUT" "$FINAL"
+rm -rf "$OLD"
 echo "build-wasm: pkg/ ready"

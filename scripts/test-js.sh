@@ -7,6 +7,9 @@
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
 #   pack      npm pack → install the tarball → import (ESM) / require (CJS)
 #   browser   Debian chromium + playwright-core: bundled (esbuild) and unbundled pages
+#   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
+#             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary)
+#   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors
 # Installs test npm deps into tests/js/node_modules (git-ignored) when missing and builds the
 # wasm (scripts/build-wasm.sh; SEALKIT_SKIP_BUILD=1 reuses pkg/). Runnable from any cwd.
 # Usage: scripts/test-js.sh [suite ...]      (default: all)
@@ -22,9 +25,9 @@ command -v npm >/dev/null || die "npm not found"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm interop pack browser)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm interop pack browser kms item)
 for s in "${SUITES[@]}"; do
-  case "$s" in api | vectors | vectors-wasm | interop | pack | browser) ;; *) die "unknown suite '$s' (api vectors vectors-wasm interop pack browser)" ;; esac
+  case "$s" in api | vectors | vectors-wasm | interop | pack | browser | kms | item) ;; *) die "unknown suite '$s' (api vectors vectors-wasm interop pack browser kms item)" ;; esac
   if [ "$s" = browser ] && [ ! -x "$CHROMIUM" ]; then
     die "chromium not found at $CHROMIUM: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=)"
   fi
@@ -45,13 +48,21 @@ if [ "${SEALKIT_SKIP_BUILD:-}" != 1 ]; then
 fi
 [ -f pkg/index.node.mjs ] || die "pkg/ is missing: run scripts/build-wasm.sh"
 
+# The kms suite talks to sealkit-key-server over HTTP (built with the native toolchain).
+if [[ " ${SUITES[*]} " == *" kms "* ]] && [ -z "${SEALKIT_KEY_SERVER:-}" ]; then
+  cargo build -q -p sealkit-key-server || die "cargo build -p sealkit-key-server failed"
+  export SEALKIT_KEY_SERVER="${CARGO_TARGET_DIR:-$ROOT/target}/debug/sealkit-key-server"
+fi
+
 files_for() {
   case "$1" in
     api) echo tests/js/api.test.mjs ;;
     vectors | vectors-wasm) echo tests/js/vectors.test.mjs ;;
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
-    browser) echo tests/browser/browser.test.mjs ;;
+    browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs ;;
+    kms) echo tests/js/kms.test.mjs ;;
+    item) echo tests/js/item.test.mjs ;;
   esac
 }
 
@@ -64,7 +75,7 @@ for s in "${SUITES[@]}"; do
   host=""
   [ "$s" = vectors-wasm ] && host=1
   SEALKIT_NO_HOST_AEAD="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
-    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper)|^not ok|^ +error:|^# (pass|fail) '
+    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors)|^not ok|^ +error:|^# (pass|fail) '
   rc=${PIPESTATUS[0]}
   pass=$(awk '/^# pass /{print $3}' "$LOG/$s.tap" | tail -1)
   fail=$(awk '/^# fail /{print $3}' "$LOG/$s.tap" | tail -1)

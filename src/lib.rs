@@ -20,6 +20,8 @@
 //! # }).unwrap();
 //! ```
 #![forbid(unsafe_code)]
+// wasm is single-threaded and its keyrings hold JS values, so `Arc`s there are not `Send`.
+#![cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
 #![warn(missing_docs)]
 
 pub mod client;

@@ -60,7 +60,7 @@ pub struct WasmKeyring {
 }
 
 impl WasmKeyring {
-    fn wrap(k: Arc<dyn Keyring>) -> WasmKeyring {
+    pub(crate) fn wrap(k: Arc<dyn Keyring>) -> WasmKeyring {
         WasmKeyring {
             slot: Slot(Rc::new(RefCell::new(Some(k)))),
         }

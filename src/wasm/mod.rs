@@ -15,11 +15,23 @@
 // `Send`/`Sync` on wasm (single-threaded JS values; see `future::MaybeSend`).
 #![allow(clippy::arc_with_non_send_sync)]
 
+mod async_client;
 mod convert;
+#[cfg(not(feature = "wasm-lite"))]
+mod fetch;
 mod host;
+mod item;
 mod keyring;
+#[cfg(not(feature = "wasm-lite"))]
+mod kms;
 mod session;
 
 pub use host::set_host;
 pub use keyring::{WasmKeyring, WasmMultiBuilder};
 pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};
+// KMS providers/keyrings (not in wasm-lite), item encryption, and promise-returning
+// encrypt/decrypt for keyrings that wait on a KMS.
+pub use async_client::{decrypt_async, encrypt_async};
+pub use item::WasmItemEncryptor;
+#[cfg(not(feature = "wasm-lite"))]
+pub use kms::{WasmKmsProvider, WasmLocalKms};

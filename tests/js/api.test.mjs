@@ -214,6 +214,8 @@ test('bad arguments are ERR_INVALID_ARGUMENT naming the argument, never a trap',
   await rejects(() => encrypt(kr, 'x', { encryptionContext: 'a=b' }), 'ERR_INVALID_ARGUMENT', /encryptionContext/)
   await rejects(() => encrypt(kr, 'x', { encryptionContext: ['a'] }), 'ERR_INVALID_ARGUMENT', /encryptionContext/)
   await rejects(() => encrypt(kr, 'x', { encryptionContext: { 'aws-crypto-x': 'y' } }), 'ERR_RESERVED_CONTEXT_KEY')
+  await rejects(() => encrypt(kr, 'x', { encryptionContext: { a: '\uD800' } }), 'ERR_INVALID_ARGUMENT', /encryptionContext/)
+  await rejects(() => decrypt(kr, new Uint8Array(1), { encryptionContext: { '\uDC00x': 'v' } }), 'ERR_INVALID_ARGUMENT', /encryptionContext/)
   await rejects(() => encrypt(kr, 'x', { suiteId: 0x9999 }), 'ERR_INVALID_ARGUMENT', /suiteId/)
   await rejects(() => encrypt(kr, 'x', { suiteId: '0x0478' }), 'ERR_INVALID_ARGUMENT', /suiteId/)
   await rejects(() => encrypt(kr, 'x', { suiteId: 1.5 }), 'ERR_INVALID_ARGUMENT', /suiteId/)

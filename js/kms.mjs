@@ -1,0 +1,510 @@
+// sealkit JS API, part 2: KMS providers, KMS keyrings, item encryption (src/wasm/{kms,item,
+// async_client}.rs). Like api.mjs: no crypto here, imports nothing, exactly one export;
+// scripts/build-wasm.sh derives kms.cjs from it. createApi(glue, { extend: createKmsApi })
+// calls it with api.mjs's internals and merges what it returns into the package API.
+
+export function createKmsApi(wasm, base) {
+  const { SealkitError, invalid, toSealkitError, call, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks } = base
+  const HAS_KMS = typeof wasm.WasmLocalKms === 'function'
+  const notInLite = (what) => invalid(`${what} is not included in 'sealkit/lite' (built without RSA); import it from 'sealkit'`)
+
+  async function settle(promiseFn) {
+    try {
+      return await promiseFn()
+    } catch (e) {
+      throw toSealkitError(e)
+    }
+  }
+
+  // ---------------------------------------------------------------- base64
+
+  function toBase64(u8) {
+    let s = ''
+    for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000))
+    return btoa(s)
+  }
+
+  function fromBase64(s, name) {
+    let bin
+    try {
+      bin = atob(s)
+    } catch {
+      throw invalid(`${name} is not valid base64`)
+    }
+    const out = new Uint8Array(bin.length)
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+    return out
+  }
+
+  const isBytes = (v) => v instanceof Uint8Array || v instanceof ArrayBuffer || ArrayBuffer.isView(v)
+
+  // ---------------------------------------------------------------- KMS JSON shapes
+
+  /** Top-level blob fields of KMS requests/responses (base64 on the wire, Uint8Array in JS). */
+  const BLOB_FIELDS = ['Plaintext', 'CiphertextBlob', 'PublicKey', 'Signature', 'Message', 'Mac', 'EncryptedKeyMaterial', 'ImportToken', 'CiphertextForRecipient']
+
+  /** JS shape → wire JSON object: Uint8Array blobs → base64 (strings are taken as base64). */
+  function toWire(req, name) {
+    const o = options(req, name)
+    const out = { ...o }
+    for (const f of BLOB_FIELDS) if (isBytes(o[f])) out[f] = toBase64(bytes(o[f], `${name}.${f}`, false))
+    return out
+  }
+
+  /** Wire JSON object → JS shape: base64 blobs → Uint8Array. */
+  function fromWire(obj) {
+    if (!obj || typeof obj !== 'object') return obj
+    for (const f of BLOB_FIELDS) if (typeof obj[f] === 'string') obj[f] = fromBase64(obj[f], f)
+    return obj
+  }
+
+  // ---------------------------------------------------------------- providers
+
+  const providerHandles = new WeakMap() // provider object → WasmKmsProvider
+  const JS_METHODS = {
+    GenerateDataKey: 'generateDataKey',
+    GenerateDataKeyWithoutPlaintext: 'generateDataKeyWithoutPlaintext',
+    Encrypt: 'encrypt',
+    Decrypt: 'decrypt',
+    ReEncrypt: 'reEncrypt',
+    GetPublicKey: 'getPublicKey',
+    DescribeKey: 'describeKey',
+    Sign: 'sign',
+    Verify: 'verify',
+    GenerateMac: 'generateMac',
+    VerifyMac: 'verifyMac',
+  }
+
+  function kmsErrorName(e) {
+    if (e && typeof e === 'object') {
+      for (const k of ['__type', 'name', 'code']) {
+        const v = e[k]
+        if (typeof v === 'string' && v && v !== 'Error' && !v.startsWith('ERR_')) return v.includes('#') ? v.split('#').pop() : v
+      }
+    }
+    return 'KMSInternalException'
+  }
+
+  /** The adapter src/wasm/kms.rs calls for a user object: call(op, json) → Promise<json>. */
+  function adapterFor(obj) {
+    return {
+      async call(op, json) {
+        const m = JS_METHODS[op]
+        if (!m || typeof obj[m] !== 'function') {
+          throw { name: 'UnsupportedOperationException', message: `the KMS provider object has no ${m || op}() method` }
+        }
+        let resp
+        try {
+          resp = await obj[m](fromWire(JSON.parse(json)))
+        } catch (e) {
+          throw { name: kmsErrorName(e), message: (e && e.message) || String(e) }
+        }
+        return JSON.stringify(toWire(resp || {}, `${m}() result`))
+      },
+    }
+  }
+
+  function providerOf(value, name) {
+    const h = providerHandles.get(value)
+    if (h) return h
+    if (value && typeof value === 'object' && Object.values(JS_METHODS).some((m) => typeof value[m] === 'function')) {
+      if (!HAS_KMS) throw notInLite('KMS providers')
+      const p = wasm.WasmKmsProvider.fromJs(adapterFor(value))
+      providerHandles.set(value, p)
+      return p
+    }
+    throw invalid(`${name} must be a LocalKms client, an HttpKmsProvider, or an object with generateDataKey/encrypt/decrypt/getPublicKey methods, got ${describe(value)}`)
+  }
+
+  /** A KMS client: `send(operation, request)` for any KMS operation plus shortcuts. */
+  class KmsClient {
+    /**
+     * Runs any KMS operation (wire name, KMS JSON request). Blob fields (Plaintext,
+     * CiphertextBlob, PublicKey, Signature, Message, Mac, …) may be Uint8Arrays or base64
+     * strings in the request and are Uint8Arrays in the response.
+     */
+    async send(operation, request) {
+      str(operation, 'operation')
+      const body = JSON.stringify(toWire(request, 'request'))
+      const h = providerHandles.get(this)
+      const out = await settle(() => h.sendJson(operation, body))
+      return fromWire(JSON.parse(out))
+    }
+    createKey(req) {
+      return this.send('CreateKey', req)
+    }
+    createAlias(req) {
+      return this.send('CreateAlias', req)
+    }
+    rotateKeyOnDemand(req) {
+      return this.send('RotateKeyOnDemand', req)
+    }
+    getPublicKey(req) {
+      return this.send('GetPublicKey', req)
+    }
+    generateDataKey(req) {
+      return this.send('GenerateDataKey', req)
+    }
+    encrypt(req) {
+      return this.send('Encrypt', req)
+    }
+    decrypt(req) {
+      return this.send('Decrypt', req)
+    }
+    describeKey(req) {
+      return this.send('DescribeKey', req)
+    }
+  }
+
+  class LocalKmsClient extends KmsClient {}
+
+  const IMPORT = Symbol('import')
+
+  /** The embedded local KMS (keys, aliases, policies, rotation, audit trail) in wasm memory. */
+  class LocalKms {
+    #h
+    constructor(token, handle) {
+      if (!HAS_KMS) throw notInLite('LocalKms')
+      this.#h = token === IMPORT ? handle : call(() => new wasm.WasmLocalKms())
+    }
+    /** A provider: calls in `region` by `principal` (IAM principal ARN). */
+    client(config) {
+      const o = options(config, 'client options')
+      const region = o.region === undefined ? 'us-east-1' : str(o.region, 'region')
+      const principal = o.principal === undefined ? 'arn:aws:iam::111122223333:root' : str(o.principal, 'principal')
+      const c = new LocalKmsClient()
+      providerHandles.set(c, call(() => this.#h.client(region, principal)))
+      c.region = region
+      c.principal = principal
+      return c
+    }
+    /** Every audit record (allowed and denied calls), oldest first. */
+    auditLog() {
+      return JSON.parse(call(() => this.#h.auditLogJson()))
+    }
+    /** The audit trail as JSON lines. */
+    auditJsonl() {
+      return call(() => this.#h.auditJsonl())
+    }
+    /** The whole state, encrypted under a 32-byte root key. */
+    exportState(rootKey) {
+      return call(() => this.#h.exportState(bytes(rootKey, 'rootKey', false)))
+    }
+    /** A LocalKms restored from exportState output. */
+    static importState(blob, rootKey) {
+      if (!HAS_KMS) throw notInLite('LocalKms')
+      const h = call(() => wasm.WasmLocalKms.importState(bytes(blob, 'blob', false), bytes(rootKey, 'rootKey', false)))
+      return new LocalKms(IMPORT, h)
+    }
+  }
+
+  /** AWS KMS (JSON 1.1 protocol) over fetch, SigV4-signed or with a bearer token. */
+  class HttpKmsProvider extends KmsClient {
+    constructor(config) {
+      super()
+      if (!HAS_KMS) throw notInLite('HttpKmsProvider')
+      const o = options(config, 'HttpKmsProvider options')
+      const region = str(o.region, 'region')
+      const endpoint = o.endpoint === undefined ? `https://kms.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/` : str(o.endpoint, 'endpoint')
+      const c = o.credentials === undefined || o.credentials === null ? undefined : options(o.credentials, 'credentials')
+      if (c) {
+        str(c.accessKeyId, 'credentials.accessKeyId')
+        str(c.secretAccessKey, 'credentials.secretAccessKey')
+        if (c.sessionToken !== undefined) str(c.sessionToken, 'credentials.sessionToken')
+      }
+      if (o.bearerToken !== undefined) str(o.bearerToken, 'bearerToken')
+      const maxAttempts = o.maxAttempts === undefined ? 0 : o.maxAttempts
+      if (!Number.isInteger(maxAttempts) || maxAttempts < 0 || maxAttempts > 100) throw invalid('maxAttempts must be an integer between 1 and 100')
+      providerHandles.set(
+        this,
+        call(() => wasm.WasmKmsProvider.http(endpoint, region, c && c.accessKeyId, c && c.secretAccessKey, c && c.sessionToken, o.bearerToken, maxAttempts)),
+      )
+      this.endpoint = endpoint
+      this.region = region
+    }
+  }
+
+  // ---------------------------------------------------------------- KMS keyrings
+
+  const kmsKeyrings = new WeakSet()
+
+  /** Whether a keyring (or a member of a multi-keyring) may wait on a KMS. */
+  function isAsync(k) {
+    if (kmsKeyrings.has(k)) return true
+    if (k instanceof MultiKeyring) return [k.generator, ...k.children].some((c) => c && isAsync(c))
+    return false
+  }
+
+  hooks.asyncKeyring = isAsync
+  hooks.encrypt = (policy, maxEdks, h, pt, args) => settle(() => wasm.encryptAsync(policy, maxEdks, h, pt, ...args))
+  hooks.decrypt = (policy, maxEdks, h, ct, args) => settle(() => wasm.decryptAsync(policy, maxEdks, h, ct, ...args))
+
+  function kmsKeyring(self, make) {
+    if (!HAS_KMS) throw notInLite(self.constructor.name)
+    handles.set(self, call(make))
+    kmsKeyrings.add(self)
+  }
+
+  function filterArgs(f) {
+    if (f === undefined || f === null) return [undefined, []]
+    const o = options(f, 'discoveryFilter')
+    return [str(o.partition, 'discoveryFilter.partition'), stringList(o.accounts, 'discoveryFilter.accounts')]
+  }
+
+  /** KMS keyring(s): the generator makes the data key, every keyId also wraps it; any decrypts. */
+  class AwsKmsKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const o = options(config, 'AwsKmsKeyring options')
+      const generator = o.generatorKeyId === undefined || o.generatorKeyId === null ? undefined : str(o.generatorKeyId, 'generatorKeyId')
+      const keyIds = stringList(o.keyIds, 'keyIds')
+      if (generator === undefined && keyIds.length === 0) throw invalid('AwsKmsKeyring needs a generatorKeyId or keyIds')
+      const p = providerOf(o.provider, 'provider')
+      kmsKeyring(this, () => wasm.kmsKeyring(p, generator, keyIds))
+      this.generatorKeyId = generator
+      this.keyIds = [...keyIds]
+    }
+  }
+
+  class AwsKmsMrkAwareKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const o = options(config, 'AwsKmsMrkAwareKeyring options')
+      const keyId = str(o.keyId, 'keyId')
+      const p = providerOf(o.provider, 'provider')
+      kmsKeyring(this, () => wasm.kmsMrkAwareKeyring(p, keyId))
+      this.keyId = keyId
+    }
+  }
+
+  class AwsKmsDiscoveryKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const o = options(config, 'AwsKmsDiscoveryKeyring options')
+      const [partition, accounts] = filterArgs(o.discoveryFilter)
+      const p = providerOf(o.provider, 'provider')
+      kmsKeyring(this, () => wasm.kmsDiscoveryKeyring(p, partition, accounts))
+    }
+  }
+
+  class AwsKmsMrkDiscoveryKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const o = options(config, 'AwsKmsMrkDiscoveryKeyring options')
+      const region = str(o.region, 'region')
+      const [partition, accounts] = filterArgs(o.discoveryFilter)
+      const p = providerOf(o.provider, 'provider')
+      kmsKeyring(this, () => wasm.kmsMrkDiscoveryKeyring(p, region, partition, accounts))
+    }
+  }
+
+  /** Asymmetric KMS key: encrypts offline with the PEM public key, decrypts through the provider. */
+  class AwsKmsRsaKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const o = options(config, 'AwsKmsRsaKeyring options')
+      const keyId = str(o.keyId, 'keyId')
+      const alg = o.encryptionAlgorithm === undefined ? 'RSAES_OAEP_SHA_256' : o.encryptionAlgorithm
+      if (alg !== 'RSAES_OAEP_SHA_256' && alg !== 'RSAES_OAEP_SHA_1') throw invalid(`encryptionAlgorithm must be 'RSAES_OAEP_SHA_256' or 'RSAES_OAEP_SHA_1'`)
+      let pem = o.publicKey
+      if (pem instanceof Uint8Array) pem = new TextDecoder().decode(pem)
+      if (pem !== undefined && pem !== null && (typeof pem !== 'string' || !/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem))) {
+        throw invalid('publicKey must be a PEM public key (-----BEGIN PUBLIC KEY-----)')
+      }
+      pem = pem === null ? undefined : pem
+      const hasProvider = o.provider !== undefined && o.provider !== null
+      if (pem === undefined && !hasProvider) throw invalid('AwsKmsRsaKeyring needs a publicKey (to encrypt), a provider (to decrypt), or both')
+      if (hasProvider) {
+        const p = providerOf(o.provider, 'provider')
+        kmsKeyring(this, () => wasm.kmsRsaKeyringWithProvider(keyId, alg, pem, p))
+      } else {
+        kmsKeyring(this, () => wasm.kmsRsaKeyring(keyId, alg, pem))
+      }
+      this.keyId = keyId
+      this.encryptionAlgorithm = alg
+    }
+  }
+
+  // ---------------------------------------------------------------- items
+
+  const CryptoAction = Object.freeze({
+    ENCRYPT_AND_SIGN: 'ENCRYPT_AND_SIGN',
+    SIGN_ONLY: 'SIGN_ONLY',
+    SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT',
+    DO_NOTHING: 'DO_NOTHING',
+  })
+
+  function action(v, name) {
+    if (typeof v !== 'string' || !Object.prototype.hasOwnProperty.call(CryptoAction, v)) {
+      throw invalid(`${name} must be one of ${Object.keys(CryptoAction).join(', ')}, got ${typeof v === 'string' ? `'${v}'` : describe(v)}`)
+    }
+    return v
+  }
+
+  /** AttributeValue (B/BS as Uint8Array or base64) → wire JSON value (B/BS as base64). */
+  function valueToWire(v, path) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw invalid(`attribute '${path}' must be an AttributeValue object such as { S: 'x' }, got ${describe(v)}`)
+    const keys = Object.keys(v).filter((k) => v[k] !== undefined)
+    if (keys.length !== 1) throw invalid(`attribute '${path}' must have exactly one type key (S, N, B, BOOL, NULL, L, M, SS, NS, BS), got ${keys.length ? keys.join(', ') : 'none'}`)
+    const t = keys[0]
+    const x = v[t]
+    switch (t) {
+      case 'B':
+        return { B: typeof x === 'string' ? x : toBase64(bytes(x, `attribute '${path}' B`, false)) }
+      case 'BS':
+        if (!Array.isArray(x)) throw invalid(`attribute '${path}' BS must be an array`)
+        return { BS: x.map((b, i) => (typeof b === 'string' ? b : toBase64(bytes(b, `attribute '${path}' BS[${i}]`, false)))) }
+      case 'L':
+        if (!Array.isArray(x)) throw invalid(`attribute '${path}' L must be an array`)
+        return { L: x.map((e, i) => valueToWire(e, `${path}[${i}]`)) }
+      case 'M':
+        return { M: itemToWire(x, `${path}.`) }
+      case 'N':
+        return { N: typeof x === 'number' || typeof x === 'bigint' ? String(x) : x }
+      default:
+        return { [t]: x }
+    }
+  }
+
+  function itemToWire(item, prefix = '') {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) throw invalid(`${prefix ? `attribute '${prefix.slice(0, -1)}' M` : 'item'} must be an object of attribute name → AttributeValue, got ${describe(item)}`)
+    const out = {}
+    for (const [k, v] of Object.entries(item)) if (v !== undefined) out[k] = valueToWire(v, prefix + k)
+    return out
+  }
+
+  function valueFromWire(v) {
+    if ('B' in v) return { B: fromBase64(v.B, 'B') }
+    if ('BS' in v) return { BS: v.BS.map((b) => fromBase64(b, 'BS')) }
+    if ('L' in v) return { L: v.L.map(valueFromWire) }
+    if ('M' in v) return { M: itemFromWire(v.M) }
+    return v
+  }
+
+  function itemFromWire(obj) {
+    const out = {}
+    for (const [k, v] of Object.entries(obj)) out[k] = valueFromWire(v)
+    return out
+  }
+
+  /** Encrypts and signs DynamoDB items (the DB-ESDK item format), with any keyring. */
+  class ItemEncryptor {
+    #h
+    constructor(config) {
+      const o = options(config, 'ItemEncryptor options')
+      const tableName = str(o.tableName, 'tableName')
+      const partitionKey = str(o.partitionKey, 'partitionKey')
+      const sortKey = o.sortKey === undefined || o.sortKey === null ? undefined : str(o.sortKey, 'sortKey')
+      const actions = []
+      for (const [k, v] of Object.entries(options(o.attributeActions, 'attributeActions'))) actions.push(k, action(v, `attributeActions['${k}']`))
+      const defaultAction = o.defaultAction === undefined || o.defaultAction === null ? undefined : action(o.defaultAction, 'defaultAction')
+      const unsigned = stringList(o.allowedUnsignedAttributes, 'allowedUnsignedAttributes')
+      const prefix = o.allowedUnsignedAttributePrefix === undefined || o.allowedUnsignedAttributePrefix === null ? undefined : str(o.allowedUnsignedAttributePrefix, 'allowedUnsignedAttributePrefix')
+      let suite = o.algorithmSuiteId === undefined ? 0x6701 : o.algorithmSuiteId
+      if (typeof suite === 'string' && /^0x[0-9a-f]{4}$/i.test(suite)) suite = parseInt(suite, 16)
+      if (suite !== 0x6700 && suite !== 0x6701) throw invalid('algorithmSuiteId must be 0x6700 or 0x6701')
+      const h = handleOf(o.keyring, 'keyring')
+      this.#h = call(() => new wasm.WasmItemEncryptor(tableName, partitionKey, sortKey, actions, defaultAction, unsigned, prefix, h, suite))
+      this.tableName = tableName
+      this.partitionKey = partitionKey
+      this.sortKey = sortKey
+      this.algorithmSuiteId = suite
+    }
+    /** → the item to store: encrypted attributes as B, plus aws_dbe_head and aws_dbe_foot. */
+    async encryptItem(item) {
+      const json = JSON.stringify(itemToWire(item))
+      return itemFromWire(JSON.parse(await settle(() => this.#h.encryptItem(json))))
+    }
+    /** Verifies the signature(s) and decrypts → the plaintext item (without aws_dbe_*). */
+    async decryptItem(item) {
+      const json = JSON.stringify(itemToWire(item))
+      return itemFromWire(JSON.parse(await settle(() => this.#h.decryptItem(json))))
+    }
+  }
+
+  // ---------------------------------------------------------------- marshall / unmarshall
+
+  function marshallValue(v, path) {
+    if (v === null) return { NULL: true }
+    switch (typeof v) {
+      case 'string':
+        return { S: v }
+      case 'number':
+        if (!Number.isFinite(v)) throw invalid(`marshall: '${path}' is ${v}; DynamoDB numbers must be finite`)
+        return { N: String(v) }
+      case 'bigint':
+        return { N: v.toString() }
+      case 'boolean':
+        return { BOOL: v }
+    }
+    if (isBytes(v)) return { B: bytes(v, path, false) }
+    if (Array.isArray(v)) return { L: v.map((e, i) => marshallValue(e === undefined ? null : e, `${path}[${i}]`)) }
+    if (v instanceof Set) {
+      const xs = [...v]
+      if (xs.length === 0) throw invalid(`marshall: '${path}' is an empty Set (its type, SS/NS/BS, is unknown)`)
+      if (xs.every((x) => typeof x === 'string')) return { SS: xs }
+      if (xs.every((x) => (typeof x === 'number' && Number.isFinite(x)) || typeof x === 'bigint')) return { NS: xs.map(String) }
+      if (xs.every(isBytes)) return { BS: xs.map((b) => bytes(b, path, false)) }
+      throw invalid(`marshall: '${path}' is a Set mixing types; use a Set of strings, numbers or Uint8Arrays`)
+    }
+    if (v instanceof Map) return { M: marshallObject(Object.fromEntries(v), `${path}.`) }
+    if (typeof v === 'object') return { M: marshallObject(v, `${path}.`) }
+    throw invalid(`marshall: '${path}' has unsupported type ${describe(v)}`)
+  }
+
+  function marshallObject(obj, prefix) {
+    const out = {}
+    for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = marshallValue(v, prefix + k)
+    return out
+  }
+
+  /** Plain JS object → DynamoDB item (AttributeValue JSON). `undefined` properties are skipped. */
+  function marshall(obj) {
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw invalid(`marshall needs a plain object, got ${describe(obj)}`)
+    return marshallObject(obj instanceof Map ? Object.fromEntries(obj) : obj, '')
+  }
+
+  /** N → number when `String(Number(n)) === n` (exact and canonical), else the string. */
+  function number(n) {
+    const x = Number(n)
+    return Number.isFinite(x) && String(x) === n ? x : n
+  }
+
+  function unmarshallValue(v) {
+    if (!v || typeof v !== 'object') throw invalid(`unmarshall: not an AttributeValue: ${describe(v)}`)
+    if ('S' in v) return v.S
+    if ('N' in v) return number(v.N)
+    if ('B' in v) return typeof v.B === 'string' ? fromBase64(v.B, 'B') : v.B
+    if ('BOOL' in v) return v.BOOL
+    if ('NULL' in v) return null
+    if ('L' in v) return v.L.map(unmarshallValue)
+    if ('M' in v) return unmarshall(v.M)
+    if ('SS' in v) return new Set(v.SS)
+    if ('NS' in v) return new Set(v.NS.map(number))
+    if ('BS' in v) return new Set(v.BS.map((b) => (typeof b === 'string' ? fromBase64(b, 'BS') : b)))
+    throw invalid(`unmarshall: unknown AttributeValue type ${Object.keys(v).join(', ')}`)
+  }
+
+  /** DynamoDB item → plain JS object (see `number` for N). */
+  function unmarshall(item) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) throw invalid(`unmarshall needs an item object, got ${describe(item)}`)
+    const out = {}
+    for (const [k, v] of Object.entries(item)) out[k] = unmarshallValue(v)
+    return out
+  }
+
+  void SealkitError
+  return {
+    LocalKms,
+    HttpKmsProvider,
+    AwsKmsKeyring,
+    AwsKmsMrkAwareKeyring,
+    AwsKmsDiscoveryKeyring,
+    AwsKmsMrkDiscoveryKeyring,
+    AwsKmsRsaKeyring,
+    ItemEncryptor,
+    CryptoAction,
+    marshall,
+    unmarshall,
+  }
+}

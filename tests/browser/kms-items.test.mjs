@@ -1,0 +1,98 @@
+// Chromium ⇄ Node for items and the offline KMS RSA keyring: an item encrypted in Node is
+// decrypted in the browser and vice versa; the browser encrypts with AwsKmsRsaKeyring holding
+// only the PEM public key (no provider reachable from the page) and Node decrypts through the
+// LocalKms that owns the key. The package is loaded unbundled from a static server on 127.0.0.1.
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, extname, normalize } from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { sealkit, PKG_DIR } from '../js/pkg.mjs'
+
+const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
+const { chromium } = require('playwright-core')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' }
+const PAGE = `<!doctype html><meta charset="utf-8"><title>kms-items</title>
+<script type="module">import * as s from '/pkg/index.browser.mjs'; window.sealkit = s; window.__ready = true</script>`
+
+let server, context
+const profile = mkdtempSync(join(tmpdir(), 'sealkit-chromium-kms-'))
+after(async () => {
+  if (context) await context.close()
+  if (server) await new Promise((r) => server.close(r))
+  rmSync(profile, { recursive: true, force: true })
+})
+
+function serve() {
+  server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
+    if (path === '/' || path === '/index.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
+    const file = path.startsWith('/pkg/') ? join(PKG_DIR, path.slice(5)) : null
+    if (!file || !file.startsWith(PKG_DIR) || !existsSync(file)) return res.writeHead(404).end()
+    res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream' }).end(readFileSync(file))
+  })
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)))
+}
+
+const b64 = (u8) => Buffer.from(u8).toString('base64')
+const derToPem = (der) => `-----BEGIN PUBLIC KEY-----\n${b64(der).replace(/(.{64})/g, '$1\n').trim()}\n-----END PUBLIC KEY-----\n`
+// Items cross the page boundary as JSON with binary values in base64 (decryptItem accepts that).
+const itemJson = (item) => JSON.parse(JSON.stringify(item, (k, v) => (v instanceof Uint8Array ? b64(v) : v)))
+
+test('chromium ⇄ node: items both ways, offline KMS RSA encryption in the browser', { skip: existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM}` }, async () => {
+  const { ItemEncryptor, RawAesKeyring, LocalKms, AwsKmsRsaKeyring, marshall, unmarshall, buildClient } = sealkit
+  const aesKey = new Uint8Array(32).map((_, i) => i * 3)
+  const config = { tableName: 'orders', partitionKey: 'id', attributeActions: { id: 'SIGN_ONLY', card: 'ENCRYPT_AND_SIGN', total: 'SIGN_ONLY', items: 'ENCRYPT_AND_SIGN' } }
+  const enc = new ItemEncryptor({ ...config, keyring: new RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey }) })
+  const record = { id: 'o-1', card: '4111 1111 1111 1111', total: 99.5, items: ['book', 'pen'] }
+  const fromNode = itemJson(await enc.encryptItem(marshall(record)))
+
+  const kms = new LocalKms()
+  const provider = kms.client({ region: 'us-east-1', principal: 'arn:aws:iam::111122223333:root' })
+  const { KeyMetadata } = await provider.createKey({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' })
+  const { PublicKey } = await provider.getPublicKey({ KeyId: KeyMetadata.Arn })
+
+  const port = await serve()
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const p = await context.newPage()
+  const errors = []
+  p.on('pageerror', (e) => errors.push(String(e)))
+  await p.goto(`http://127.0.0.1:${port}/`)
+  await p.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 }).catch(() => {})
+  assert.ok(await p.evaluate(() => window.__ready === true), `page did not load: ${errors.join(' | ')}`)
+
+  const out = await p.evaluate(
+    async ({ fromNode, config, aesKey, keyId, pem, record }) => {
+      const s = window.sealkit
+      const keyring = new s.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: Uint8Array.from(aesKey) })
+      const enc = new s.ItemEncryptor({ ...config, keyring })
+      const decrypted = s.unmarshall(await enc.decryptItem(fromNode))
+      const toB64 = (u8) => btoa(String.fromCharCode(...u8))
+      const stored = await enc.encryptItem(s.marshall({ ...record, id: 'o-2', card: 'browser card' }))
+      const fromBrowser = JSON.parse(JSON.stringify(stored, (k, v) => (v instanceof Uint8Array ? toB64(v) : v)))
+      const rsa = new s.AwsKmsRsaKeyring({ keyId, publicKey: pem, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' })
+      const { result } = await s.buildClient().encrypt(rsa, 'made offline in chromium', { suiteId: 0x0478 })
+      let chunks = ''
+      for (let i = 0; i < result.length; i += 4096) chunks += String.fromCharCode(...result.subarray(i, i + 4096))
+      return { decrypted, fromBrowser, rsaCiphertext: btoa(chunks) }
+    },
+    { fromNode, config, aesKey: [...aesKey], keyId: KeyMetadata.Arn, pem: derToPem(PublicKey), record },
+  )
+  assert.deepEqual(out.decrypted, record, 'browser decrypted the Node item')
+  console.log('browser kms-items: ok node item decrypted in chromium')
+  assert.deepEqual(unmarshall(await enc.decryptItem(out.fromBrowser)), { ...record, id: 'o-2', card: 'browser card' })
+  console.log('browser kms-items: ok chromium item decrypted in node')
+  const online = new AwsKmsRsaKeyring({ keyId: KeyMetadata.Arn, provider, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' })
+  const { plaintext } = await buildClient().decrypt(online, Buffer.from(out.rsaCiphertext, 'base64'))
+  assert.equal(new TextDecoder().decode(plaintext), 'made offline in chromium')
+  console.log('browser kms-items: ok offline RSA ciphertext from chromium decrypted in node through LocalKms')
+  assert.deepEqual(errors, [])
+})
