@@ -608,20 +608,26 @@ fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<A
         .map_err(|e| Error::item(s.name, format!("decrypted value is malformed: {e}")))
 }
 
-/// ECDSA P-384 over the canonical hash, low-s, retried until the DER encoding is 103 bytes (the
-/// fixed footer size the DB-ESDK parses; item-format.md §7).
+/// ECDSA P-384 over the canonical hash with a 103-byte DER encoding (the fixed footer size the
+/// DB-ESDK parses; item-format.md §7). (r, s) and (r, n − s) are both valid, and one of them
+/// almost always encodes to 103 bytes, so one signing operation suffices; a new signature is
+/// drawn only in the rare case that r is too short.
 fn sign_footer(key: &p384::ecdsa::SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
     use p384::ecdsa::signature::RandomizedDigestSigner;
-    for _ in 0..256 {
+    for _ in 0..64 {
         let mut digest = Sha384::new();
         digest.update(hash);
         let sig: p384::ecdsa::Signature = key
             .try_sign_digest_with_rng(&mut rand_core::OsRng, digest)
             .map_err(|_| Error::Keyring("ECDSA signing failed".into()))?;
-        let sig = sig.normalize_s().unwrap_or(sig);
-        let der = sig.to_der();
-        if der.as_bytes().len() == SIGNATURE_LEN {
-            return Ok(der.as_bytes().to_vec());
+        let (r, s) = sig.split_scalars();
+        let flipped = p384::ecdsa::Signature::from_scalars(r, -s)
+            .map_err(|_| Error::Keyring("ECDSA signing failed".into()))?;
+        for candidate in [sig, flipped] {
+            let der = candidate.to_der();
+            if der.as_bytes().len() == SIGNATURE_LEN {
+                return Ok(der.as_bytes().to_vec());
+            }
         }
     }
     Err(Error::Keyring(

@@ -1,0 +1,73 @@
+// Item encryption throughput in Node (the built package in ../pkg): a 20-attribute, ~2 KiB item
+// (10 ENCRYPT_AND_SIGN, 8 SIGN_ONLY, 2 DO_NOTHING), suites 0x6701 (signed) and 0x6700, raw AES
+// keyring; encrypt and decrypt; medians of per-batch rates. No timing assertions anywhere.
+// Run: scripts/build-wasm.sh && (cd bench && npm run bench:items)
+// Env: BENCH_ROUNDS (default 7), BENCH_MS (time per batch, default 250).
+import { cpus } from 'node:os'
+import { existsSync } from 'node:fs'
+import { pathToFileURL, fileURLToPath } from 'node:url'
+
+const pkg = process.env.SEALKIT_PKG_DIR || fileURLToPath(new URL('../pkg/', import.meta.url))
+if (!existsSync(`${pkg}/index.node.mjs`)) throw new Error(`${pkg} missing: run scripts/build-wasm.sh`)
+const { ItemEncryptor, RawAesKeyring, CryptoAction, marshall } = await import(pathToFileURL(`${pkg}/index.node.mjs`).href)
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 7)
+const BATCH_MS = Number(process.env.BENCH_MS || 250)
+
+// 20 attributes, about 2 KiB of values
+const record = { id: 'user-000042' }
+const actions = { id: CryptoAction.SIGN_ONLY }
+for (let i = 0; i < 10; i++) {
+  record[`secret${i}`] = `s${i}-`.padEnd(150, 'x')
+  actions[`secret${i}`] = CryptoAction.ENCRYPT_AND_SIGN
+}
+for (let i = 0; i < 7; i++) {
+  record[`meta${i}`] = `m${i}-`.padEnd(40, 'y')
+  actions[`meta${i}`] = CryptoAction.SIGN_ONLY
+}
+record.note1 = 'unsigned note one'
+record.note2 = 'unsigned note two'
+actions.note1 = CryptoAction.DO_NOTHING
+actions.note2 = CryptoAction.DO_NOTHING
+const item = marshall(record)
+const bytes = JSON.stringify(record).length
+
+const keyring = new RawAesKeyring({ keyNamespace: 'bench', keyName: 'aes-256', wrappingKey: new Uint8Array(32).fill(7) })
+
+async function rate(fn) {
+  let n = 0
+  const start = performance.now()
+  let now = start
+  while (now - start < BATCH_MS || n < 2) {
+    await fn()
+    n++
+    now = performance.now()
+  }
+  return (n * 1000) / (now - start)
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+console.log(`node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}`)
+console.log(`item: ${Object.keys(record).length} attributes, ${bytes} bytes of JSON; ${ROUNDS} rounds x ${BATCH_MS} ms`)
+console.log('| suite | operation | items/s (median) |')
+console.log('| --- | --- | --- |')
+for (const algorithmSuiteId of [0x6701, 0x6700]) {
+  const enc = new ItemEncryptor({
+    tableName: 'users',
+    partitionKey: 'id',
+    attributeActions: actions,
+    allowedUnsignedAttributes: ['note1', 'note2'],
+    keyring,
+    algorithmSuiteId,
+  })
+  const sealed = await enc.encryptItem(item)
+  const e = []
+  const d = []
+  for (let r = 0; r < ROUNDS; r++) {
+    e.push(await rate(() => enc.encryptItem(item)))
+    d.push(await rate(() => enc.decryptItem(sealed)))
+  }
+  const id = `0x${algorithmSuiteId.toString(16)}`
+  console.log(`| ${id} | encrypt | ${median(e).toFixed(0)} |`)
+  console.log(`| ${id} | decrypt | ${median(d).toFixed(0)} |`)
+}
