@@ -48,8 +48,8 @@ if [ "${SEALKIT_SKIP_BUILD:-}" != 1 ]; then
 fi
 [ -f pkg/index.node.mjs ] || die "pkg/ is missing: run scripts/build-wasm.sh"
 
-# The kms suite talks to sealkit-key-server over HTTP (built with the native toolchain).
-if [[ " ${SUITES[*]} " == *" kms "* ]] && [ -z "${SEALKIT_KEY_SERVER:-}" ]; then
+# The kms and browser suites talk to sealkit-key-server over HTTP (built with the native toolchain).
+if [[ " ${SUITES[*]} " == *" kms "* || " ${SUITES[*]} " == *" browser "* ]] && [ -z "${SEALKIT_KEY_SERVER:-}" ]; then
   cargo build -q -p sealkit-key-server || die "cargo build -p sealkit-key-server failed"
   export SEALKIT_KEY_SERVER="${CARGO_TARGET_DIR:-$ROOT/target}/debug/sealkit-key-server"
 fi
@@ -60,7 +60,7 @@ files_for() {
     vectors | vectors-wasm) echo tests/js/vectors.test.mjs ;;
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
-    browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs ;;
+    browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
     kms) echo tests/js/kms.test.mjs ;;
     item) echo tests/js/item.test.mjs ;;
   esac

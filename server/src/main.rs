@@ -134,6 +134,22 @@ fn persist(kms: &LocalKms, c: &Config) -> Result<(), String> {
         .map_err(|e| format!("cannot save state: {e}"))
 }
 
+fn cors_headers(preflight: bool) -> Vec<tiny_http::Header> {
+    let mut pairs = vec![("Access-Control-Allow-Origin", "*")];
+    if preflight {
+        pairs.push(("Access-Control-Allow-Methods", "POST, OPTIONS"));
+        pairs.push((
+            "Access-Control-Allow-Headers",
+            "authorization, content-type, x-amz-target, x-amz-date, x-amz-security-token, x-amz-content-sha256, x-amz-user-agent",
+        ));
+        pairs.push(("Access-Control-Max-Age", "600"));
+    }
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| tiny_http::Header::from_bytes(k, v).ok())
+        .collect()
+}
+
 fn error_body(e: &KmsError) -> Vec<u8> {
     serde_json::json!({ "__type": e.name, "message": e.message })
         .to_string()
@@ -170,6 +186,16 @@ fn run(config: Config) -> Result<(), String> {
     let bound = server.server_addr().to_ip().ok_or("not an IP listener")?;
     println!("sealkit-key-server listening on http://{bound}");
     for mut request in server.incoming_requests() {
+        // Browsers call from another origin (a page using the sealkit npm package with fetch):
+        // answer CORS preflights and allow any origin; authentication is SigV4/bearer anyway.
+        if *request.method() == tiny_http::Method::Options {
+            let mut response = tiny_http::Response::empty(204);
+            for h in cors_headers(true) {
+                response = response.with_header(h);
+            }
+            let _ = request.respond(response);
+            continue;
+        }
         let headers: Vec<(String, String)> = request
             .headers()
             .iter()
@@ -214,9 +240,12 @@ fn run(config: Config) -> Result<(), String> {
         let content_type =
             tiny_http::Header::from_bytes("Content-Type", "application/x-amz-json-1.1")
                 .map_err(|_| "bad header".to_string())?;
-        let response = tiny_http::Response::from_data(body)
+        let mut response = tiny_http::Response::from_data(body)
             .with_status_code(status)
             .with_header(content_type);
+        for h in cors_headers(false) {
+            response = response.with_header(h);
+        }
         // A client that hung up is not the server's problem.
         let _ = request.respond(response);
     }

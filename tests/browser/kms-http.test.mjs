@@ -1,0 +1,138 @@
+// Chromium: the wasm build encrypts through the HTTP KMS provider (fetch + SigV4, cross-origin)
+// against sealkit-key-server on 127.0.0.1, and through a user-supplied JS provider object
+// (WebCrypto AES-GCM); Node decrypts both. SEALKIT_KEY_SERVER: the server binary
+// (scripts/test-js.sh builds it). Servers are stopped by PID at the end.
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, extname, normalize } from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { webcrypto } from 'node:crypto'
+import { sealkit, PKG_DIR } from '../js/pkg.mjs'
+
+const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
+const { chromium } = require('playwright-core')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const SERVER = process.env.SEALKIT_KEY_SERVER
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' }
+const PAGE = `<!doctype html><meta charset="utf-8"><title>kms-http</title>
+<script type="module">import * as s from '/pkg/index.browser.mjs'; window.sealkit = s; window.__ready = true</script>`
+const AKID = 'AKIDBROWSER'
+const SECRET = 'browser-secret'
+const ROOT = 'arn:aws:iam::111122223333:root'
+const USER_KEY = 'arn:aws:kms:us-east-1:111122223333:key/user-provided'
+
+let page, context, keyServer
+const profile = mkdtempSync(join(tmpdir(), 'sealkit-chromium-http-'))
+after(async () => {
+  if (context) await context.close()
+  if (page) await new Promise((r) => page.close(r))
+  if (keyServer) keyServer.kill()
+  rmSync(profile, { recursive: true, force: true })
+})
+
+function servePage() {
+  page = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
+    if (path === '/' || path === '/index.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
+    const file = path.startsWith('/pkg/') ? join(PKG_DIR, path.slice(5)) : null
+    if (!file || !file.startsWith(PKG_DIR) || !existsSync(file)) return res.writeHead(404).end()
+    res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream' }).end(readFileSync(file))
+  })
+  return new Promise((r) => page.listen(0, '127.0.0.1', () => r(page.address().port)))
+}
+
+function startKeyServer() {
+  keyServer = spawn(SERVER, ['--credentials', `${AKID}:${SECRET}:${ROOT}`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    keyServer.stdout.once('data', (d) => {
+      const m = /listening on (http:\/\/\S+)/.exec(String(d))
+      m ? resolve(m[1]) : reject(new Error(`unexpected key server output: ${d}`))
+    })
+    keyServer.once('error', reject)
+  })
+}
+
+// A user-supplied provider object: AES-GCM under a fixed key with the context bound as AAD.
+// The same source runs in Node and in the page (WebCrypto in both).
+const USER_PROVIDER_SRC = `(crypto, keyBytes, keyId) => {
+  const aad = (ec) => new TextEncoder().encode(JSON.stringify(Object.entries(ec || {}).sort()))
+  const key = crypto.subtle.importKey('raw', keyBytes, 'AES-GCM', false, ['encrypt', 'decrypt'])
+  const seal = async (pt, ec) => {
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(ec) }, await key, pt))
+    const out = new Uint8Array(12 + ct.length); out.set(iv); out.set(ct, 12); return out
+  }
+  return {
+    async generateDataKey(req) {
+      const Plaintext = crypto.getRandomValues(new Uint8Array(req.NumberOfBytes || 32))
+      return { KeyId: keyId, Plaintext, CiphertextBlob: await seal(Plaintext, req.EncryptionContext) }
+    },
+    async encrypt(req) { return { KeyId: keyId, CiphertextBlob: await seal(req.Plaintext, req.EncryptionContext) } },
+    async decrypt(req) {
+      const b = req.CiphertextBlob
+      const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: b.subarray(0, 12), additionalData: aad(req.EncryptionContext) }, await key, b.subarray(12))
+      return { KeyId: keyId, Plaintext: new Uint8Array(pt) }
+    },
+    async getPublicKey() { const e = new Error('no public key'); e.name = 'UnsupportedOperationException'; throw e },
+  }
+}`
+
+test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node decrypts', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : !existsSync(CHROMIUM) ? `no chromium at ${CHROMIUM}` : false }, async () => {
+  const { HttpKmsProvider, AwsKmsKeyring, buildClient } = sealkit
+  const endpoint = await startKeyServer()
+  const nodeProvider = new HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: SECRET } })
+  const { KeyMetadata } = await nodeProvider.send('CreateKey', {})
+  const userKey = new Uint8Array(32).map((_, i) => 255 - i)
+
+  const port = await servePage()
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const tab = await context.newPage()
+  const errors = []
+  tab.on('pageerror', (e) => errors.push(String(e)))
+  await tab.goto(`http://127.0.0.1:${port}/`)
+  await tab.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 }).catch(() => {})
+  assert.ok(await tab.evaluate(() => window.__ready === true), `page did not load: ${errors.join(' | ')}`)
+
+  const out = await tab.evaluate(
+    async ({ endpoint, akid, secret, keyArn, userKey, userKeyId, providerSrc }) => {
+      const s = window.sealkit
+      const b64 = (u8) => { let x = ''; for (let i = 0; i < u8.length; i += 4096) x += String.fromCharCode(...u8.subarray(i, i + 4096)); return btoa(x) }
+      const client = s.buildClient()
+      const http = new s.HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: akid, secretAccessKey: secret } })
+      const viaHttp = await client.encrypt(new s.AwsKmsKeyring({ provider: http, generatorKeyId: keyArn }), 'from chromium via fetch', { encryptionContext: { where: 'browser' } })
+      const back = await client.decrypt(new s.AwsKmsKeyring({ provider: http, keyIds: [keyArn] }), viaHttp.result)
+      const userProvider = (0, eval)(providerSrc)(crypto, Uint8Array.from(userKey), userKeyId)
+      const viaObject = await client.encrypt(new s.AwsKmsKeyring({ provider: userProvider, generatorKeyId: userKeyId }), 'from chromium via a JS provider')
+      let wrongSecret = null
+      try {
+        const bad = new s.HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: akid, secretAccessKey: 'wrong' } })
+        await client.encrypt(new s.AwsKmsKeyring({ provider: bad, generatorKeyId: keyArn }), 'x')
+      } catch (e) { wrongSecret = { name: e.name, code: e.code, message: e.message } }
+      return { http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret }
+    },
+    { endpoint, akid: AKID, secret: SECRET, keyArn: KeyMetadata.Arn, userKey: [...userKey], userKeyId: USER_KEY, providerSrc: USER_PROVIDER_SRC },
+  )
+  assert.equal(out.roundTrip, 'from chromium via fetch')
+  assert.equal(out.wrongSecret?.code, 'ERR_KMS', JSON.stringify(out.wrongSecret))
+  assert.match(out.wrongSecret.message, /InvalidSignatureException/)
+
+  const client = buildClient()
+  const fromHttp = await client.decrypt(new AwsKmsKeyring({ provider: nodeProvider, keyIds: [KeyMetadata.Arn] }), Buffer.from(out.http, 'base64'))
+  assert.equal(new TextDecoder().decode(fromHttp.plaintext), 'from chromium via fetch')
+  assert.equal(fromHttp.encryptionContext.where, 'browser')
+  console.log('browser kms-http: ok chromium encrypted through HttpKmsProvider, node decrypted')
+  const nodeUserProvider = (0, eval)(USER_PROVIDER_SRC)(webcrypto, userKey, USER_KEY)
+  const fromObject = await client.decrypt(new AwsKmsKeyring({ provider: nodeUserProvider, keyIds: [USER_KEY] }), Buffer.from(out.object, 'base64'))
+  assert.equal(new TextDecoder().decode(fromObject.plaintext), 'from chromium via a JS provider')
+  console.log('browser kms-http: ok chromium encrypted through a JS provider object, node decrypted')
+  assert.deepEqual(errors, [])
+})
