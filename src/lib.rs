@@ -50,8 +50,8 @@ pub use future::block_on;
 pub use item::{AttributeValue, CryptoAction, Item, ItemEncryptor, ItemEncryptorConfig};
 pub use keyring::{
     aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring,
-    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter, HierarchicalKeyring, Keyring, MultiKeyring,
-    RawAesKeyring, RawRsaKeyring,
+    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter, HierarchicalKeyring, Keyring,
+    MultiKeyring, RawAesKeyring, RawRsaKeyring,
 };
 pub use materials::EncryptedDataKey;
 pub use message::decrypt::{DecryptOptions, DecryptedMessageInfo, Decryptor, SignedMessages};

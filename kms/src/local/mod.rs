@@ -20,8 +20,8 @@
 
 mod admin;
 mod audit;
-pub mod dispatch;
 mod ciphertext;
+pub mod dispatch;
 mod key;
 mod ops;
 mod persist;
