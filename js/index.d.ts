@@ -184,6 +184,8 @@ declare const sealkit: {
   AwsKmsDiscoveryKeyring: typeof AwsKmsDiscoveryKeyring
   AwsKmsMrkDiscoveryKeyring: typeof AwsKmsMrkDiscoveryKeyring
   AwsKmsRsaKeyring: typeof AwsKmsRsaKeyring
+  KmsBranchKeyStore: typeof KmsBranchKeyStore
+  HierarchicalKeyring: typeof HierarchicalKeyring
   ItemEncryptor: typeof ItemEncryptor
   CryptoAction: typeof CryptoAction
   marshall: typeof marshall
@@ -304,6 +306,34 @@ export declare class AwsKmsRsaKeyring extends Keyring {
   readonly encryptionAlgorithm: 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1'
 }
 export type AnyKmsKeyring = AwsKmsKeyring | AwsKmsMrkAwareKeyring | AwsKmsDiscoveryKeyring | AwsKmsMrkDiscoveryKeyring | AwsKmsRsaKeyring
+
+// ------------------------------------------------------------------ hierarchical keyring
+
+/** Branch keys wrapped under one KMS key (held in wasm memory), for HierarchicalKeyring. */
+export declare class KmsBranchKeyStore {
+  constructor(options: { provider: KmsProviderLike; kmsKeyId: string; logicalKeyStoreName: string })
+  readonly kmsKeyId: string
+  readonly logicalKeyStoreName: string
+  /** Creates a branch key (id defaults to a random UUID) with a first version; resolves to its id. */
+  createBranchKey(branchKeyId?: string): Promise<string>
+  /** Rotates a branch key; resolves to the new active version (older versions still decrypt). */
+  versionBranchKey(branchKeyId: string): Promise<string>
+}
+
+/** A static branch key version: its UUID and 32 key bytes. */
+export interface StaticBranchKey {
+  version: string
+  key: Uint8Array
+}
+
+/**
+ * Hierarchical keyring (EDK provider id aws-kms-hierarchy), with its own branch key cache
+ * (10 minutes TTL): over one static branch key version, or over a KmsBranchKeyStore.
+ */
+export declare class HierarchicalKeyring extends Keyring {
+  constructor(options: { branchKeyId: string; branchKey: StaticBranchKey } | { branchKeyId: string; keyStore: KmsBranchKeyStore })
+  readonly branchKeyId: string
+}
 
 // ------------------------------------------------------------------ items
 

@@ -14,5 +14,5 @@ glue.initSync({ module: readFileSync(new URL('./sealkit_bg.wasm', import.meta.ur
 // SEALKIT_NO_HOST_AEAD=1 keeps message frames in the pure-wasm AES-GCM.
 const api = createApi(glue, { extend: createKmsApi, ...(process.env.SEALKIT_NO_HOST_AEAD === '1' ? {} : { nodeCrypto }) })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
-export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
+export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

@@ -325,6 +325,65 @@ export function createKmsApi(wasm, base) {
     }
   }
 
+  // ---------------------------------------------------------------- hierarchical keyring
+
+  const branchKeyStores = new WeakMap() // KmsBranchKeyStore → WasmKmsBranchKeyStore
+
+  /** Branch keys wrapped under one KMS key (held in wasm memory), for HierarchicalKeyring. */
+  class KmsBranchKeyStore {
+    constructor(config) {
+      const o = options(config, 'KmsBranchKeyStore options')
+      const kmsKeyId = str(o.kmsKeyId, 'kmsKeyId')
+      const logicalKeyStoreName = str(o.logicalKeyStoreName, 'logicalKeyStoreName')
+      if (!HAS_KMS) throw notInLite('KmsBranchKeyStore')
+      const p = providerOf(o.provider, 'provider')
+      branchKeyStores.set(this, call(() => new wasm.WasmKmsBranchKeyStore(p, kmsKeyId, logicalKeyStoreName)))
+      this.kmsKeyId = kmsKeyId
+      this.logicalKeyStoreName = logicalKeyStoreName
+    }
+
+    /** Creates a branch key (id defaults to a random UUID) with a first version; resolves to its id. */
+    async createBranchKey(branchKeyId) {
+      const id = branchKeyId === undefined || branchKeyId === null ? undefined : str(branchKeyId, 'branchKeyId')
+      return settle(() => branchKeyStores.get(this).createBranchKey(id))
+    }
+
+    /** Rotates a branch key: resolves to the new active version (older versions still decrypt). */
+    async versionBranchKey(branchKeyId) {
+      str(branchKeyId, 'branchKeyId')
+      return settle(() => branchKeyStores.get(this).versionBranchKey(branchKeyId))
+    }
+  }
+
+  /**
+   * Hierarchical keyring (provider id aws-kms-hierarchy) with its own branch key cache:
+   * `{ branchKeyId, branchKey: { version, key } }` over one static branch key version (UUID,
+   * 32 bytes), or `{ branchKeyId, keyStore }` over a KmsBranchKeyStore.
+   */
+  class HierarchicalKeyring extends Keyring {
+    constructor(config) {
+      super()
+      const o = options(config, 'HierarchicalKeyring options')
+      const branchKeyId = str(o.branchKeyId, 'branchKeyId')
+      const hasStore = o.keyStore !== undefined && o.keyStore !== null
+      const hasKey = o.branchKey !== undefined && o.branchKey !== null
+      if (hasStore === hasKey) throw invalid('HierarchicalKeyring needs exactly one of branchKey { version, key } or keyStore')
+      if (hasStore) {
+        const s = branchKeyStores.get(o.keyStore)
+        if (!s) throw invalid(`keyStore must be a KmsBranchKeyStore, got ${describe(o.keyStore)}`)
+        kmsKeyring(this, () => s.keyring(branchKeyId))
+      } else {
+        const bk = options(o.branchKey, 'branchKey')
+        const version = str(bk.version, 'branchKey.version')
+        const key = bytes(bk.key, 'branchKey.key', false)
+        if (key.length !== 32) throw invalid(`branchKey.key must be 32 bytes, got ${key.length}`)
+        // Copied into wasm memory, owned by the Rust keyring and zeroized there.
+        kmsKeyring(this, () => wasm.hierarchicalStaticKeyring(branchKeyId, version, key))
+      }
+      this.branchKeyId = branchKeyId
+    }
+  }
+
   // ---------------------------------------------------------------- items
 
   const CryptoAction = Object.freeze({
@@ -502,6 +561,8 @@ export function createKmsApi(wasm, base) {
     AwsKmsDiscoveryKeyring,
     AwsKmsMrkDiscoveryKeyring,
     AwsKmsRsaKeyring,
+    KmsBranchKeyStore,
+    HierarchicalKeyring,
     ItemEncryptor,
     CryptoAction,
     marshall,

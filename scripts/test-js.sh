@@ -9,7 +9,7 @@
 #   browser   Debian chromium + playwright-core: bundled (esbuild) and unbundled pages
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
 #             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary)
-#   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors
+#   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors
 # Installs test npm deps into tests/js/node_modules (git-ignored) when missing and builds the
 # wasm (scripts/build-wasm.sh; SEALKIT_SKIP_BUILD=1 reuses pkg/). Runnable from any cwd.
 # Usage: scripts/test-js.sh [suite ...]      (default: all)
@@ -62,7 +62,7 @@ files_for() {
     pack) echo tests/js/pack.test.mjs ;;
     browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
     kms) echo tests/js/kms.test.mjs ;;
-    item) echo tests/js/item.test.mjs ;;
+    item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs ;;
   esac
 }
 

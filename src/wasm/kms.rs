@@ -147,7 +147,7 @@ pub struct WasmKmsProvider {
 }
 
 impl WasmKmsProvider {
-    fn provider(&self) -> Arc<dyn KmsProvider> {
+    pub(crate) fn provider(&self) -> Arc<dyn KmsProvider> {
         match &self.kind {
             Kind::Local(c) => c.clone(),
             Kind::Http(c) => c.clone(),

@@ -19,6 +19,8 @@ mod async_client;
 mod convert;
 #[cfg(not(feature = "wasm-lite"))]
 mod fetch;
+#[cfg(not(feature = "wasm-lite"))]
+mod hierarchical;
 mod host;
 mod item;
 mod keyring;
@@ -35,3 +37,5 @@ pub use async_client::{decrypt_async, encrypt_async};
 pub use item::WasmItemEncryptor;
 #[cfg(not(feature = "wasm-lite"))]
 pub use kms::{WasmKmsProvider, WasmLocalKms};
+#[cfg(not(feature = "wasm-lite"))]
+pub use hierarchical::WasmKmsBranchKeyStore;
