@@ -15,7 +15,7 @@ cargo run --quiet --release --example local_kms_demo
 echo
 echo "######## 2. the sealkit CLI"
 cargo build --quiet --release -p sealkit-cli
-SEALKIT="$REPO/target/release/sealkit"
+SEALKIT="${CARGO_TARGET_DIR:-$REPO/target}/release/sealkit"
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 
 echo "== generate a 256-bit wrapping key"
