@@ -34,8 +34,8 @@ pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};
 // KMS providers/keyrings (not in wasm-lite), item encryption, and promise-returning
 // encrypt/decrypt for keyrings that wait on a KMS.
 pub use async_client::{decrypt_async, encrypt_async};
+#[cfg(not(feature = "wasm-lite"))]
+pub use hierarchical::WasmKmsBranchKeyStore;
 pub use item::WasmItemEncryptor;
 #[cfg(not(feature = "wasm-lite"))]
 pub use kms::{WasmKmsProvider, WasmLocalKms};
-#[cfg(not(feature = "wasm-lite"))]
-pub use hierarchical::WasmKmsBranchKeyStore;
