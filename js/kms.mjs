@@ -6,7 +6,8 @@
 export function createKmsApi(wasm, base) {
   const { SealkitError, invalid, toSealkitError, call, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks } = base
   const HAS_KMS = typeof wasm.WasmLocalKms === 'function'
-  const notInLite = (what) => invalid(`${what} is not included in 'sealkit/lite' (built without RSA); import it from 'sealkit'`)
+  const HAS_ITEMS = typeof wasm.WasmItemEncryptor === 'function'
+  const notInLite = (what) => invalid(`${what} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from 'sealkit'`)
 
   async function settle(promiseFn) {
     try {
@@ -450,6 +451,7 @@ export function createKmsApi(wasm, base) {
   class ItemEncryptor {
     #h
     constructor(config) {
+      if (!HAS_ITEMS) throw notInLite('ItemEncryptor')
       const o = options(config, 'ItemEncryptor options')
       const tableName = str(o.tableName, 'tableName')
       const partitionKey = str(o.partitionKey, 'partitionKey')

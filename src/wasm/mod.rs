@@ -15,6 +15,7 @@
 // `Send`/`Sync` on wasm (single-threaded JS values; see `future::MaybeSend`).
 #![allow(clippy::arc_with_non_send_sync)]
 
+#[cfg(not(feature = "wasm-lite"))]
 mod async_client;
 mod convert;
 #[cfg(not(feature = "wasm-lite"))]
@@ -22,6 +23,7 @@ mod fetch;
 #[cfg(not(feature = "wasm-lite"))]
 mod hierarchical;
 mod host;
+#[cfg(not(feature = "wasm-lite"))]
 mod item;
 mod keyring;
 #[cfg(not(feature = "wasm-lite"))]
@@ -31,11 +33,13 @@ mod session;
 pub use host::set_host;
 pub use keyring::{WasmKeyring, WasmMultiBuilder};
 pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};
-// KMS providers/keyrings (not in wasm-lite), item encryption, and promise-returning
-// encrypt/decrypt for keyrings that wait on a KMS.
+// KMS providers/keyrings, item encryption, and promise-returning encrypt/decrypt for keyrings
+// that wait on a KMS: none of them in wasm-lite (the small raw-keyring message module).
+#[cfg(not(feature = "wasm-lite"))]
 pub use async_client::{decrypt_async, encrypt_async};
 #[cfg(not(feature = "wasm-lite"))]
 pub use hierarchical::WasmKmsBranchKeyStore;
+#[cfg(not(feature = "wasm-lite"))]
 pub use item::WasmItemEncryptor;
 #[cfg(not(feature = "wasm-lite"))]
 pub use kms::{WasmKmsProvider, WasmLocalKms};
