@@ -22,7 +22,7 @@ pub struct WasmClient {
     client: Client,
 }
 
-fn cmm(
+pub(crate) fn cmm(
     keyring: &WasmKeyring,
     required_keys: Vec<String>,
 ) -> Result<Arc<dyn CryptoMaterialsManager>, JsValue> {
@@ -34,7 +34,7 @@ fn cmm(
     })
 }
 
-fn encrypt_options(
+pub(crate) fn encrypt_options(
     context: Vec<String>,
     suite: Option<u32>,
     frame_length: Option<u32>,
@@ -63,7 +63,10 @@ fn encrypt_options(
     })
 }
 
-fn decrypt_options(context: Vec<String>, signed_messages: u8) -> Result<DecryptOptions, JsValue> {
+pub(crate) fn decrypt_options(
+    context: Vec<String>,
+    signed_messages: u8,
+) -> Result<DecryptOptions, JsValue> {
     let signed_messages = match signed_messages {
         0 => SignedMessages::VerifyBeforeRelease,
         1 => SignedMessages::ReleaseUnverifiedFrames,
@@ -76,18 +79,25 @@ fn decrypt_options(context: Vec<String>, signed_messages: u8) -> Result<DecryptO
     })
 }
 
+/// A client from the JS policy name and EDK limit (0 = no limit).
+pub(crate) fn build_client(policy: &str, max_edks: u32) -> Result<Client, JsValue> {
+    let mut client = Client::new(js(CommitmentPolicy::from_str(policy))?);
+    if max_edks != 0 {
+        let max = u16::try_from(max_edks)
+            .map_err(|_| invalid("maxEncryptedDataKeys must be between 1 and 65535"))?;
+        client = client.with_max_encrypted_data_keys(max);
+    }
+    Ok(client)
+}
+
 #[wasm_bindgen]
 impl WasmClient {
     /// `policy`: an ESDK commitment policy name; `max_edks`: 0 = no limit.
     #[wasm_bindgen(constructor)]
     pub fn new(policy: &str, max_edks: u32) -> Result<WasmClient, JsValue> {
-        let mut client = Client::new(js(CommitmentPolicy::from_str(policy))?);
-        if max_edks != 0 {
-            let max = u16::try_from(max_edks)
-                .map_err(|_| invalid("maxEncryptedDataKeys must be between 1 and 65535"))?;
-            client = client.with_max_encrypted_data_keys(max);
-        }
-        Ok(WasmClient { client })
+        Ok(WasmClient {
+            client: build_client(policy, max_edks)?,
+        })
     }
 
     /// One-shot encryption → `{ result, messageHeader }`.

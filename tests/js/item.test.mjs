@@ -5,6 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, existsSync } from 'node:fs'
 import { sealkit } from './pkg.mjs'
+import { canon } from './item-canon.mjs'
 
 const { ItemEncryptor, RawAesKeyring, CryptoAction, marshall, unmarshall, SealkitError, LocalKms, AwsKmsKeyring } = sealkit
 const VECTORS = process.env.SEALKIT_ITEM_VECTORS || '/work/shared/vectors/dbesdk/rawaes_rust_aws-db-esdk-1.3.0.json'
@@ -42,37 +43,6 @@ const ALL_TYPES = {
   note: { S: 'not signed' },
 }
 
-/** A DynamoDB number in canonical form (what DynamoDB stores and decryption returns). */
-function normNum(s) {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s.trim())
-  if (!m) return s
-  const [, sign, int, frac = '', exp = '0'] = m
-  let digits = (int + frac).replace(/^0+/, '')
-  let e = parseInt(exp, 10) - frac.length
-  if (!digits) return '0'
-  const tz = digits.length - digits.replace(/0+$/, '').length
-  digits = digits.slice(0, digits.length - tz)
-  e += tz
-  const out = e >= 0 ? digits + '0'.repeat(e) : digits.length > -e ? `${digits.slice(0, digits.length + e)}.${digits.slice(digits.length + e)}` : `0.${'0'.repeat(-e - digits.length)}${digits}`
-  return (sign === '-' ? '-' : '') + out
-}
-
-const b64 = (b) => (typeof b === 'string' ? b : Buffer.from(b).toString('base64'))
-
-/** An item in comparable form: numbers normalized, sets sorted, binary as base64. */
-function canon(item) {
-  const v = (x) => {
-    if ('N' in x) return { N: normNum(x.N) }
-    if ('NS' in x) return { NS: x.NS.map(normNum).sort() }
-    if ('SS' in x) return { SS: [...x.SS].sort() }
-    if ('B' in x) return { B: b64(x.B) }
-    if ('BS' in x) return { BS: x.BS.map(b64).sort() }
-    if ('L' in x) return { L: x.L.map(v) }
-    if ('M' in x) return { M: canon(x.M) }
-    return x
-  }
-  return Object.fromEntries(Object.entries(item).map(([k, x]) => [k, v(x)]).sort(([a], [b]) => (a < b ? -1 : 1)))
-}
 
 const ACTIONS = Object.fromEntries(Object.keys(ALL_TYPES).map((k) => [k, CryptoAction.ENCRYPT_AND_SIGN]))
 Object.assign(ACTIONS, { pk: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', sk: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', signed: 'SIGN_ONLY', ctx: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', note: 'DO_NOTHING' })
