@@ -3,54 +3,8 @@
 // (index.node.mjs, index.browser.mjs, index.cjs) load the wasm and call createApi(glue).
 // scripts/build-wasm.sh derives api.cjs from this file (it must keep a single `export`).
 
-export function createApi(wasm, { nodeCrypto, extend } = {}) {
+export function createApi(wasm, { extend } = {}) {
   const { WasmClient, WasmKeyring, WasmMultiBuilder } = wasm
-
-  // Node: message frames use node:crypto's AES-GCM (same bytes, ~10x the pure-wasm speed).
-  // The wasm core calls these with views into its memory; the key goes straight to OpenSSL.
-  if (nodeCrypto && typeof wasm.setHostAead === 'function') {
-    const { createCipheriv, createDecipheriv } = nodeCrypto
-    const ALG = { 16: 'aes-128-gcm', 24: 'aes-192-gcm', 32: 'aes-256-gcm' }
-    wasm.setHostAead(
-      {
-        seal(key, iv, aad, buf, tag) {
-          try {
-            const c = createCipheriv(ALG[key.length], key, iv, { authTagLength: 16 })
-            c.setAAD(aad)
-            const out = c.update(buf)
-            c.final()
-            if (out.length !== buf.length) return false
-            buf.set(out)
-            tag.set(c.getAuthTag())
-            return true
-          } catch {
-            return false
-          }
-        },
-        open(key, iv, aad, buf, tag) {
-          let d, out
-          try {
-            d = createDecipheriv(ALG[key.length], key, iv, { authTagLength: 16 })
-            d.setAAD(aad)
-            d.setAuthTag(tag)
-            out = d.update(buf)
-          } catch {
-            return -1
-          }
-          try {
-            d.final()
-          } catch {
-            out.fill(0)
-            return 0
-          }
-          if (out.length !== buf.length) return -1
-          buf.set(out)
-          return 1
-        },
-      },
-      512,
-    )
-  }
 
   /** Every failure of the API: `code` is stable (Rust `Error::code()`), `message` is for humans. */
   class SealkitError extends Error {

@@ -6,5 +6,8 @@ const glue = require('./sealkit_node.cjs')
 const { createApi } = require('./api.cjs')
 const { createKmsApi } = require('./kms.cjs')
 
-// SEALKIT_NO_HOST_AEAD=1 keeps message frames in the pure-wasm AES-GCM.
-module.exports = createApi(glue, { extend: createKmsApi, ...(process.env.SEALKIT_NO_HOST_AEAD === '1' ? {} : { nodeCrypto: require('crypto') }) })
+const { installNodeHost } = require('./node-host.cjs')
+
+// node:crypto does AES-GCM frames and ECDSA signatures; SEALKIT_PURE_WASM=1 keeps both in wasm.
+if (process.env.SEALKIT_PURE_WASM !== '1') installNodeHost(glue, require('crypto'))
+module.exports = createApi(glue, { extend: createKmsApi })

@@ -5,14 +5,16 @@ import * as nodeCrypto from 'node:crypto'
 import * as glue from './sealkit_web.js'
 import { createApi } from './api.mjs'
 import { createKmsApi } from './kms.mjs'
+import { installNodeHost } from './node-host.mjs'
 
 // Node 18 has no global `crypto`; the wasm module draws randomness from crypto.getRandomValues.
 if (!globalThis.crypto || typeof globalThis.crypto.getRandomValues !== 'function') globalThis.crypto = nodeCrypto.webcrypto
 
 glue.initSync({ module: readFileSync(new URL('./sealkit_bg.wasm', import.meta.url)) })
 
-// SEALKIT_NO_HOST_AEAD=1 keeps message frames in the pure-wasm AES-GCM.
-const api = createApi(glue, { extend: createKmsApi, ...(process.env.SEALKIT_NO_HOST_AEAD === '1' ? {} : { nodeCrypto }) })
+// node:crypto does AES-GCM frames and ECDSA signatures; SEALKIT_PURE_WASM=1 keeps both in wasm.
+if (process.env.SEALKIT_PURE_WASM !== '1') installNodeHost(glue, nodeCrypto)
+const api = createApi(glue, { extend: createKmsApi })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

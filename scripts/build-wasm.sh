@@ -79,15 +79,16 @@ if [ "${SEALKIT_NO_LITE:-}" != 1 ]; then
   build_variant sealkit_lite --features wasm-lite
 fi
 
-cp js/api.mjs js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
+cp js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"
-# api.cjs: the same code as api.mjs, as CommonJS (api.mjs has exactly one export).
-grep -c '^export ' js/api.mjs | grep -qx 1 || die "js/api.mjs must have exactly one export"
-{ echo "'use strict'"; sed 's/^export function createApi/function createApi/' js/api.mjs; echo 'module.exports = { createApi }'; } > "$OUT/api.cjs"
-# kms.mjs (KMS providers/keyrings, items): copied and turned into kms.cjs the same way.
-cp js/kms.mjs "$OUT/"
-grep -c '^export ' js/kms.mjs | grep -qx 1 || die "js/kms.mjs must have exactly one export"
-{ echo "'use strict'"; sed 's/^export function createKmsApi/function createKmsApi/' js/kms.mjs; echo 'module.exports = { createKmsApi }'; } > "$OUT/kms.cjs"
+# Each of these ESM modules has exactly one export and imports nothing; its .cjs twin is the same
+# code with a CommonJS export.
+for mod in api:createApi kms:createKmsApi node-host:installNodeHost; do
+  file=${mod%%:*} fn=${mod##*:}
+  cp "js/$file.mjs" "$OUT/"
+  grep -c '^export ' "js/$file.mjs" | grep -qx 1 || die "js/$file.mjs must have exactly one export"
+  { echo "'use strict'"; sed "s/^export function $fn/function $fn/" "js/$file.mjs"; echo "module.exports = { $fn }"; } > "$OUT/$file.cjs"
+done
 
 for w in "$OUT"/*_bg.wasm; do
   echo "build-wasm: $(basename "$w") $(wc -c < "$w") B (gzip -9: $(gzip -9c "$w" | wc -c) B)"

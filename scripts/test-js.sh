@@ -3,7 +3,7 @@
 #   api       node:test — the API, options, headers, error codes (never a wasm trap), keyrings, streams
 #   vectors   every ESDK message vector (614) through the wasm build, one-shot and streaming
 #             (in Node, frames go through the node:crypto host AES-GCM)
-#   vectors-wasm  the same with SEALKIT_NO_HOST_AEAD=1 (frames in the pure-wasm AES-GCM)
+#   vectors-wasm  the same with SEALKIT_PURE_WASM=1 (frames and signatures in pure wasm)
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
 #   pack      npm pack → install the tarball → import (ESM) / require (CJS)
 #   browser   Debian chromium + playwright-core: bundled (esbuild) and unbundled pages
@@ -74,7 +74,7 @@ for s in "${SUITES[@]}"; do
   echo "=== js suite: $s"
   host=""
   [ "$s" = vectors-wasm ] && host=1
-  SEALKIT_NO_HOST_AEAD="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
+  SEALKIT_PURE_WASM="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
     grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors)|^not ok|^ +error:|^# (pass|fail) '
   rc=${PIPESTATUS[0]}
   pass=$(awk '/^# pass /{print $3}' "$LOG/$s.tap" | tail -1)

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use crate::context::{EncryptionContext, PUBLIC_KEY_FIELD};
 use crate::crypto::aead::AesGcmKey;
 use crate::crypto::random;
-use crate::crypto::signature::{MessageHasher, SigningKey, VerifyingKey};
+use crate::crypto::signature::{SigningKey, VerifyingKey};
 use crate::error::{Error, Result};
 use crate::item::actions::CryptoAction;
 use crate::item::config::{ItemEncryptorConfig, FOOTER_ATTRIBUTE, HEADER_ATTRIBUTE};
@@ -149,7 +149,7 @@ impl ItemEncryptor {
         };
         let required: BTreeSet<String> = base.keys().cloned().collect();
         let mut ec = base;
-        let signing_key = suite.signature().map(SigningKey::generate);
+        let signing_key = suite.signature().map(SigningKey::generate_builtin);
         if let Some(k) = &signing_key {
             ec.insert(PUBLIC_KEY_FIELD.into(), k.public_key_base64());
         }
@@ -365,11 +365,13 @@ impl ItemEncryptor {
             .tags
             .iter()
             .fold(false, |found, t| found | ct_eq(t, &expected_tag));
-        let sig_ok = match (&footer.signature, &verifying_key) {
-            (Some(sig), Some(vk)) => {
-                let mut h = MessageHasher::new(SignatureAlgorithm::EcdsaP384Sha384);
-                h.update(&hash);
-                vk.verify(h, sig).is_ok()
+        let verifier = verifying_key
+            .map(|vk| vk.start(SignatureAlgorithm::EcdsaP384Sha384))
+            .transpose()?;
+        let sig_ok = match (&footer.signature, verifier) {
+            (Some(sig), Some(mut v)) => {
+                v.update(&hash);
+                v.verify(sig).is_ok()
             }
             (None, None) => true,
             _ => false,

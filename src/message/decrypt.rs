@@ -12,7 +12,7 @@ use crate::codec::Reader;
 use crate::context::{self, EncryptionContext};
 use crate::crypto::aead::ContentKey;
 use crate::crypto::kdf;
-use crate::crypto::signature::{MessageHasher, VerifyingKey};
+use crate::crypto::signature::MessageVerifier;
 use crate::error::{Error, Result};
 use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
 use crate::message::encrypt::ClientConfig;
@@ -56,7 +56,7 @@ struct Active {
     header: MessageHeader,
     encryption_context: EncryptionContext,
     key: ContentKey,
-    verifier: Option<(VerifyingKey, MessageHasher)>,
+    verifier: Option<MessageVerifier>,
     next_sequence: u32,
     aad: Vec<u8>,
 }
@@ -241,9 +241,9 @@ impl Decryptor {
             .map_err(|_| Error::HeaderAuthFailed)?;
         let verifier = match (suite.signature(), materials.verifying_key) {
             (Some(alg), Some(vk)) => {
-                let mut h = MessageHasher::new(alg);
-                h.update(header_bytes);
-                Some((vk, h))
+                let mut v = vk.start(alg)?;
+                v.update(header_bytes);
+                Some(v)
             }
             (None, _) => None,
             (Some(_), None) => {
@@ -319,7 +319,7 @@ impl Decryptor {
             target.truncate(start);
             return Err(Error::BodyAuthFailed { sequence });
         }
-        if let Some((_, h)) = &mut a.verifier {
+        if let Some(h) = &mut a.verifier {
             h.update(&data[..len]);
         }
         if part == BodyPart::Frame {
@@ -341,11 +341,11 @@ impl Decryptor {
             .active
             .as_mut()
             .ok_or(Error::Truncated { field: "header" })?;
-        let (vk, hasher) = a
+        let verifier = a
             .verifier
             .take()
             .ok_or_else(|| Error::SignatureInvalid("no verifier".into()))?;
-        vk.verify(hasher, sig)?;
+        verifier.verify(sig)?;
         self.stage = Stage::Done;
         Ok(Some(r.position()))
     }

@@ -8,7 +8,7 @@ use crate::context::{self, EncryptionContext};
 use crate::crypto::aead::ContentKey;
 use crate::crypto::kdf;
 use crate::crypto::random;
-use crate::crypto::signature::{MessageHasher, SigningKey};
+use crate::crypto::signature::MessageSigner;
 use crate::error::{Error, Result};
 use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
 use crate::message::header::{ContentType, MessageHeader};
@@ -61,7 +61,7 @@ pub struct Encryptor {
     pending: Vec<u8>,
     sequence: u32,
     non_framed_len: u64,
-    signer: Option<(SigningKey, MessageHasher)>,
+    signer: Option<MessageSigner>,
     aad: Vec<u8>,
 }
 
@@ -145,9 +145,9 @@ impl Encryptor {
 
         let signer = match (materials.signing_key, suite.signature()) {
             (Some(k), Some(alg)) => {
-                let mut h = MessageHasher::new(alg);
-                h.update(&header_bytes);
-                Some((k, h))
+                let mut signer = k.start(alg)?;
+                signer.update(&header_bytes);
+                Some(signer)
             }
             (None, None) => None,
             _ => {
@@ -220,8 +220,8 @@ impl Encryptor {
             Framing::Framed(_) => self.emit_frame(&pending, BodyPart::FinalFrame, out)?,
             Framing::NonFramed => self.emit_frame(&pending, BodyPart::SingleBlock, out)?,
         }
-        if let Some((key, hasher)) = self.signer.take() {
-            let sig = key.sign(hasher)?;
+        if let Some(signer) = self.signer.take() {
+            let sig = signer.finish()?;
             out.put_u16_prefixed(&sig, "signature")?;
         }
         Ok(())
@@ -272,7 +272,7 @@ impl Encryptor {
             .key
             .seal_in_place(&iv, &self.aad, &mut out[ct_start..])?;
         out.extend_from_slice(&tag);
-        if let Some((_, h)) = &mut self.signer {
+        if let Some(h) = &mut self.signer {
             h.update(&out[start..]);
         }
         self.sequence = seq.wrapping_add(1);

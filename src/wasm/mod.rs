@@ -9,7 +9,8 @@
 //! would wait is reported as an error rather than blocking.
 //!
 //! In Node the entries install node:crypto as the host AES-GCM for message frames
-//! (`setHostAead`, see `host.rs` and `crypto::aead::HostAead`): identical bytes, much faster.
+//! (`setHostAead`, see `host.rs` and `crypto::aead::HostAead`) and as the host ECDSA for message
+//! signatures (`setHostSignatures`, see `host_ecdsa.rs`): identical formats, much faster.
 
 // The core's keyring/CMM seam is `Arc<dyn …>` whose trait objects are deliberately not
 // `Send`/`Sync` on wasm (single-threaded JS values; see `future::MaybeSend`).
@@ -23,6 +24,7 @@ mod fetch;
 #[cfg(not(feature = "wasm-lite"))]
 mod hierarchical;
 mod host;
+mod host_ecdsa;
 #[cfg(not(feature = "wasm-lite"))]
 mod item;
 mod keyring;
@@ -31,6 +33,7 @@ mod kms;
 mod session;
 
 pub use host::set_host;
+pub use host_ecdsa::set_host as set_host_signatures;
 pub use keyring::{WasmKeyring, WasmMultiBuilder};
 pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};
 // KMS providers/keyrings, item encryption, and promise-returning encrypt/decrypt for keyrings

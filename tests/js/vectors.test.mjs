@@ -79,7 +79,7 @@ async function runCase(dir, keys, id, t) {
   return null
 }
 
-console.log(`AES-GCM for message frames: ${process.env.SEALKIT_NO_HOST_AEAD === '1' ? 'pure wasm' : 'node:crypto host (SEALKIT_NO_HOST_AEAD unset)'}`)
+console.log(`AES-GCM frames and ECDSA signatures: ${process.env.SEALKIT_PURE_WASM === '1' ? 'pure wasm' : 'node:crypto host (SEALKIT_PURE_WASM unset)'}`)
 const totals = []
 for (const [set, manifestName, expectedCount] of SETS) {
   test(`esdk vectors ${set}/${manifestName}`, async () => {

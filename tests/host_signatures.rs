@@ -1,0 +1,253 @@
+//! The host ECDSA seam (`crypto::signature::HostSignatures`, node:crypto in the npm package):
+//! messages signed through a host read back with the built-in code and the other way round,
+//! and host failures surface as named errors. The host here is a stand-in over the RustCrypto
+//! curves, counting its calls so that each test can tell which path ran.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use p256::ecdsa::signature::{DigestSigner, DigestVerifier};
+use sealkit::crypto::signature::{set_host_signatures, HostSignatures, HostSigner, HostVerifier};
+use sealkit::suite::SignatureAlgorithm;
+use sealkit::{
+    block_on, keyring_cmm, AlgorithmSuite, Client, CommitmentPolicy, DecryptOptions,
+    EncryptOptions, Keyring, RawAesKeyring,
+};
+use sha2::{Digest, Sha256, Sha384};
+
+#[derive(Default)]
+struct Counters {
+    generated: Cell<usize>,
+    verifiers: Cell<usize>,
+}
+
+/// What the stand-in host does wrong, if anything.
+#[derive(Clone, Copy, PartialEq)]
+enum Fault {
+    None,
+    SignFails,
+    RejectsPoint,
+    VerifyFails,
+}
+
+struct TestHost {
+    counters: Rc<Counters>,
+    fault: Fault,
+}
+
+enum Key {
+    P256(p256::ecdsa::SigningKey, Sha256),
+    P384(p384::ecdsa::SigningKey, Sha384),
+}
+
+struct Signer {
+    key: Key,
+    fails: bool,
+}
+
+impl HostSigner for Signer {
+    fn public_key(&self) -> Vec<u8> {
+        match &self.key {
+            Key::P256(k, _) => k.verifying_key().to_encoded_point(true).as_bytes().to_vec(),
+            Key::P384(k, _) => k.verifying_key().to_encoded_point(true).as_bytes().to_vec(),
+        }
+    }
+    fn update(&mut self, data: &[u8]) {
+        match &mut self.key {
+            Key::P256(_, h) => h.update(data),
+            Key::P384(_, h) => h.update(data),
+        }
+    }
+    fn sign(self: Box<Self>) -> Option<Vec<u8>> {
+        if self.fails {
+            return None;
+        }
+        Some(match self.key {
+            Key::P256(k, h) => {
+                let sig: p256::ecdsa::Signature = k.sign_digest(h);
+                sig.to_der().as_bytes().to_vec()
+            }
+            Key::P384(k, h) => {
+                let sig: p384::ecdsa::Signature = k.sign_digest(h);
+                sig.to_der().as_bytes().to_vec()
+            }
+        })
+    }
+}
+
+enum Verifier {
+    P256(p256::ecdsa::VerifyingKey, Sha256),
+    P384(p384::ecdsa::VerifyingKey, Sha384),
+    AlwaysFalse,
+}
+
+impl HostVerifier for Verifier {
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            Verifier::P256(_, h) => h.update(data),
+            Verifier::P384(_, h) => h.update(data),
+            Verifier::AlwaysFalse => {}
+        }
+    }
+    fn verify(self: Box<Self>, der: &[u8]) -> bool {
+        match *self {
+            Verifier::P256(k, h) => p256::ecdsa::Signature::from_der(der)
+                .is_ok_and(|sig| k.verify_digest(h, &sig).is_ok()),
+            Verifier::P384(k, h) => p384::ecdsa::Signature::from_der(der)
+                .is_ok_and(|sig| k.verify_digest(h, &sig).is_ok()),
+            Verifier::AlwaysFalse => false,
+        }
+    }
+}
+
+impl HostSignatures for TestHost {
+    fn generate(&self, alg: SignatureAlgorithm) -> Option<Box<dyn HostSigner>> {
+        self.counters
+            .generated
+            .set(self.counters.generated.get() + 1);
+        let mut rng = rand_core::OsRng;
+        let key = match alg {
+            SignatureAlgorithm::EcdsaP256Sha256 => {
+                Key::P256(p256::ecdsa::SigningKey::random(&mut rng), Sha256::new())
+            }
+            SignatureAlgorithm::EcdsaP384Sha384 => {
+                Key::P384(p384::ecdsa::SigningKey::random(&mut rng), Sha384::new())
+            }
+        };
+        Some(Box::new(Signer {
+            key,
+            fails: self.fault == Fault::SignFails,
+        }))
+    }
+
+    fn verifier(
+        &self,
+        alg: SignatureAlgorithm,
+        sec1: &[u8],
+    ) -> Option<Result<Box<dyn HostVerifier>, ()>> {
+        self.counters
+            .verifiers
+            .set(self.counters.verifiers.get() + 1);
+        let v = match (self.fault, alg) {
+            (Fault::RejectsPoint, _) => return Some(Err(())),
+            (Fault::VerifyFails, _) => Verifier::AlwaysFalse,
+            (_, SignatureAlgorithm::EcdsaP256Sha256) => {
+                match p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1) {
+                    Ok(k) => Verifier::P256(k, Sha256::new()),
+                    Err(_) => return Some(Err(())),
+                }
+            }
+            (_, SignatureAlgorithm::EcdsaP384Sha384) => {
+                match p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1) {
+                    Ok(k) => Verifier::P384(k, Sha384::new()),
+                    Err(_) => return Some(Err(())),
+                }
+            }
+        };
+        Some(Ok(Box::new(v)))
+    }
+}
+
+fn install(fault: Fault) -> Rc<Counters> {
+    let counters = Rc::new(Counters::default());
+    set_host_signatures(Some(Rc::new(TestHost {
+        counters: counters.clone(),
+        fault,
+    })));
+    counters
+}
+
+fn keyring() -> Arc<dyn Keyring> {
+    Arc::new(RawAesKeyring::new("ns", "k", &[7u8; 32]).unwrap())
+}
+
+/// A client that may encrypt with `suite` and decrypts either kind.
+fn client(suite: AlgorithmSuite) -> Client {
+    Client::new(if suite.is_committing() {
+        CommitmentPolicy::RequireEncryptAllowDecrypt
+    } else {
+        CommitmentPolicy::ForbidEncryptAllowDecrypt
+    })
+}
+
+fn encrypt(suite: AlgorithmSuite, plaintext: &[u8]) -> sealkit::Result<Vec<u8>> {
+    let options = EncryptOptions {
+        suite: Some(suite),
+        ..EncryptOptions::default()
+    };
+    block_on(client(suite).encrypt(keyring_cmm(keyring()), plaintext, options))
+        .map(|m| m.ciphertext)
+}
+
+fn decrypt(ciphertext: &[u8]) -> sealkit::Result<Vec<u8>> {
+    let any = AlgorithmSuite::AES_128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256;
+    block_on(client(any).decrypt(
+        keyring_cmm(keyring()),
+        ciphertext,
+        DecryptOptions::default(),
+    ))
+    .map(|m| m.plaintext)
+}
+
+const SIGNED: [AlgorithmSuite; 2] = [
+    AlgorithmSuite::AES_128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256,
+    AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
+];
+
+#[test]
+fn host_and_builtin_signatures_read_each_other() {
+    let plaintext: Vec<u8> = (0..10_000u32).map(|i| (i * 13) as u8).collect();
+    for suite in SIGNED {
+        let counters = install(Fault::None);
+        let by_host = encrypt(suite, &plaintext).unwrap();
+        assert_eq!(
+            counters.generated.get(),
+            1,
+            "{suite:?}: the host made the key"
+        );
+        set_host_signatures(None);
+        assert_eq!(
+            decrypt(&by_host).unwrap(),
+            plaintext,
+            "{suite:?}: built-in reads host"
+        );
+        let builtin = encrypt(suite, &plaintext).unwrap();
+
+        let counters = install(Fault::None);
+        assert_eq!(
+            decrypt(&builtin).unwrap(),
+            plaintext,
+            "{suite:?}: host reads built-in"
+        );
+        assert_eq!(decrypt(&by_host).unwrap(), plaintext);
+        assert_eq!(counters.verifiers.get(), 2, "{suite:?}: the host verified");
+        let mut tampered = by_host.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert_eq!(
+            decrypt(&tampered).unwrap_err().code(),
+            "ERR_SIGNATURE_INVALID"
+        );
+        set_host_signatures(None);
+    }
+}
+
+#[test]
+fn host_failures_are_named_errors() {
+    let suite = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
+    install(Fault::SignFails);
+    assert_eq!(encrypt(suite, b"x").unwrap_err().code(), "ERR_KEYRING");
+
+    set_host_signatures(None);
+    let message = encrypt(suite, b"hello").unwrap();
+    install(Fault::RejectsPoint);
+    assert_eq!(decrypt(&message).unwrap_err().code(), "ERR_BAD_CIPHERTEXT");
+    install(Fault::VerifyFails);
+    assert_eq!(
+        decrypt(&message).unwrap_err().code(),
+        "ERR_SIGNATURE_INVALID"
+    );
+    set_host_signatures(None);
+    assert_eq!(decrypt(&message).unwrap(), b"hello");
+}
