@@ -5,7 +5,7 @@
 // scripts/build-wasm.sh derives node-host.cjs from this file (it must keep a single `export`).
 
 export function installNodeHost(wasm, nodeCrypto) {
-  const { createCipheriv, createDecipheriv, createSign, createVerify, createPublicKey, generateKeyPairSync, ECDH } =
+  const { createCipheriv, createDecipheriv, createSign, createVerify, createPublicKey, generateKeyPairSync, ECDH, sign: signOneShot } =
     nodeCrypto
 
   const AES = { 16: 'aes-128-gcm', 24: 'aes-192-gcm', 32: 'aes-256-gcm' }
@@ -79,6 +79,10 @@ export function installNodeHost(wasm, nodeCrypto) {
         },
         sign() {
           return signer.sign(privateKey)
+        },
+        // Item footers: a signature over these bytes alone, as often as asked.
+        signData(data) {
+          return signOneShot(c.hash, data, privateKey)
         },
       }
     },

@@ -64,6 +64,9 @@ pub trait HostSigner: MaybeSend {
     fn update(&mut self, data: &[u8]);
     /// The DER ECDSA-Sig-Value over everything added; `None` = the host failed.
     fn sign(self: Box<Self>) -> Option<Vec<u8>>;
+    /// A DER signature over `data` alone, leaving the running hash alone; may be called again
+    /// for a fresh signature (item footers need one of a fixed length).
+    fn sign_data(&self, data: &[u8]) -> Option<Vec<u8>>;
 }
 
 /// A host verifier with its running message hash.

@@ -149,7 +149,7 @@ impl ItemEncryptor {
         };
         let required: BTreeSet<String> = base.keys().cloned().collect();
         let mut ec = base;
-        let signing_key = suite.signature().map(SigningKey::generate_builtin);
+        let signing_key = suite.signature().map(SigningKey::generate);
         if let Some(k) = &signing_key {
             ec.insert(PUBLIC_KEY_FIELD.into(), k.public_key_base64());
         }
@@ -204,8 +204,7 @@ impl ItemEncryptor {
             .map(|k| keys::recipient_tag(k.as_ref(), &hash))
             .collect::<Result<Vec<_>>>()?;
         let signature = match &signing_key {
-            Some(SigningKey::P384(k)) => Some(sign_footer(k, &hash)?),
-            Some(_) => return Err(Error::Keyring("item suites sign with ECDSA P-384".into())),
+            Some(key) => Some(sign_footer(key, &hash)?),
             None => None,
         };
         let footer = ItemFooter { tags, signature };
@@ -613,18 +612,28 @@ fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<A
 /// ECDSA P-384 over the canonical hash with a 103-byte DER encoding (the fixed footer size the
 /// DB-ESDK parses; item-format.md §7). (r, s) and (r, n − s) are both valid, and one of them
 /// almost always encodes to 103 bytes, so one signing operation suffices; a new signature is
-/// drawn only in the rare case that r is too short.
-fn sign_footer(key: &p384::ecdsa::SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
+/// drawn only in the rare case that r is too short. The key may live in the host (node:crypto).
+fn sign_footer(key: &SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
     use p384::ecdsa::signature::RandomizedDigestSigner;
+    let failed = || Error::Keyring("ECDSA signing failed".into());
     for _ in 0..64 {
-        let mut digest = Sha384::new();
-        digest.update(hash);
-        let sig: p384::ecdsa::Signature = key
-            .try_sign_digest_with_rng(&mut rand_core::OsRng, digest)
-            .map_err(|_| Error::Keyring("ECDSA signing failed".into()))?;
+        let sig: p384::ecdsa::Signature = match key {
+            SigningKey::P384(k) => {
+                let mut digest = Sha384::new();
+                digest.update(hash);
+                k.try_sign_digest_with_rng(&mut rand_core::OsRng, digest)
+                    .map_err(|_| failed())?
+            }
+            SigningKey::Host(k) => {
+                let der = k.sign_data(hash).ok_or_else(failed)?;
+                p384::ecdsa::Signature::from_der(&der).map_err(|_| failed())?
+            }
+            SigningKey::P256(_) => {
+                return Err(Error::Keyring("item suites sign with ECDSA P-384".into()))
+            }
+        };
         let (r, s) = sig.split_scalars();
-        let flipped = p384::ecdsa::Signature::from_scalars(r, -s)
-            .map_err(|_| Error::Keyring("ECDSA signing failed".into()))?;
+        let flipped = p384::ecdsa::Signature::from_scalars(r, -s).map_err(|_| failed())?;
         for candidate in [sig, flipped] {
             let der = candidate.to_der();
             if der.as_bytes().len() == SIGNATURE_LEN {

@@ -23,7 +23,8 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn verifier(this: &JsHostSignatures, curve: u32, sec1: &[u8]) -> Result<JsValue, JsValue>;
 
-    /// `{ publicKey: Uint8Array (SEC1 compressed), update(bytes), sign(): Uint8Array (DER) }`.
+    /// `{ publicKey: Uint8Array (SEC1 compressed), update(bytes), sign(): Uint8Array (DER),
+    /// signData(bytes): Uint8Array (DER over those bytes alone) }`.
     type JsHostSigner;
     #[wasm_bindgen(method, getter, js_name = publicKey)]
     fn public_key(this: &JsHostSigner) -> Vec<u8>;
@@ -31,6 +32,8 @@ extern "C" {
     fn signer_update(this: &JsHostSigner, data: &[u8]) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch)]
     fn sign(this: &JsHostSigner) -> Result<Vec<u8>, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = signData)]
+    fn sign_data(this: &JsHostSigner, data: &[u8]) -> Result<Vec<u8>, JsValue>;
 
     /// `{ update(bytes), verify(der): boolean }`.
     type JsHostVerifier;
@@ -99,6 +102,9 @@ impl HostSigner for Signer {
             return None;
         }
         self.js.sign().ok().filter(|der| !der.is_empty())
+    }
+    fn sign_data(&self, data: &[u8]) -> Option<Vec<u8>> {
+        self.js.sign_data(data).ok().filter(|der| !der.is_empty())
     }
 }
 

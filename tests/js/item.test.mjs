@@ -142,3 +142,34 @@ test('DB-ESDK raw-AES vectors', { skip: existsSync(VECTORS) ? false : `${VECTORS
   assert.deepEqual(failed, [])
   assert.equal(passed, Object.keys(manifest.tests).length)
 })
+
+test('signed items (0x6701): node:crypto ECDSA and pure-wasm ECDSA read each other', async () => {
+  const { execFileSync } = await import('node:child_process')
+  const { PKG_DIR } = await import('./pkg.mjs')
+  // Items cross the process boundary as JSON with B values in base64.
+  const toJson = (item) => JSON.stringify(item, (k, v) => (v instanceof Uint8Array ? { b64: Buffer.from(v).toString('base64') } : v))
+  const fromJson = (text) => JSON.parse(text, (k, v) => (v && typeof v.b64 === 'string' ? new Uint8Array(Buffer.from(v.b64, 'base64')) : v))
+  const config = { tableName: 't', partitionKey: 'pk', attributeActions: { pk: 'SIGN_ONLY', secret: 'ENCRYPT_AND_SIGN', signed: 'SIGN_ONLY' }, algorithmSuiteId: 0x6701 }
+  const item = { pk: { S: 'p' }, secret: { S: 'top secret' }, signed: { N: '7' } }
+  const script = `
+    const m = require(${JSON.stringify(PKG_DIR + '/index.cjs')})
+    const toJson = ${toJson.toString()}
+    const fromJson = ${fromJson.toString()}
+    const keyring = new m.RawAesKeyring({ keyNamespace: 'items', keyName: 'k1', wrappingKey: new Uint8Array(32).fill(3) })
+    const enc = new m.ItemEncryptor({ ...${JSON.stringify(config)}, keyring })
+    ;(async () => {
+      const theirs = fromJson(require('fs').readFileSync(0, 'utf8'))
+      const back = await enc.decryptItem(theirs)
+      if (JSON.stringify(back) !== ${JSON.stringify(JSON.stringify(item))}) throw new Error('item differs')
+      process.stdout.write(toJson(await enc.encryptItem(${JSON.stringify(item)})))
+    })().catch((e) => { console.error(e); process.exit(1) })`
+  const enc = new ItemEncryptor({ ...config, keyring })
+  for (const env of [{ SEALKIT_PURE_WASM: '1' }, { SEALKIT_PURE_WASM: '' }]) {
+    const mine = await enc.encryptItem(item)
+    assert.equal(mine.aws_dbe_foot.B.length, 48 + 103)
+    const out = execFileSync('node', ['-e', script], { input: toJson(mine), env: { ...process.env, ...env } })
+    const theirs = fromJson(out.toString())
+    assert.deepEqual(await enc.decryptItem(theirs), item)
+    await assert.rejects(() => enc.decryptItem({ ...theirs, signed: { N: '8' } }), sealkitError('ERR_SIGNATURE_INVALID'))
+  }
+})
