@@ -28,6 +28,27 @@ export function createApi(wasm, { extend } = {}) {
     return new SealkitError('ERR_INVALID_ARGUMENT', `invalid argument: ${e && e.message ? e.message : String(e)}`)
   }
 
+  async function settle(promiseFn) {
+    try {
+      return await promiseFn()
+    } catch (e) {
+      throw toSealkitError(e)
+    }
+  }
+
+  // sealkit/lite's module signs with WebCrypto (async): it has no synchronous one-shot calls.
+  const ASYNC_ONE_SHOT = typeof WasmClient.prototype.encrypt !== 'function'
+
+  function concatChunks(chunks) {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+    let o = 0
+    for (const c of chunks) {
+      out.set(c, o)
+      o += c.length
+    }
+    return out
+  }
+
   function call(fn) {
     try {
       return fn()
@@ -277,11 +298,15 @@ export function createApi(wasm, { extend } = {}) {
       ]
     }
 
+    // KMS keyrings (kms.mjs) and WebCrypto signatures (sealkit/lite) answer asynchronously:
+    // their one-shot calls go through the promise-returning entry points.
+    const waits = (keyring) => ASYNC_ONE_SHOT || hooks.asyncKeyring(keyring)
+
     async function encrypt(keyring, plaintext, opts) {
       const h = handleOf(keyring, 'keyring')
       const pt = bytes(plaintext, 'plaintext', true)
       const args = encryptArgs(options(opts, 'options'))
-      if (hooks.asyncKeyring(keyring)) return hooks.encrypt(policy, maxEdks || 0, h, pt, args) // KMS keyrings (kms.mjs)
+      if (waits(keyring)) return settle(() => wasm.encryptAsync(policy, maxEdks || 0, h, pt, ...args))
       return call(() => client.encrypt(h, pt, ...args))
     }
 
@@ -289,14 +314,50 @@ export function createApi(wasm, { extend } = {}) {
       const h = handleOf(keyring, 'keyring')
       const ct = bytes(ciphertext, 'ciphertext', false)
       const args = decryptArgs(options(opts, 'options'))
-      if (hooks.asyncKeyring(keyring)) return hooks.decrypt(policy, maxEdks || 0, h, ct, args) // KMS keyrings (kms.mjs)
+      if (waits(keyring)) return settle(() => wasm.decryptAsync(policy, maxEdks || 0, h, ct, ...args))
       return call(() => client.decrypt(h, ct, ...args))
+    }
+
+    // A stream whose whole input is collected and handed to one-shot `run(bytes)` at the end:
+    // for signed messages under WebCrypto (sealkit/lite), which cannot hash incrementally.
+    // `onResult` gets run's result and returns the bytes to emit.
+    function wholeMessageStream(run, onResult, fail) {
+      const chunks = []
+      return new TransformStream({
+        transform(chunk) {
+          chunks.push(bytes(chunk, 'chunk', true).slice())
+        },
+        async flush(controller) {
+          let r
+          try {
+            r = await run(concatChunks(chunks))
+          } catch (e) {
+            throw fail(toSealkitError(e))
+          } finally {
+            for (const c of chunks) c.fill(0)
+          }
+          const out = onResult(r)
+          if (out.length) controller.enqueue(out)
+        },
+      })
     }
 
     function encryptStream(keyring, opts) {
       const h = handleOf(keyring, 'keyring')
       if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
       const args = encryptArgs(options(opts, 'options'))
+      if (ASYNC_ONE_SHOT && call(() => wasm.encryptionSigns(policy, args[2]))) {
+        let resolveHeader, rejectHeader
+        const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
+        messageHeader.catch(() => {})
+        const whole = wholeMessageStream(
+          (pt) => wasm.encryptAsync(policy, maxEdks || 0, h, pt, ...args),
+          (r) => (resolveHeader(r.messageHeader), r.result),
+          (e) => (rejectHeader(e), e),
+        )
+        whole.messageHeader = messageHeader
+        return whole
+      }
       const enc = call(() => client.encryptor(h, ...args))
       const header = call(() => enc.header())
       const release = () => {
@@ -333,6 +394,72 @@ export function createApi(wasm, { extend } = {}) {
       const h = handleOf(keyring, 'keyring')
       if (hooks.asyncKeyring(keyring)) throw invalid('decryptStream does not support KMS keyrings yet; use decrypt()')
       const args = decryptArgs(options(opts, 'options'))
+      return ASYNC_ONE_SHOT ? signedAwareDecryptStream(h, args) : incrementalDecryptStream(h, args)
+    }
+
+    // sealkit/lite: unsigned messages stream through the incremental decryptor; a signed one
+    // (known from its first bytes) is collected and decrypted whole, since WebCrypto verifies
+    // whole inputs only. Nothing is released before the signature verifies in either case.
+    function signedAwareDecryptStream(h, args) {
+      let inner, writer, pump
+      const head = []
+      let resolveHeader, rejectHeader, resolveContext, rejectContext
+      const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
+      const encryptionContext = new Promise((res, rej) => ((resolveContext = res), (rejectContext = rej)))
+      messageHeader.catch(() => {})
+      encryptionContext.catch(() => {})
+      const fail = (e) => (rejectHeader(e), rejectContext(e), e)
+      // Routes the message to its processor and replays the bytes held so far.
+      const start = async (signed, controller) => {
+        inner = signed
+          ? wholeMessageStream(
+              (ct) => wasm.decryptAsync(policy, maxEdks || 0, h, ct, ...args),
+              (r) => (resolveHeader(r.messageHeader), resolveContext(r.encryptionContext), r.plaintext),
+              fail,
+            )
+          : incrementalDecryptStream(h, args)
+        if (!signed) {
+          inner.messageHeader.then(resolveHeader, rejectHeader)
+          inner.encryptionContext.then(resolveContext, rejectContext)
+        }
+        writer = inner.writable.getWriter()
+        const reader = inner.readable.getReader()
+        pump = (async () => {
+          for (;;) {
+            const { value, done } = await reader.read()
+            if (done) return
+            controller.enqueue(value)
+          }
+        })()
+        pump.catch(() => {}) // surfaced by the write or by flush
+        for (const c of head.splice(0)) await writer.write(c)
+      }
+      const stream = new TransformStream({
+        async transform(chunk, controller) {
+          const data = bytes(chunk, 'chunk', false)
+          if (inner) return writer.write(data)
+          head.push(data.slice())
+          let signed
+          try {
+            signed = call(() => wasm.messageSigns(concatChunks(head)))
+          } catch (e) {
+            throw fail(e)
+          }
+          if (signed !== undefined) await start(signed, controller)
+        },
+        async flush(controller) {
+          // Fewer bytes than a message prefix: the incremental decryptor names the problem.
+          if (!inner) await start(false, controller)
+          await writer.close()
+          await pump
+        },
+      })
+      stream.messageHeader = messageHeader
+      stream.encryptionContext = encryptionContext
+      return stream
+    }
+
+    function incrementalDecryptStream(h, args) {
       const dec = call(() => client.decryptor(h, ...args))
       let headerDone = false
       let resolveHeader, rejectHeader, resolveContext, rejectContext
@@ -387,10 +514,10 @@ export function createApi(wasm, { extend } = {}) {
   }
 
   // Extension point (js/kms.mjs): KMS providers/keyrings and item encryption. `hooks` lets it
-  // route encrypt/decrypt of keyrings that wait on a KMS to the promise-returning wasm calls.
-  const hooks = { asyncKeyring: () => false, encrypt: null, decrypt: null }
+  // mark keyrings that wait on a KMS, whose encrypt/decrypt use the promise-returning calls.
+  const hooks = { asyncKeyring: () => false }
   const extra = extend
-    ? extend(wasm, { SealkitError, invalid, toSealkitError, call, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks })
+    ? extend(wasm, { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks })
     : {}
 
   return Object.freeze({

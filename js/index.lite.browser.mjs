@@ -1,12 +1,16 @@
-// Browser entry without RSA (`sealkit/lite`): the same API from a smaller wasm module built
-// without the raw RSA keyring; `new RawRsaKeyring()` throws ERR_INVALID_ARGUMENT there.
-// Loading works as in index.browser.mjs (top-level await; copy sealkit_lite_bg.wasm next to
-// an esbuild bundle).
+// Small browser entry (`sealkit/lite`): messages with raw AES and multi keyrings from a smaller
+// wasm module without RSA, KMS, items and elliptic-curve code: message signatures (ECDSA) are
+// made and checked by WebCrypto (`crypto.subtle`, secure contexts only). The other classes throw
+// ERR_INVALID_ARGUMENT here. Loading works as in index.browser.mjs (top-level await; copy
+// sealkit_lite_bg.wasm next to an esbuild bundle).
 import init, * as glue from './sealkit_lite_web.js'
 import { createApi } from './api.mjs'
 import { createKmsApi } from './kms.mjs'
+import { installWebCryptoHost } from './webcrypto-host.mjs'
 
 await init({ module_or_path: new URL('./sealkit_lite_bg.wasm', import.meta.url) })
+// Without crypto.subtle (an insecure context) signed suites fail with ERR_KEYRING.
+if (globalThis.crypto && globalThis.crypto.subtle) installWebCryptoHost(glue, globalThis.crypto.subtle)
 
 const api = createApi(glue, { extend: createKmsApi })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api

@@ -4,18 +4,10 @@
 // calls it with api.mjs's internals and merges what it returns into the package API.
 
 export function createKmsApi(wasm, base) {
-  const { SealkitError, invalid, toSealkitError, call, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks } = base
+  const { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks } = base
   const HAS_KMS = typeof wasm.WasmLocalKms === 'function'
   const HAS_ITEMS = typeof wasm.WasmItemEncryptor === 'function'
   const notInLite = (what) => invalid(`${what} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from 'sealkit'`)
-
-  async function settle(promiseFn) {
-    try {
-      return await promiseFn()
-    } catch (e) {
-      throw toSealkitError(e)
-    }
-  }
 
   // ---------------------------------------------------------------- base64
 
@@ -237,8 +229,6 @@ export function createKmsApi(wasm, base) {
   }
 
   hooks.asyncKeyring = isAsync
-  hooks.encrypt = (policy, maxEdks, h, pt, args) => settle(() => wasm.encryptAsync(policy, maxEdks, h, pt, ...args))
-  hooks.decrypt = (policy, maxEdks, h, ct, args) => settle(() => wasm.decryptAsync(policy, maxEdks, h, ct, ...args))
 
   function kmsKeyring(self, make) {
     if (!HAS_KMS) throw notInLite(self.constructor.name)

@@ -76,10 +76,10 @@ wasm-bindgen --target nodejs --out-dir "$TMP/node" --out-name sealkit "$TMP/seal
 cmp -s "$TMP/sealkit/web/sealkit_bg.wasm" "$TMP/node/sealkit_bg.wasm" || die "web and nodejs wasm outputs differ"
 cp "$TMP/node/sealkit.js" "$OUT/sealkit_node.cjs"
 if [ "${SEALKIT_NO_LITE:-}" != 1 ]; then
-  build_variant sealkit_lite --features wasm-lite
+  build_variant sealkit_lite --no-default-features --features wasm-lite
 fi
 
-cp js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
+cp js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs js/webcrypto-host.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"
 # Each of these ESM modules has exactly one export and imports nothing; its .cjs twin is the same
 # code with a CommonJS export.

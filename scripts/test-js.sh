@@ -4,6 +4,8 @@
 #   vectors   every ESDK message vector (614) through the wasm build, one-shot and streaming
 #             (in Node, frames go through the node:crypto host AES-GCM)
 #   vectors-wasm  the same with SEALKIT_PURE_WASM=1 (frames and signatures in pure wasm)
+#   lite      the sealkit/lite module with WebCrypto ECDSA (SEALKIT_ENTRY=lite): the vectors
+#             (RSA cases counted apart), streams, lite ⇄ full messages, point decompression
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
 #   pack      npm pack → install the tarball → import (ESM) / require (CJS)
 #   browser   Debian chromium + playwright-core: bundled (esbuild) and unbundled pages
@@ -25,9 +27,9 @@ command -v npm >/dev/null || die "npm not found"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm interop pack browser kms item)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm lite interop pack browser kms item)
 for s in "${SUITES[@]}"; do
-  case "$s" in api | vectors | vectors-wasm | interop | pack | browser | kms | item) ;; *) die "unknown suite '$s' (api vectors vectors-wasm interop pack browser kms item)" ;; esac
+  case "$s" in api | vectors | vectors-wasm | lite | interop | pack | browser | kms | item) ;; *) die "unknown suite '$s' (api vectors vectors-wasm lite interop pack browser kms item)" ;; esac
   if [ "$s" = browser ] && [ ! -x "$CHROMIUM" ]; then
     die "chromium not found at $CHROMIUM: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=)"
   fi
@@ -58,6 +60,7 @@ files_for() {
   case "$1" in
     api) echo tests/js/api.test.mjs ;;
     vectors | vectors-wasm) echo tests/js/vectors.test.mjs ;;
+    lite) echo tests/js/vectors.test.mjs tests/js/lite.test.mjs ;;
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
     browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
@@ -74,7 +77,9 @@ for s in "${SUITES[@]}"; do
   echo "=== js suite: $s"
   host=""
   [ "$s" = vectors-wasm ] && host=1
-  SEALKIT_PURE_WASM="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
+  entry=""
+  [ "$s" = lite ] && entry=lite
+  SEALKIT_ENTRY="$entry" SEALKIT_PURE_WASM="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
     grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors)|^not ok|^ +error:|^# (pass|fail) '
   rc=${PIPESTATUS[0]}
   pass=$(awk '/^# pass /{print $3}' "$LOG/$s.tap" | tail -1)

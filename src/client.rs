@@ -77,7 +77,7 @@ impl Client {
         let header = enc.header().clone();
         let mut ciphertext = Vec::with_capacity(plaintext.len() + plaintext.len() / 64 + 512);
         enc.update(plaintext, &mut ciphertext)?;
-        enc.finish(&mut ciphertext)?;
+        enc.finish_async(&mut ciphertext).await?;
         Ok(EncryptedMessage { ciphertext, header })
     }
 

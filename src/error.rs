@@ -111,6 +111,7 @@ impl Error {
         Error::InvalidArgument(msg.into())
     }
 
+    #[cfg_attr(not(feature = "builtin-ecdsa"), allow(dead_code))]
     pub(crate) fn item(attribute: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::Item {
             attribute: attribute.into(),

@@ -64,3 +64,20 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
         }
     }
 }
+
+/// Polls `fut` once: its output if it completed without waiting.
+pub fn now_or_never<F: Future>(fut: F) -> Option<F::Output> {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct NoopWake;
+    impl Wake for NoopWake {
+        fn wake(self: Arc<Self>) {}
+    }
+    let mut fut = core::pin::pin!(fut);
+    let waker = Waker::from(Arc::new(NoopWake));
+    match fut.as_mut().poll(&mut Context::from_waker(&waker)) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
+}

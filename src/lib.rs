@@ -31,6 +31,8 @@ pub mod context;
 pub mod crypto;
 pub mod error;
 pub mod future;
+/// DB-ESDK item encryption (its footer signature needs the built-in P-384 arithmetic).
+#[cfg(feature = "builtin-ecdsa")]
 pub mod item;
 pub mod keyring;
 pub mod materials;
@@ -47,6 +49,7 @@ pub use crypto::rsa::RsaPadding;
 pub use error::{Error, Result};
 #[cfg(not(target_arch = "wasm32"))]
 pub use future::block_on;
+#[cfg(feature = "builtin-ecdsa")]
 pub use item::{AttributeValue, CryptoAction, Item, ItemEncryptor, ItemEncryptorConfig};
 pub use keyring::{
     aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring,

@@ -9,12 +9,40 @@ use std::sync::Arc;
 
 use p256::ecdsa::signature::{DigestSigner, DigestVerifier};
 use sealkit::crypto::signature::{set_host_signatures, HostSignatures, HostSigner, HostVerifier};
+use sealkit::future::BoxFuture;
 use sealkit::suite::SignatureAlgorithm;
 use sealkit::{
     block_on, keyring_cmm, AlgorithmSuite, Client, CommitmentPolicy, DecryptOptions,
     EncryptOptions, Keyring, RawAesKeyring,
 };
 use sha2::{Digest, Sha256, Sha384};
+
+/// Answers like node:crypto (at once), or like WebCrypto (after the caller waits once).
+fn answer<T: Send + 'static>(value: T, later: bool) -> BoxFuture<'static, T> {
+    Box::pin(async move {
+        if later {
+            YieldOnce(false).await;
+        }
+        value
+    })
+}
+
+/// Pending on the first poll (waking its task), ready on the second.
+struct YieldOnce(bool);
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
 
 #[derive(Default)]
 struct Counters {
@@ -26,6 +54,8 @@ struct Counters {
 #[derive(Clone, Copy, PartialEq)]
 enum Fault {
     None,
+    /// No fault, but every answer comes later (as WebCrypto's do).
+    Later,
     SignFails,
     RejectsPoint,
     VerifyFails,
@@ -44,6 +74,7 @@ enum Key {
 struct Signer {
     key: Key,
     fails: bool,
+    later: bool,
 }
 
 impl HostSigner for Signer {
@@ -59,11 +90,11 @@ impl HostSigner for Signer {
             Key::P384(_, h) => h.update(data),
         }
     }
-    fn sign_data(&self, data: &[u8]) -> Option<Vec<u8>> {
+    fn sign_data(&self, data: &[u8]) -> BoxFuture<'static, Option<Vec<u8>>> {
         if self.fails {
-            return None;
+            return answer(None, self.later);
         }
-        Some(match &self.key {
+        let der = match &self.key {
             Key::P256(k, _) => {
                 let sig: p256::ecdsa::Signature = k.sign_digest(Sha256::new_with_prefix(data));
                 sig.to_der().as_bytes().to_vec()
@@ -72,13 +103,15 @@ impl HostSigner for Signer {
                 let sig: p384::ecdsa::Signature = k.sign_digest(Sha384::new_with_prefix(data));
                 sig.to_der().as_bytes().to_vec()
             }
-        })
+        };
+        answer(Some(der), self.later)
     }
-    fn sign(self: Box<Self>) -> Option<Vec<u8>> {
+    fn sign(self: Box<Self>) -> BoxFuture<'static, Option<Vec<u8>>> {
         if self.fails {
-            return None;
+            return answer(None, self.later);
         }
-        Some(match self.key {
+        let later = self.later;
+        let der = match self.key {
             Key::P256(k, h) => {
                 let sig: p256::ecdsa::Signature = k.sign_digest(h);
                 sig.to_der().as_bytes().to_vec()
@@ -87,37 +120,44 @@ impl HostSigner for Signer {
                 let sig: p384::ecdsa::Signature = k.sign_digest(h);
                 sig.to_der().as_bytes().to_vec()
             }
-        })
+        };
+        answer(Some(der), later)
     }
 }
 
-enum Verifier {
+enum Check {
     P256(p256::ecdsa::VerifyingKey, Sha256),
     P384(p384::ecdsa::VerifyingKey, Sha384),
     AlwaysFalse,
 }
 
+struct Verifier {
+    check: Check,
+    later: bool,
+}
+
 impl HostVerifier for Verifier {
     fn update(&mut self, data: &[u8]) {
-        match self {
-            Verifier::P256(_, h) => h.update(data),
-            Verifier::P384(_, h) => h.update(data),
-            Verifier::AlwaysFalse => {}
+        match &mut self.check {
+            Check::P256(_, h) => h.update(data),
+            Check::P384(_, h) => h.update(data),
+            Check::AlwaysFalse => {}
         }
     }
-    fn verify(self: Box<Self>, der: &[u8]) -> bool {
-        match *self {
-            Verifier::P256(k, h) => p256::ecdsa::Signature::from_der(der)
+    fn verify(self: Box<Self>, der: &[u8]) -> BoxFuture<'static, bool> {
+        let ok = match self.check {
+            Check::P256(k, h) => p256::ecdsa::Signature::from_der(der)
                 .is_ok_and(|sig| k.verify_digest(h, &sig).is_ok()),
-            Verifier::P384(k, h) => p384::ecdsa::Signature::from_der(der)
+            Check::P384(k, h) => p384::ecdsa::Signature::from_der(der)
                 .is_ok_and(|sig| k.verify_digest(h, &sig).is_ok()),
-            Verifier::AlwaysFalse => false,
-        }
+            Check::AlwaysFalse => false,
+        };
+        answer(ok, self.later)
     }
 }
 
 impl HostSignatures for TestHost {
-    fn generate(&self, alg: SignatureAlgorithm) -> Option<Box<dyn HostSigner>> {
+    fn generate(&self, alg: SignatureAlgorithm) -> BoxFuture<'static, Option<Box<dyn HostSigner>>> {
         self.counters
             .generated
             .set(self.counters.generated.get() + 1);
@@ -130,37 +170,41 @@ impl HostSignatures for TestHost {
                 Key::P384(p384::ecdsa::SigningKey::random(&mut rng), Sha384::new())
             }
         };
-        Some(Box::new(Signer {
+        let signer: Box<dyn HostSigner> = Box::new(Signer {
             key,
             fails: self.fault == Fault::SignFails,
-        }))
+            later: self.fault == Fault::Later,
+        });
+        answer(Some(signer), self.fault == Fault::Later)
     }
 
     fn verifier(
         &self,
         alg: SignatureAlgorithm,
         sec1: &[u8],
-    ) -> Option<Result<Box<dyn HostVerifier>, ()>> {
+    ) -> BoxFuture<'static, Option<Result<Box<dyn HostVerifier>, ()>>> {
         self.counters
             .verifiers
             .set(self.counters.verifiers.get() + 1);
-        let v = match (self.fault, alg) {
-            (Fault::RejectsPoint, _) => return Some(Err(())),
-            (Fault::VerifyFails, _) => Verifier::AlwaysFalse,
+        let later = self.fault == Fault::Later;
+        let check = match (self.fault, alg) {
+            (Fault::RejectsPoint, _) => return answer(Some(Err(())), later),
+            (Fault::VerifyFails, _) => Check::AlwaysFalse,
             (_, SignatureAlgorithm::EcdsaP256Sha256) => {
                 match p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1) {
-                    Ok(k) => Verifier::P256(k, Sha256::new()),
-                    Err(_) => return Some(Err(())),
+                    Ok(k) => Check::P256(k, Sha256::new()),
+                    Err(_) => return answer(Some(Err(())), later),
                 }
             }
             (_, SignatureAlgorithm::EcdsaP384Sha384) => {
                 match p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1) {
-                    Ok(k) => Verifier::P384(k, Sha384::new()),
-                    Err(_) => return Some(Err(())),
+                    Ok(k) => Check::P384(k, Sha384::new()),
+                    Err(_) => return answer(Some(Err(())), later),
                 }
             }
         };
-        Some(Ok(Box::new(v)))
+        let verifier: Box<dyn HostVerifier> = Box::new(Verifier { check, later });
+        answer(Some(Ok(verifier)), later)
     }
 }
 
@@ -312,4 +356,47 @@ fn signed_items_through_the_host() {
         "ERR_SIGNATURE_INVALID"
     );
     set_host_signatures(None);
+}
+
+/// A host that answers later (as WebCrypto does): the one-shot API waits for it; the
+/// synchronous `Encryptor::finish` reports a named error instead of blocking.
+#[test]
+fn a_host_that_answers_later() {
+    let plaintext = b"later".to_vec();
+    for suite in SIGNED {
+        let counters = install(Fault::Later);
+        let message = encrypt(suite, &plaintext).unwrap();
+        assert_eq!(decrypt(&message).unwrap(), plaintext);
+        assert_eq!((counters.generated.get(), counters.verifiers.get()), (1, 1));
+        set_host_signatures(None);
+        assert_eq!(decrypt(&message).unwrap(), plaintext, "built-in reads it");
+
+        install(Fault::Later);
+        let options = EncryptOptions {
+            suite: Some(suite),
+            ..EncryptOptions::default()
+        };
+        let encryptor = block_on(client(suite).encryptor(keyring_cmm(keyring()), options)).unwrap();
+        let mut out = Vec::new();
+        let err = encryptor.finish(&mut out).unwrap_err();
+        assert_eq!(err.code(), "ERR_KEYRING", "{err}");
+        set_host_signatures(None);
+    }
+}
+
+/// The DER ⇄ `r ‖ s` conversions used for WebCrypto agree with RustCrypto's encodings.
+#[test]
+fn signature_encodings_match_rustcrypto() {
+    use p384::ecdsa::signature::Signer as _;
+    use sealkit::codec::ecdsa_sig::{der_to_fixed, fixed_to_der};
+    let key = p384::ecdsa::SigningKey::random(&mut rand_core::OsRng);
+    for i in 0..300u32 {
+        let sig: p384::ecdsa::Signature = key.sign(&i.to_be_bytes());
+        for sig in [sig, sig.normalize_s().unwrap_or(sig)] {
+            let der = sig.to_der();
+            let fixed = sig.to_bytes();
+            assert_eq!(fixed_to_der(&fixed).unwrap(), der.as_bytes());
+            assert_eq!(der_to_fixed(der.as_bytes(), 48).unwrap(), fixed[..]);
+        }
+    }
 }

@@ -37,7 +37,10 @@ impl CryptoMaterialsManager for DefaultCmm {
             if ec.contains_key(PUBLIC_KEY_FIELD) {
                 return Err(Error::ReservedContextKey(PUBLIC_KEY_FIELD.into()));
             }
-            let signing_key = suite.signature().map(SigningKey::generate);
+            let signing_key = match suite.signature() {
+                Some(alg) => Some(SigningKey::generate(alg).await?),
+                None => None,
+            };
             if let Some(k) = &signing_key {
                 ec.insert(PUBLIC_KEY_FIELD.into(), k.public_key_base64());
             }

@@ -3,57 +3,33 @@
 //! Verification accepts high-s signatures: the Python ESDK emits them on purpose
 //! (spec notes §3.6), and the ESDK spec does not require low-s.
 //!
-//! A host implementation (node:crypto, through the wasm bindings) can take over message
+//! A host implementation (node:crypto or WebCrypto, through the wasm bindings) can take over
 //! signing and verification with [`set_host_signatures`]; it produces the same format (SEC1
-//! compressed public keys, DER signatures), so readers cannot tell the two apart.
+//! compressed public keys, DER signatures), so readers cannot tell the two apart. Host calls
+//! return futures: node:crypto answers at once, WebCrypto later, which only the one-shot (async)
+//! paths wait for. Without the `builtin-ecdsa` feature (the `sealkit/lite` wasm module, which
+//! uses WebCrypto) there is no built-in ECDSA and signed suites need a host.
 
 use std::rc::Rc;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use p256::ecdsa::signature::{DigestSigner, DigestVerifier};
-use sha2::{Digest, Sha256, Sha384};
 
 use crate::error::{Error, Result};
-use crate::future::MaybeSend;
+use crate::future::{BoxFuture, MaybeSend};
 use crate::suite::SignatureAlgorithm;
 
-/// The running hash of everything a signature covers.
-#[derive(Clone)]
-pub enum MessageHasher {
-    /// For P-256 suites.
-    Sha256(Sha256),
-    /// For P-384 suites.
-    Sha384(Sha384),
-}
-
-impl MessageHasher {
-    /// A fresh hasher for the algorithm.
-    pub fn new(alg: SignatureAlgorithm) -> Self {
-        match alg {
-            SignatureAlgorithm::EcdsaP256Sha256 => MessageHasher::Sha256(Sha256::new()),
-            SignatureAlgorithm::EcdsaP384Sha384 => MessageHasher::Sha384(Sha384::new()),
-        }
-    }
-    /// Adds bytes to the hash.
-    pub fn update(&mut self, data: &[u8]) {
-        match self {
-            MessageHasher::Sha256(h) => h.update(data),
-            MessageHasher::Sha384(h) => h.update(data),
-        }
-    }
-}
-
-/// A host ECDSA implementation. Each method may decline (`None`), and the built-in one is used.
+/// A host ECDSA implementation. A future that yields `None` declines (or failed), and the
+/// built-in implementation is used where there is one.
 pub trait HostSignatures {
     /// A new ephemeral key pair, ready to hash a message.
-    fn generate(&self, alg: SignatureAlgorithm) -> Option<Box<dyn HostSigner>>;
-    /// A verifier for a SEC1 public point; `Some(Err(_))` = the host rejects the point.
+    fn generate(&self, alg: SignatureAlgorithm) -> BoxFuture<'static, Option<Box<dyn HostSigner>>>;
+    /// A verifier for a SEC1 public point; `Some(Err(()))` = the host rejects the point.
     fn verifier(
         &self,
         alg: SignatureAlgorithm,
         sec1: &[u8],
-    ) -> Option<Result<Box<dyn HostVerifier>, ()>>;
+    ) -> BoxFuture<'static, Option<Result<Box<dyn HostVerifier>, ()>>>;
 }
 
 /// A host signing key with its running message hash. The private key stays in the host.
@@ -63,10 +39,10 @@ pub trait HostSigner: MaybeSend {
     /// Adds bytes to the signed data.
     fn update(&mut self, data: &[u8]);
     /// The DER ECDSA-Sig-Value over everything added; `None` = the host failed.
-    fn sign(self: Box<Self>) -> Option<Vec<u8>>;
+    fn sign(self: Box<Self>) -> BoxFuture<'static, Option<Vec<u8>>>;
     /// A DER signature over `data` alone, leaving the running hash alone; may be called again
     /// for a fresh signature (item footers need one of a fixed length).
-    fn sign_data(&self, data: &[u8]) -> Option<Vec<u8>>;
+    fn sign_data(&self, data: &[u8]) -> BoxFuture<'static, Option<Vec<u8>>>;
 }
 
 /// A host verifier with its running message hash.
@@ -74,7 +50,7 @@ pub trait HostVerifier: MaybeSend {
     /// Adds bytes to the signed data.
     fn update(&mut self, data: &[u8]);
     /// Whether the DER signature matches everything added.
-    fn verify(self: Box<Self>, der: &[u8]) -> bool;
+    fn verify(self: Box<Self>, der: &[u8]) -> BoxFuture<'static, bool>;
 }
 
 std::thread_local! {
@@ -94,8 +70,10 @@ fn host_signatures() -> Option<Rc<dyn HostSignatures>> {
 /// An ephemeral per-message signing key. The ecdsa crate zeroizes built-in keys on drop.
 pub enum SigningKey {
     /// P-256.
+    #[cfg(feature = "builtin-ecdsa")]
     P256(p256::ecdsa::SigningKey),
     /// P-384.
+    #[cfg(feature = "builtin-ecdsa")]
     P384(p384::ecdsa::SigningKey),
     /// A key held by the host implementation.
     Host(Box<dyn HostSigner>),
@@ -109,58 +87,64 @@ impl core::fmt::Debug for SigningKey {
 
 impl SigningKey {
     /// Generates a new key for the algorithm, in the host implementation when one is installed.
-    pub fn generate(alg: SignatureAlgorithm) -> Self {
-        match host_signatures().and_then(|h| h.generate(alg)) {
-            Some(host) => SigningKey::Host(host),
-            None => Self::generate_builtin(alg),
+    pub async fn generate(alg: SignatureAlgorithm) -> Result<Self> {
+        // The host handle is not held across the await (it is not `Send`).
+        let pending = host_signatures().map(|h| h.generate(alg));
+        if let Some(pending) = pending {
+            if let Some(signer) = pending.await {
+                return Ok(SigningKey::Host(signer));
+            }
         }
+        Self::generate_builtin(alg)
     }
 
-    /// Generates a new key with the built-in implementation (for callers that need the scalar).
-    pub fn generate_builtin(alg: SignatureAlgorithm) -> Self {
+    /// Generates a new key with the built-in implementation.
+    #[cfg(feature = "builtin-ecdsa")]
+    pub fn generate_builtin(alg: SignatureAlgorithm) -> Result<Self> {
         let mut rng = rand_core::OsRng;
-        match alg {
+        Ok(match alg {
             SignatureAlgorithm::EcdsaP256Sha256 => {
                 SigningKey::P256(p256::ecdsa::SigningKey::random(&mut rng))
             }
             SignatureAlgorithm::EcdsaP384Sha384 => {
                 SigningKey::P384(p384::ecdsa::SigningKey::random(&mut rng))
             }
-        }
+        })
+    }
+
+    /// Without built-in ECDSA only a host can sign.
+    #[cfg(not(feature = "builtin-ecdsa"))]
+    pub fn generate_builtin(_alg: SignatureAlgorithm) -> Result<Self> {
+        Err(no_builtin())
     }
 
     /// base64 of the SEC1 compressed public point, as stored under `aws-crypto-public-key`.
     pub fn public_key_base64(&self) -> String {
         match self {
+            #[cfg(feature = "builtin-ecdsa")]
             SigningKey::P256(k) => B64.encode(k.verifying_key().to_encoded_point(true).as_bytes()),
+            #[cfg(feature = "builtin-ecdsa")]
             SigningKey::P384(k) => B64.encode(k.verifying_key().to_encoded_point(true).as_bytes()),
             SigningKey::Host(k) => B64.encode(k.public_key()),
         }
     }
 
     /// Starts signing a message for `alg` (which must be the key's algorithm).
+    #[cfg_attr(not(feature = "builtin-ecdsa"), allow(unused_variables))]
     pub fn start(self, alg: SignatureAlgorithm) -> Result<MessageSigner> {
-        let matches = match &self {
-            SigningKey::P256(_) => alg == SignatureAlgorithm::EcdsaP256Sha256,
-            SigningKey::P384(_) => alg == SignatureAlgorithm::EcdsaP384Sha384,
-            SigningKey::Host(_) => true,
-        };
-        if !matches {
-            return Err(Error::Keyring(
-                "signing key does not match the suite".into(),
-            ));
+        match self {
+            SigningKey::Host(k) => Ok(MessageSigner::Host(k)),
+            #[cfg(feature = "builtin-ecdsa")]
+            key => builtin::Signer::start(key, alg).map(|s| MessageSigner::Builtin(Box::new(s))),
         }
-        Ok(match self {
-            SigningKey::Host(k) => MessageSigner::Host(k),
-            key => MessageSigner::Builtin(Box::new((key, MessageHasher::new(alg)))),
-        })
     }
 }
 
 /// A signing key with the running hash of the message it signs.
 pub enum MessageSigner {
     /// Built-in ECDSA over a built-in hash.
-    Builtin(Box<(SigningKey, MessageHasher)>),
+    #[cfg(feature = "builtin-ecdsa")]
+    Builtin(Box<builtin::Signer>),
     /// The host's key and hash.
     Host(Box<dyn HostSigner>),
 }
@@ -169,54 +153,55 @@ impl MessageSigner {
     /// Adds bytes to the signed data.
     pub fn update(&mut self, data: &[u8]) {
         match self {
-            MessageSigner::Builtin(b) => b.1.update(data),
+            #[cfg(feature = "builtin-ecdsa")]
+            MessageSigner::Builtin(b) => b.update(data),
             MessageSigner::Host(k) => k.update(data),
         }
     }
 
     /// Signs everything added; returns a DER ECDSA-Sig-Value.
-    pub fn finish(self) -> Result<Vec<u8>> {
-        let builtin = match self {
-            MessageSigner::Host(k) => {
-                return k
-                    .sign()
-                    .ok_or_else(|| Error::Keyring("ECDSA signing failed in the host".into()))
-            }
-            MessageSigner::Builtin(b) => *b,
-        };
-        match builtin {
-            (SigningKey::P256(k), MessageHasher::Sha256(h)) => {
-                let sig: p256::ecdsa::Signature = k.try_sign_digest(h).map_err(sign_err)?;
-                Ok(sig.to_der().as_bytes().to_vec())
-            }
-            (SigningKey::P384(k), MessageHasher::Sha384(h)) => {
-                let sig: p384::ecdsa::Signature = k.try_sign_digest(h).map_err(sign_err)?;
-                Ok(sig.to_der().as_bytes().to_vec())
-            }
-            _ => Err(Error::Keyring(
-                "signing key and hash algorithm differ".into(),
-            )),
+    pub async fn finish(self) -> Result<Vec<u8>> {
+        match self {
+            #[cfg(feature = "builtin-ecdsa")]
+            MessageSigner::Builtin(b) => b.finish(),
+            MessageSigner::Host(k) => k
+                .sign()
+                .await
+                .ok_or_else(|| Error::Keyring("ECDSA signing failed in the host".into())),
         }
     }
 }
 
-fn sign_err(_: p256::ecdsa::Error) -> Error {
-    Error::Keyring("ECDSA signing failed".into())
+#[cfg(not(feature = "builtin-ecdsa"))]
+fn no_builtin() -> Error {
+    Error::Keyring(
+        "this build has no built-in ECDSA and no host ECDSA is installed (WebCrypto or node:crypto)"
+            .into(),
+    )
+}
+
+fn bad_public_key(why: &str) -> Error {
+    Error::malformed("encryption_context.aws-crypto-public-key", why.to_string())
+}
+
+fn not_a_point(alg: SignatureAlgorithm) -> Error {
+    bad_public_key(match alg {
+        SignatureAlgorithm::EcdsaP256Sha256 => "not a P-256 point",
+        SignatureAlgorithm::EcdsaP384Sha384 => "not a P-384 point",
+    })
 }
 
 /// The verification key taken from a message's `aws-crypto-public-key`.
 #[derive(Clone, Debug)]
 pub enum VerifyingKey {
     /// P-256.
+    #[cfg(feature = "builtin-ecdsa")]
     P256(p256::ecdsa::VerifyingKey),
     /// P-384.
+    #[cfg(feature = "builtin-ecdsa")]
     P384(p384::ecdsa::VerifyingKey),
     /// A SEC1 point for the host implementation, which checks it when verification starts.
     Host(SignatureAlgorithm, Vec<u8>),
-}
-
-fn bad_public_key(why: &str) -> Error {
-    Error::malformed("encryption_context.aws-crypto-public-key", why.to_string())
 }
 
 impl VerifyingKey {
@@ -231,53 +216,56 @@ impl VerifyingKey {
         Self::builtin(alg, &bytes)
     }
 
+    #[cfg(feature = "builtin-ecdsa")]
     fn builtin(alg: SignatureAlgorithm, sec1: &[u8]) -> Result<Self> {
-        Ok(match alg {
-            SignatureAlgorithm::EcdsaP256Sha256 => VerifyingKey::P256(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
-                    .map_err(|_| bad_public_key("not a P-256 point"))?,
-            ),
-            SignatureAlgorithm::EcdsaP384Sha384 => VerifyingKey::P384(
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1)
-                    .map_err(|_| bad_public_key("not a P-384 point"))?,
-            ),
-        })
+        builtin::verifying_key(alg, sec1).ok_or_else(|| not_a_point(alg))
+    }
+
+    #[cfg(not(feature = "builtin-ecdsa"))]
+    fn builtin(_alg: SignatureAlgorithm, _sec1: &[u8]) -> Result<Self> {
+        Err(no_builtin())
     }
 
     /// Starts verifying a message signed for `alg` (which must be the key's algorithm).
-    pub fn start(&self, alg: SignatureAlgorithm) -> Result<MessageVerifier> {
-        let mismatch = || {
-            Err(Error::SignatureInvalid(
-                "verification key and hash algorithm differ".into(),
-            ))
-        };
-        match self {
-            VerifyingKey::P256(_) if alg != SignatureAlgorithm::EcdsaP256Sha256 => mismatch(),
-            VerifyingKey::P384(_) if alg != SignatureAlgorithm::EcdsaP384Sha384 => mismatch(),
-            VerifyingKey::Host(key_alg, _) if *key_alg != alg => mismatch(),
-            VerifyingKey::Host(_, sec1) => {
-                match host_signatures().and_then(|h| h.verifier(alg, sec1)) {
-                    Some(Ok(v)) => Ok(MessageVerifier::Host(v)),
-                    Some(Err(())) => Err(bad_public_key(match alg {
-                        SignatureAlgorithm::EcdsaP256Sha256 => "not a P-256 point",
-                        SignatureAlgorithm::EcdsaP384Sha384 => "not a P-384 point",
-                    })),
+    pub async fn start(&self, alg: SignatureAlgorithm) -> Result<MessageVerifier> {
+        let key = match self {
+            VerifyingKey::Host(key_alg, sec1) => {
+                if *key_alg != alg {
+                    return Err(algorithm_mismatch());
+                }
+                let pending = host_signatures().map(|h| h.verifier(alg, sec1));
+                let host = match pending {
+                    Some(pending) => pending.await,
+                    None => None,
+                };
+                match host {
+                    Some(Ok(v)) => return Ok(MessageVerifier::Host(v)),
+                    Some(Err(())) => return Err(not_a_point(alg)),
                     // The host was removed or declines: the built-in implementation takes over.
-                    None => Self::builtin(alg, sec1)?.start(alg),
+                    None => Self::builtin(alg, sec1)?,
                 }
             }
-            key => Ok(MessageVerifier::Builtin(Box::new((
-                key.clone(),
-                MessageHasher::new(alg),
-            )))),
+            #[cfg(feature = "builtin-ecdsa")]
+            key => key.clone(),
+        };
+        #[cfg(feature = "builtin-ecdsa")]
+        return builtin::Verifier::start(key, alg).map(|v| MessageVerifier::Builtin(Box::new(v)));
+        #[cfg(not(feature = "builtin-ecdsa"))]
+        match key {
+            VerifyingKey::Host(..) => Err(no_builtin()),
         }
     }
+}
+
+fn algorithm_mismatch() -> Error {
+    Error::SignatureInvalid("verification key and hash algorithm differ".into())
 }
 
 /// A verification key with the running hash of the message it checks.
 pub enum MessageVerifier {
     /// Built-in ECDSA over a built-in hash.
-    Builtin(Box<(VerifyingKey, MessageHasher)>),
+    #[cfg(feature = "builtin-ecdsa")]
+    Builtin(Box<builtin::Verifier>),
     /// The host's verifier and hash.
     Host(Box<dyn HostVerifier>),
 }
@@ -286,39 +274,138 @@ impl MessageVerifier {
     /// Adds bytes to the signed data.
     pub fn update(&mut self, data: &[u8]) {
         match self {
-            MessageVerifier::Builtin(b) => b.1.update(data),
+            #[cfg(feature = "builtin-ecdsa")]
+            MessageVerifier::Builtin(b) => b.update(data),
             MessageVerifier::Host(v) => v.update(data),
         }
     }
 
     /// Checks a DER signature over everything added.
-    pub fn verify(self, der: &[u8]) -> Result<()> {
-        let bad_der = || {
-            Error::SignatureInvalid("footer signature is not a valid DER ECDSA signature".into())
-        };
-        let mismatch = || Error::SignatureInvalid("signature does not match the message".into());
-        let builtin = match self {
+    pub async fn verify(self, der: &[u8]) -> Result<()> {
+        match self {
+            #[cfg(feature = "builtin-ecdsa")]
+            MessageVerifier::Builtin(b) => b.verify(der),
             MessageVerifier::Host(v) => {
-                return if v.verify(der) {
+                if v.verify(der).await {
                     Ok(())
                 } else {
-                    Err(mismatch())
+                    Err(signature_mismatch())
                 }
             }
-            MessageVerifier::Builtin(b) => *b,
-        };
-        match builtin {
-            (VerifyingKey::P256(k), MessageHasher::Sha256(h)) => {
-                let sig = p256::ecdsa::Signature::from_der(der).map_err(|_| bad_der())?;
-                k.verify_digest(h, &sig).map_err(|_| mismatch())
+        }
+    }
+}
+
+fn signature_mismatch() -> Error {
+    Error::SignatureInvalid("signature does not match the message".into())
+}
+
+/// The built-in ECDSA (RustCrypto `p256` / `p384`).
+#[cfg(feature = "builtin-ecdsa")]
+mod builtin {
+    use p256::ecdsa::signature::{DigestSigner, DigestVerifier};
+    use sha2::{Digest, Sha256, Sha384};
+
+    use super::{algorithm_mismatch, signature_mismatch, SigningKey, VerifyingKey};
+    use crate::error::{Error, Result};
+    use crate::suite::SignatureAlgorithm;
+
+    /// A built-in key with the running hash of its message.
+    pub enum Signer {
+        P256(p256::ecdsa::SigningKey, Sha256),
+        P384(p384::ecdsa::SigningKey, Sha384),
+    }
+
+    impl Signer {
+        pub(super) fn start(key: SigningKey, alg: SignatureAlgorithm) -> Result<Self> {
+            match (key, alg) {
+                (SigningKey::P256(k), SignatureAlgorithm::EcdsaP256Sha256) => {
+                    Ok(Signer::P256(k, Sha256::new()))
+                }
+                (SigningKey::P384(k), SignatureAlgorithm::EcdsaP384Sha384) => {
+                    Ok(Signer::P384(k, Sha384::new()))
+                }
+                _ => Err(Error::Keyring(
+                    "signing key does not match the suite".into(),
+                )),
             }
-            (VerifyingKey::P384(k), MessageHasher::Sha384(h)) => {
-                let sig = p384::ecdsa::Signature::from_der(der).map_err(|_| bad_der())?;
-                k.verify_digest(h, &sig).map_err(|_| mismatch())
+        }
+
+        pub(super) fn update(&mut self, data: &[u8]) {
+            match self {
+                Signer::P256(_, h) => h.update(data),
+                Signer::P384(_, h) => h.update(data),
             }
-            _ => Err(Error::SignatureInvalid(
-                "verification key and hash algorithm differ".into(),
-            )),
+        }
+
+        pub(super) fn finish(self) -> Result<Vec<u8>> {
+            let failed = |_| Error::Keyring("ECDSA signing failed".into());
+            Ok(match self {
+                Signer::P256(k, h) => {
+                    let sig: p256::ecdsa::Signature = k.try_sign_digest(h).map_err(failed)?;
+                    sig.to_der().as_bytes().to_vec()
+                }
+                Signer::P384(k, h) => {
+                    let sig: p384::ecdsa::Signature = k.try_sign_digest(h).map_err(failed)?;
+                    sig.to_der().as_bytes().to_vec()
+                }
+            })
+        }
+    }
+
+    pub(super) fn verifying_key(alg: SignatureAlgorithm, sec1: &[u8]) -> Option<VerifyingKey> {
+        Some(match alg {
+            SignatureAlgorithm::EcdsaP256Sha256 => {
+                VerifyingKey::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).ok()?)
+            }
+            SignatureAlgorithm::EcdsaP384Sha384 => {
+                VerifyingKey::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).ok()?)
+            }
+        })
+    }
+
+    /// A built-in verification key with the running hash of its message.
+    pub enum Verifier {
+        P256(p256::ecdsa::VerifyingKey, Sha256),
+        P384(p384::ecdsa::VerifyingKey, Sha384),
+    }
+
+    impl Verifier {
+        pub(super) fn start(key: VerifyingKey, alg: SignatureAlgorithm) -> Result<Self> {
+            match (key, alg) {
+                (VerifyingKey::P256(k), SignatureAlgorithm::EcdsaP256Sha256) => {
+                    Ok(Verifier::P256(k, Sha256::new()))
+                }
+                (VerifyingKey::P384(k), SignatureAlgorithm::EcdsaP384Sha384) => {
+                    Ok(Verifier::P384(k, Sha384::new()))
+                }
+                _ => Err(algorithm_mismatch()),
+            }
+        }
+
+        pub(super) fn update(&mut self, data: &[u8]) {
+            match self {
+                Verifier::P256(_, h) => h.update(data),
+                Verifier::P384(_, h) => h.update(data),
+            }
+        }
+
+        pub(super) fn verify(self, der: &[u8]) -> Result<()> {
+            let bad_der = || {
+                Error::SignatureInvalid(
+                    "footer signature is not a valid DER ECDSA signature".into(),
+                )
+            };
+            match self {
+                Verifier::P256(k, h) => {
+                    let sig = p256::ecdsa::Signature::from_der(der).map_err(|_| bad_der())?;
+                    k.verify_digest(h, &sig).map_err(|_| signature_mismatch())
+                }
+                Verifier::P384(k, h) => {
+                    let sig = p384::ecdsa::Signature::from_der(der).map_err(|_| bad_der())?;
+                    k.verify_digest(h, &sig).map_err(|_| signature_mismatch())
+                }
+            }
         }
     }
 }

@@ -149,7 +149,10 @@ impl ItemEncryptor {
         };
         let required: BTreeSet<String> = base.keys().cloned().collect();
         let mut ec = base;
-        let signing_key = suite.signature().map(SigningKey::generate);
+        let signing_key = match suite.signature() {
+            Some(alg) => Some(SigningKey::generate(alg).await?),
+            None => None,
+        };
         if let Some(k) = &signing_key {
             ec.insert(PUBLIC_KEY_FIELD.into(), k.public_key_base64());
         }
@@ -204,7 +207,7 @@ impl ItemEncryptor {
             .map(|k| keys::recipient_tag(k.as_ref(), &hash))
             .collect::<Result<Vec<_>>>()?;
         let signature = match &signing_key {
-            Some(key) => Some(sign_footer(key, &hash)?),
+            Some(key) => Some(sign_footer(key, &hash).await?),
             None => None,
         };
         let footer = ItemFooter { tags, signature };
@@ -364,13 +367,14 @@ impl ItemEncryptor {
             .tags
             .iter()
             .fold(false, |found, t| found | ct_eq(t, &expected_tag));
-        let verifier = verifying_key
-            .map(|vk| vk.start(SignatureAlgorithm::EcdsaP384Sha384))
-            .transpose()?;
+        let verifier = match verifying_key {
+            Some(vk) => Some(vk.start(SignatureAlgorithm::EcdsaP384Sha384).await?),
+            None => None,
+        };
         let sig_ok = match (&footer.signature, verifier) {
             (Some(sig), Some(mut v)) => {
                 v.update(&hash);
-                v.verify(sig).is_ok()
+                v.verify(sig).await.is_ok()
             }
             (None, None) => true,
             _ => false,
@@ -613,7 +617,7 @@ fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<A
 /// DB-ESDK parses; item-format.md §7). (r, s) and (r, n − s) are both valid, and one of them
 /// almost always encodes to 103 bytes, so one signing operation suffices; a new signature is
 /// drawn only in the rare case that r is too short. The key may live in the host (node:crypto).
-fn sign_footer(key: &SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
+async fn sign_footer(key: &SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
     use p384::ecdsa::signature::RandomizedDigestSigner;
     let failed = || Error::Keyring("ECDSA signing failed".into());
     for _ in 0..64 {
@@ -625,7 +629,7 @@ fn sign_footer(key: &SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
                     .map_err(|_| failed())?
             }
             SigningKey::Host(k) => {
-                let der = k.sign_data(hash).ok_or_else(failed)?;
+                let der = k.sign_data(hash).await.ok_or_else(failed)?;
                 p384::ecdsa::Signature::from_der(&der).map_err(|_| failed())?
             }
             SigningKey::P256(_) => {

@@ -172,7 +172,7 @@ impl Decryptor {
                     None => break,
                     Some(n) => n,
                 },
-                Stage::Footer => match self.footer(rest)? {
+                Stage::Footer => match self.footer(rest).await? {
                     None => break,
                     Some(n) => {
                         out.append(&mut self.held);
@@ -241,7 +241,7 @@ impl Decryptor {
             .map_err(|_| Error::HeaderAuthFailed)?;
         let verifier = match (suite.signature(), materials.verifying_key) {
             (Some(alg), Some(vk)) => {
-                let mut v = vk.start(alg)?;
+                let mut v = vk.start(alg).await?;
                 v.update(header_bytes);
                 Some(v)
             }
@@ -332,7 +332,7 @@ impl Decryptor {
         Ok(Some(len))
     }
 
-    fn footer(&mut self, data: &[u8]) -> Result<Option<usize>> {
+    async fn footer(&mut self, data: &[u8]) -> Result<Option<usize>> {
         let mut r = Reader::new(data);
         let Some(sig) = need_more(r.u16_prefixed("footer.signature"))? else {
             return Ok(None);
@@ -345,7 +345,7 @@ impl Decryptor {
             .verifier
             .take()
             .ok_or_else(|| Error::SignatureInvalid("no verifier".into()))?;
-        verifier.verify(sig)?;
+        verifier.verify(sig).await?;
         self.stage = Stage::Done;
         Ok(Some(r.position()))
     }

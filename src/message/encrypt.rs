@@ -212,8 +212,18 @@ impl Encryptor {
         Ok(())
     }
 
-    /// Writes the final frame (or the single block) and the footer.
-    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
+    /// Writes the final frame (or the single block) and the footer. A host signer that
+    /// answers later (WebCrypto) needs [`finish_async`](Self::finish_async) instead.
+    pub fn finish(self, out: &mut Vec<u8>) -> Result<()> {
+        crate::future::now_or_never(self.finish_async(out)).unwrap_or_else(|| {
+            Err(Error::Keyring(
+                "the host ECDSA signs asynchronously: use the one-shot encrypt".into(),
+            ))
+        })
+    }
+
+    /// Writes the final frame (or the single block) and the footer, waiting for the signature.
+    pub async fn finish_async(mut self, out: &mut Vec<u8>) -> Result<()> {
         self.emit_header(out);
         let pending = std::mem::take(&mut self.pending);
         match self.framing {
@@ -221,7 +231,7 @@ impl Encryptor {
             Framing::NonFramed => self.emit_frame(&pending, BodyPart::SingleBlock, out)?,
         }
         if let Some(signer) = self.signer.take() {
-            let sig = signer.finish()?;
+            let sig = signer.finish().await?;
             out.put_u16_prefixed(&sig, "signature")?;
         }
         Ok(())

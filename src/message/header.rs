@@ -69,36 +69,7 @@ impl MessageHeader {
     /// streaming reader can wait for more. `max_edks` stops parsing as soon as the count exceeds it.
     pub fn parse(bytes: &[u8], max_edks: Option<u16>) -> Result<ParsedHeader> {
         let mut r = Reader::new(bytes);
-        let version = r.u8("header.version")?;
-        if version != 1 && version != 2 {
-            // spec: client-apis/decrypt.md SHOULD detect base64 ("AY" = 01 80; "Ag" = 02 ..).
-            if bytes.starts_with(b"AY") || bytes.starts_with(b"Ag") {
-                return Err(Error::Base64Input);
-            }
-            return Err(Error::malformed(
-                "header.version",
-                format!("unsupported version 0x{version:02x}"),
-            ));
-        }
-        if version == 1 {
-            let t = r.u8("header.type")?;
-            if t != V1_TYPE_CUSTOMER_AED {
-                return Err(Error::malformed(
-                    "header.type",
-                    format!("unsupported message type 0x{t:02x}"),
-                ));
-            }
-        }
-        let suite = AlgorithmSuite::from_id(r.u16("header.algorithm_suite_id")?)?;
-        if suite.message_format_version() != version {
-            return Err(Error::malformed(
-                "header.algorithm_suite_id",
-                format!(
-                    "suite 0x{:04x} is not allowed in a version {version} header",
-                    suite.id()
-                ),
-            ));
-        }
+        let (version, suite) = parse_prefix(&mut r, bytes)?;
         let message_id = r
             .take(suite.message_id_len(), "header.message_id")?
             .to_vec();
@@ -216,6 +187,51 @@ impl MessageHeader {
         }
         out.extend_from_slice(&self.auth_tag);
         Ok(out)
+    }
+}
+
+/// The version and suite at the start of a message (the fields that say how the rest reads).
+fn parse_prefix(r: &mut Reader<'_>, bytes: &[u8]) -> Result<(u8, AlgorithmSuite)> {
+    let version = r.u8("header.version")?;
+    if version != 1 && version != 2 {
+        // spec: client-apis/decrypt.md SHOULD detect base64 ("AY" = 01 80; "Ag" = 02 ..).
+        if bytes.starts_with(b"AY") || bytes.starts_with(b"Ag") {
+            return Err(Error::Base64Input);
+        }
+        return Err(Error::malformed(
+            "header.version",
+            format!("unsupported version 0x{version:02x}"),
+        ));
+    }
+    if version == 1 {
+        let t = r.u8("header.type")?;
+        if t != V1_TYPE_CUSTOMER_AED {
+            return Err(Error::malformed(
+                "header.type",
+                format!("unsupported message type 0x{t:02x}"),
+            ));
+        }
+    }
+    let suite = AlgorithmSuite::from_id(r.u16("header.algorithm_suite_id")?)?;
+    if suite.message_format_version() != version {
+        return Err(Error::malformed(
+            "header.algorithm_suite_id",
+            format!(
+                "suite 0x{:04x} is not allowed in a version {version} header",
+                suite.id()
+            ),
+        ));
+    }
+    Ok((version, suite))
+}
+
+/// The suite of a message from its first bytes; `None` until enough bytes have arrived (at most
+/// four). Lets a caller choose how to process a message before it has the whole header.
+pub fn peek_suite(bytes: &[u8]) -> Result<Option<AlgorithmSuite>> {
+    match parse_prefix(&mut Reader::new(bytes), bytes) {
+        Ok((_, suite)) => Ok(Some(suite)),
+        Err(Error::Truncated { .. }) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

@@ -16,7 +16,6 @@
 // `Send`/`Sync` on wasm (single-threaded JS values; see `future::MaybeSend`).
 #![allow(clippy::arc_with_non_send_sync)]
 
-#[cfg(not(feature = "wasm-lite"))]
 mod async_client;
 mod convert;
 #[cfg(not(feature = "wasm-lite"))]
@@ -25,7 +24,7 @@ mod fetch;
 mod hierarchical;
 mod host;
 mod host_ecdsa;
-#[cfg(not(feature = "wasm-lite"))]
+#[cfg(all(not(feature = "wasm-lite"), feature = "builtin-ecdsa"))]
 mod item;
 mod keyring;
 #[cfg(not(feature = "wasm-lite"))]
@@ -36,13 +35,12 @@ pub use host::set_host;
 pub use host_ecdsa::set_host as set_host_signatures;
 pub use keyring::{WasmKeyring, WasmMultiBuilder};
 pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};
-// KMS providers/keyrings, item encryption, and promise-returning encrypt/decrypt for keyrings
-// that wait on a KMS: none of them in wasm-lite (the small raw-keyring message module).
-#[cfg(not(feature = "wasm-lite"))]
+// KMS providers/keyrings and item encryption: not in wasm-lite (the small raw-keyring message
+// module, which has promise-returning one-shot calls only, for its WebCrypto signatures).
 pub use async_client::{decrypt_async, encrypt_async};
 #[cfg(not(feature = "wasm-lite"))]
 pub use hierarchical::WasmKmsBranchKeyStore;
-#[cfg(not(feature = "wasm-lite"))]
+#[cfg(all(not(feature = "wasm-lite"), feature = "builtin-ecdsa"))]
 pub use item::WasmItemEncryptor;
 #[cfg(not(feature = "wasm-lite"))]
 pub use kms::{WasmKmsProvider, WasmLocalKms};

@@ -9,11 +9,12 @@ use crate::client::{keyring_cmm, Client};
 use crate::cmm::{CryptoMaterialsManager, RequiredEncryptionContextCmm};
 use crate::message::decrypt::{DecryptOptions, Decryptor, SignedMessages};
 use crate::message::encrypt::{EncryptOptions, Encryptor, Framing};
+use crate::message::header::peek_suite;
 use crate::policy::CommitmentPolicy;
 use crate::suite::AlgorithmSuite;
-use crate::wasm::convert::{
-    context_from_flat, decrypted_js, encrypted_js, header_js, invalid, js, run_now,
-};
+#[cfg(not(feature = "wasm-lite"))]
+use crate::wasm::convert::encrypted_js;
+use crate::wasm::convert::{context_from_flat, decrypted_js, header_js, invalid, js, run_now};
 use crate::wasm::keyring::WasmKeyring;
 
 /// A client: commitment policy and EDK limit.
@@ -100,7 +101,9 @@ impl WasmClient {
         })
     }
 
-    /// One-shot encryption → `{ result, messageHeader }`.
+    /// One-shot encryption → `{ result, messageHeader }`. (Not in `sealkit/lite`, whose
+    /// WebCrypto signatures need the promise-returning `encryptAsync`.)
+    #[cfg(not(feature = "wasm-lite"))]
     pub fn encrypt(
         &self,
         keyring: &WasmKeyring,
@@ -116,7 +119,9 @@ impl WasmClient {
         Ok(encrypted_js(&msg.ciphertext, &msg.header))
     }
 
-    /// One-shot decryption → `{ plaintext, messageHeader, encryptionContext }`.
+    /// One-shot decryption → `{ plaintext, messageHeader, encryptionContext }`. (Not in
+    /// `sealkit/lite`: see `encrypt`.)
+    #[cfg(not(feature = "wasm-lite"))]
     pub fn decrypt(
         &self,
         keyring: &WasmKeyring,
@@ -247,4 +252,24 @@ impl WasmDecryptor {
         let info = js(dec.finish(&mut out))?;
         Ok(decrypted_js(&out, &info.header, &info.encryption_context))
     }
+}
+
+/// Whether a message encrypted under `policy` with `suite` (the policy's default when
+/// undefined) is signed.
+#[wasm_bindgen(js_name = encryptionSigns)]
+pub fn encryption_signs(policy: &str, suite: Option<u32>) -> Result<bool, JsValue> {
+    let suite = match suite {
+        Some(id) => {
+            let id = u16::try_from(id).map_err(|_| invalid("suiteId is not a known suite"))?;
+            js(AlgorithmSuite::from_id(id))?
+        }
+        None => js(CommitmentPolicy::from_str(policy))?.default_suite(),
+    };
+    Ok(suite.signature().is_some())
+}
+
+/// Whether the message starting with `prefix` is signed; `undefined` until enough bytes.
+#[wasm_bindgen(js_name = messageSigns)]
+pub fn message_signs(prefix: &[u8]) -> Result<Option<bool>, JsValue> {
+    Ok(js(peek_suite(prefix))?.map(|suite| suite.signature().is_some()))
 }

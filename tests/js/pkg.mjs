@@ -6,7 +6,24 @@ export const PKG_DIR = process.env.SEALKIT_PKG_DIR || fileURLToPath(new URL('../
 if (!existsSync(PKG_DIR + '/index.node.mjs')) {
   throw new Error(`built package not found in ${PKG_DIR}: run scripts/build-wasm.sh first`)
 }
-export const sealkit = await import(pathToFileURL(PKG_DIR + '/index.node.mjs').href)
+export const ENTRY = process.env.SEALKIT_ENTRY === 'lite' ? 'lite' : 'node'
+export const sealkit = ENTRY === 'lite' ? await loadLite() : await import(pathToFileURL(PKG_DIR + '/index.node.mjs').href)
+
+/**
+ * SEALKIT_ENTRY=lite: the `sealkit/lite` browser entry's module and wiring (WebCrypto ECDSA,
+ * no node:crypto), loaded in Node, whose `crypto.subtle` is WebCrypto.
+ */
+export async function loadLite() {
+  const { readFileSync } = await import('node:fs')
+  const href = (f) => pathToFileURL(PKG_DIR + '/' + f).href
+  const glue = await import(href('sealkit_lite_web.js'))
+  const { createApi } = await import(href('api.mjs'))
+  const { createKmsApi } = await import(href('kms.mjs'))
+  const { installWebCryptoHost } = await import(href('webcrypto-host.mjs'))
+  glue.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
+  installWebCryptoHost(glue, globalThis.crypto.subtle)
+  return createApi(glue, { extend: createKmsApi })
+}
 export const VECTORS = process.env.SEALKIT_VECTORS || '/work/shared/vectors/esdk'
 
 /** Concatenates Uint8Arrays. */

@@ -1,0 +1,107 @@
+// WebCrypto as the wasm core's ECDSA (src/wasm/host_ecdsa.rs) for `sealkit/lite` in browsers,
+// whose module carries no elliptic-curve code. Key pairs are generated non-extractable inside
+// WebCrypto; signatures cross as IEEE P1363 `r ‖ s` (the core converts to and from DER).
+// WebCrypto signs and verifies whole inputs only, so the bytes of a signed message are
+// collected here until the signature is made or checked.
+
+export function installWebCryptoHost(wasm, subtle) {
+  // Curve constants (SEC 2 / FIPS 186-4): field prime p and coefficient b of y² = x³ − 3x + b.
+  const CURVES = {
+    256: {
+      name: 'P-256',
+      hash: 'SHA-256',
+      size: 32,
+      p: 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn,
+      b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
+    },
+    384: {
+      name: 'P-384',
+      hash: 'SHA-384',
+      size: 48,
+      p: 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffffn,
+      b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn,
+    },
+  }
+
+  const concat = (chunks) => {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+    let o = 0
+    for (const c of chunks) {
+      out.set(c, o)
+      o += c.length
+    }
+    return out
+  }
+  const toBigInt = (bytes) => bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n)
+  const toBytes = (n, size) => {
+    const out = new Uint8Array(size)
+    for (let i = size - 1; i >= 0; i--, n >>= 8n) out[i] = Number(n & 0xffn)
+    return out
+  }
+  const modPow = (base, exp, m) => {
+    let result = 1n
+    for (base %= m; exp > 0n; exp >>= 1n, base = (base * base) % m) if (exp & 1n) result = (result * base) % m
+    return result
+  }
+
+  // WebCrypto imports uncompressed points only (browsers differ on compressed ones); the ESDK
+  // stores compressed ones. y = √(x³ − 3x + b) mod p, as p ≡ 3 (mod 4) for both curves.
+  function uncompressed(c, sec1) {
+    if (sec1.length === 1 + 2 * c.size && sec1[0] === 4) return sec1.slice() // importKey checks it
+    if (sec1.length !== 1 + c.size || (sec1[0] !== 2 && sec1[0] !== 3)) throw new Error('not a SEC1 point')
+    const x = toBigInt(sec1.subarray(1))
+    if (x >= c.p) throw new Error('x is not a field element')
+    const rhs = (((x * x - 3n) * x + c.b) % c.p + c.p) % c.p
+    let y = modPow(rhs, (c.p + 1n) / 4n, c.p)
+    if ((y * y) % c.p !== rhs) throw new Error('not a point on the curve')
+    if ((y & 1n) !== BigInt(sec1[0] & 1)) y = c.p - y
+    const out = new Uint8Array(1 + 2 * c.size)
+    out[0] = 4
+    out.set(toBytes(x, c.size), 1)
+    out.set(toBytes(y, c.size), 1 + c.size)
+    return out
+  }
+
+  wasm.setHostSignatures({
+    signatureFormat: 'p1363',
+    async generate(curve) {
+      const c = CURVES[curve]
+      if (!c) return undefined
+      const { privateKey, publicKey } = await subtle.generateKey({ name: 'ECDSA', namedCurve: c.name }, false, ['sign'])
+      const point = new Uint8Array(await subtle.exportKey('raw', publicKey)) // 04 ‖ x ‖ y
+      const compressed = new Uint8Array(1 + c.size)
+      compressed[0] = 2 + (point[point.length - 1] & 1)
+      compressed.set(point.subarray(1, 1 + c.size), 1)
+      const chunks = []
+      const sign = async (data) => new Uint8Array(await subtle.sign({ name: 'ECDSA', hash: c.hash }, privateKey, data))
+      return {
+        publicKey: compressed,
+        // Views into wasm memory are only valid during the call: copy.
+        update(data) {
+          chunks.push(data.slice())
+        },
+        sign() {
+          return sign(concat(chunks.splice(0)))
+        },
+        signData(data) {
+          return sign(data.slice())
+        },
+      }
+    },
+    verifier(curve, sec1) {
+      const c = CURVES[curve]
+      if (!c) return undefined
+      const point = uncompressed(c, sec1) // throws for a bad point: the core reports it
+      const key = subtle.importKey('raw', point, { name: 'ECDSA', namedCurve: c.name }, false, ['verify'])
+      const chunks = []
+      return key.then((key) => ({
+        update(data) {
+          chunks.push(data.slice())
+        },
+        verify(signature) {
+          return subtle.verify({ name: 'ECDSA', hash: c.hash }, key, signature.slice(), concat(chunks.splice(0)))
+        },
+      }))
+    },
+  })
+}

@@ -1,0 +1,115 @@
+// sealkit/lite: the small module with WebCrypto ECDSA (js/webcrypto-host.mjs), loaded in Node
+// (whose crypto.subtle is WebCrypto) next to the full package (node:crypto ECDSA). Signed and
+// unsigned suites one-shot and as streams, messages crossing between the two both ways, tamper
+// and bad-key errors, and the point decompression against OpenSSL's.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ECDH, randomBytes } from 'node:crypto'
+import { sealkit as full, loadLite, pipeChunks, PKG_DIR } from './pkg.mjs'
+
+const lite = await loadLite()
+const wrappingKey = new Uint8Array(32).fill(7)
+const keyrings = (api) => new api.RawAesKeyring({ keyNamespace: 'lite', keyName: 'k', wrappingKey })
+const SUITES = [
+  [0x0578, 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'],
+  [0x0478, 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'],
+  [0x0378, 'FORBID_ENCRYPT_ALLOW_DECRYPT'],
+  [0x0214, 'FORBID_ENCRYPT_ALLOW_DECRYPT'],
+  [0x0014, 'FORBID_ENCRYPT_ALLOW_DECRYPT'],
+]
+const plaintext = new Uint8Array(20_000).map((_, i) => (i * 13) & 0xff)
+const encryptionContext = { purpose: 'lite test' }
+
+async function rejectsWith(fn, code) {
+  await assert.rejects(fn, (e) => {
+    assert.equal(e.code, code, e.message)
+    return true
+  })
+}
+
+test('the lite module has no elliptic-curve code and no synchronous one-shot calls', async () => {
+  const { readFileSync } = await import('node:fs')
+  const glue = await import(new URL('file://' + PKG_DIR + '/sealkit_lite_web.js').href)
+  assert.equal(typeof glue.WasmClient.prototype.encrypt, 'undefined')
+  assert.equal(typeof glue.encryptAsync, 'function')
+  // No P-256/P-384 arithmetic, RSA, KMS or items: well under the full module's 1.2 MB.
+  assert.ok(readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm').length < 300_000)
+})
+
+for (const [suiteId, commitmentPolicy] of SUITES) {
+  test(`suite 0x${suiteId.toString(16).padStart(4, '0')}: lite ⇄ full, one-shot and streams`, async () => {
+    const [kl, kf] = [keyrings(lite), keyrings(full)]
+    const [cl, cf] = [lite.buildClient({ commitmentPolicy }), full.buildClient({ commitmentPolicy })]
+    const fromLite = (await cl.encrypt(kl, plaintext, { suiteId, encryptionContext, frameLength: 4096 })).result
+    const fromFull = (await cf.encrypt(kf, plaintext, { suiteId, encryptionContext, frameLength: 4096 })).result
+    for (const ct of [fromLite, fromFull]) {
+      const a = await cl.decrypt(kl, ct, { encryptionContext })
+      assert.deepEqual(a.plaintext, plaintext)
+      assert.equal(a.messageHeader.suiteId, suiteId)
+      assert.deepEqual((await cf.decrypt(kf, ct)).plaintext, plaintext)
+      const s = cl.decryptStream(kl, { encryptionContext })
+      assert.deepEqual(await pipeChunks(s, ct), plaintext)
+      assert.equal((await s.messageHeader).suiteId, suiteId)
+      assert.equal((await s.encryptionContext).purpose, 'lite test')
+    }
+    const es = cl.encryptStream(kl, { suiteId, encryptionContext, frameLength: 1000 })
+    const streamed = await pipeChunks(es, plaintext)
+    assert.equal((await es.messageHeader).suiteId, suiteId)
+    assert.deepEqual((await cf.decrypt(kf, streamed)).plaintext, plaintext)
+  })
+}
+
+test('default suite (signed): tampering, unsignedOnly, truncated and foreign input', async () => {
+  const k = keyrings(lite)
+  const c = lite.buildClient()
+  const { result } = await c.encrypt(k, 'hello', { encryptionContext })
+  assert.equal(new TextDecoder().decode((await c.decrypt(k, result)).plaintext), 'hello')
+  const bad = result.slice()
+  bad[bad.length - 5] ^= 1
+  await rejectsWith(() => c.decrypt(k, bad), 'ERR_SIGNATURE_INVALID')
+  await rejectsWith(() => pipeChunks(c.decryptStream(k), bad), 'ERR_SIGNATURE_INVALID')
+  await rejectsWith(() => c.decrypt(k, result, { unsignedOnly: true }), 'ERR_SIGNED_MESSAGE_REFUSED')
+  await rejectsWith(() => pipeChunks(c.decryptStream(k), result.subarray(0, 2)), 'ERR_TRUNCATED')
+  await rejectsWith(() => pipeChunks(c.decryptStream(k), new Uint8Array([9, 9, 9, 9])), 'ERR_BAD_CIPHERTEXT')
+})
+
+test('point decompression matches OpenSSL (P-256, P-384, both parities)', async () => {
+  // The host object's verifier() turns the ESDK's compressed point into the uncompressed one
+  // WebCrypto imports; a stand-in subtle.importKey records what it is given.
+  const host = await import(new URL('file://' + PKG_DIR + '/webcrypto-host.mjs').href)
+  let hostObject, imported
+  host.installWebCryptoHost({ setHostSignatures: (h) => (hostObject = h) }, { importKey: async (format, point) => (imported = point) })
+  const { createECDH } = await import('node:crypto')
+  for (const [curve, name] of [[256, 'prime256v1'], [384, 'secp384r1']]) {
+    const parities = new Set()
+    for (let i = 0; i < 40; i++) {
+      const ecdh = createECDH(name)
+      ecdh.generateKeys()
+      const compressed = ecdh.getPublicKey(null, 'compressed')
+      parities.add(compressed[0])
+      await hostObject.verifier(curve, new Uint8Array(compressed))
+      assert.deepEqual(Buffer.from(imported), ecdh.getPublicKey(null, 'uncompressed'))
+    }
+    assert.equal(parities.size, 2, 'both parities seen')
+  }
+  const xTooLarge = new Uint8Array(49).fill(0xff)
+  xTooLarge[0] = 2
+  assert.throws(() => hostObject.verifier(384, xTooLarge), /field element/)
+  // x = 0 … : the first x with no y on P-384 is rejected (a bad point in a message is then
+  // ERR_BAD_CIPHERTEXT: tests/host_signatures.rs checks that mapping).
+  const noPoint = new Uint8Array(49)
+  noPoint[0] = 2
+  for (let x = 1; ; x++) {
+    noPoint[48] = x
+    let opensslRejects = false
+    try {
+      ECDH.convertKey(noPoint, 'secp384r1', undefined, undefined, 'uncompressed')
+    } catch {
+      opensslRejects = true
+    }
+    if (!opensslRejects) continue
+    assert.throws(() => hostObject.verifier(384, noPoint), /not a point/)
+    break
+  }
+  assert.throws(() => hostObject.verifier(384, randomBytes(10)), /SEC1/)
+})
