@@ -5,14 +5,14 @@
 // sealkit_lite_bg.wasm next to an esbuild bundle).
 import init, * as glue from './sealkit_lite_web.js'
 import { createApi } from './api.mjs'
-import { createKmsApi } from './kms.mjs'
+import { createLiteStubs } from './lite-stubs.mjs'
 import { installWebCryptoHost } from './webcrypto-host.mjs'
 
 await init({ module_or_path: new URL('./sealkit_lite_bg.wasm', import.meta.url) })
 // Without crypto.subtle (an insecure context) signed suites fail with ERR_KEYRING.
 if (globalThis.crypto && globalThis.crypto.subtle) installWebCryptoHost(glue, globalThis.crypto.subtle)
 
-const api = createApi(glue, { extend: createKmsApi })
+const api = createApi(glue, { extend: createLiteStubs })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

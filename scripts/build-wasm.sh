@@ -79,7 +79,7 @@ if [ "${SEALKIT_NO_LITE:-}" != 1 ]; then
   build_variant sealkit_lite --no-default-features --features wasm-lite
 fi
 
-cp js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs js/webcrypto-host.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
+cp js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs js/webcrypto-host.mjs js/lite-stubs.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"
 # Each of these ESM modules has exactly one export and imports nothing; its .cjs twin is the same
 # code with a CommonJS export.

@@ -113,3 +113,25 @@ test('point decompression matches OpenSSL (P-256, P-384, both parities)', async 
   }
   assert.throws(() => hostObject.verifier(384, randomBytes(10)), /SEC1/)
 })
+
+test('classes outside sealkit/lite throw ERR_INVALID_ARGUMENT naming the full entry', () => {
+  const pem = '-----BEGIN PUBLIC KEY-----\nMA==\n-----END PUBLIC KEY-----'
+  const attempts = [
+    () => new lite.RawRsaKeyring({ keyNamespace: 'n', keyName: 'k', publicKey: pem, padding: 'oaep-sha256' }),
+    () => new lite.LocalKms(),
+    () => lite.LocalKms.importState(new Uint8Array(1), new Uint8Array(32)),
+    () => new lite.AwsKmsKeyring({ provider: {}, generatorKeyId: 'k' }),
+    () => new lite.HierarchicalKeyring({}),
+    () => new lite.ItemEncryptor({}),
+    () => lite.marshall({ a: 1 }),
+  ]
+  for (const attempt of attempts) {
+    assert.throws(attempt, (e) => {
+      assert.ok(e instanceof lite.SealkitError)
+      assert.equal(e.code, 'ERR_INVALID_ARGUMENT')
+      assert.match(e.message, /lite/)
+      return true
+    })
+  }
+  assert.equal(lite.CryptoAction.SIGN_ONLY, 'SIGN_ONLY')
+})

@@ -18,11 +18,11 @@ export async function loadLite() {
   const href = (f) => pathToFileURL(PKG_DIR + '/' + f).href
   const glue = await import(href('sealkit_lite_web.js'))
   const { createApi } = await import(href('api.mjs'))
-  const { createKmsApi } = await import(href('kms.mjs'))
+  const { createLiteStubs } = await import(href('lite-stubs.mjs'))
   const { installWebCryptoHost } = await import(href('webcrypto-host.mjs'))
   glue.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
   installWebCryptoHost(glue, globalThis.crypto.subtle)
-  return createApi(glue, { extend: createKmsApi })
+  return createApi(glue, { extend: createLiteStubs })
 }
 export const VECTORS = process.env.SEALKIT_VECTORS || '/work/shared/vectors/esdk'
 
