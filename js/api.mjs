@@ -319,7 +319,7 @@ export function createApi(wasm, { extend } = {}) {
     }
 
     // A stream whose whole input is collected and handed to one-shot `run(bytes)` at the end:
-    // for signed messages under WebCrypto (sealkit/lite), which cannot hash incrementally.
+    // for decrypting signed messages under WebCrypto (sealkit/lite), which verifies whole inputs.
     // `onResult` gets run's result and returns the bytes to emit.
     function wholeMessageStream(run, onResult, fail) {
       const chunks = []
@@ -342,22 +342,58 @@ export function createApi(wasm, { extend } = {}) {
       })
     }
 
+    // sealkit/lite with a signing suite: the key pair comes from WebCrypto (async) when the
+    // stream starts, frames stream out as usual, and the final signature is awaited at the end.
+    function signedEncryptStream(h, args) {
+      let enc
+      let resolveHeader, rejectHeader
+      const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
+      messageHeader.catch(() => {})
+      const release = () => {
+        try {
+          enc && enc.free()
+        } catch {}
+      }
+      const stream = new TransformStream({
+        async start() {
+          try {
+            enc = await wasm.encryptorAsync(policy, maxEdks || 0, h, ...args)
+            resolveHeader(call(() => enc.header()))
+          } catch (e) {
+            const err = toSealkitError(e)
+            rejectHeader(err)
+            throw err
+          }
+        },
+        transform(chunk, controller) {
+          try {
+            const out = enc.update(bytes(chunk, 'chunk', true))
+            if (out.length) controller.enqueue(out)
+          } catch (e) {
+            release()
+            throw toSealkitError(e)
+          }
+        },
+        async flush(controller) {
+          try {
+            const out = await enc.finishAsync()
+            if (out.length) controller.enqueue(out)
+          } catch (e) {
+            throw toSealkitError(e)
+          } finally {
+            release()
+          }
+        },
+      })
+      stream.messageHeader = messageHeader
+      return stream
+    }
+
     function encryptStream(keyring, opts) {
       const h = handleOf(keyring, 'keyring')
       if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
       const args = encryptArgs(options(opts, 'options'))
-      if (ASYNC_ONE_SHOT && call(() => wasm.encryptionSigns(policy, args[2]))) {
-        let resolveHeader, rejectHeader
-        const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
-        messageHeader.catch(() => {})
-        const whole = wholeMessageStream(
-          (pt) => wasm.encryptAsync(policy, maxEdks || 0, h, pt, ...args),
-          (r) => (resolveHeader(r.messageHeader), r.result),
-          (e) => (rejectHeader(e), e),
-        )
-        whole.messageHeader = messageHeader
-        return whole
-      }
+      if (ASYNC_ONE_SHOT && call(() => wasm.encryptionSigns(policy, args[2]))) return signedEncryptStream(h, args)
       const enc = call(() => client.encryptor(h, ...args))
       const header = call(() => enc.header())
       const release = () => {

@@ -209,6 +209,38 @@ impl WasmEncryptor {
         js(enc.finish(&mut out))?;
         Ok(out)
     }
+
+    /// As `finish`, waiting for a signature from an asynchronous host (WebCrypto) → Promise.
+    #[wasm_bindgen(js_name = finishAsync)]
+    pub fn finish_async(&mut self) -> Result<js_sys::Promise, JsValue> {
+        let enc = self.inner.take().ok_or_else(finished)?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let mut out = Vec::new();
+            js(enc.finish_async(&mut out).await)?;
+            Ok(js_sys::Uint8Array::from(out.as_slice()).into())
+        }))
+    }
+}
+
+/// As `WasmClient::encryptor`, for a signing key from an asynchronous host (WebCrypto) →
+/// Promise of a `WasmEncryptor`.
+#[wasm_bindgen(js_name = encryptorAsync)]
+pub fn encryptor_async(
+    policy: &str,
+    max_edks: u32,
+    keyring: &WasmKeyring,
+    context: Vec<String>,
+    required_keys: Vec<String>,
+    suite: Option<u32>,
+    frame_length: Option<u32>,
+) -> Result<js_sys::Promise, JsValue> {
+    let client = build_client(policy, max_edks)?;
+    let cmm = cmm(keyring, required_keys)?;
+    let options = encrypt_options(context, suite, frame_length)?;
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        let enc = js(client.encryptor(cmm, options).await)?;
+        Ok(WasmEncryptor { inner: Some(enc) }.into())
+    }))
 }
 
 /// An incremental decryption.

@@ -53,15 +53,28 @@ for (const [suiteId, commitmentPolicy] of SUITES) {
       assert.equal((await s.encryptionContext).purpose, 'lite test')
     }
     const es = cl.encryptStream(kl, { suiteId, encryptionContext, frameLength: 1000 })
-    const streamed = await pipeChunks(es, plaintext)
+    // The header is known before any input (WebCrypto makes the key pair when the stream starts).
     assert.equal((await es.messageHeader).suiteId, suiteId)
+    const streamed = await pipeChunks(es, plaintext)
     assert.deepEqual((await cf.decrypt(kf, streamed)).plaintext, plaintext)
   })
 }
 
-test('default suite (signed): tampering, unsignedOnly, truncated and foreign input', async () => {
+test('default suite (signed): frames stream out, tampering, unsignedOnly, truncated and foreign input', async () => {
   const k = keyrings(lite)
   const c = lite.buildClient()
+  const es = c.encryptStream(k, { frameLength: 100 })
+  const writer = es.writable.getWriter()
+  const reader = es.readable.getReader()
+  writer.write(new Uint8Array(1000))
+  const first = await reader.read() // before the input ends
+  assert.ok(first.value.length > 0 && !first.done)
+  writer.close()
+  const parts = [first.value]
+  for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value)
+  const whole = new Uint8Array(Buffer.concat(parts))
+  assert.deepEqual((await c.decrypt(k, whole)).plaintext, new Uint8Array(1000))
+
   const { result } = await c.encrypt(k, 'hello', { encryptionContext })
   assert.equal(new TextDecoder().decode((await c.decrypt(k, result)).plaintext), 'hello')
   const bad = result.slice()
