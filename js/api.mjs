@@ -342,13 +342,18 @@ export function createApi(wasm, { extend } = {}) {
       })
     }
 
-    // sealkit/lite with a signing suite: the key pair comes from WebCrypto (async) when the
-    // stream starts, frames stream out as usual, and the final signature is awaited at the end.
-    function signedEncryptStream(h, args) {
-      let enc
+    function encryptStream(keyring, opts) {
+      const h = handleOf(keyring, 'keyring')
+      if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
+      const args = encryptArgs(options(opts, 'options'))
+      // sealkit/lite with a signing suite: WebCrypto makes the key pair (async) when the stream
+      // starts and the signature at the end; frames stream out as usual in between.
+      const waits = ASYNC_ONE_SHOT && call(() => wasm.encryptionSigns(policy, args[2]))
+      let enc = waits ? undefined : call(() => client.encryptor(h, ...args))
       let resolveHeader, rejectHeader
       const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
       messageHeader.catch(() => {})
+      if (enc) resolveHeader(call(() => enc.header()))
       const release = () => {
         try {
           enc && enc.free()
@@ -356,6 +361,7 @@ export function createApi(wasm, { extend } = {}) {
       }
       const stream = new TransformStream({
         async start() {
+          if (enc) return
           try {
             enc = await wasm.encryptorAsync(policy, maxEdks || 0, h, ...args)
             resolveHeader(call(() => enc.header()))
@@ -376,7 +382,7 @@ export function createApi(wasm, { extend } = {}) {
         },
         async flush(controller) {
           try {
-            const out = await enc.finishAsync()
+            const out = waits ? await enc.finishAsync() : enc.finish()
             if (out.length) controller.enqueue(out)
           } catch (e) {
             throw toSealkitError(e)
@@ -386,43 +392,6 @@ export function createApi(wasm, { extend } = {}) {
         },
       })
       stream.messageHeader = messageHeader
-      return stream
-    }
-
-    function encryptStream(keyring, opts) {
-      const h = handleOf(keyring, 'keyring')
-      if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
-      const args = encryptArgs(options(opts, 'options'))
-      if (ASYNC_ONE_SHOT && call(() => wasm.encryptionSigns(policy, args[2]))) return signedEncryptStream(h, args)
-      const enc = call(() => client.encryptor(h, ...args))
-      const header = call(() => enc.header())
-      const release = () => {
-        try {
-          enc.free()
-        } catch {}
-      }
-      const stream = new TransformStream({
-        transform(chunk, controller) {
-          try {
-            const out = enc.update(bytes(chunk, 'chunk', true))
-            if (out.length) controller.enqueue(out)
-          } catch (e) {
-            release()
-            throw toSealkitError(e)
-          }
-        },
-        flush(controller) {
-          try {
-            const out = enc.finish()
-            if (out.length) controller.enqueue(out)
-          } catch (e) {
-            throw toSealkitError(e)
-          } finally {
-            release()
-          }
-        },
-      })
-      stream.messageHeader = Promise.resolve(header)
       return stream
     }
 
