@@ -23,15 +23,8 @@ export function installWebCryptoHost(wasm, subtle) {
     },
   }
 
-  const concat = (chunks) => {
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-    let o = 0
-    for (const c of chunks) {
-      out.set(c, o)
-      o += c.length
-    }
-    return out
-  }
+  // The collected chunks as one buffer for WebCrypto.
+  const joined = (chunks) => new Blob(chunks.splice(0)).arrayBuffer()
   const toBigInt = (bytes) => bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n)
   const toBytes = (n, size) => {
     const out = new Uint8Array(size)
@@ -80,8 +73,8 @@ export function installWebCryptoHost(wasm, subtle) {
         update(data) {
           chunks.push(data.slice())
         },
-        sign() {
-          return sign(concat(chunks.splice(0)))
+        async sign() {
+          return sign(await joined(chunks))
         },
         signData(data) {
           return sign(data.slice())
@@ -98,8 +91,9 @@ export function installWebCryptoHost(wasm, subtle) {
         update(data) {
           chunks.push(data.slice())
         },
-        verify(signature) {
-          return subtle.verify({ name: 'ECDSA', hash: c.hash }, key, signature.slice(), concat(chunks.splice(0)))
+        async verify(signature) {
+          const sig = signature.slice() // a view into wasm memory: copied before any await
+          return subtle.verify({ name: 'ECDSA', hash: c.hash }, key, sig, await joined(chunks))
         },
       }))
     },
