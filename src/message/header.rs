@@ -268,3 +268,26 @@ fn parse_edks(r: &mut Reader<'_>, max_edks: Option<u16>) -> Result<Vec<Encrypted
     }
     Ok(edks)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peek_suite_reads_only_the_prefix() {
+        // v1: version 1, type 0x80, suite; v2: version 2, suite.
+        let v1 = [1u8, 0x80, 0x03, 0x78, 0xff];
+        let v2 = [2u8, 0x05, 0x78];
+        assert_eq!(peek_suite(&v1[..3]).unwrap(), None);
+        assert_eq!(peek_suite(&v1).unwrap().map(|s| s.id()), Some(0x0378));
+        assert_eq!(peek_suite(&v2[..2]).unwrap(), None);
+        assert_eq!(peek_suite(&v2).unwrap().map(|s| s.id()), Some(0x0578));
+        assert_eq!(peek_suite(&[]).unwrap(), None);
+        assert_eq!(peek_suite(&[9]).unwrap_err().code(), "ERR_BAD_CIPHERTEXT");
+        assert_eq!(peek_suite(b"AYAA").unwrap_err().code(), "ERR_BASE64_INPUT");
+        // A v2 suite in a v1 header, an unknown suite, a wrong v1 type.
+        assert!(peek_suite(&[1, 0x80, 0x05, 0x78]).is_err());
+        assert!(peek_suite(&[2, 0x12, 0x34]).is_err());
+        assert!(peek_suite(&[1, 0x81, 0x03, 0x78]).is_err());
+    }
+}
