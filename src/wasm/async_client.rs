@@ -57,8 +57,10 @@ pub fn decrypt_async(
             .decrypt(cmm, &ciphertext, options)
             .await
             .map_err(|e| js_error(&e))?;
-        let out = decrypted_js(&msg.plaintext, &msg.header, &msg.encryption_context);
-        zeroize::Zeroize::zeroize(&mut msg.plaintext);
-        Ok(out)
+        Ok(decrypted_js(
+            &mut msg.plaintext,
+            &msg.header,
+            &msg.encryption_context,
+        ))
     }))
 }

@@ -1,8 +1,6 @@
 //! Conversions: errors, encryption contexts, headers, and the synchronous future driver.
 
 use core::future::Future;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
@@ -32,22 +30,13 @@ pub(crate) fn invalid(msg: &str) -> JsValue {
     js_error(&Error::InvalidArgument(msg.to_owned()))
 }
 
-struct NoopWake;
-impl Wake for NoopWake {
-    fn wake(self: Arc<Self>) {}
-}
-
-/// Polls `fut` once; every keyring in the package completes without waiting.
+/// Polls `fut` once; the raw keyrings and the node:crypto host complete without waiting.
 pub(crate) fn run_now<F: Future>(fut: F) -> Result<F::Output, JsValue> {
-    let mut fut = core::pin::pin!(fut);
-    let waker = Waker::from(Arc::new(NoopWake));
-    let mut cx = Context::from_waker(&waker);
-    match fut.as_mut().poll(&mut cx) {
-        Poll::Ready(v) => Ok(v),
-        Poll::Pending => Err(invalid(
-            "a keyring tried to wait; only synchronous keyrings are supported in this build",
-        )),
-    }
+    crate::future::now_or_never(fut).ok_or_else(|| {
+        invalid(
+            "a keyring or the crypto host tried to wait; use the promise-returning one-shot API",
+        )
+    })
 }
 
 /// A flat `[k1, v1, k2, v2, …]` list → an encryption context.
@@ -115,13 +104,15 @@ pub(crate) fn header_js(h: &MessageHeader) -> JsValue {
 }
 
 /// `{ plaintext, messageHeader, encryptionContext }` of a finished decryption.
+/// The plaintext is copied into JS and then zeroized in wasm memory.
 pub(crate) fn decrypted_js(
-    plaintext: &[u8],
+    plaintext: &mut [u8],
     header: &MessageHeader,
     full: &EncryptionContext,
 ) -> JsValue {
     let obj = Object::new();
     set(&obj, "plaintext", &bytes(plaintext));
+    zeroize::Zeroize::zeroize(plaintext);
     set(&obj, "messageHeader", &header_js(header));
     set(&obj, "encryptionContext", &context_js(full));
     obj.into()

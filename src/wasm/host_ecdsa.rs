@@ -94,7 +94,7 @@ fn to_bytes(value: JsValue) -> Option<Vec<u8>> {
 }
 
 struct Host {
-    js: Rc<JsHostSignatures>,
+    js: JsHostSignatures,
     fixed: bool,
 }
 
@@ -212,9 +212,6 @@ impl HostVerifier for Verifier {
 pub fn set_host(host: Option<JsHostSignatures>) {
     set_host_signatures(host.map(|js| {
         let fixed = js.signature_format().as_deref() == Some("p1363");
-        Rc::new(Host {
-            js: Rc::new(js),
-            fixed,
-        }) as Rc<dyn HostSignatures>
+        Rc::new(Host { js, fixed }) as Rc<dyn HostSignatures>
     }));
 }

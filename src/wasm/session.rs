@@ -132,9 +132,9 @@ impl WasmClient {
     ) -> Result<JsValue, JsValue> {
         let cmm = cmm(keyring, required_keys)?;
         let options = decrypt_options(context, signed_messages)?;
-        let msg = js(run_now(self.client.decrypt(cmm, ciphertext, options))?)?;
+        let mut msg = js(run_now(self.client.decrypt(cmm, ciphertext, options))?)?;
         Ok(decrypted_js(
-            &msg.plaintext,
+            &mut msg.plaintext,
             &msg.header,
             &msg.encryption_context,
         ))
@@ -282,7 +282,11 @@ impl WasmDecryptor {
         let dec = self.inner.take().ok_or_else(finished)?;
         let mut out = Vec::new();
         let info = js(dec.finish(&mut out))?;
-        Ok(decrypted_js(&out, &info.header, &info.encryption_context))
+        Ok(decrypted_js(
+            &mut out,
+            &info.header,
+            &info.encryption_context,
+        ))
     }
 }
 
