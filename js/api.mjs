@@ -39,6 +39,14 @@ export function createApi(wasm, { extend } = {}) {
   // sealkit/lite's module signs with WebCrypto (async): it has no synchronous one-shot calls.
   const ASYNC_ONE_SHOT = typeof WasmClient.prototype.encrypt !== 'function'
 
+  /** [promise, resolve, reject]; the promise's rejection counts as handled. */
+  function deferredPromise() {
+    let resolve, reject
+    const p = new Promise((res, rej) => ((resolve = res), (reject = rej)))
+    p.catch(() => {})
+    return [p, resolve, reject]
+  }
+
   function concatChunks(chunks) {
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
     let o = 0
@@ -158,12 +166,13 @@ export function createApi(wasm, { extend } = {}) {
         h.free()
       }
       handles.set(this, null)
+      hooks.disposed(this)
     }
 
     /** Whether dispose() was called. */
     get disposed() {
       const h = handles.get(this)
-      return !h || h.disposed
+      return hooks.deferred(this) ? hooks.isDisposed(this) : !h || h.disposed
     }
   }
 
@@ -179,6 +188,7 @@ export function createApi(wasm, { extend } = {}) {
       }
       // The bytes are copied into wasm memory, owned by the Rust keyring and zeroized there.
       handles.set(this, call(() => WasmKeyring.rawAes(keyNamespace, keyName, key)))
+      hooks.rawAesCreated(this, keyNamespace, keyName, key)
       this.keyNamespace = keyNamespace
       this.keyName = keyName
     }
@@ -234,6 +244,11 @@ export function createApi(wasm, { extend } = {}) {
       const { generator, children = [] } = options(config, 'MultiKeyring options')
       if (!Array.isArray(children)) throw invalid('children must be an array of keyrings')
       if (generator === undefined && children.length === 0) throw invalid('MultiKeyring needs a generator or at least one child')
+      this.generator = generator
+      this.children = [...children]
+      // A member that lives in the other module (the browser entry's on-demand full module)
+      // makes the whole multi-keyring live there.
+      if ([generator, ...children].some((k) => k && hooks.deferred(k))) return void hooks.deferMulti(this)
       const b = new WasmMultiBuilder()
       try {
         if (generator !== undefined && generator !== null) b.generator(handleOf(generator, 'generator'))
@@ -242,8 +257,6 @@ export function createApi(wasm, { extend } = {}) {
       } finally {
         b.free()
       }
-      this.generator = generator
-      this.children = [...children]
     }
   }
 
@@ -302,7 +315,22 @@ export function createApi(wasm, { extend } = {}) {
     // their one-shot calls go through the promise-returning entry points.
     const waits = (keyring) => ASYNC_ONE_SHOT || hooks.asyncKeyring(keyring)
 
+    // Keyrings of the on-demand full module (browser entry): the call runs in that module,
+    // through a client with this client's configuration.
+    let delegateClient
+    async function delegated(keyring) {
+      const [api, target] = await hooks.delegate(keyring)
+      delegateClient ||= api.buildClient(config)
+      return [delegateClient, target]
+    }
+
     async function encrypt(keyring, plaintext, opts) {
+      if (hooks.deferred(keyring)) {
+        return settle(async () => {
+          const [c, k] = await delegated(keyring)
+          return c.encrypt(k, plaintext, opts)
+        })
+      }
       const h = handleOf(keyring, 'keyring')
       const pt = bytes(plaintext, 'plaintext', true)
       const args = encryptArgs(options(opts, 'options'))
@@ -311,11 +339,51 @@ export function createApi(wasm, { extend } = {}) {
     }
 
     async function decrypt(keyring, ciphertext, opts) {
+      if (hooks.deferred(keyring)) {
+        return settle(async () => {
+          const [c, k] = await delegated(keyring)
+          return c.decrypt(k, ciphertext, opts)
+        })
+      }
       const h = handleOf(keyring, 'keyring')
       const ct = bytes(ciphertext, 'ciphertext', false)
       const args = decryptArgs(options(opts, 'options'))
       if (waits(keyring)) return settle(() => wasm.decryptAsync(policy, maxEdks || 0, h, ct, ...args))
       return call(() => client.decrypt(h, ct, ...args))
+    }
+
+    // A stream that forwards to the stream `open()` resolves to when it starts (one made by
+    // the on-demand full module); its header (and context) promises follow the inner ones.
+    function relayStream(open) {
+      let writer, pump
+      const [messageHeader, resolveHeader, rejectHeader] = deferredPromise()
+      const [encryptionContext, resolveContext, rejectContext] = deferredPromise()
+      const stream = new TransformStream({
+        async start(controller) {
+          let inner
+          try {
+            inner = await open()
+          } catch (e) {
+            const err = toSealkitError(e)
+            rejectHeader(err)
+            rejectContext(err)
+            throw err
+          }
+          inner.messageHeader.then(resolveHeader, (e) => rejectHeader(toSealkitError(e)))
+          if (inner.encryptionContext) inner.encryptionContext.then(resolveContext, (e) => rejectContext(toSealkitError(e)))
+          writer = inner.writable.getWriter()
+          const reader = inner.readable.getReader()
+          pump = (async () => {
+            for (let r = await reader.read(); !r.done; r = await reader.read()) controller.enqueue(r.value)
+          })()
+          pump.catch(() => {}) // surfaced by the write or by flush
+        },
+        transform: (chunk) => settle(() => writer.write(chunk)),
+        flush: () => settle(async () => (await writer.close(), await pump)),
+      })
+      stream.messageHeader = messageHeader
+      stream.encryptionContext = encryptionContext
+      return stream
     }
 
     // A stream whose whole input is collected and handed to one-shot `run(bytes)` at the end:
@@ -343,6 +411,7 @@ export function createApi(wasm, { extend } = {}) {
     }
 
     function encryptStream(keyring, opts) {
+      if (hooks.deferred(keyring)) return relayStream(() => delegated(keyring).then(([c, k]) => c.encryptStream(k, opts)))
       const h = handleOf(keyring, 'keyring')
       if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
       const args = encryptArgs(options(opts, 'options'))
@@ -396,6 +465,7 @@ export function createApi(wasm, { extend } = {}) {
     }
 
     function decryptStream(keyring, opts) {
+      if (hooks.deferred(keyring)) return relayStream(() => delegated(keyring).then(([c, k]) => c.decryptStream(k, opts)))
       const h = handleOf(keyring, 'keyring')
       if (hooks.asyncKeyring(keyring)) throw invalid('decryptStream does not support KMS keyrings yet; use decrypt()')
       const args = decryptArgs(options(opts, 'options'))
@@ -520,13 +590,23 @@ export function createApi(wasm, { extend } = {}) {
 
   // Extension point (js/kms.mjs): KMS providers/keyrings and item encryption. `hooks` lets it
   // mark keyrings that wait on a KMS, whose encrypt/decrypt use the promise-returning calls.
-  const hooks = { asyncKeyring: () => false }
+  // The browser entry's on-demand full module (js/full-on-demand.mjs) adds: `deferred(k)` (k lives in
+  // that module), `delegate(k)` → Promise<[its api, its k]>, and the keyring lifecycle calls.
+  const hooks = {
+    asyncKeyring: () => false,
+    deferred: () => false,
+    delegate: () => Promise.reject(invalid('no on-demand module')),
+    deferMulti: () => {},
+    rawAesCreated: () => {},
+    disposed: () => {},
+    isDisposed: () => false,
+  }
   const extra = extend
     ? extend(wasm, { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks })
     : {}
 
+  // The extension may replace RawRsaKeyring (the browser entry's on-demand one).
   return Object.freeze({
-    ...extra,
     buildClient,
     CommitmentPolicy,
     AlgorithmSuiteIdentifier,
@@ -534,5 +614,6 @@ export function createApi(wasm, { extend } = {}) {
     RawRsaKeyring,
     MultiKeyring,
     SealkitError,
+    ...extra,
   })
 }

@@ -1,14 +1,19 @@
-// Browser entry (ESM): fetches and instantiates the wasm with top-level await, so keyring
-// constructors (synchronous) work as soon as the import resolves. Bundlers (Vite, webpack)
-// pick the `new URL(…, import.meta.url)` asset up; with esbuild, copy sealkit_bg.wasm next
+// Browser entry (ESM), default: instantiates the small module (messages, raw AES and multi
+// keyrings; ECDSA by WebCrypto) with top-level await. The classes that need the full module
+// (RSA, KMS, hierarchical keyring, items) are constructed at once and made in the full module,
+// fetched the first time one of them is used (js/full-on-demand.mjs). Bundlers (Vite, webpack)
+// pick the `new URL(…, import.meta.url)` assets up; with esbuild, copy both .wasm files next
 // to the bundle. Without a bundler, import this file from a <script type="module">.
-import init, * as glue from './sealkit_web.js'
+import init, * as glue from './sealkit_lite_web.js'
 import { createApi } from './api.mjs'
-import { createKmsApi } from './kms.mjs'
+import { installWebCryptoHost } from './webcrypto-host.mjs'
+import { createFullOnDemand } from './full-on-demand.mjs'
 
-await init({ module_or_path: new URL('./sealkit_bg.wasm', import.meta.url) })
+await init({ module_or_path: new URL('./sealkit_lite_bg.wasm', import.meta.url) })
+// Without crypto.subtle (an insecure context) signed suites fail with ERR_KEYRING.
+if (globalThis.crypto && globalThis.crypto.subtle) installWebCryptoHost(glue, globalThis.crypto.subtle)
 
-const api = createApi(glue, { extend: createKmsApi })
+const api = createApi(glue, { extend: createFullOnDemand(() => import('./full.browser.mjs').then((m) => m.loadFull())) })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

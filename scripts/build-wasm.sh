@@ -4,7 +4,7 @@
 #   → wasm-opt -Oz (npm binaryen@132.0.0, installed into .deps/npm if missing) → js/ sources.
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli 0.2.130, node/npm.
 # Env: CARGO_TARGET_DIR (default /work/target-wasm if it exists, else target/), SEALKIT_NO_WASM_OPT=1,
-#      SEALKIT_NO_LITE=1 (skip the RSA-less sealkit/lite module), SEALKIT_WASM_PROFILE (default wasm-release).
+#      SEALKIT_WASM_PROFILE (default wasm-release).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -75,15 +75,14 @@ build_variant sealkit
 wasm-bindgen --target nodejs --out-dir "$TMP/node" --out-name sealkit "$TMP/sealkit/sealkit.wasm"
 cmp -s "$TMP/sealkit/web/sealkit_bg.wasm" "$TMP/node/sealkit_bg.wasm" || die "web and nodejs wasm outputs differ"
 cp "$TMP/node/sealkit.js" "$OUT/sealkit_node.cjs"
-if [ "${SEALKIT_NO_LITE:-}" != 1 ]; then
-  build_variant sealkit_lite --no-default-features --features wasm-lite
-fi
+# The small module: the default browser entry and sealkit/lite.
+build_variant sealkit_lite --no-default-features --features wasm-lite
 
-cp js/index.node.mjs js/index.browser.mjs js/index.lite.browser.mjs js/webcrypto-host.mjs js/lite-stubs.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
+cp js/index.node.mjs js/index.browser.mjs js/index.full.browser.mjs js/full.browser.mjs js/full-on-demand.mjs js/index.lite.browser.mjs js/webcrypto-host.mjs js/lite-stubs.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"
 # Each of these ESM modules has exactly one export and imports nothing; its .cjs twin is the same
 # code with a CommonJS export.
-for mod in api:createApi kms:createKmsApi node-host:installNodeHost; do
+for mod in api:createApi kms:createKmsApi marshall:createMarshall node-host:installNodeHost; do
   file=${mod%%:*} fn=${mod##*:}
   cp "js/$file.mjs" "$OUT/"
   grep -c '^export ' "js/$file.mjs" | grep -qx 1 || die "js/$file.mjs must have exactly one export"

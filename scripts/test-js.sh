@@ -6,6 +6,8 @@
 #   vectors-wasm  the same with SEALKIT_PURE_WASM=1 (frames and signatures in pure wasm)
 #   lite      the sealkit/lite module with WebCrypto ECDSA (SEALKIT_ENTRY=lite): the vectors
 #             (RSA cases counted apart), streams, lite ⇄ full messages, point decompression
+#   on-demand the default browser entry's wiring in Node (SEALKIT_ENTRY=browser): small module +
+#             full module loaded on first use of RSA/KMS/items; all vectors, mixing, KMS, items
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
 #   pack      npm pack → install the tarball → import (ESM) / require (CJS)
 #   browser   Debian chromium + playwright-core: bundled (esbuild) and unbundled pages
@@ -27,9 +29,9 @@ command -v npm >/dev/null || die "npm not found"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm lite interop pack browser kms item)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm lite on-demand interop pack browser kms item)
 for s in "${SUITES[@]}"; do
-  case "$s" in api | vectors | vectors-wasm | lite | interop | pack | browser | kms | item) ;; *) die "unknown suite '$s' (api vectors vectors-wasm lite interop pack browser kms item)" ;; esac
+  case "$s" in api | vectors | vectors-wasm | lite | on-demand | interop | pack | browser | kms | item) ;; *) die "unknown suite '$s' (api vectors vectors-wasm lite on-demand interop pack browser kms item)" ;; esac
   if [ "$s" = browser ] && [ ! -x "$CHROMIUM" ]; then
     die "chromium not found at $CHROMIUM: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=)"
   fi
@@ -61,6 +63,7 @@ files_for() {
     api) echo tests/js/api.test.mjs ;;
     vectors | vectors-wasm) echo tests/js/vectors.test.mjs ;;
     lite) echo tests/js/vectors.test.mjs tests/js/lite.test.mjs ;;
+    on-demand) echo tests/js/vectors.test.mjs tests/js/on-demand.test.mjs ;;
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
     browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
@@ -79,6 +82,7 @@ for s in "${SUITES[@]}"; do
   [ "$s" = vectors-wasm ] && host=1
   entry=""
   [ "$s" = lite ] && entry=lite
+  [ "$s" = on-demand ] && entry=browser
   SEALKIT_ENTRY="$entry" SEALKIT_PURE_WASM="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
     grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors)|^not ok|^ +error:|^# (pass|fail) '
   rc=${PIPESTATUS[0]}

@@ -71,6 +71,29 @@ window.__sealkitResults = await runChecks(sealkit, fixture)
 </script>`,
   )
   writeFileSync(
+    join(root, 'full.html'),
+    `<!doctype html><meta charset="utf-8"><title>full</title>
+<script type="module">
+import * as sealkit from '/pkg/index.full.browser.mjs'
+import { runChecks } from '/shared.mjs'
+const fixture = await (await fetch('/fixture.json')).json()
+window.__sealkitResults = await runChecks(sealkit, fixture)
+</script>`,
+  )
+  // raw AES only, through the default entry: the full module must not be fetched
+  writeFileSync(
+    join(root, 'aes-only.html'),
+    `<!doctype html><meta charset="utf-8"><title>aes-only</title>
+<script type="module">
+import { buildClient, RawAesKeyring } from '/pkg/index.browser.mjs'
+const aes = new RawAesKeyring({ keyNamespace: 'n', keyName: 'k', wrappingKey: new Uint8Array(32).fill(1) })
+const { encrypt, decrypt } = buildClient()
+const { result } = await encrypt(aes, 'aes only', { encryptionContext: { a: 'b' } })
+const ok = new TextDecoder().decode((await decrypt(aes, result)).plaintext) === 'aes only'
+window.__sealkitResults = [{ name: 'raw AES round trip (default suite)', ok }]
+</script>`,
+  )
+  writeFileSync(
     join(root, 'lite.html'),
     `<!doctype html><meta charset="utf-8"><title>lite</title>
 <script type="module">
@@ -98,7 +121,8 @@ window.__sealkitResults = await runChecks(sealkit, fixture, { lite: true })
     preserveSymlinks: false,
     logLevel: 'error',
   })
-  cpSync(join(PKG_DIR, 'sealkit_bg.wasm'), join(root, 'bundled', 'sealkit_bg.wasm'))
+  // esbuild leaves the `new URL('…wasm', import.meta.url)` assets to the app: both modules.
+  for (const wasm of ['sealkit_lite_bg.wasm', 'sealkit_bg.wasm']) cpSync(join(PKG_DIR, wasm), join(root, 'bundled', wasm))
   writeFileSync(join(root, 'bundled.html'), `<!doctype html><meta charset="utf-8"><title>bundled</title><script type="module" src="/bundled/app.js"></script>`)
   writeFileSync(join(root, 'fixture.json'), JSON.stringify(await makeFixture()))
   const bundle = readFileSync(join(root, 'bundled', 'app.js'), 'utf8')
@@ -123,7 +147,7 @@ function serve() {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)))
 }
 
-test('chromium: bundled, unbundled and lite package', async () => {
+test('chromium: bundled, unbundled, full, lite and raw-AES-only pages', async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`)
   await prepare()
   const port = await serve()
@@ -132,8 +156,12 @@ test('chromium: bundled, unbundled and lite package', async () => {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
-  for (const page of ['unbundled', 'bundled', 'lite']) {
+  // The default entry fetches the full module only for the pages that use RSA.
+  const fetchesFull = { unbundled: true, bundled: true, full: true, lite: false, 'aes-only': false }
+  for (const page of ['unbundled', 'bundled', 'full', 'lite', 'aes-only']) {
     const p = await context.newPage()
+    const requests = []
+    p.on('request', (r) => requests.push(new URL(r.url()).pathname))
     const errors = []
     p.on('pageerror', (e) => errors.push(String(e)))
     p.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
@@ -143,7 +171,11 @@ test('chromium: bundled, unbundled and lite package', async () => {
     assert.ok(results, `${page}: page did not finish; errors: ${errors.join(' | ')}`)
     for (const r of results) console.log(`browser ${page}: ${r.ok ? 'ok' : 'FAILED'} ${r.name}${r.ok ? '' : ' — ' + r.error}`)
     assert.deepEqual(results.filter((r) => !r.ok), [], page)
-    assert.equal(results.length, 5)
+    assert.equal(results.length, page === 'aes-only' ? 1 : 5)
+    const wasm = requests.filter((r) => r.endsWith('.wasm')).map((r) => r.split('/').pop())
+    console.log(`browser ${page}: fetched ${wasm.join(', ')}`)
+    assert.equal(wasm.includes('sealkit_bg.wasm'), fetchesFull[page], `${page}: full module fetched: ${wasm}`)
+    assert.equal(wasm.includes('sealkit_lite_bg.wasm'), page !== 'full', `${page}: small module fetched: ${wasm}`)
     await p.close()
   }
 })

@@ -28,7 +28,11 @@ test('npm pack → install → import (ESM) and require (CJS)', () => {
     const out = run('npm', ['pack', PKG_DIR, '--pack-destination', dir, '--silent'], dir).trim().split('\n').pop()
     const tgz = join(dir, out)
     const files = run('tar', ['tzf', tgz], dir)
-    for (const f of ['index.node.mjs', 'index.browser.mjs', 'index.cjs', 'api.cjs', 'index.d.ts', 'sealkit_bg.wasm']) {
+    // every file the entries import (the browser ones included: they are not run here)
+    const needed = ['index.node.mjs', 'index.browser.mjs', 'index.full.browser.mjs', 'index.lite.browser.mjs', 'full.browser.mjs', 'full-on-demand.mjs', 'index.cjs']
+    for (const m of ['api', 'kms', 'marshall', 'node-host']) needed.push(`${m}.mjs`, `${m}.cjs`)
+    needed.push('webcrypto-host.mjs', 'lite-stubs.mjs', 'sealkit_web.js', 'sealkit_lite_web.js', 'sealkit_node.cjs', 'sealkit_bg.wasm', 'sealkit_lite_bg.wasm', 'index.d.ts')
+    for (const f of needed) {
       assert.match(files, new RegExp(`package/${f.replace('.', '\\.')}\\n`), `${f} missing from the tarball`)
     }
     const app = join(dir, 'app')
@@ -44,6 +48,9 @@ test('npm pack → install → import (ESM) and require (CJS)', () => {
     // default import and dynamic import from CJS also work
     writeFileSync(join(app, 'dyn.cjs'), `import('sealkit').then((m) => console.log(typeof m.default.buildClient, typeof m.RawRsaKeyring))`)
     assert.equal(run('node', ['dyn.cjs'], app).trim(), 'function function')
+    // sealkit/full is the same API in Node
+    writeFileSync(join(app, 'full.mjs'), `import { RawRsaKeyring } from 'sealkit/full'; import { createRequire } from 'node:module'; console.log(typeof RawRsaKeyring, typeof createRequire(import.meta.url)('sealkit/full').ItemEncryptor)`)
+    assert.equal(run('node', ['full.mjs'], app).trim(), 'function function')
     console.log(`npm pack: ${out} installed; ESM and CJS round trips OK`)
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -6,8 +6,9 @@ export const PKG_DIR = process.env.SEALKIT_PKG_DIR || fileURLToPath(new URL('../
 if (!existsSync(PKG_DIR + '/index.node.mjs')) {
   throw new Error(`built package not found in ${PKG_DIR}: run scripts/build-wasm.sh first`)
 }
-export const ENTRY = process.env.SEALKIT_ENTRY === 'lite' ? 'lite' : 'node'
-export const sealkit = ENTRY === 'lite' ? await loadLite() : await import(pathToFileURL(PKG_DIR + '/index.node.mjs').href)
+export const ENTRY = ['lite', 'browser'].includes(process.env.SEALKIT_ENTRY) ? process.env.SEALKIT_ENTRY : 'node'
+export const sealkit =
+  ENTRY === 'lite' ? await loadLite() : ENTRY === 'browser' ? (await loadBrowserDefault()).api : await import(pathToFileURL(PKG_DIR + '/index.node.mjs').href)
 
 /**
  * SEALKIT_ENTRY=lite: the `sealkit/lite` browser entry's module and wiring (WebCrypto ECDSA,
@@ -23,6 +24,34 @@ export async function loadLite() {
   glue.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
   installWebCryptoHost(glue, globalThis.crypto.subtle)
   return createApi(glue, { extend: createLiteStubs })
+}
+
+/**
+ * SEALKIT_ENTRY=browser: the default browser entry's wiring (index.browser.mjs) in Node — the
+ * small module with WebCrypto ECDSA, and the full-module classes of js/full-on-demand.mjs. Its
+ * "full module" is a second, separate instance of the full wasm (the browser entry's own
+ * index.full.browser.mjs fetches over HTTP, which Node's fetch cannot do for files).
+ * Returns { api, loads } where `loads()` counts how often the full module was requested.
+ */
+export async function loadBrowserDefault() {
+  const { readFileSync } = await import('node:fs')
+  const href = (f) => pathToFileURL(PKG_DIR + '/' + f).href
+  const lite = await import(href('sealkit_lite_web.js') + '?on-demand')
+  const { createApi } = await import(href('api.mjs'))
+  const { installWebCryptoHost } = await import(href('webcrypto-host.mjs'))
+  const { createFullOnDemand } = await import(href('full-on-demand.mjs'))
+  lite.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
+  installWebCryptoHost(lite, globalThis.crypto.subtle)
+  let loads = 0
+  const loadFull = async () => {
+    loads++
+    const full = await import(href('sealkit_web.js') + '?on-demand')
+    const { createKmsApi } = await import(href('kms.mjs'))
+    const { createMarshall } = await import(href('marshall.mjs'))
+    full.initSync({ module: readFileSync(PKG_DIR + '/sealkit_bg.wasm') })
+    return createApi(full, { extend: (w, b) => createKmsApi(w, b, createMarshall(b)) })
+  }
+  return { api: createApi(lite, { extend: createFullOnDemand(loadFull) }), loads: () => loads }
 }
 export const VECTORS = process.env.SEALKIT_VECTORS || '/work/shared/vectors/esdk'
 

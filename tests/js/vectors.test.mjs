@@ -2,6 +2,8 @@
 // decrypt TransformStream fed in odd-sized chunks). Per-set counts must equal the Rust run's.
 // SEALKIT_ENTRY=lite runs them through the sealkit/lite module with WebCrypto ECDSA: cases
 // whose master keys include RSA (not in lite) are counted apart, and every other case must pass.
+// SEALKIT_ENTRY=browser runs them through the default browser entry's wiring: all cases pass, the
+// RSA ones in the full module it loads on demand.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -86,7 +88,11 @@ async function runCase(dir, keys, id, t) {
 
 console.log(
   `AES-GCM frames and ECDSA signatures: ${
-    ENTRY === 'lite' ? 'sealkit/lite module, WebCrypto ECDSA' : process.env.SEALKIT_PURE_WASM === '1' ? 'pure wasm' : 'node:crypto host (SEALKIT_PURE_WASM unset)'
+    ENTRY === 'lite'
+      ? 'sealkit/lite module, WebCrypto ECDSA'
+      : ENTRY === 'browser'
+        ? 'default browser entry: small module with WebCrypto ECDSA, RSA cases in the full module loaded on demand'
+        : process.env.SEALKIT_PURE_WASM === '1' ? 'pure wasm' : 'node:crypto host (SEALKIT_PURE_WASM unset)'
   }`,
 )
 const totals = []

@@ -1,0 +1,198 @@
+// The default browser entry's classes that need the full wasm module (RSA, KMS providers and
+// keyrings, the hierarchical keyring, items). Each one is constructed at once and keeps a
+// snapshot of its options; its counterpart is made in the full module, which is fetched the
+// first time any of them is used — always from an async call (encrypt, decrypt, a stream's
+// start, a KMS or item call). Until then a raw-AES app never downloads the full module.
+//
+// Consequences, documented in js/README.md: argument errors of these classes surface at that
+// first use; a raw AES keyring mixed with them (a MultiKeyring, an ItemEncryptor) is re-created
+// in the full module from a copy of its wrapping key that is kept until dispose().
+import { createMarshall } from './marshall.mjs'
+
+const KMS_METHODS = ['send', 'createKey', 'createAlias', 'rotateKeyOnDemand', 'getPublicKey', 'generateDataKey', 'encrypt', 'decrypt', 'describeKey']
+
+/** `loadFull()` → Promise of the full module's API. Returns createApi's `extend` function. */
+export function createFullOnDemand(loadFull) {
+  return function extend(wasm, base) {
+    const { invalid, options, settle, hooks, Keyring, MultiKeyring } = base
+    let loading
+    const full = () => (loading ||= Promise.resolve().then(loadFull))
+
+    // Stand-ins (objects of the classes below, and multi-keyrings with such a member) and twins
+    // (keyrings of the small module when the full module needs them too) → their state:
+    // { make(api) → the full module's object, promise, made, disposed, secrets: copies to zero }.
+    const standIns = new WeakMap()
+    const twins = new WeakMap()
+    const newState = (make, secrets = []) => ({ make, promise: null, made: null, disposed: false, secrets })
+
+    function stateOf(k) {
+      let s = standIns.get(k) || twins.get(k)
+      if (!s && k instanceof MultiKeyring) {
+        // A multi-keyring of raw AES keyrings, needed by the full module as a member of another.
+        s = newState(async (api) => new api.MultiKeyring(await resolve({ generator: k.generator, children: k.children })))
+        twins.set(k, s)
+      }
+      return s
+    }
+
+    // Copies the option values that are plain data, so later changes by the caller (zeroing a
+    // key buffer) do not reach the deferred constructor; objects of classes (keyrings, providers,
+    // key stores) are kept by reference. Byte copies are zeroed once the full module has its own.
+    function snapshot(v, secrets) {
+      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
+        const copy = ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice() : new Uint8Array(v.slice(0))
+        secrets.push(copy)
+        return copy
+      }
+      if (Array.isArray(v)) return v.map((x) => snapshot(x, secrets))
+      if (isPlain(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, snapshot(x, secrets)]))
+      return v
+    }
+
+    const isPlain = (v) => v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))
+
+    /** A snapshot with every stand-in and twin replaced by the full module's object. */
+    async function resolve(v) {
+      if (v !== null && typeof v === 'object' && stateOf(v)) return counterpart(v)
+      if (Array.isArray(v)) return Promise.all(v.map(resolve))
+      if (isPlain(v)) {
+        const out = {}
+        for (const [k, x] of Object.entries(v)) out[k] = await resolve(x)
+        return out
+      }
+      return v
+    }
+
+    /** The full module's object for `obj` (made once, when first needed). */
+    function counterpart(obj) {
+      const s = stateOf(obj)
+      if (s.disposed) return Promise.reject(invalid(`${obj.constructor.name} has been disposed`))
+      s.promise ||= full()
+        .then((api) => s.make(api))
+        .then((made) => (s.made = made))
+        .finally(() => {
+          for (const b of s.secrets.splice(0)) b.fill(0)
+        })
+      return s.promise
+    }
+
+    // A class whose constructor checks that its options are an object and defers
+    // `new api[name](options)`; `methods` are async and run on the full module's object.
+    // `fields`: the public properties the full class sets from its options, shown at once.
+    function deferredClass(name, Base, { methods = [], fields = [] } = {}) {
+      const C = class extends Base {
+        constructor(config) {
+          super()
+          options(config, `${name} options`)
+          const secrets = []
+          const snap = snapshot(config, secrets)
+          standIns.set(this, newState(async (api) => new api[name](await resolve(snap)), secrets))
+          for (const f of fields) if (typeof config[f] === 'string' || Array.isArray(config[f])) this[f] = Array.isArray(config[f]) ? [...config[f]] : config[f]
+        }
+      }
+      for (const m of methods) C.prototype[m] = forward(m)
+      Object.defineProperty(C, 'name', { value: name })
+      return C
+    }
+
+    function forward(m) {
+      return function (...args) {
+        return settle(async () => (await counterpart(this))[m](...args))
+      }
+    }
+
+    // ---------------------------------------------------------------- keyrings
+
+    const keyring = (name, ...fields) => deferredClass(name, Keyring, { fields })
+    const RawRsaKeyring = keyring('RawRsaKeyring', 'keyNamespace', 'keyName', 'padding')
+    const AwsKmsKeyring = keyring('AwsKmsKeyring', 'generatorKeyId', 'keyIds')
+    const AwsKmsMrkAwareKeyring = keyring('AwsKmsMrkAwareKeyring', 'keyId')
+    const AwsKmsDiscoveryKeyring = keyring('AwsKmsDiscoveryKeyring')
+    const AwsKmsMrkDiscoveryKeyring = keyring('AwsKmsMrkDiscoveryKeyring', 'region')
+    const AwsKmsRsaKeyring = keyring('AwsKmsRsaKeyring', 'keyId', 'encryptionAlgorithm')
+    const HierarchicalKeyring = keyring('HierarchicalKeyring', 'branchKeyId')
+
+    // A raw AES keyring works in the small module; its twin in the full module (made if it is
+    // mixed with the classes above) comes from a copy of its key, zeroed on dispose().
+    hooks.rawAesCreated = (k, keyNamespace, keyName, wrappingKey) => {
+      const key = wrappingKey.slice()
+      twins.set(k, newState((api) => new api.RawAesKeyring({ keyNamespace, keyName, wrappingKey: key }), [key]))
+    }
+    // A multi-keyring with a member that lives in the full module lives there too.
+    hooks.deferMulti = (multi) => {
+      standIns.set(multi, newState(async (api) => new api.MultiKeyring(await resolve({ generator: multi.generator, children: multi.children }))))
+    }
+    hooks.deferred = (k) => standIns.has(k)
+    hooks.delegate = (k) => Promise.all([full(), counterpart(k)])
+    hooks.isDisposed = (k) => standIns.get(k).disposed
+    hooks.disposed = (k) => {
+      const s = standIns.get(k) || twins.get(k)
+      if (!s || s.disposed) return
+      s.disposed = true
+      for (const b of s.secrets.splice(0)) b.fill(0)
+      if (s.promise) s.promise.then((made) => made.dispose(), () => {})
+    }
+
+    // ---------------------------------------------------------------- KMS providers
+
+    const KmsClientStandIn = class {}
+    for (const m of KMS_METHODS) KmsClientStandIn.prototype[m] = forward(m)
+    const HttpKmsProvider = deferredClass('HttpKmsProvider', KmsClientStandIn, { fields: ['region'] })
+
+    /** The embedded local KMS; its state is made in the full module on first use. */
+    class LocalKms {
+      constructor() {
+        standIns.set(this, newState((api) => new api.LocalKms()))
+      }
+      /** A provider for `region` and `principal` (see the full class). */
+      client(config) {
+        const c = new KmsClientStandIn()
+        standIns.set(c, newState(async (api) => (await counterpart(this)).client(config)))
+        return c
+      }
+      /** Audit records; none before the full module made this KMS (no call has reached it). */
+      auditLog() {
+        const made = standIns.get(this).made
+        return made ? made.auditLog() : []
+      }
+      auditJsonl() {
+        const made = standIns.get(this).made
+        return made ? made.auditJsonl() : ''
+      }
+      exportState(rootKey) {
+        const made = standIns.get(this).made
+        if (!made) throw invalid("LocalKms.exportState: this LocalKms lives in the full module, which loads on the first call through its client(); make one first, or import 'sealkit/full'")
+        return made.exportState(rootKey)
+      }
+      static importState(blob, rootKey) {
+        const secrets = []
+        const [b, k] = snapshot([blob, rootKey], secrets)
+        const kms = Object.create(LocalKms.prototype)
+        standIns.set(kms, newState((api) => api.LocalKms.importState(b, k), secrets))
+        return kms
+      }
+    }
+
+    const KmsBranchKeyStore = deferredClass('KmsBranchKeyStore', Object, { methods: ['createBranchKey', 'versionBranchKey'], fields: ['kmsKeyId', 'logicalKeyStoreName'] })
+    const ItemEncryptor = deferredClass('ItemEncryptor', Object, { methods: ['encryptItem', 'decryptItem'], fields: ['tableName', 'partitionKey', 'sortKey'] })
+
+    const { CryptoAction, marshall, unmarshall } = createMarshall(base)
+    void wasm
+    return {
+      RawRsaKeyring,
+      LocalKms,
+      HttpKmsProvider,
+      AwsKmsKeyring,
+      AwsKmsMrkAwareKeyring,
+      AwsKmsDiscoveryKeyring,
+      AwsKmsMrkDiscoveryKeyring,
+      AwsKmsRsaKeyring,
+      KmsBranchKeyStore,
+      HierarchicalKeyring,
+      ItemEncryptor,
+      CryptoAction,
+      marshall,
+      unmarshall,
+    }
+  }
+}

@@ -1,0 +1,16 @@
+// The full wasm module for browsers (RSA, KMS keyrings, local KMS, hierarchical keyring, items,
+// built-in ECDSA): `loadFull()` fetches and instantiates it once and resolves to its API.
+// index.full.browser.mjs loads it at import; index.browser.mjs the first time it is needed.
+import init, * as glue from './sealkit_web.js'
+import { createApi } from './api.mjs'
+import { createKmsApi } from './kms.mjs'
+import { createMarshall } from './marshall.mjs'
+
+let loading
+
+export function loadFull() {
+  loading ||= init({ module_or_path: new URL('./sealkit_bg.wasm', import.meta.url) }).then(() =>
+    createApi(glue, { extend: (wasm, base) => createKmsApi(wasm, base, createMarshall(base)) }),
+  )
+  return loading
+}

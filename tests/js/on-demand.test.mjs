@@ -1,0 +1,139 @@
+// The default browser entry's wiring (small module + js/full-on-demand.mjs), run in Node:
+// raw-AES use never requests the full module; the classes that need it are constructed at once
+// and work after it loads, mixed with raw AES keyrings, in one-shot calls, streams, KMS and
+// items; their messages and items interoperate with the Node entry (a separate full instance).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { sealkit as node, loadBrowserDefault, pipeChunks, VECTORS } from './pkg.mjs'
+
+const keys = JSON.parse(readFileSync(`${VECTORS}/keys.json`, 'utf8')).keys
+const rsaPublic = keys['rsa-4096-public'].material
+const rsaPrivate = keys['rsa-4096-private'].material
+const aesKey = () => new Uint8Array(32).map((_, i) => i + 1)
+const text = (b) => new TextDecoder().decode(b)
+const input = new Uint8Array(50000).map((_, i) => (i * 7) & 0xff)
+
+test('raw AES use (one-shot, streams, signed default suite, marshall) never requests the full module', async () => {
+  const { api, loads } = await loadBrowserDefault()
+  const aes = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })
+  const multi = new api.MultiKeyring({ generator: aes, children: [new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k2', wrappingKey: aesKey().reverse() })] })
+  const { encrypt, decrypt, encryptStream, decryptStream } = api.buildClient()
+  for (const suiteId of [undefined, 0x0478]) {
+    const { result } = await encrypt(multi, 'hello', { suiteId })
+    assert.equal(text((await decrypt(aes, result)).plaintext), 'hello')
+  }
+  const ct = await pipeChunks(encryptStream(aes, { frameLength: 1024 }), input)
+  assert.deepEqual(await pipeChunks(decryptStream(multi), ct), input)
+  assert.deepEqual(api.unmarshall(api.marshall({ a: 1, b: 'x' })), { a: 1, b: 'x' })
+  assert.equal(loads(), 0)
+})
+
+test('RawRsaKeyring: constructed at once, made in the full module on first use; messages interoperate with the Node entry', async () => {
+  const { api, loads } = await loadBrowserDefault()
+  const rsa = new api.RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: rsaPublic, privateKey: rsaPrivate, padding: 'oaep-sha256' })
+  assert.equal(rsa.keyNamespace, 'rsa')
+  assert.equal(rsa.padding, 'oaep-sha256')
+  assert.ok(rsa instanceof api.RawRsaKeyring)
+  assert.equal(loads(), 0, 'constructing does not load the full module')
+  const { encrypt, decrypt } = api.buildClient()
+  const { result, messageHeader } = await encrypt(rsa, 'via rsa', { encryptionContext: { a: 'b' } })
+  assert.equal(loads(), 1)
+  assert.equal(messageHeader.encryptedDataKeys[0].providerId, 'rsa')
+  const nodeRsa = new node.RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: rsaPublic, privateKey: rsaPrivate, padding: 'oaep-sha256' })
+  assert.equal(text((await node.buildClient().decrypt(nodeRsa, result)).plaintext), 'via rsa')
+  const back = await node.buildClient().encrypt(nodeRsa, 'from node')
+  assert.equal(text((await decrypt(rsa, back.result)).plaintext), 'from node')
+  assert.equal(loads(), 1, 'the full module is requested once')
+  rsa.dispose()
+  assert.equal(rsa.disposed, true)
+  await assert.rejects(encrypt(rsa, 'x'), (e) => e instanceof api.SealkitError && e.code === 'ERR_INVALID_ARGUMENT' && /disposed/.test(e.message))
+})
+
+test('a MultiKeyring mixing raw AES and RSA: one-shot and streams; AES decrypts in the small module', async () => {
+  const { api } = await loadBrowserDefault()
+  const key = aesKey()
+  const aes = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: key })
+  key.fill(0) // the caller zeroes its buffer: both modules have their own copies
+  const rsa = new api.RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: rsaPublic, privateKey: rsaPrivate })
+  const multi = new api.MultiKeyring({ generator: aes, children: [rsa] })
+  assert.equal(multi.generator, aes)
+  const { encrypt, decrypt, encryptStream, decryptStream } = api.buildClient()
+  const { result, messageHeader } = await encrypt(multi, 'mixed')
+  assert.deepEqual(messageHeader.encryptedDataKeys.map((k) => k.providerId), ['ns', 'rsa'])
+  assert.equal(text((await decrypt(aes, result)).plaintext), 'mixed')
+  assert.equal(text((await decrypt(rsa, result)).plaintext), 'mixed')
+  // the Node entry's AES keyring with the same key reads it: the twin's key is the right one
+  const nodeAes = new node.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })
+  assert.equal(text((await node.buildClient().decrypt(nodeAes, result)).plaintext), 'mixed')
+
+  const enc = encryptStream(multi, { frameLength: 999, encryptionContext: { s: 't' } })
+  const ct = await pipeChunks(enc, input)
+  assert.equal((await enc.messageHeader).frameLength, 999)
+  const dec = decryptStream(rsa)
+  assert.deepEqual(await pipeChunks(dec, ct), input)
+  assert.deepEqual((await dec.encryptionContext).s, 't')
+  const bad = ct.slice()
+  bad[bad.length - 200] ^= 1
+  await assert.rejects(pipeChunks(decryptStream(rsa), bad), (e) => e instanceof api.SealkitError && /^ERR_/.test(e.code))
+
+  // a multi made after its raw AES member was disposed cannot be made in the full module
+  const aes2 = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k2', wrappingKey: aesKey() })
+  const late = new api.MultiKeyring({ generator: aes2, children: [rsa] })
+  aes2.dispose()
+  await assert.rejects(encrypt(late, 'x'), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /disposed/.test(e.message))
+})
+
+test('argument errors of full-module classes: options type at once, the rest named at first use', async () => {
+  const { api } = await loadBrowserDefault()
+  assert.throws(() => new api.RawRsaKeyring(42), (e) => e instanceof api.SealkitError && e.code === 'ERR_INVALID_ARGUMENT')
+  const bad = new api.RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: 'not a pem' })
+  const { encrypt } = api.buildClient()
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(encrypt(bad, 'x'), (e) => e instanceof api.SealkitError && e.code === 'ERR_INVALID_ARGUMENT' && /publicKey/.test(e.message))
+  }
+  const multi = new api.MultiKeyring({ children: [bad] })
+  await assert.rejects(encrypt(multi, 'x'), (e) => e instanceof api.SealkitError && /publicKey/.test(e.message))
+})
+
+test('LocalKms, KMS keyrings, hierarchical keyring and items through the on-demand module', async () => {
+  const { api, loads } = await loadBrowserDefault()
+  const kms = new api.LocalKms()
+  assert.deepEqual(kms.auditLog(), [], 'no call has reached it yet')
+  assert.throws(() => kms.exportState(new Uint8Array(32)), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /sealkit\/full/.test(e.message))
+  const provider = kms.client({ region: 'us-east-1' })
+  assert.equal(loads(), 0)
+  const { KeyMetadata } = await provider.createKey({})
+  assert.equal(loads(), 1)
+  const keyring = new api.AwsKmsKeyring({ provider, generatorKeyId: KeyMetadata.Arn })
+  assert.equal(keyring.generatorKeyId, KeyMetadata.Arn)
+  const { encrypt, decrypt } = api.buildClient()
+  const { result } = await encrypt(keyring, 'kms', { encryptionContext: { purpose: 'on-demand' } })
+  assert.equal(text((await decrypt(keyring, result)).plaintext), 'kms')
+  assert.ok(kms.auditLog().some((r) => r.operation === 'GenerateDataKey'), JSON.stringify(kms.auditLog()[0]))
+  const state = kms.exportState(new Uint8Array(32).fill(3))
+  const restored = api.LocalKms.importState(state, new Uint8Array(32).fill(3))
+  const again = new api.AwsKmsKeyring({ provider: restored.client(), generatorKeyId: KeyMetadata.Arn })
+  assert.equal(text((await decrypt(again, result)).plaintext), 'kms')
+
+  const branchKey = { version: '0c4d2b1a-6f3e-4a5b-9c8d-7e6f5a4b3c2d', key: new Uint8Array(32).fill(5) }
+  const hier = new api.HierarchicalKeyring({ branchKeyId: 'bk', branchKey })
+  branchKey.key.fill(0) // the stand-in took a copy
+  assert.equal(hier.branchKeyId, 'bk')
+  const h = await encrypt(hier, 'branch')
+  const nodeHier = new node.HierarchicalKeyring({ branchKeyId: 'bk', branchKey: { ...branchKey, key: new Uint8Array(32).fill(5) } })
+  assert.equal(text((await node.buildClient().decrypt(nodeHier, h.result)).plaintext), 'branch')
+
+  const config = { tableName: 't', partitionKey: 'id', attributeActions: { id: 'SIGN_ONLY', secret: 'ENCRYPT_AND_SIGN' } }
+  const aes = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })
+  const items = new api.ItemEncryptor({ ...config, keyring: aes })
+  assert.equal(items.tableName, 't')
+  const stored = await items.encryptItem(api.marshall({ id: 'a', secret: 's3cret' }))
+  assert.ok(stored.secret.B instanceof Uint8Array)
+  const nodeItems = new node.ItemEncryptor({ ...config, keyring: new node.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() }) })
+  assert.deepEqual(node.unmarshall(await nodeItems.decryptItem(stored)), { id: 'a', secret: 's3cret' })
+  const fromNode = await nodeItems.encryptItem(node.marshall({ id: 'b', secret: 'node' }))
+  assert.deepEqual(api.unmarshall(await items.decryptItem(fromNode)), { id: 'b', secret: 'node' })
+  await assert.rejects(items.decryptItem({ id: { S: 'b' } }), (e) => e instanceof api.SealkitError && /^ERR_/.test(e.code))
+  assert.equal(loads(), 1)
+})
