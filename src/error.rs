@@ -61,7 +61,9 @@ pub enum Error {
         /// Message returned by the service.
         message: String,
     },
-    /// An I/O error from a reader or writer (native streaming).
+    /// An I/O error from a reader or writer (native streaming; absent from wasm builds, which
+    /// have no `message::io`, so that they do not carry `std::io`'s error texts).
+    #[cfg(not(target_arch = "wasm32"))]
     Io(std::io::Error),
     /// DynamoDB item encryption failed because of one attribute (or the `aws_dbe_head` /
     /// `aws_dbe_foot` attributes): names the attribute and the rule.
@@ -95,6 +97,7 @@ impl Error {
             Error::SignedMessageRefused => "ERR_SIGNED_MESSAGE_REFUSED",
             Error::LimitExceeded(_) => "ERR_LIMIT_EXCEEDED",
             Error::Kms { .. } => "ERR_KMS",
+            #[cfg(not(target_arch = "wasm32"))]
             Error::Io(_) => "ERR_IO",
             Error::Item { .. } => "ERR_ITEM",
         }
@@ -182,6 +185,7 @@ impl fmt::Display for Error {
             ),
             Error::LimitExceeded(m) => write!(f, "limit exceeded: {m}"),
             Error::Kms { name, message } => write!(f, "KMS error {name}: {message}"),
+            #[cfg(not(target_arch = "wasm32"))]
             Error::Io(e) => write!(f, "I/O error: {e}"),
             Error::Item { attribute, reason } => write!(f, "attribute '{attribute}': {reason}"),
         }
@@ -191,12 +195,14 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            #[cfg(not(target_arch = "wasm32"))]
             Error::Io(e) => Some(e),
             _ => None,
         }
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Io(e)

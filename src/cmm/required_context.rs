@@ -21,9 +21,14 @@ impl RequiredEncryptionContextCmm {
         inner: Arc<dyn CryptoMaterialsManager>,
         required_keys: impl IntoIterator<Item = String>,
     ) -> Self {
+        // Inserted one by one (not collected: that would sort, see message::decrypt).
+        let mut keys = BTreeSet::new();
+        for k in required_keys {
+            keys.insert(k);
+        }
         RequiredEncryptionContextCmm {
             inner,
-            required_keys: required_keys.into_iter().collect(),
+            required_keys: keys,
         }
     }
 

@@ -4,8 +4,13 @@ use crate::error::{Error, Result};
 
 /// Fills `buf` with cryptographically secure random bytes.
 pub fn fill(buf: &mut [u8]) -> Result<()> {
-    getrandom::getrandom(buf)
-        .map_err(|e| Error::Keyring(format!("random number generator failed: {e}")))
+    // The code, not getrandom's Display: that carries every platform's failure texts.
+    getrandom::getrandom(buf).map_err(|e| {
+        Error::Keyring(format!(
+            "random number generator failed (getrandom code {})",
+            e.code()
+        ))
+    })
 }
 
 /// Returns `n` random bytes.

@@ -228,12 +228,14 @@ impl Decryptor {
             }
         }
         let key = ContentKey::new(&derived.content_key)?;
-        let auth_only: EncryptionContext = materials
-            .encryption_context
-            .iter()
-            .filter(|(k, _)| materials.required_context_keys.contains(*k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        // Inserted one by one: collecting into a BTreeMap sorts, which costs the wasm module a
+        // sort instantiation; the source is already in order.
+        let mut auth_only = EncryptionContext::new();
+        for (k, v) in &materials.encryption_context {
+            if materials.required_context_keys.contains(k) {
+                auth_only.insert(k.clone(), v.clone());
+            }
+        }
         let mut aad = Vec::with_capacity(header_body.len() + 64);
         aad.extend_from_slice(header_body);
         aad.extend_from_slice(&context::serialize(&auth_only)?);
