@@ -206,17 +206,24 @@ export function createApi(wasm, { extend } = {}) {
     return text
   }
 
+  /** RawRsaKeyring's options, checked in JS (also by the browser entry's stand-in, at once). */
+  function rsaOptions(config) {
+    const o = options(config, 'RawRsaKeyring options')
+    str(o.keyNamespace, 'keyNamespace')
+    str(o.keyName, 'keyName')
+    const padding = o.padding === undefined ? 'oaep-sha256' : o.padding
+    if (!PADDINGS.includes(padding)) throw invalid(`padding must be one of ${PADDINGS.join(', ')}, got ${typeof padding === 'string' ? `'${padding}'` : describe(padding)}`)
+    const publicKey = pem(o.publicKey, 'publicKey', 'PUBLIC KEY')
+    const privateKey = pem(o.privateKey, 'privateKey', 'PRIVATE KEY')
+    if (publicKey === undefined && privateKey === undefined) throw invalid('RawRsaKeyring needs a publicKey, a privateKey, or both')
+    return { keyNamespace: o.keyNamespace, keyName: o.keyName, padding, publicKey, privateKey }
+  }
+
   class RawRsaKeyring extends Keyring {
     constructor(config) {
       super()
-      const o = options(config, 'RawRsaKeyring options')
-      str(o.keyNamespace, 'keyNamespace')
-      str(o.keyName, 'keyName')
-      const padding = o.padding === undefined ? 'oaep-sha256' : o.padding
-      if (!PADDINGS.includes(padding)) throw invalid(`padding must be one of ${PADDINGS.join(', ')}, got ${typeof padding === 'string' ? `'${padding}'` : describe(padding)}`)
-      const publicKey = pem(o.publicKey, 'publicKey', 'PUBLIC KEY')
-      const privateKey = pem(o.privateKey, 'privateKey', 'PRIVATE KEY')
-      if (publicKey === undefined && privateKey === undefined) throw invalid('RawRsaKeyring needs a publicKey, a privateKey, or both')
+      const o = rsaOptions(config)
+      const { padding, publicKey, privateKey } = o
       if (typeof WasmKeyring.rawRsa !== 'function') {
         throw invalid("RawRsaKeyring is not included in 'sealkit/lite' (built without RSA); import it from 'sealkit'")
       }
@@ -602,7 +609,7 @@ export function createApi(wasm, { extend } = {}) {
     isDisposed: () => false,
   }
   const extra = extend
-    ? extend(wasm, { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks })
+    ? extend(wasm, { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks, rsaOptions })
     : {}
 
   // The extension may replace RawRsaKeyring (the browser entry's on-demand one).

@@ -14,7 +14,7 @@ const KMS_METHODS = ['send', 'createKey', 'createAlias', 'rotateKeyOnDemand', 'g
 /** `loadFull()` → Promise of the full module's API. Returns createApi's `extend` function. */
 export function createFullOnDemand(loadFull) {
   return function extend(wasm, base) {
-    const { invalid, options, settle, hooks, Keyring, MultiKeyring } = base
+    const { invalid, options, settle, hooks, Keyring, MultiKeyring, rsaOptions } = base
     let loading
     const full = () => (loading ||= Promise.resolve().then(loadFull))
 
@@ -76,14 +76,14 @@ export function createFullOnDemand(loadFull) {
       return s.promise
     }
 
-    // A class whose constructor checks that its options are an object and defers
-    // `new api[name](options)`; `methods` are async and run on the full module's object.
-    // `fields`: the public properties the full class sets from its options, shown at once.
-    function deferredClass(name, Base, { methods = [], fields = [] } = {}) {
+    // A class whose constructor checks its options (`check`, in JS; at least that they are an
+    // object) and defers `new api[name](options)`; `methods` are async and run on the full
+    // module's object. `fields`: public properties the full class sets from its options.
+    function deferredClass(name, Base, { methods = [], fields = [], check = (o) => options(o, `${name} options`) } = {}) {
       const C = class extends Base {
         constructor(config) {
           super()
-          options(config, `${name} options`)
+          check(config)
           const secrets = []
           const snap = snapshot(config, secrets)
           standIns.set(this, newState(async (api) => new api[name](await resolve(snap)), secrets))
@@ -104,7 +104,7 @@ export function createFullOnDemand(loadFull) {
     // ---------------------------------------------------------------- keyrings
 
     const keyring = (name, ...fields) => deferredClass(name, Keyring, { fields })
-    const RawRsaKeyring = keyring('RawRsaKeyring', 'keyNamespace', 'keyName', 'padding')
+    const RawRsaKeyring = deferredClass('RawRsaKeyring', Keyring, { fields: ['keyNamespace', 'keyName', 'padding'], check: rsaOptions })
     const AwsKmsKeyring = keyring('AwsKmsKeyring', 'generatorKeyId', 'keyIds')
     const AwsKmsMrkAwareKeyring = keyring('AwsKmsMrkAwareKeyring', 'keyId')
     const AwsKmsDiscoveryKeyring = keyring('AwsKmsDiscoveryKeyring')

@@ -1,4 +1,5 @@
 // Type declarations for sealkit (hand-written; the runtime is js/api.mjs over the wasm core).
+// The same declarations serve 'sealkit', 'sealkit/full' and 'sealkit/lite'.
 
 export type CommitmentPolicyName =
   | 'FORBID_ENCRYPT_ALLOW_DECRYPT'
@@ -194,7 +195,9 @@ declare const sealkit: {
 export default sealkit
 
 // ------------------------------------------------------------------ KMS providers (js/kms.mjs)
-// Not in 'sealkit/lite' (constructors throw ERR_INVALID_ARGUMENT there). KMS keyrings work with
+// Not in 'sealkit/lite' (constructors throw ERR_INVALID_ARGUMENT there). In the default browser
+// entry these classes (and RawRsaKeyring) live in the full wasm module, fetched on their first
+// async use; errors only the wasm can detect are reported then. KMS keyrings work with
 // encrypt/decrypt and MultiKeyring; encryptStream/decryptStream reject them (ERR_INVALID_ARGUMENT).
 // KMS failures are SealkitError code 'ERR_KMS' with the KMS error name in the message.
 

@@ -84,10 +84,15 @@ test('a MultiKeyring mixing raw AES and RSA: one-shot and streams; AES decrypts 
   await assert.rejects(encrypt(late, 'x'), (e) => e.code === 'ERR_INVALID_ARGUMENT' && /disposed/.test(e.message))
 })
 
-test('argument errors of full-module classes: options type at once, the rest named at first use', async () => {
+test('argument errors of full-module classes: JS checks at once, the key parsing named at first use', async () => {
   const { api } = await loadBrowserDefault()
-  assert.throws(() => new api.RawRsaKeyring(42), (e) => e instanceof api.SealkitError && e.code === 'ERR_INVALID_ARGUMENT')
-  const bad = new api.RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: 'not a pem' })
+  const named = (name) => (e) => e instanceof api.SealkitError && e.code === 'ERR_INVALID_ARGUMENT' && e.message.includes(name)
+  assert.throws(() => new api.RawRsaKeyring(42), named('RawRsaKeyring options'))
+  assert.throws(() => new api.RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: 'not a pem' }), named('publicKey'))
+  assert.throws(() => new api.RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: rsaPublic, padding: 'oaep' }), named('padding'))
+  assert.throws(() => new api.AwsKmsKeyring('x'), named('AwsKmsKeyring options'))
+  const pem = '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'
+  const bad = new api.RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: pem })
   const { encrypt } = api.buildClient()
   for (let i = 0; i < 2; i++) {
     await assert.rejects(encrypt(bad, 'x'), (e) => e instanceof api.SealkitError && e.code === 'ERR_INVALID_ARGUMENT' && /publicKey/.test(e.message))
