@@ -10,7 +10,8 @@
 #             full module loaded on first use of RSA/KMS/items; all vectors, mixing, KMS, items
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
 #   pack      npm pack → install the tarball → import (ESM) / require (CJS)
-#   browser   Debian chromium + playwright-core: bundled (esbuild) and unbundled pages
+#   browser   Debian chromium + playwright-core: pages bundled by esbuild and by Vite, unbundled,
+#             sealkit/full and sealkit/lite; which wasm modules each page fetched
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
 #             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary)
 #   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors
@@ -39,7 +40,7 @@ done
 
 # npm test dependencies (skipped when present)
 need_install=0
-for dep in @aws-crypto/client-node playwright-core esbuild binaryen; do
+for dep in @aws-crypto/client-node playwright-core esbuild binaryen vite; do
   [ -f "tests/js/node_modules/$dep/package.json" ] || need_install=1
 done
 if [ $need_install = 1 ]; then
