@@ -11,8 +11,12 @@ import { createMarshall } from './marshall.mjs'
 
 const KMS_METHODS = ['send', 'createKey', 'createAlias', 'rotateKeyOnDemand', 'getPublicKey', 'generateDataKey', 'encrypt', 'decrypt', 'describeKey']
 
-/** `loadFull()` → Promise of the full module's API. Returns createApi's `extend` function. */
-export function createFullOnDemand(loadFull) {
+/**
+ * `loadFull()` → Promise of the full module's API. Returns createApi's `extend` function.
+ * `everything`: every keyring works through the full module (for a small module that cannot
+ * sign, e.g. without WebCrypto in an insecure context).
+ */
+export function createFullOnDemand(loadFull, { everything = false } = {}) {
   return function extend(wasm, base) {
     const { invalid, options, settle, hooks, Keyring, MultiKeyring, rsaOptions } = base
     let loading
@@ -122,9 +126,9 @@ export function createFullOnDemand(loadFull) {
     hooks.deferMulti = (multi) => {
       standIns.set(multi, newState(async (api) => new api.MultiKeyring(await resolve({ generator: multi.generator, children: multi.children }))))
     }
-    hooks.deferred = (k) => standIns.has(k)
+    hooks.deferred = everything ? (k) => k !== null && typeof k === 'object' && stateOf(k) !== undefined : (k) => standIns.has(k)
     hooks.delegate = (k) => Promise.all([full(), counterpart(k)])
-    hooks.isDisposed = (k) => standIns.get(k).disposed
+    hooks.isDisposed = (k) => stateOf(k).disposed
     hooks.disposed = (k) => {
       const s = standIns.get(k) || twins.get(k)
       if (!s || s.disposed) return

@@ -10,10 +10,13 @@ import { installWebCryptoHost } from './webcrypto-host.mjs'
 import { createFullOnDemand } from './full-on-demand.mjs'
 
 await init({ module_or_path: new URL('./sealkit_lite_bg.wasm', import.meta.url) })
-// Without crypto.subtle (an insecure context) signed suites fail with ERR_KEYRING.
-if (globalThis.crypto && globalThis.crypto.subtle) installWebCryptoHost(glue, globalThis.crypto.subtle)
+const subtle = globalThis.crypto && globalThis.crypto.subtle
+if (subtle) installWebCryptoHost(glue, subtle)
 
-const api = createApi(glue, { extend: createFullOnDemand(() => import('./full.browser.mjs').then((m) => m.loadFull())) })
+// Without crypto.subtle (an insecure context) the small module cannot sign or verify: then every
+// keyring works through the full module (built-in ECDSA), fetched on first use.
+const loadFull = () => import('./full.browser.mjs').then((m) => m.loadFull())
+const api = createApi(glue, { extend: createFullOnDemand(loadFull, { everything: !subtle }) })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

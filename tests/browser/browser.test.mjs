@@ -157,18 +157,22 @@ test('chromium: bundled, unbundled, full, lite and raw-AES-only pages', async ()
   context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sealkit-chromium-')), {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // insecure.test resolves to the loopback server: a page there is not a secure context
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP insecure.test 127.0.0.1'],
   })
   // The default entry fetches the full module only for the pages that use RSA.
-  const fetchesFull = { unbundled: true, bundled: true, full: true, lite: false, 'aes-only': false, 'vite/vite-app': true, 'vite/vite-aes-only': false }
+  // In an insecure context (no crypto.subtle) it routes everything to the full module.
+  const fetchesFull = { unbundled: true, bundled: true, full: true, lite: false, 'aes-only': false, 'vite/vite-app': true, 'vite/vite-aes-only': false, 'insecure:aes-only': true }
   for (const page of Object.keys(fetchesFull)) {
+    const [host, path] = page.startsWith('insecure:') ? ['insecure.test', page.slice(9)] : ['127.0.0.1', page]
     const p = await context.newPage()
     const requests = []
     p.on('request', (r) => requests.push(new URL(r.url()).pathname))
     const errors = []
     p.on('pageerror', (e) => errors.push(String(e)))
     p.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-    await p.goto(`http://127.0.0.1:${port}/${page}.html`)
+    await p.goto(`http://${host}:${port}/${path}.html`)
+    assert.equal(await p.evaluate(() => window.isSecureContext), host === '127.0.0.1', `${page}: secure context`)
     await p.waitForFunction(() => window.__sealkitResults !== undefined || window.__failed, null, { timeout: 60_000 }).catch(() => {})
     const results = await p.evaluate(() => window.__sealkitResults)
     assert.ok(results, `${page}: page did not finish; errors: ${errors.join(' | ')}`)

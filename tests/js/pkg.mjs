@@ -32,16 +32,18 @@ export async function loadLite() {
  * "full module" is a second, separate instance of the full wasm (the browser entry's own
  * index.full.browser.mjs fetches over HTTP, which Node's fetch cannot do for files).
  * Returns { api, loads } where `loads()` counts how often the full module was requested.
+ * `withoutWebCrypto`: as the entry runs in an insecure context (no crypto.subtle).
  */
-export async function loadBrowserDefault() {
+export async function loadBrowserDefault({ withoutWebCrypto = false } = {}) {
   const { readFileSync } = await import('node:fs')
   const href = (f) => pathToFileURL(PKG_DIR + '/' + f).href
-  const lite = await import(href('sealkit_lite_web.js') + '?on-demand')
+  // its own instance of the small module (the WebCrypto host is installed per instance)
+  const lite = await import(href('sealkit_lite_web.js') + (withoutWebCrypto ? '?no-webcrypto' : '?on-demand'))
   const { createApi } = await import(href('api.mjs'))
   const { installWebCryptoHost } = await import(href('webcrypto-host.mjs'))
   const { createFullOnDemand } = await import(href('full-on-demand.mjs'))
   lite.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
-  installWebCryptoHost(lite, globalThis.crypto.subtle)
+  if (!withoutWebCrypto) installWebCryptoHost(lite, globalThis.crypto.subtle)
   let loads = 0
   const loadFull = async () => {
     loads++
@@ -51,7 +53,7 @@ export async function loadBrowserDefault() {
     full.initSync({ module: readFileSync(PKG_DIR + '/sealkit_bg.wasm') })
     return createApi(full, { extend: (w, b) => createKmsApi(w, b, createMarshall(b)) })
   }
-  return { api: createApi(lite, { extend: createFullOnDemand(loadFull) }), loads: () => loads }
+  return { api: createApi(lite, { extend: createFullOnDemand(loadFull, { everything: withoutWebCrypto }) }), loads: () => loads }
 }
 export const VECTORS = process.env.SEALKIT_VECTORS || '/work/shared/vectors/esdk'
 
