@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # JS test suites over the built npm package (pkg/):
-#   api       node:test — the API, options, headers, error codes (never a wasm trap), keyrings, streams
+#   api       node:test — the API, options, headers, error codes (never a wasm trap), keyrings, streams;
+#             no plaintext left in wasm memory (zeroize.test.mjs scans it)
 #   vectors   every ESDK message vector (614) through the wasm build, one-shot and streaming
 #             (in Node, frames go through the node:crypto host AES-GCM)
 #   vectors-wasm  the same with SEALKIT_PURE_WASM=1 (frames and signatures in pure wasm)
@@ -61,7 +62,7 @@ fi
 
 files_for() {
   case "$1" in
-    api) echo tests/js/api.test.mjs ;;
+    api) echo tests/js/api.test.mjs tests/js/zeroize.test.mjs ;;
     vectors | vectors-wasm) echo tests/js/vectors.test.mjs ;;
     lite) echo tests/js/vectors.test.mjs tests/js/lite.test.mjs ;;
     on-demand) echo tests/js/vectors.test.mjs tests/js/on-demand.test.mjs ;;
@@ -85,7 +86,7 @@ for s in "${SUITES[@]}"; do
   [ "$s" = lite ] && entry=lite
   [ "$s" = on-demand ] && entry=browser
   SEALKIT_ENTRY="$entry" SEALKIT_PURE_WASM="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
-    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors)|^not ok|^ +error:|^# (pass|fail) '
+    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors|zeroize)|^not ok|^ +error:|^# (pass|fail) '
   rc=${PIPESTATUS[0]}
   pass=$(awk '/^# pass /{print $3}' "$LOG/$s.tap" | tail -1)
   fail=$(awk '/^# fail /{print $3}' "$LOG/$s.tap" | tail -1)

@@ -37,6 +37,7 @@ pub mod item;
 pub mod keyring;
 pub mod materials;
 pub mod message;
+mod plaintext_buf;
 pub mod policy;
 pub mod suite;
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 use crate::cmm::{CryptoMaterialsManager, DecryptionMaterialsRequest};
 use crate::codec::Reader;
@@ -17,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
 use crate::message::encrypt::ClientConfig;
 use crate::message::header::{ContentType, MessageHeader};
+use crate::plaintext_buf;
 use crate::suite::{IV_LEN, TAG_LEN};
 
 /// What to do with signed messages (suites 0x0214, 0x0346, 0x0378, 0x0578).
@@ -76,7 +78,8 @@ pub struct Decryptor {
     options: DecryptOptions,
     stage: Stage,
     buf: Vec<u8>,
-    held: Vec<u8>,
+    /// Plaintext held back until the signature verifies (zeroized on drop, whole capacity).
+    held: Zeroizing<Vec<u8>>,
     active: Option<Active>,
 }
 
@@ -92,7 +95,7 @@ impl Decryptor {
             options,
             stage: Stage::Header,
             buf: Vec::new(),
-            held: Vec::new(),
+            held: Zeroizing::default(),
             active: None,
         }
     }
@@ -135,7 +138,7 @@ impl Decryptor {
         if !self.buf.is_empty() {
             return Err(Error::TrailingBytes(self.buf.len()));
         }
-        out.append(&mut self.held);
+        plaintext_buf::append(out, &mut self.held);
         let active = self
             .active
             .take()
@@ -175,7 +178,7 @@ impl Decryptor {
                 Stage::Footer => match self.footer(rest).await? {
                     None => break,
                     Some(n) => {
-                        out.append(&mut self.held);
+                        plaintext_buf::append(out, &mut self.held);
                         n
                     }
                 },
@@ -313,7 +316,7 @@ impl Decryptor {
             &mut *out
         };
         let start = target.len();
-        target.extend_from_slice(ciphertext);
+        plaintext_buf::extend(target, ciphertext);
         if a.key
             .open_in_place(&iv, &a.aad, &mut target[start..], &tag)
             .is_err()

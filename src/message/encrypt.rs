@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use zeroize::Zeroizing;
+
 use crate::cmm::{CryptoMaterialsManager, EncryptionMaterialsRequest};
 use crate::codec::Writer;
 use crate::context::{self, EncryptionContext};
@@ -12,6 +14,7 @@ use crate::crypto::signature::MessageSigner;
 use crate::error::{Error, Result};
 use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
 use crate::message::header::{ContentType, MessageHeader};
+use crate::plaintext_buf;
 use crate::policy::CommitmentPolicy;
 use crate::suite::{AlgorithmSuite, IV_LEN};
 
@@ -58,7 +61,8 @@ pub struct Encryptor {
     header_bytes: Option<Vec<u8>>,
     key: ContentKey,
     framing: Framing,
-    pending: Vec<u8>,
+    /// Plaintext of the frame being filled (zeroized on drop).
+    pending: Zeroizing<Vec<u8>>,
     sequence: u32,
     non_framed_len: u64,
     signer: Option<MessageSigner>,
@@ -161,7 +165,7 @@ impl Encryptor {
             header_bytes: Some(header_bytes),
             key,
             framing: options.framing,
-            pending: Vec::new(),
+            pending: Zeroizing::default(),
             sequence: 1,
             non_framed_len: 0,
             signer,
@@ -185,7 +189,7 @@ impl Encryptor {
                         "non-framed content is limited to 2^36 - 32 bytes".into(),
                     ));
                 }
-                self.pending.extend_from_slice(input);
+                plaintext_buf::extend(&mut self.pending, input);
                 return Ok(());
             }
             Framing::Framed(l) => l as usize,
@@ -194,7 +198,7 @@ impl Encryptor {
         // always the final frame (full when the length is a multiple of the frame length).
         if !self.pending.is_empty() {
             let take = (frame_len - self.pending.len()).min(input.len());
-            self.pending.extend_from_slice(&input[..take]);
+            plaintext_buf::extend(&mut self.pending, &input[..take]);
             input = &input[take..];
             if self.pending.len() == frame_len && !input.is_empty() {
                 let frame = std::mem::take(&mut self.pending);
@@ -208,7 +212,7 @@ impl Encryptor {
             self.emit_frame(frame, BodyPart::Frame, out)?;
             input = rest;
         }
-        self.pending.extend_from_slice(input);
+        plaintext_buf::extend(&mut self.pending, input);
         Ok(())
     }
 

@@ -4,6 +4,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::client::{keyring_cmm, Client};
 use crate::cmm::{CryptoMaterialsManager, RequiredEncryptionContextCmm};
@@ -107,15 +108,17 @@ impl WasmClient {
     pub fn encrypt(
         &self,
         keyring: &WasmKeyring,
-        plaintext: &[u8],
+        plaintext: Vec<u8>,
         context: Vec<String>,
         required_keys: Vec<String>,
         suite: Option<u32>,
         frame_length: Option<u32>,
     ) -> Result<JsValue, JsValue> {
+        // Owned (not borrowed) so that this copy in wasm memory is zeroized, not just freed.
+        let plaintext = Zeroizing::new(plaintext);
         let cmm = cmm(keyring, required_keys)?;
         let options = encrypt_options(context, suite, frame_length)?;
-        let msg = js(run_now(self.client.encrypt(cmm, plaintext, options))?)?;
+        let msg = js(run_now(self.client.encrypt(cmm, &plaintext, options))?)?;
         Ok(encrypted_js(&msg.ciphertext, &msg.header))
     }
 
@@ -191,11 +194,13 @@ impl WasmEncryptor {
             .ok_or_else(finished)
     }
 
-    /// Encrypts a chunk; returns the output that is ready.
-    pub fn update(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+    /// Encrypts a chunk of plaintext (its copy in wasm memory is zeroized); returns the output
+    /// that is ready.
+    pub fn update(&mut self, chunk: Vec<u8>) -> Result<Vec<u8>, JsValue> {
+        let chunk = Zeroizing::new(chunk);
         let enc = self.inner.as_mut().ok_or_else(finished)?;
         let mut out = Vec::with_capacity(chunk.len() + 256);
-        if let Err(e) = enc.update(chunk, &mut out) {
+        if let Err(e) = enc.update(&chunk, &mut out) {
             self.inner = None;
             return js(Err(e));
         }
@@ -259,13 +264,13 @@ impl WasmDecryptor {
         }
     }
 
-    /// Decrypts a chunk; returns the plaintext that may be released. After an error the
-    /// decryptor is unusable.
-    pub fn update(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+    /// Decrypts a chunk; returns the plaintext that may be released (copied to JS, then
+    /// zeroized in wasm memory). After an error the decryptor is unusable.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<js_sys::Uint8Array, JsValue> {
         let dec = self.inner.as_mut().ok_or_else(finished)?;
-        let mut out = Vec::new();
+        let mut out = Zeroizing::new(Vec::new());
         match run_now(dec.update(chunk, &mut out)) {
-            Ok(Ok(())) => Ok(out),
+            Ok(Ok(())) => Ok(js_sys::Uint8Array::from(out.as_slice())),
             Ok(Err(e)) => {
                 self.inner = None;
                 js(Err(e))

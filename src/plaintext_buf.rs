@@ -1,0 +1,49 @@
+//! Growing buffers that hold plaintext without leaving copies behind.
+//!
+//! `Vec::extend_from_slice` reallocates by copying into a new allocation and freeing the old
+//! one as is, so every growth of a plaintext buffer would leave a copy of its earlier bytes in
+//! freed memory (in wasm: in the module's linear memory, which JS can read). Plaintext buffers
+//! grow here instead: into a new allocation, with the old one zeroized before it is freed.
+
+use zeroize::Zeroize;
+
+/// Appends `data` to the plaintext buffer `buf`; if that needs a larger allocation, the bytes
+/// are moved into a new one (at least twice as large) and the old allocation is zeroized.
+pub(crate) fn extend(buf: &mut Vec<u8>, data: &[u8]) {
+    let needed = buf.len().saturating_add(data.len());
+    if needed > buf.capacity() {
+        let mut grown = Vec::with_capacity(needed.max(buf.capacity().saturating_mul(2)));
+        grown.extend_from_slice(buf);
+        buf.zeroize(); // the whole old allocation, spare capacity included
+        *buf = grown;
+    }
+    buf.extend_from_slice(data);
+}
+
+/// Moves the contents of `from` to the end of `to` (as [`extend`]) and zeroizes `from`.
+pub(crate) fn append(to: &mut Vec<u8>, from: &mut Vec<u8>) {
+    extend(to, from);
+    from.zeroize();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grows_and_keeps_order() {
+        let mut v = Vec::new();
+        for i in 0..100u8 {
+            extend(&mut v, &[i; 37]);
+        }
+        assert_eq!(v.len(), 3700);
+        assert!(v
+            .chunks(37)
+            .enumerate()
+            .all(|(i, c)| c.iter().all(|&b| b as usize == i)));
+        let mut from = vec![7u8; 10];
+        append(&mut v, &mut from);
+        assert!(from.is_empty());
+        assert_eq!(&v[3700..], &[7u8; 10]);
+    }
+}
