@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import { cpus } from 'node:os'
 import { pathToFileURL, fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
+import { rate as measureRate, median } from './measure.mjs'
 
 const require = createRequire(import.meta.url)
 const esdk = require('@aws-crypto/client-node')
@@ -27,18 +28,7 @@ const theirs = new esdk.RawAesKeyringNode({
 const ourClient = sealkit.buildClient({ commitmentPolicy: 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT' })
 const theirClient = esdk.buildClient(esdk.CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
 
-async function rate(fn) {
-  let n = 0
-  const start = performance.now()
-  let now = start
-  while (now - start < BATCH_MS || n < 2) {
-    await fn()
-    n++
-    now = performance.now()
-  }
-  return (n * 1000) / (now - start)
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const rate = (fn) => measureRate(fn, BATCH_MS)
 
 const rows = []
 for (const size of [1024, 1024 * 1024]) {

@@ -6,6 +6,7 @@ import * as sealkitFull from 'sealkit/full'
 import { buildClient, CommitmentPolicy, RawAesKeyringWebCrypto, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-browser'
 // client-browser needs a Buffer (its README asks apps to provide one); sealkit does not.
 import { Buffer } from 'buffer'
+import { rate as measureRate, median } from './measure.mjs'
 
 globalThis.Buffer ||= Buffer
 
@@ -20,18 +21,7 @@ window.runBench = async ({ rounds, batchMs }) => {
     ['sealkit/full', sealkitFull.buildClient(), new sealkitFull.RawAesKeyring({ keyNamespace: 'bench', keyName: 'aes-256', wrappingKey: key })],
     ['client-browser', esdk, esdkKeyring],
   ]
-  async function rate(fn) {
-    let n = 0
-    const start = performance.now()
-    let now = start
-    while (now - start < batchMs || n < 2) {
-      await fn()
-      n++
-      now = performance.now()
-    }
-    return (n * 1000) / (now - start)
-  }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  const rate = (fn) => measureRate(fn, batchMs)
   const rows = []
   for (const size of [1024, 1024 * 1024]) {
     const pt = new Uint8Array(size).map((_, i) => i & 0xff)

@@ -26,6 +26,7 @@ try {
   mkdirSync(join(dir, 'node_modules'))
   symlinkSync(pkg, join(dir, 'node_modules', 'sealkit'), 'dir')
   cpSync(join(here, 'browser-app.mjs'), join(dir, 'app.mjs'))
+  cpSync(join(here, 'measure.mjs'), join(dir, 'measure.mjs'))
   mkdirSync(join(dir, 'www'))
   await esbuild.build({
     entryPoints: [join(dir, 'app.mjs')], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022',

@@ -8,6 +8,7 @@
 import { cpus } from 'node:os'
 import { existsSync } from 'node:fs'
 import { pathToFileURL, fileURLToPath } from 'node:url'
+import { rate as measureRate, median } from './measure.mjs'
 
 const pkg = process.env.SEALKIT_PKG_DIR || fileURLToPath(new URL('../pkg/', import.meta.url))
 if (!existsSync(`${pkg}/index.node.mjs`)) throw new Error(`${pkg} missing: run scripts/build-wasm.sh`)
@@ -42,18 +43,7 @@ const keyrings = {
   }),
 }
 
-async function rate(fn) {
-  let n = 0
-  const start = performance.now()
-  let now = start
-  while (now - start < BATCH_MS || n < 2) {
-    await fn()
-    n++
-    now = performance.now()
-  }
-  return (n * 1000) / (now - start)
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const rate = (fn) => measureRate(fn, BATCH_MS)
 
 console.log(`node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}`)
 console.log(`item: ${Object.keys(record).length} attributes, ${bytes} bytes of JSON; ${ROUNDS} rounds x ${BATCH_MS} ms`)
