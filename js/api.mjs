@@ -359,6 +359,18 @@ export function createApi(wasm, { extend } = {}) {
       return call(() => client.decrypt(h, ct, ...args))
     }
 
+    // Feeds an inner TransformStream from an outer one: `writer` takes the outer input, `pump`
+    // moves the inner output to the outer `controller` (its failure also reaches the writer).
+    function connect(inner, controller) {
+      const writer = inner.writable.getWriter()
+      const reader = inner.readable.getReader()
+      const pump = (async () => {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) controller.enqueue(r.value)
+      })()
+      pump.catch(() => {}) // surfaced by the write or by flush
+      return { writer, pump }
+    }
+
     // A stream that forwards to the stream `open()` resolves to when it starts (one made by
     // the on-demand full module); its header (and context) promises follow the inner ones.
     function relayStream(open) {
@@ -378,12 +390,7 @@ export function createApi(wasm, { extend } = {}) {
           }
           inner.messageHeader.then(resolveHeader, (e) => rejectHeader(toSealkitError(e)))
           if (inner.encryptionContext) inner.encryptionContext.then(resolveContext, (e) => rejectContext(toSealkitError(e)))
-          writer = inner.writable.getWriter()
-          const reader = inner.readable.getReader()
-          pump = (async () => {
-            for (let r = await reader.read(); !r.done; r = await reader.read()) controller.enqueue(r.value)
-          })()
-          pump.catch(() => {}) // surfaced by the write or by flush
+          ;({ writer, pump } = connect(inner, controller))
         },
         transform: (chunk) => settle(() => writer.write(chunk)),
         flush: () => settle(async () => (await writer.close(), await pump)),
@@ -504,16 +511,7 @@ export function createApi(wasm, { extend } = {}) {
           inner.messageHeader.then(resolveHeader, rejectHeader)
           inner.encryptionContext.then(resolveContext, rejectContext)
         }
-        writer = inner.writable.getWriter()
-        const reader = inner.readable.getReader()
-        pump = (async () => {
-          for (;;) {
-            const { value, done } = await reader.read()
-            if (done) return
-            controller.enqueue(value)
-          }
-        })()
-        pump.catch(() => {}) // surfaced by the write or by flush
+        ;({ writer, pump } = connect(inner, controller))
         for (const c of head.splice(0)) await writer.write(c)
       }
       const stream = new TransformStream({
