@@ -429,9 +429,9 @@ export function createApi(wasm, { extend } = {}) {
       const h = handleOf(keyring, 'keyring')
       if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
       const args = encryptArgs(options(opts, 'options'))
-      // sealkit/lite with a signing suite: WebCrypto makes the key pair (async) when the stream
-      // starts and the signature at the end; frames stream out as usual in between.
-      const waits = ASYNC_ONE_SHOT && call(() => wasm.encryptionSigns(policy, args[2]))
+      // sealkit/lite: WebCrypto derives the keys (and makes a signing key pair) when the stream
+      // starts, seals the frames of each chunk, and signs at the end.
+      const waits = ASYNC_ONE_SHOT
       let enc = waits ? undefined : call(() => client.encryptor(h, ...args))
       let resolveHeader, rejectHeader
       const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
@@ -454,9 +454,9 @@ export function createApi(wasm, { extend } = {}) {
             throw err
           }
         },
-        transform(chunk, controller) {
+        async transform(chunk, controller) {
           try {
-            const out = enc.update(bytes(chunk, 'chunk', true))
+            const out = await enc.update(bytes(chunk, 'chunk', true))
             if (out.length) controller.enqueue(out)
           } catch (e) {
             release()
@@ -557,9 +557,9 @@ export function createApi(wasm, { extend } = {}) {
         return err
       }
       const stream = new TransformStream({
-        transform(chunk, controller) {
+        async transform(chunk, controller) {
           try {
-            const out = dec.update(bytes(chunk, 'chunk', false))
+            const out = await dec.update(bytes(chunk, 'chunk', false))
             if (!headerDone) {
               const hd = dec.header()
               if (hd !== undefined) {

@@ -1,5 +1,6 @@
-// WebCrypto as the wasm core's ECDSA (src/wasm/host_ecdsa.rs) for `sealkit/lite` in browsers,
-// whose module carries no elliptic-curve code. Key pairs are generated non-extractable inside
+// WebCrypto as the small wasm module's AES-GCM and HKDF (src/wasm/host_crypto.rs) and ECDSA
+// (src/wasm/host_ecdsa.rs), for `sealkit/lite` and the default browser entry: the module
+// carries no SHA-2, no elliptic-curve code and only AES-192 (which Chromium's WebCrypto refuses). Key pairs are generated non-extractable inside
 // WebCrypto; signatures cross as IEEE P1363 `r ‖ s` (the core converts to and from DER).
 // WebCrypto signs and verifies whole inputs only, so the bytes of a signed message are
 // collected here until the signature is made or checked.
@@ -63,6 +64,44 @@ export function installWebCryptoHost(wasm, subtle) {
     out.set(toBytes(y, c.size), 1 + c.size)
     return out
   }
+
+  // Arguments are views into wasm memory, valid only during the call: each is copied before
+  // WebCrypto sees it. The copies of keys and plaintext are zeroed once WebCrypto is done.
+  const secret = async (bytes, use) => {
+    try {
+      return await use(bytes)
+    } finally {
+      bytes.fill(0)
+    }
+  }
+  if (wasm.setHostCrypto) wasm.setHostCrypto({
+    random(view) {
+      globalThis.crypto.getRandomValues(view) // straight into wasm memory
+    },
+    async hkdf(hash, ikm, salt, info, length) {
+      const params = { name: 'HKDF', hash: `SHA-${hash}`, salt: salt.slice(), info: info.slice() }
+      const key = await secret(ikm.slice(), (b) => subtle.importKey('raw', b, 'HKDF', false, ['deriveBits']))
+      return new Uint8Array(await subtle.deriveBits(params, key, length * 8))
+    },
+    async aesGcmKey(raw) {
+      const key = await secret(raw.slice(), (b) => subtle.importKey('raw', b, 'AES-GCM', false, ['encrypt', 'decrypt']))
+      return {
+        async seal(iv, aad, plaintext) {
+          const params = { name: 'AES-GCM', iv: iv.slice(), additionalData: aad.slice() }
+          return new Uint8Array(await secret(plaintext.slice(), (b) => subtle.encrypt(params, key, b)))
+        },
+        async open(iv, aad, sealed) {
+          const params = { name: 'AES-GCM', iv: iv.slice(), additionalData: aad.slice() }
+          try {
+            return new Uint8Array(await subtle.decrypt(params, key, sealed.slice()))
+          } catch (e) {
+            if (e && e.name === 'OperationError') return null // the tag did not verify
+            throw e
+          }
+        },
+      }
+    },
+  })
 
   wasm.setHostSignatures({
     signatureFormat: 'p1363',

@@ -76,7 +76,7 @@ impl Client {
         let mut enc = self.encryptor(cmm, options).await?;
         let header = enc.header().clone();
         let mut ciphertext = Vec::with_capacity(plaintext.len() + plaintext.len() / 64 + 512);
-        enc.update(plaintext, &mut ciphertext)?;
+        enc.update_async(plaintext, &mut ciphertext).await?;
         enc.finish_async(&mut ciphertext).await?;
         Ok(EncryptedMessage { ciphertext, header })
     }

@@ -28,6 +28,10 @@ impl DataKey {
     pub fn new(bytes: Vec<u8>) -> Self {
         DataKey(Zeroizing::new(bytes))
     }
+    /// Takes over key bytes that are already zeroized on drop.
+    pub fn from_zeroizing(bytes: Zeroizing<Vec<u8>>) -> Self {
+        DataKey(bytes)
+    }
     /// The key bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0

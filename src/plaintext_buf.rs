@@ -10,14 +10,27 @@ use zeroize::Zeroize;
 /// Appends `data` to the plaintext buffer `buf`; if that needs a larger allocation, the bytes
 /// are moved into a new one (at least twice as large) and the old allocation is zeroized.
 pub(crate) fn extend(buf: &mut Vec<u8>, data: &[u8]) {
-    let needed = buf.len().saturating_add(data.len());
+    reserve(buf, data.len());
+    buf.extend_from_slice(data);
+}
+
+/// Makes room for `additional` more bytes in the plaintext buffer `buf` as [`extend`] does.
+pub(crate) fn reserve(buf: &mut Vec<u8>, additional: usize) {
+    let needed = buf.len().saturating_add(additional);
     if needed > buf.capacity() {
         let mut grown = Vec::with_capacity(needed.max(buf.capacity().saturating_mul(2)));
         grown.extend_from_slice(buf);
         buf.zeroize(); // the whole old allocation, spare capacity included
         *buf = grown;
     }
-    buf.extend_from_slice(data);
+}
+
+/// Zeroizes `buf[from..]` and cuts it off (plaintext that must not be released).
+pub(crate) fn discard_tail(buf: &mut Vec<u8>, from: usize) {
+    if let Some(tail) = buf.get_mut(from..) {
+        tail.zeroize();
+    }
+    buf.truncate(from);
 }
 
 /// Moves the contents of `from` to the end of `to` (as [`extend`]) and zeroizes `from`.

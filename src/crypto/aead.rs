@@ -155,15 +155,87 @@ pub fn set_host_aead(host: Option<std::rc::Rc<dyn HostAead>>) {
     HOST_AEAD.with(|h| *h.borrow_mut() = host);
 }
 
+#[cfg(not(feature = "host-crypto"))]
 fn host_aead() -> Option<std::rc::Rc<dyn HostAead>> {
     HOST_AEAD.with(|h| h.borrow().clone())
 }
 
-/// A message content key: the built-in key schedule, plus the key bytes for a host
-/// implementation when one is installed (see [`set_host_aead`]). Zeroized on drop.
+/// One AES-GCM operation of a batch over a caller's buffer: `buf[start..start + len]` is
+/// encrypted in place and its tag written at `buf[start + len..start + len + 16]`.
+#[derive(Debug)]
+pub struct SealJob {
+    /// The IV.
+    pub iv: [u8; IV_LEN],
+    /// The additional authenticated data.
+    pub aad: Vec<u8>,
+    /// Offset of the plaintext in the buffer.
+    pub start: usize,
+    /// Plaintext length (the tag follows it).
+    pub len: usize,
+}
+
+/// One AES-GCM decryption of a batch: `buf[start..start + len]` holds the ciphertext and is
+/// decrypted in place if `tag` verifies.
+#[derive(Debug)]
+pub struct OpenJob {
+    /// The IV.
+    pub iv: [u8; IV_LEN],
+    /// The additional authenticated data.
+    pub aad: Vec<u8>,
+    /// Offset of the ciphertext in the buffer.
+    pub start: usize,
+    /// Ciphertext length.
+    pub len: usize,
+    /// The tag to verify.
+    pub tag: [u8; TAG_LEN],
+}
+
+/// Host calls in flight at once: at most this many jobs…
+#[cfg(feature = "host-crypto")]
+const MAX_JOBS_IN_FLIGHT: usize = 64;
+/// …and about this many bytes (the host holds a copy of each input until it answers).
+#[cfg(feature = "host-crypto")]
+const MAX_BYTES_IN_FLIGHT: usize = 1 << 20;
+
+/// Splits `jobs` into the windows that are in flight together.
+#[cfg(feature = "host-crypto")]
+fn windows<J>(jobs: &[J], len: impl Fn(&J) -> usize) -> impl Iterator<Item = &[J]> {
+    let mut rest = jobs;
+    core::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut bytes = 0;
+        let mut n = 0;
+        while n < rest.len() && n < MAX_JOBS_IN_FLIGHT && (n == 0 || bytes < MAX_BYTES_IN_FLIGHT) {
+            bytes += len(&rest[n]);
+            n += 1;
+        }
+        let (window, tail) = rest.split_at(n);
+        rest = tail;
+        Some(window)
+    })
+}
+
+#[cfg(feature = "host-crypto")]
+fn host_failed() -> Error {
+    Error::Keyring("the host AES-GCM failed".into())
+}
+
+/// An AES-GCM key for messages and the raw AES keyring, with async batch operations.
+///
+/// The default build encrypts with the built-in key schedule (or a synchronous
+/// [`HostAead`], see [`set_host_aead`]); the `host-crypto` build sends 128- and 256-bit keys to
+/// the asynchronous host ([`crate::crypto::host`]), imported once per key, and keeps only
+/// AES-192 built in. Key bytes are zeroized on drop.
 pub struct ContentKey {
-    soft: AesGcmKey,
     raw: zeroize::Zeroizing<Vec<u8>>,
+    #[cfg(not(feature = "host-crypto"))]
+    soft: AesGcmKey,
+    #[cfg(feature = "host-crypto")]
+    soft192: Option<Box<Aes192Gcm>>,
+    #[cfg(feature = "host-crypto")]
+    host: core::cell::RefCell<Option<std::rc::Rc<dyn crate::crypto::host::HostGcmKey>>>,
 }
 
 impl core::fmt::Debug for ContentKey {
@@ -173,7 +245,8 @@ impl core::fmt::Debug for ContentKey {
 }
 
 impl ContentKey {
-    /// Builds a content key from 16, 24 or 32 key bytes.
+    /// Builds a key from 16, 24 or 32 key bytes.
+    #[cfg(not(feature = "host-crypto"))]
     pub fn new(key: &[u8]) -> Result<Self> {
         Ok(ContentKey {
             soft: AesGcmKey::new(key)?,
@@ -181,8 +254,159 @@ impl ContentKey {
         })
     }
 
-    /// Encrypts `buf` in place and returns the tag.
-    pub fn seal_in_place(
+    /// Builds a key from 16, 24 or 32 key bytes.
+    #[cfg(feature = "host-crypto")]
+    pub fn new(key: &[u8]) -> Result<Self> {
+        let soft192 = match key.len() {
+            16 | 32 => None,
+            24 => Some(Box::new(
+                Aes192Gcm::new_from_slice(key).map_err(|_| bad_len(24))?,
+            )),
+            n => {
+                return Err(Error::invalid(format!(
+                    "AES key must be 16, 24 or 32 bytes, got {n}"
+                )))
+            }
+        };
+        Ok(ContentKey {
+            raw: zeroize::Zeroizing::new(key.to_vec()),
+            soft192,
+            host: Default::default(),
+        })
+    }
+
+    /// `ciphertext ‖ tag` of `plaintext`.
+    pub async fn seal(&self, iv: &[u8; IV_LEN], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(plaintext.len() + TAG_LEN);
+        buf.extend_from_slice(plaintext);
+        buf.resize(plaintext.len() + TAG_LEN, 0);
+        let job = SealJob {
+            iv: *iv,
+            aad: aad.to_vec(),
+            start: 0,
+            len: plaintext.len(),
+        };
+        if let Err(e) = self.seal_jobs(&mut buf, core::slice::from_ref(&job)).await {
+            zeroize::Zeroize::zeroize(&mut buf);
+            return Err(e);
+        }
+        Ok(buf)
+    }
+
+    /// The plaintext of `ciphertext ‖ tag`.
+    pub async fn open(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, AuthFailed> {
+        let split = sealed.len().checked_sub(TAG_LEN).ok_or(AuthFailed)?;
+        let (ct, tag) = sealed.split_at(split);
+        let mut job = OpenJob {
+            iv: *iv,
+            aad: aad.to_vec(),
+            start: 0,
+            len: ct.len(),
+            tag: [0u8; TAG_LEN],
+        };
+        job.tag.copy_from_slice(tag);
+        let mut buf = zeroize::Zeroizing::new(ct.to_vec());
+        match self.open_jobs(&mut buf, core::slice::from_ref(&job)).await {
+            Ok(Ok(())) => Ok(buf),
+            _ => Err(AuthFailed),
+        }
+    }
+
+    /// Encrypts each job's range of `buf` in place and writes its tag after it.
+    pub async fn seal_jobs(&self, buf: &mut [u8], jobs: &[SealJob]) -> Result<()> {
+        #[cfg(feature = "host-crypto")]
+        if self.soft192.is_none() {
+            let key = self.host_key().await?;
+            for window in windows(jobs, |j| j.len) {
+                let calls: Vec<_> = window
+                    .iter()
+                    .map(|j| Ok(key.seal(&j.iv, &j.aad, slice(buf, j.start, j.len)?)))
+                    .collect::<Result<_>>()?;
+                for (j, call) in window.iter().zip(calls) {
+                    let sealed = call.await.ok_or_else(host_failed)?;
+                    let dest = slice_mut(buf, j.start, j.len + TAG_LEN)?;
+                    if sealed.len() != dest.len() {
+                        return Err(host_failed());
+                    }
+                    dest.copy_from_slice(&sealed);
+                }
+            }
+            return Ok(());
+        }
+        for j in jobs {
+            let (data, rest) = slice_mut(buf, j.start, j.len + TAG_LEN)?.split_at_mut(j.len);
+            let tag = self.seal_in_place(&j.iv, &j.aad, data)?;
+            rest.copy_from_slice(&tag);
+        }
+        Ok(())
+    }
+
+    /// Decrypts each job's range of `buf` in place. `Ok(Err(i))`: job `i` failed
+    /// authentication (its range is zeroed; later jobs may be left undecrypted).
+    pub async fn open_jobs(
+        &self,
+        buf: &mut [u8],
+        jobs: &[OpenJob],
+    ) -> Result<core::result::Result<(), usize>> {
+        #[cfg(feature = "host-crypto")]
+        if self.soft192.is_none() {
+            let key = self.host_key().await?;
+            let mut index = 0;
+            for window in windows(jobs, |j| j.len) {
+                let calls: Vec<_> = window
+                    .iter()
+                    .map(|j| {
+                        let mut sealed = Vec::with_capacity(j.len + TAG_LEN);
+                        sealed.extend_from_slice(slice(buf, j.start, j.len)?);
+                        sealed.extend_from_slice(&j.tag);
+                        // Ciphertext, not secret: a plain Vec is fine.
+                        Ok(key.open(&j.iv, &j.aad, &sealed))
+                    })
+                    .collect::<Result<_>>()?;
+                for (j, call) in window.iter().zip(calls) {
+                    let dest = slice_mut(buf, j.start, j.len)?;
+                    match call.await.ok_or_else(host_failed)? {
+                        Ok(plain) if plain.len() == dest.len() => dest.copy_from_slice(&plain),
+                        Ok(_) => return Err(host_failed()),
+                        Err(AuthFailed) => {
+                            dest.iter_mut().for_each(|b| *b = 0);
+                            return Ok(Err(index));
+                        }
+                    }
+                    index += 1;
+                }
+            }
+            return Ok(Ok(()));
+        }
+        for (i, j) in jobs.iter().enumerate() {
+            let data = slice_mut(buf, j.start, j.len)?;
+            if self.open_in_place(&j.iv, &j.aad, data, &j.tag).is_err() {
+                return Ok(Err(i));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    #[cfg(feature = "host-crypto")]
+    async fn host_key(&self) -> Result<std::rc::Rc<dyn crate::crypto::host::HostGcmKey>> {
+        if let Some(key) = self.host.borrow().clone() {
+            return Ok(key);
+        }
+        let key = crate::crypto::host::host_crypto()?
+            .aes_gcm_key(&self.raw)
+            .await
+            .ok_or_else(host_failed)?;
+        *self.host.borrow_mut() = Some(key.clone());
+        Ok(key)
+    }
+
+    #[cfg(not(feature = "host-crypto"))]
+    fn seal_in_place(
         &self,
         iv: &[u8; IV_LEN],
         aad: &[u8],
@@ -196,8 +420,8 @@ impl ContentKey {
         self.soft.seal_in_place(iv, aad, buf)
     }
 
-    /// Decrypts `buf` in place if `tag` verifies; on failure `buf` is zeroed.
-    pub fn open_in_place(
+    #[cfg(not(feature = "host-crypto"))]
+    fn open_in_place(
         &self,
         iv: &[u8; IV_LEN],
         aad: &[u8],
@@ -216,4 +440,57 @@ impl ContentKey {
         }
         self.soft.open_in_place(iv, aad, buf, tag)
     }
+
+    /// AES-192, built in (only AES-192 keys reach here in the `host-crypto` build).
+    #[cfg(feature = "host-crypto")]
+    fn seal_in_place(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+    ) -> Result<[u8; TAG_LEN]> {
+        let cipher = self.soft192.as_ref().ok_or_else(host_failed)?;
+        cipher
+            .encrypt_in_place_detached(&Nonce::from(*iv), aad, buf)
+            .map(Into::into)
+            .map_err(|_| Error::LimitExceeded("AES-GCM input longer than 2^36 - 32 bytes".into()))
+    }
+
+    #[cfg(feature = "host-crypto")]
+    fn open_in_place(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+        tag: &[u8; TAG_LEN],
+    ) -> Result<(), AuthFailed> {
+        let cipher = self.soft192.as_ref().ok_or(AuthFailed)?;
+        cipher
+            .decrypt_in_place_detached(&Nonce::from(*iv), aad, buf, &Tag::from(*tag))
+            .map_err(|_| {
+                buf.iter_mut().for_each(|b| *b = 0);
+                AuthFailed
+            })
+    }
+}
+
+/// `buf[start..start + len]`. Job ranges come from lengths the message layer wrote itself, so
+/// a range outside the buffer is a bug: reported as an error rather than a panic.
+#[cfg(feature = "host-crypto")]
+fn slice(buf: &[u8], start: usize, len: usize) -> Result<&[u8]> {
+    start
+        .checked_add(len)
+        .and_then(|end| buf.get(start..end))
+        .ok_or_else(out_of_range)
+}
+
+fn slice_mut(buf: &mut [u8], start: usize, len: usize) -> Result<&mut [u8]> {
+    start
+        .checked_add(len)
+        .and_then(|end| buf.get_mut(start..end))
+        .ok_or_else(out_of_range)
+}
+
+fn out_of_range() -> Error {
+    Error::Keyring("AES-GCM job outside its buffer".into())
 }

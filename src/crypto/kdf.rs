@@ -1,6 +1,8 @@
 //! Content-key derivation for each suite (spec: framework/transitive-requirements.md).
 
+#[cfg(not(feature = "host-crypto"))]
 use hkdf::Hkdf;
+#[cfg(not(feature = "host-crypto"))]
 use sha2::{Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
 
@@ -18,8 +20,13 @@ pub struct DerivedKeys {
     pub commit_key: Option<[u8; COMMIT_KEY_LEN]>,
 }
 
-/// Derives the content key (and commit key) from the data key and message id.
-pub fn derive(suite: AlgorithmSuite, data_key: &[u8], message_id: &[u8]) -> Result<DerivedKeys> {
+/// Derives the content key (and commit key) from the data key and message id. (Async for the
+/// `host-crypto` build, where the host derives; the built-in derivation never waits.)
+pub async fn derive(
+    suite: AlgorithmSuite,
+    data_key: &[u8],
+    message_id: &[u8],
+) -> Result<DerivedKeys> {
     if data_key.len() != suite.key_len() {
         return Err(Error::Keyring(format!(
             "data key is {} bytes; suite 0x{:04x} needs {}",
@@ -28,6 +35,72 @@ pub fn derive(suite: AlgorithmSuite, data_key: &[u8], message_id: &[u8]) -> Resu
             suite.key_len()
         )));
     }
+    #[cfg(feature = "host-crypto")]
+    return derive_on_host(suite, data_key, message_id).await;
+    #[cfg(not(feature = "host-crypto"))]
+    derive_builtin(suite, data_key, message_id)
+}
+
+/// The same derivations by the host's HKDF (an empty salt is the RFC 5869 all-zero salt).
+#[cfg(feature = "host-crypto")]
+async fn derive_on_host(
+    suite: AlgorithmSuite,
+    data_key: &[u8],
+    message_id: &[u8],
+) -> Result<DerivedKeys> {
+    use crate::crypto::host::{host_crypto, HkdfHash};
+    let failed = || Error::Keyring("the host HKDF failed".into());
+    let len = suite.key_len();
+    let mut info = Vec::with_capacity(2 + 32);
+    info.extend_from_slice(&suite.id().to_be_bytes());
+    let (content_key, commit_key) = match suite.kdf() {
+        KeyDerivation::Identity => (Zeroizing::new(data_key.to_vec()), None),
+        KeyDerivation::HkdfSha256 | KeyDerivation::HkdfSha384 => {
+            let hash = if suite.kdf() == KeyDerivation::HkdfSha256 {
+                HkdfHash::Sha256
+            } else {
+                HkdfHash::Sha384
+            };
+            info.extend_from_slice(message_id);
+            let key = host_crypto()?.hkdf(hash, data_key, &[], &info, len);
+            (key.await.ok_or_else(failed)?, None)
+        }
+        KeyDerivation::HkdfSha512Committing => {
+            let host = host_crypto()?;
+            info.extend_from_slice(b"DERIVEKEY");
+            let key = host.hkdf(HkdfHash::Sha512, data_key, message_id, &info, len);
+            let commit = host.hkdf(
+                HkdfHash::Sha512,
+                data_key,
+                message_id,
+                b"COMMITKEY",
+                COMMIT_KEY_LEN,
+            );
+            let key = key.await.ok_or_else(failed)?;
+            let commit = commit.await.ok_or_else(failed)?;
+            let mut ck = [0u8; COMMIT_KEY_LEN];
+            if commit.len() != COMMIT_KEY_LEN {
+                return Err(failed());
+            }
+            ck.copy_from_slice(&commit);
+            (key, Some(ck))
+        }
+    };
+    if content_key.len() != len {
+        return Err(failed());
+    }
+    Ok(DerivedKeys {
+        content_key,
+        commit_key,
+    })
+}
+
+#[cfg(not(feature = "host-crypto"))]
+fn derive_builtin(
+    suite: AlgorithmSuite,
+    data_key: &[u8],
+    message_id: &[u8],
+) -> Result<DerivedKeys> {
     let mut content_key = Zeroizing::new(vec![0u8; suite.key_len()]);
     let mut info = Vec::with_capacity(2 + 32);
     info.extend_from_slice(&suite.id().to_be_bytes());

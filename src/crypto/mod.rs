@@ -1,6 +1,8 @@
 //! Thin seams over the RustCrypto primitives sealkit uses.
 
 pub mod aead;
+#[cfg(feature = "host-crypto")]
+pub mod host;
 pub mod kdf;
 pub mod random;
 pub mod rsa;

@@ -2,7 +2,7 @@
 
 use crate::codec::{Reader, Writer};
 use crate::context;
-use crate::crypto::aead::AesGcmKey;
+use crate::crypto::aead::ContentKey;
 use crate::crypto::random;
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
@@ -14,7 +14,7 @@ use crate::suite::{IV_LEN, TAG_LEN};
 pub struct RawAesKeyring {
     namespace: String,
     name: String,
-    key: AesGcmKey,
+    key: ContentKey,
 }
 
 impl core::fmt::Debug for RawAesKeyring {
@@ -43,7 +43,7 @@ impl RawAesKeyring {
     ) -> Result<Self> {
         let namespace = namespace.into();
         super::check_raw_namespace(&namespace)?;
-        let key = AesGcmKey::new(wrapping_key).map_err(|_| {
+        let key = ContentKey::new(wrapping_key).map_err(|_| {
             Error::invalid(format!(
                 "wrappingKey must be 16, 24 or 32 bytes, got {}",
                 wrapping_key.len()
@@ -100,7 +100,7 @@ impl Keyring for RawAesKeyring {
             let mut iv = [0u8; IV_LEN];
             random::fill(&mut iv)?;
             let aad = context::serialize(&m.encryption_context)?;
-            let ciphertext = self.key.seal(&iv, &aad, data_key.as_bytes())?;
+            let ciphertext = self.key.seal(&iv, &aad, data_key.as_bytes()).await?;
             m.encrypted_data_keys.push(EncryptedDataKey {
                 provider_id: self.namespace.clone(),
                 provider_info: self.provider_info(&iv),
@@ -133,9 +133,9 @@ impl Keyring for RawAesKeyring {
                         continue;
                     }
                 };
-                match self.key.open(&iv, &aad, &edk.ciphertext) {
+                match self.key.open(&iv, &aad, &edk.ciphertext).await {
                     Ok(k) if k.len() == m.suite.key_len() => {
-                        m.data_key = Some(DataKey::new(k));
+                        m.data_key = Some(DataKey::from_zeroizing(k));
                         return Ok(m);
                     }
                     Ok(_) => attempts.push(format!(

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use crate::cmm::{CryptoMaterialsManager, DecryptionMaterialsRequest};
 use crate::codec::Reader;
 use crate::context::{self, EncryptionContext};
-use crate::crypto::aead::ContentKey;
+use crate::crypto::aead::{ContentKey, OpenJob};
 use crate::crypto::kdf;
 use crate::crypto::signature::MessageVerifier;
 use crate::error::{Error, Result};
@@ -60,7 +60,6 @@ struct Active {
     key: ContentKey,
     verifier: Option<MessageVerifier>,
     next_sequence: u32,
-    aad: Vec<u8>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,7 +170,7 @@ impl Decryptor {
                         parsed.total_len
                     }
                 },
-                Stage::Body => match self.body_part(rest, out)? {
+                Stage::Body => match self.body(rest, out).await? {
                     None => break,
                     Some(n) => n,
                 },
@@ -224,7 +223,7 @@ impl Decryptor {
             .data_key
             .as_ref()
             .ok_or_else(|| Error::NoDecryptingKeyring(Vec::new()))?;
-        let derived = kdf::derive(suite, data_key.as_bytes(), &header.message_id)?;
+        let derived = kdf::derive(suite, data_key.as_bytes(), &header.message_id).await?;
         if let Some(commit) = derived.commit_key {
             if !bool::from(commit.as_slice().ct_eq(&header.suite_data)) {
                 return Err(Error::CommitmentMismatch);
@@ -242,7 +241,8 @@ impl Decryptor {
         let mut aad = Vec::with_capacity(header_body.len() + 64);
         aad.extend_from_slice(header_body);
         aad.extend_from_slice(&context::serialize(&auth_only)?);
-        key.open_in_place(&header.header_iv, &aad, &mut [], &header.auth_tag)
+        key.open(&header.header_iv, &aad, &header.auth_tag)
+            .await
             .map_err(|_| Error::HeaderAuthFailed)?;
         let verifier = match (suite.signature(), materials.verifying_key) {
             (Some(alg), Some(vk)) => {
@@ -263,78 +263,111 @@ impl Decryptor {
             key,
             verifier,
             next_sequence: 1,
-            aad: Vec::with_capacity(96),
         });
         self.stage = Stage::Body;
         Ok(())
     }
 
-    /// Decrypts one frame (or the single block) if it is complete in `data`.
-    fn body_part(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<Option<usize>> {
+    /// Decrypts the frames (or the single block) complete at the start of `data` as one
+    /// batch; returns the bytes consumed, `None` while not even one is complete.
+    async fn body(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<Option<usize>> {
         let hold_all = self.options.signed_messages == SignedMessages::VerifyBeforeRelease;
-        let a = self
-            .active
+        let Decryptor {
+            active,
+            held,
+            stage,
+            ..
+        } = self;
+        let a = active
             .as_mut()
             .ok_or(Error::Truncated { field: "header" })?;
-        let Some(frame) = need_more(read_body_part(data, &a.header))? else {
+        let signed = a.verifier.is_some();
+        let mut pos = 0;
+        let mut jobs = Vec::new();
+        let mut sequences = Vec::new();
+        // Each batch goes to one buffer: released now (`out`) or held for the signature.
+        let mut to_held = None;
+        let mut last = false;
+        while !last {
+            let Some(frame) = need_more(read_body_part(&data[pos..], &a.header))? else {
+                break;
+            };
+            let BodyFrame {
+                part,
+                sequence,
+                iv,
+                ciphertext,
+                tag,
+                len,
+            } = frame;
+            let held_part = signed && (hold_all || part != BodyPart::Frame);
+            if *to_held.get_or_insert(held_part) != held_part {
+                break; // the next batch takes it
+            }
+            if sequence != a.next_sequence {
+                return Err(Error::malformed(
+                    "body.sequence_number",
+                    format!(
+                        "expected frame {} but found frame {sequence}",
+                        a.next_sequence
+                    ),
+                ));
+            }
+            if iv != frame_iv(sequence) {
+                return Err(Error::malformed(
+                    "body.iv",
+                    format!("frame {sequence} IV is not the sequence-number IV"),
+                ));
+            }
+            let mut aad = Vec::with_capacity(96);
+            body_aad(
+                &mut aad,
+                &a.header.message_id,
+                part,
+                sequence,
+                ciphertext.len() as u64,
+            );
+            let target = if held_part { &mut *held } else { &mut *out };
+            jobs.push(OpenJob {
+                iv,
+                aad,
+                start: target.len(),
+                len: ciphertext.len(),
+                tag,
+            });
+            sequences.push(sequence);
+            plaintext_buf::extend(target, ciphertext);
+            if let Some(h) = &mut a.verifier {
+                h.update(&data[pos..pos + len]);
+            }
+            pos += len;
+            if part == BodyPart::Frame {
+                a.next_sequence = sequence
+                    .checked_add(1)
+                    .ok_or_else(|| Error::malformed("body.sequence_number", "too many frames"))?;
+            } else {
+                last = true;
+            }
+        }
+        let Some(first) = jobs.first().map(|j| j.start) else {
             return Ok(None);
         };
-        let BodyFrame {
-            part,
-            sequence,
-            iv,
-            ciphertext,
-            tag,
-            len,
-        } = frame;
-        if sequence != a.next_sequence {
-            return Err(Error::malformed(
-                "body.sequence_number",
-                format!(
-                    "expected frame {} but found frame {sequence}",
-                    a.next_sequence
-                ),
-            ));
-        }
-        if iv != frame_iv(sequence) {
-            return Err(Error::malformed(
-                "body.iv",
-                format!("frame {sequence} IV is not the sequence-number IV"),
-            ));
-        }
-        body_aad(
-            &mut a.aad,
-            &a.header.message_id,
-            part,
-            sequence,
-            ciphertext.len() as u64,
-        );
-        let signed = a.verifier.is_some();
-        let target = if signed && (hold_all || part != BodyPart::Frame) {
-            &mut self.held
-        } else {
-            &mut *out
+        let target = if to_held == Some(true) { held } else { out };
+        let failed = match a.key.open_jobs(target, &jobs).await {
+            Ok(Ok(())) => None,
+            Ok(Err(i)) => Some(Error::BodyAuthFailed {
+                sequence: sequences.get(i).copied().unwrap_or_default(),
+            }),
+            Err(e) => Some(e),
         };
-        let start = target.len();
-        plaintext_buf::extend(target, ciphertext);
-        if a.key
-            .open_in_place(&iv, &a.aad, &mut target[start..], &tag)
-            .is_err()
-        {
-            target.truncate(start);
-            return Err(Error::BodyAuthFailed { sequence });
+        if let Some(e) = failed {
+            plaintext_buf::discard_tail(target, first);
+            return Err(e);
         }
-        if let Some(h) = &mut a.verifier {
-            h.update(&data[..len]);
+        if last {
+            *stage = if signed { Stage::Footer } else { Stage::Done };
         }
-        if part == BodyPart::Frame {
-            a.next_sequence = sequence
-                .checked_add(1)
-                .ok_or_else(|| Error::malformed("body.sequence_number", "too many frames"))?;
-        } else {
-            self.stage = if signed { Stage::Footer } else { Stage::Done };
-        }
-        Ok(Some(len))
+        Ok(Some(pos))
     }
 
     async fn footer(&mut self, data: &[u8]) -> Result<Option<usize>> {

@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 use crate::cmm::{CryptoMaterialsManager, EncryptionMaterialsRequest};
 use crate::codec::Writer;
 use crate::context::{self, EncryptionContext};
-use crate::crypto::aead::ContentKey;
+use crate::crypto::aead::{ContentKey, SealJob};
 use crate::crypto::kdf;
 use crate::crypto::random;
 use crate::crypto::signature::MessageSigner;
@@ -16,7 +16,7 @@ use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX
 use crate::message::header::{ContentType, MessageHeader};
 use crate::plaintext_buf;
 use crate::policy::CommitmentPolicy;
-use crate::suite::{AlgorithmSuite, IV_LEN};
+use crate::suite::{AlgorithmSuite, IV_LEN, TAG_LEN};
 
 /// Default frame length (bytes of plaintext per frame).
 pub const DEFAULT_FRAME_LENGTH: u32 = 4096;
@@ -66,7 +66,6 @@ pub struct Encryptor {
     sequence: u32,
     non_framed_len: u64,
     signer: Option<MessageSigner>,
-    aad: Vec<u8>,
 }
 
 impl core::fmt::Debug for Encryptor {
@@ -117,7 +116,7 @@ impl Encryptor {
             .as_ref()
             .ok_or_else(|| Error::Keyring("no data key".into()))?;
         let message_id = random::bytes(suite.message_id_len())?;
-        let derived = kdf::derive(suite, data_key.as_bytes(), &message_id)?;
+        let derived = kdf::derive(suite, data_key.as_bytes(), &message_id).await?;
         let key = ContentKey::new(&derived.content_key)?;
 
         // Required pairs are authenticated but not stored (spec: client-apis/encrypt.md).
@@ -144,7 +143,11 @@ impl Encryptor {
         };
         let mut aad = header.serialize_body()?;
         aad.extend_from_slice(&context::serialize(&auth_only)?);
-        header.auth_tag = key.seal_in_place(&header.header_iv, &aad, &mut [])?;
+        let tag = key.seal(&header.header_iv, &aad, &[]).await?;
+        header.auth_tag = tag
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::Keyring("header tag has the wrong length".into()))?;
         let header_bytes = header.serialize()?;
 
         let signer = match (materials.signing_key, suite.signature()) {
@@ -169,7 +172,6 @@ impl Encryptor {
             sequence: 1,
             non_framed_len: 0,
             signer,
-            aad: Vec::with_capacity(96),
         })
     }
 
@@ -178,8 +180,19 @@ impl Encryptor {
         &self.header
     }
 
-    /// Encrypts `input`, appending whatever complete output is ready to `out`.
-    pub fn update(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+    /// Encrypts `input`, appending whatever complete output is ready to `out`. (The
+    /// `host-crypto` build, whose AES-GCM answers later, needs [`update_async`](Self::update_async).)
+    pub fn update(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        crate::future::now_or_never(self.update_async(input, out)).unwrap_or_else(|| {
+            Err(Error::invalid(
+                "the host AES-GCM answers asynchronously: use update_async",
+            ))
+        })
+    }
+
+    /// Encrypts `input`, appending whatever complete output is ready to `out`; the frames it
+    /// completes are sealed as one batch. On error nothing is appended.
+    pub async fn update_async(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<()> {
         self.emit_header(out);
         let frame_len = match self.framing {
             Framing::NonFramed => {
@@ -196,22 +209,25 @@ impl Encryptor {
         };
         // A regular frame is written only when more bytes follow it, so the last frame is
         // always the final frame (full when the length is a multiple of the frame length).
+        let mut batch = FrameBatch::new(out);
         if !self.pending.is_empty() {
             let take = (frame_len - self.pending.len()).min(input.len());
             plaintext_buf::extend(&mut self.pending, &input[..take]);
             input = &input[take..];
             if self.pending.len() == frame_len && !input.is_empty() {
                 let frame = std::mem::take(&mut self.pending);
-                self.emit_frame(&frame, BodyPart::Frame, out)?;
+                let laid = self.lay_out_frame(&frame, BodyPart::Frame, &mut batch);
                 self.pending = frame;
                 self.pending.clear();
+                laid?;
             }
         }
         while input.len() > frame_len {
             let (frame, rest) = input.split_at(frame_len);
-            self.emit_frame(frame, BodyPart::Frame, out)?;
+            self.lay_out_frame(frame, BodyPart::Frame, &mut batch)?;
             input = rest;
         }
+        self.seal_batch(batch).await?;
         plaintext_buf::extend(&mut self.pending, input);
         Ok(())
     }
@@ -221,7 +237,7 @@ impl Encryptor {
     pub fn finish(self, out: &mut Vec<u8>) -> Result<()> {
         crate::future::now_or_never(self.finish_async(out)).unwrap_or_else(|| {
             Err(Error::Keyring(
-                "the host ECDSA signs asynchronously: use the one-shot encrypt".into(),
+                "the host crypto answers asynchronously: use the one-shot encrypt".into(),
             ))
         })
     }
@@ -230,10 +246,14 @@ impl Encryptor {
     pub async fn finish_async(mut self, out: &mut Vec<u8>) -> Result<()> {
         self.emit_header(out);
         let pending = std::mem::take(&mut self.pending);
-        match self.framing {
-            Framing::Framed(_) => self.emit_frame(&pending, BodyPart::FinalFrame, out)?,
-            Framing::NonFramed => self.emit_frame(&pending, BodyPart::SingleBlock, out)?,
-        }
+        let part = match self.framing {
+            Framing::Framed(_) => BodyPart::FinalFrame,
+            Framing::NonFramed => BodyPart::SingleBlock,
+        };
+        let mut batch = FrameBatch::new(out);
+        self.lay_out_frame(&pending, part, &mut batch)?;
+        drop(pending);
+        self.seal_batch(batch).await?;
         if let Some(signer) = self.signer.take() {
             let sig = signer.finish().await?;
             out.put_u16_prefixed(&sig, "signature")?;
@@ -247,7 +267,14 @@ impl Encryptor {
         }
     }
 
-    fn emit_frame(&mut self, plaintext: &[u8], part: BodyPart, out: &mut Vec<u8>) -> Result<()> {
+    /// Appends a frame's fields and plaintext (sealed later, with the batch) and a place for
+    /// its tag.
+    fn lay_out_frame(
+        &mut self,
+        plaintext: &[u8],
+        part: BodyPart,
+        batch: &mut FrameBatch<'_>,
+    ) -> Result<()> {
         let seq = self.sequence;
         if part == BodyPart::Frame && seq == u32::MAX {
             return Err(Error::LimitExceeded(
@@ -255,8 +282,9 @@ impl Encryptor {
             ));
         }
         let iv = frame_iv(seq);
-        let start = out.len();
-        out.reserve(plaintext.len() + 40);
+        let out = &mut *batch.out;
+        // Growth must not leave the batch's unsealed plaintext behind in freed memory.
+        plaintext_buf::reserve(out, plaintext.len() + 40);
         match part {
             BodyPart::Frame => {
                 out.put_u32(seq);
@@ -273,23 +301,58 @@ impl Encryptor {
                 out.put_u64(plaintext.len() as u64);
             }
         }
+        let mut aad = Vec::with_capacity(96);
         body_aad(
-            &mut self.aad,
+            &mut aad,
             &self.header.message_id,
             part,
             seq,
             plaintext.len() as u64,
         );
-        let ct_start = out.len();
+        let start = out.len();
         out.extend_from_slice(plaintext);
-        let tag = self
-            .key
-            .seal_in_place(&iv, &self.aad, &mut out[ct_start..])?;
-        out.extend_from_slice(&tag);
+        out.resize(start + plaintext.len() + TAG_LEN, 0);
+        batch.jobs.push(SealJob {
+            iv,
+            aad,
+            start,
+            len: plaintext.len(),
+        });
+        self.sequence = seq.wrapping_add(1);
+        Ok(())
+    }
+
+    /// Seals the laid-out frames in place and signs them; on failure the batch's bytes
+    /// (plaintext not yet sealed) are zeroized and removed from `out`.
+    async fn seal_batch(&mut self, batch: FrameBatch<'_>) -> Result<()> {
+        let FrameBatch { out, start, jobs } = batch;
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        if let Err(e) = self.key.seal_jobs(out, &jobs).await {
+            plaintext_buf::discard_tail(out, start);
+            return Err(e);
+        }
         if let Some(h) = &mut self.signer {
             h.update(&out[start..]);
         }
-        self.sequence = seq.wrapping_add(1);
         Ok(())
+    }
+}
+
+/// Frames laid out in `out` from `start` on, waiting to be sealed together.
+struct FrameBatch<'a> {
+    out: &'a mut Vec<u8>,
+    start: usize,
+    jobs: Vec<SealJob>,
+}
+
+impl<'a> FrameBatch<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Self {
+        FrameBatch {
+            start: out.len(),
+            out,
+            jobs: Vec::new(),
+        }
     }
 }

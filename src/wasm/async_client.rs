@@ -5,7 +5,6 @@
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
 
 use crate::wasm::convert::{decrypted_js, encrypted_js, js_error};
@@ -29,7 +28,7 @@ pub fn encrypt_async(
     let client = build_client(policy, max_edks)?;
     let cmm = cmm(keyring, required_keys)?;
     let options = encrypt_options(context, suite, frame_length)?;
-    Ok(future_to_promise(async move {
+    Ok(crate::wasm::convert::promise(async move {
         let msg = client
             .encrypt(cmm, &plaintext, options)
             .await
@@ -52,7 +51,7 @@ pub fn decrypt_async(
     let client = build_client(policy, max_edks)?;
     let cmm = cmm(keyring, required_keys)?;
     let options = decrypt_options(context, signed_messages)?;
-    Ok(future_to_promise(async move {
+    Ok(crate::wasm::convert::promise(async move {
         let mut msg = client
             .decrypt(cmm, &ciphertext, options)
             .await

@@ -1,5 +1,6 @@
 //! Conversions: errors, encryption contexts, headers, and the synchronous future driver.
 
+#[cfg(not(feature = "host-crypto"))]
 use core::future::Future;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -31,12 +32,23 @@ pub(crate) fn invalid(msg: &str) -> JsValue {
 }
 
 /// Polls `fut` once; the raw keyrings and the node:crypto host complete without waiting.
+#[cfg(not(feature = "host-crypto"))]
 pub(crate) fn run_now<F: Future>(fut: F) -> Result<F::Output, JsValue> {
     crate::future::now_or_never(fut).ok_or_else(|| {
         invalid(
             "a keyring or the crypto host tried to wait; use the promise-returning one-shot API",
         )
     })
+}
+
+/// A future as a JS Promise. Every caller's future is boxed into one type first, so the
+/// module holds one copy of wasm-bindgen-futures' driver instead of one per future.
+pub(crate) fn promise(
+    fut: impl core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+) -> js_sys::Promise {
+    let fut: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>> =
+        Box::pin(fut);
+    wasm_bindgen_futures::future_to_promise(fut)
 }
 
 /// A flat `[k1, v1, k2, v2, …]` list → an encryption context.

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
 
 use crate::keyring::hierarchical::{
@@ -64,7 +63,7 @@ impl WasmKmsBranchKeyStore {
     #[wasm_bindgen(js_name = createBranchKey)]
     pub fn create_branch_key(&self, branch_key_id: Option<String>) -> Promise {
         let store = self.inner.clone();
-        future_to_promise(async move {
+        crate::wasm::convert::promise(async move {
             let id = store
                 .create_branch_key(branch_key_id.as_deref())
                 .await
@@ -77,7 +76,7 @@ impl WasmKmsBranchKeyStore {
     #[wasm_bindgen(js_name = versionBranchKey)]
     pub fn version_branch_key(&self, branch_key_id: String) -> Promise {
         let store = self.inner.clone();
-        future_to_promise(async move {
+        crate::wasm::convert::promise(async move {
             let v = store
                 .version_branch_key(&branch_key_id)
                 .await

@@ -73,7 +73,7 @@ fn width(alg: SignatureAlgorithm) -> usize {
 }
 
 /// A JS call's outcome: its value, or what its Promise settles to.
-async fn settle(result: Result<JsValue, JsValue>) -> Result<JsValue, JsValue> {
+pub(crate) async fn settle(result: Result<JsValue, JsValue>) -> Result<JsValue, JsValue> {
     let value = result?;
     match value.dyn_into::<Promise>() {
         Ok(promise) => JsFuture::from(promise).await,

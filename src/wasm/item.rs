@@ -7,7 +7,6 @@ use std::str::FromStr;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::item::json::{item_from_json_str, item_to_json};
 use crate::item::{CryptoAction, ItemEncryptor, ItemEncryptorConfig};
@@ -62,7 +61,7 @@ impl WasmItemEncryptor {
     #[wasm_bindgen(js_name = encryptItem)]
     pub fn encrypt_item(&self, item_json: String) -> Promise {
         let enc = self.inner.clone();
-        future_to_promise(async move {
+        crate::wasm::convert::promise(async move {
             let item = item_from_json_str(&item_json).map_err(|e| js_error(&e))?;
             let out = enc.encrypt_item(&item).await.map_err(|e| js_error(&e))?;
             Ok(JsValue::from_str(&item_to_json(&out).to_string()))
@@ -73,7 +72,7 @@ impl WasmItemEncryptor {
     #[wasm_bindgen(js_name = decryptItem)]
     pub fn decrypt_item(&self, item_json: String) -> Promise {
         let enc = self.inner.clone();
-        future_to_promise(async move {
+        crate::wasm::convert::promise(async move {
             let item = item_from_json_str(&item_json).map_err(|e| js_error(&e))?;
             let out = enc.decrypt_item(&item).await.map_err(|e| js_error(&e))?;
             Ok(JsValue::from_str(&item_to_json(&out).to_string()))

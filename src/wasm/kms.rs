@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -209,7 +209,7 @@ impl WasmKmsProvider {
     pub fn send_json(&self, operation: String, request: String) -> Promise {
         let request = Zeroizing::new(request);
         let kind = self.kind.clone();
-        future_to_promise(async move {
+        crate::wasm::convert::promise(async move {
             let out: Result<String, KmsError> = match kind {
                 Kind::Local(c) => dispatch_json(&c, &operation, request.as_bytes()).and_then(|b| {
                     String::from_utf8(b)

@@ -22,7 +22,10 @@ mod convert;
 mod fetch;
 #[cfg(not(feature = "wasm-lite"))]
 mod hierarchical;
+#[cfg(not(feature = "host-crypto"))]
 mod host;
+#[cfg(feature = "host-crypto")]
+mod host_crypto;
 mod host_ecdsa;
 #[cfg(all(not(feature = "wasm-lite"), feature = "builtin-ecdsa"))]
 mod item;
@@ -31,7 +34,10 @@ mod keyring;
 mod kms;
 mod session;
 
+#[cfg(not(feature = "host-crypto"))]
 pub use host::set_host;
+#[cfg(feature = "host-crypto")]
+pub use host_crypto::set_host as set_host_crypto;
 pub use host_ecdsa::set_host as set_host_signatures;
 pub use keyring::{WasmKeyring, WasmMultiBuilder};
 pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};

@@ -1,5 +1,7 @@
 //! The client: one-shot encrypt/decrypt and the incremental encryptor/decryptor.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -15,7 +17,9 @@ use crate::policy::CommitmentPolicy;
 use crate::suite::AlgorithmSuite;
 #[cfg(not(feature = "wasm-lite"))]
 use crate::wasm::convert::encrypted_js;
-use crate::wasm::convert::{context_from_flat, decrypted_js, header_js, invalid, js, run_now};
+#[cfg(not(feature = "host-crypto"))]
+use crate::wasm::convert::run_now;
+use crate::wasm::convert::{context_from_flat, decrypted_js, header_js, invalid, js};
 use crate::wasm::keyring::WasmKeyring;
 
 /// A client: commitment policy and EDK limit.
@@ -143,7 +147,9 @@ impl WasmClient {
         ))
     }
 
-    /// Starts an incremental encryption (materials and header are made now).
+    /// Starts an incremental encryption (materials and header are made now). (Not in
+    /// `sealkit/lite`, whose host crypto answers later: `encryptorAsync`.)
+    #[cfg(not(feature = "wasm-lite"))]
     pub fn encryptor(
         &self,
         keyring: &WasmKeyring,
@@ -155,7 +161,7 @@ impl WasmClient {
         let cmm = cmm(keyring, required_keys)?;
         let options = encrypt_options(context, suite, frame_length)?;
         let enc = js(run_now(self.client.encryptor(cmm, options))?)?;
-        Ok(WasmEncryptor { inner: Some(enc) })
+        Ok(WasmEncryptor::new(enc))
     }
 
     /// Starts an incremental decryption.
@@ -169,7 +175,7 @@ impl WasmClient {
         let cmm = cmm(keyring, required_keys)?;
         let options = decrypt_options(context, signed_messages)?;
         Ok(WasmDecryptor {
-            inner: Some(self.client.decryptor(cmm, options)),
+            inner: Slot::new(self.client.decryptor(cmm, options)),
         })
     }
 }
@@ -178,10 +184,47 @@ fn finished() -> JsValue {
     invalid("the stream has already finished or failed")
 }
 
+/// A stream object's state: shared with the promise of an asynchronous call, which takes it
+/// out while it runs (a second call meanwhile is refused) and puts it back when it succeeds.
+struct Slot<T>(Rc<RefCell<Option<T>>>);
+
+impl<T> Slot<T> {
+    fn new(value: T) -> Self {
+        Slot(Rc::new(RefCell::new(Some(value))))
+    }
+    fn take(&self) -> Result<T, JsValue> {
+        self.0
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut v| v.take())
+            .ok_or_else(finished)
+    }
+    fn put(&self, value: T) {
+        if let Ok(mut v) = self.0.try_borrow_mut() {
+            *v = Some(value);
+        }
+    }
+    fn map<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.0.try_borrow().ok()?.as_ref().map(f)
+    }
+    #[cfg(feature = "host-crypto")]
+    fn shared(&self) -> Self {
+        Slot(self.0.clone())
+    }
+}
+
 /// An incremental encryption.
 #[wasm_bindgen]
 pub struct WasmEncryptor {
-    inner: Option<Encryptor>,
+    inner: Slot<Encryptor>,
+}
+
+impl WasmEncryptor {
+    fn new(enc: Encryptor) -> Self {
+        WasmEncryptor {
+            inner: Slot::new(enc),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -189,37 +232,51 @@ impl WasmEncryptor {
     /// The header of the message being written.
     pub fn header(&self) -> Result<JsValue, JsValue> {
         self.inner
-            .as_ref()
             .map(|e| header_js(e.header()))
             .ok_or_else(finished)
     }
 
     /// Encrypts a chunk of plaintext (its copy in wasm memory is zeroized); returns the output
     /// that is ready.
+    #[cfg(not(feature = "host-crypto"))]
     pub fn update(&mut self, chunk: Vec<u8>) -> Result<Vec<u8>, JsValue> {
         let chunk = Zeroizing::new(chunk);
-        let enc = self.inner.as_mut().ok_or_else(finished)?;
+        let mut enc = self.inner.take()?;
         let mut out = Vec::with_capacity(chunk.len() + 256);
-        if let Err(e) = enc.update(&chunk, &mut out) {
-            self.inner = None;
-            return js(Err(e));
-        }
+        js(enc.update(&chunk, &mut out))?;
+        self.inner.put(enc);
         Ok(out)
     }
 
+    /// Encrypts a chunk of plaintext (its copy in wasm memory is zeroized) → Promise of the
+    /// output that is ready. One call at a time.
+    #[cfg(feature = "host-crypto")]
+    pub fn update(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
+        let chunk = Zeroizing::new(chunk);
+        let mut enc = self.inner.take()?;
+        let slot = self.inner.shared();
+        Ok(crate::wasm::convert::promise(async move {
+            let mut out = Vec::with_capacity(chunk.len() + 256);
+            js(enc.update_async(&chunk, &mut out).await)?;
+            slot.put(enc);
+            Ok(js_sys::Uint8Array::from(out.as_slice()).into())
+        }))
+    }
+
     /// Writes the final frame and the footer.
+    #[cfg(not(feature = "host-crypto"))]
     pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
-        let enc = self.inner.take().ok_or_else(finished)?;
+        let enc = self.inner.take()?;
         let mut out = Vec::new();
         js(enc.finish(&mut out))?;
         Ok(out)
     }
 
-    /// As `finish`, waiting for a signature from an asynchronous host (WebCrypto) → Promise.
+    /// As `finish`, waiting for the host (WebCrypto signatures, host crypto) → Promise.
     #[wasm_bindgen(js_name = finishAsync)]
     pub fn finish_async(&mut self) -> Result<js_sys::Promise, JsValue> {
-        let enc = self.inner.take().ok_or_else(finished)?;
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
+        let enc = self.inner.take()?;
+        Ok(crate::wasm::convert::promise(async move {
             let mut out = Vec::new();
             js(enc.finish_async(&mut out).await)?;
             Ok(js_sys::Uint8Array::from(out.as_slice()).into())
@@ -242,49 +299,61 @@ pub fn encryptor_async(
     let client = build_client(policy, max_edks)?;
     let cmm = cmm(keyring, required_keys)?;
     let options = encrypt_options(context, suite, frame_length)?;
-    Ok(wasm_bindgen_futures::future_to_promise(async move {
+    Ok(crate::wasm::convert::promise(async move {
         let enc = js(client.encryptor(cmm, options).await)?;
-        Ok(WasmEncryptor { inner: Some(enc) }.into())
+        Ok(WasmEncryptor::new(enc).into())
     }))
 }
 
 /// An incremental decryption.
 #[wasm_bindgen]
 pub struct WasmDecryptor {
-    inner: Option<Decryptor>,
+    inner: Slot<Decryptor>,
+}
+
+/// Runs one decryptor update; the plaintext it releases is copied to JS and zeroized here.
+async fn decrypt_update(dec: &mut Decryptor, chunk: &[u8]) -> Result<js_sys::Uint8Array, JsValue> {
+    let mut out = Zeroizing::new(Vec::new());
+    js(dec.update(chunk, &mut out).await)?;
+    Ok(js_sys::Uint8Array::from(out.as_slice()))
 }
 
 #[wasm_bindgen]
 impl WasmDecryptor {
     /// The authenticated header, or `undefined` until it has been read.
     pub fn header(&self) -> JsValue {
-        match self.inner.as_ref().and_then(|d| d.header()) {
-            Some(h) => header_js(h),
-            None => JsValue::UNDEFINED,
-        }
+        self.inner
+            .map(|d| d.header().map(header_js))
+            .flatten()
+            .unwrap_or(JsValue::UNDEFINED)
     }
 
     /// Decrypts a chunk; returns the plaintext that may be released (copied to JS, then
     /// zeroized in wasm memory). After an error the decryptor is unusable.
+    #[cfg(not(feature = "host-crypto"))]
     pub fn update(&mut self, chunk: &[u8]) -> Result<js_sys::Uint8Array, JsValue> {
-        let dec = self.inner.as_mut().ok_or_else(finished)?;
-        let mut out = Zeroizing::new(Vec::new());
-        match run_now(dec.update(chunk, &mut out)) {
-            Ok(Ok(())) => Ok(js_sys::Uint8Array::from(out.as_slice())),
-            Ok(Err(e)) => {
-                self.inner = None;
-                js(Err(e))
-            }
-            Err(e) => {
-                self.inner = None;
-                Err(e)
-            }
-        }
+        let mut dec = self.inner.take()?;
+        let out = run_now(decrypt_update(&mut dec, chunk))??;
+        self.inner.put(dec);
+        Ok(out)
+    }
+
+    /// As the other builds' `update`, → Promise (the host crypto answers later). One call at a
+    /// time.
+    #[cfg(feature = "host-crypto")]
+    pub fn update(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
+        let mut dec = self.inner.take()?;
+        let slot = self.inner.shared();
+        Ok(crate::wasm::convert::promise(async move {
+            let out = decrypt_update(&mut dec, &chunk).await?;
+            slot.put(dec);
+            Ok(out.into())
+        }))
     }
 
     /// Ends the input → `{ plaintext (held back until now), messageHeader, encryptionContext }`.
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let dec = self.inner.take().ok_or_else(finished)?;
+        let dec = self.inner.take()?;
         let mut out = Vec::new();
         let info = js(dec.finish(&mut out))?;
         Ok(decrypted_js(
@@ -293,20 +362,6 @@ impl WasmDecryptor {
             &info.encryption_context,
         ))
     }
-}
-
-/// Whether a message encrypted under `policy` with `suite` (the policy's default when
-/// undefined) is signed.
-#[wasm_bindgen(js_name = encryptionSigns)]
-pub fn encryption_signs(policy: &str, suite: Option<u32>) -> Result<bool, JsValue> {
-    let suite = match suite {
-        Some(id) => {
-            let id = u16::try_from(id).map_err(|_| invalid("suiteId is not a known suite"))?;
-            js(AlgorithmSuite::from_id(id))?
-        }
-        None => js(CommitmentPolicy::from_str(policy))?.default_suite(),
-    };
-    Ok(suite.signature().is_some())
 }
 
 /// Whether the message starting with `prefix` is signed; `undefined` until enough bytes.

@@ -1,0 +1,85 @@
+//! The asynchronous host crypto seam of the `host-crypto` build (the small browser module):
+//! AES-GCM and HKDF come from the host — WebCrypto, with hardware AES — instead of being
+//! compiled into the module.
+//!
+//! The host answers later (a Promise), so only async paths can use it: message encryption and
+//! decryption await each batch of frames (see [`ContentKey`](super::aead::ContentKey)). Every
+//! call copies its inputs before returning its future, so many calls can be in flight at once.
+//! Built-in AES-192-GCM stays in the module: Chromium's WebCrypto refuses 192-bit AES keys.
+
+use std::rc::Rc;
+
+use zeroize::Zeroizing;
+
+use crate::crypto::aead::AuthFailed;
+use crate::future::BoxFuture;
+use crate::suite::IV_LEN;
+
+/// The hash under an HKDF.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HkdfHash {
+    /// HKDF-SHA-256.
+    Sha256,
+    /// HKDF-SHA-384.
+    Sha384,
+    /// HKDF-SHA-512.
+    Sha512,
+}
+
+/// Host AES-GCM, HKDF and randomness. `None` from any method = the host failed.
+pub trait HostCrypto {
+    /// RFC 5869 extract-and-expand: `len` bytes from `ikm`, `salt` (empty = the all-zero salt)
+    /// and `info`.
+    fn hkdf(
+        &self,
+        hash: HkdfHash,
+        ikm: &[u8],
+        salt: &[u8],
+        info: &[u8],
+        len: usize,
+    ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>>;
+
+    /// Fills `buf` with cryptographically secure random bytes (synchronously); false = failed.
+    fn fill_random(&self, buf: &mut [u8]) -> bool;
+
+    /// Imports a 16- or 32-byte AES-GCM key.
+    fn aes_gcm_key(&self, key: &[u8]) -> BoxFuture<'static, Option<Rc<dyn HostGcmKey>>>;
+}
+
+/// An imported host AES-GCM key (12-byte IVs, 16-byte tags).
+pub trait HostGcmKey {
+    /// `ciphertext ‖ tag` of `plaintext`.
+    fn seal(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> BoxFuture<'static, Option<Vec<u8>>>;
+    /// The plaintext of `ciphertext ‖ tag`, or [`AuthFailed`].
+    fn open(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> BoxFuture<'static, Option<Result<Zeroizing<Vec<u8>>, AuthFailed>>>;
+}
+
+std::thread_local! {
+    static HOST_CRYPTO: std::cell::RefCell<Option<Rc<dyn HostCrypto>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Installs (or with `None` removes) the host crypto for this thread.
+pub fn set_host_crypto(host: Option<Rc<dyn HostCrypto>>) {
+    HOST_CRYPTO.with(|h| *h.borrow_mut() = host);
+}
+
+/// The installed host crypto; without one (no WebCrypto: an insecure browser context) the
+/// error says so.
+pub(crate) fn host_crypto() -> crate::error::Result<Rc<dyn HostCrypto>> {
+    HOST_CRYPTO.with(|h| h.borrow().clone()).ok_or_else(|| {
+        crate::error::Error::Keyring(
+            "this module needs WebCrypto (crypto.subtle, a secure context) for AES-GCM".into(),
+        )
+    })
+}

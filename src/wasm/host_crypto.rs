@@ -1,0 +1,138 @@
+//! The asynchronous host crypto seam of the small module (`crate::crypto::host`): WebCrypto's
+//! AES-GCM and HKDF, reached through a JS object (`js/webcrypto-host.mjs`).
+//!
+//! Inputs reach JS as views into wasm memory, which the host copies before it returns (the
+//! views die at the next allocation). Outputs that are key or plaintext bytes are copied into
+//! wasm memory and then zeroed in JS.
+
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use crate::crypto::aead::AuthFailed;
+use crate::crypto::host::{set_host_crypto, HkdfHash, HostCrypto, HostGcmKey};
+use crate::future::BoxFuture;
+use crate::suite::IV_LEN;
+use crate::wasm::host_ecdsa::settle;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `{ random(view), hkdf(hash, ikm, salt, info, length), aesGcmKey(key) }`, the last two
+    /// returning a Promise; `hash` = 256 | 384 | 512.
+    pub type JsHostCrypto;
+    #[wasm_bindgen(method, catch)]
+    fn hkdf(
+        this: &JsHostCrypto,
+        hash: u32,
+        ikm: &[u8],
+        salt: &[u8],
+        info: &[u8],
+        length: u32,
+    ) -> Result<JsValue, JsValue>;
+    /// Fills the view with random bytes (`crypto.getRandomValues`).
+    #[wasm_bindgen(method, catch)]
+    fn random(this: &JsHostCrypto, buf: &mut [u8]) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = aesGcmKey)]
+    fn aes_gcm_key(this: &JsHostCrypto, key: &[u8]) -> Result<JsValue, JsValue>;
+
+    /// `{ seal(iv, aad, plaintext) → Promise<ciphertext ‖ tag>, open(iv, aad, sealed) →
+    /// Promise<plaintext | null> }` (null: authentication failed).
+    type JsGcmKey;
+    #[wasm_bindgen(method, catch)]
+    fn seal(this: &JsGcmKey, iv: &[u8], aad: &[u8], plaintext: &[u8]) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn open(this: &JsGcmKey, iv: &[u8], aad: &[u8], sealed: &[u8]) -> Result<JsValue, JsValue>;
+}
+
+/// Secret bytes from JS: copied into wasm memory, then zeroed in JS.
+fn take_secret(value: JsValue) -> Option<Zeroizing<Vec<u8>>> {
+    let array = value.dyn_into::<Uint8Array>().ok()?;
+    let len = array.length();
+    let mut bytes = Zeroizing::new(vec![0u8; len as usize]);
+    array.copy_to(&mut bytes);
+    array.fill(0, 0, len);
+    Some(bytes)
+}
+
+struct Host(JsHostCrypto);
+
+impl HostCrypto for Host {
+    fn hkdf(
+        &self,
+        hash: HkdfHash,
+        ikm: &[u8],
+        salt: &[u8],
+        info: &[u8],
+        len: usize,
+    ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>> {
+        let bits = match hash {
+            HkdfHash::Sha256 => 256,
+            HkdfHash::Sha384 => 384,
+            HkdfHash::Sha512 => 512,
+        };
+        let call = u32::try_from(len)
+            .ok()
+            .map(|len| self.0.hkdf(bits, ikm, salt, info, len));
+        Box::pin(async move { take_secret(settle(call?).await.ok()?) })
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) -> bool {
+        // getRandomValues fills at most 65,536 bytes per call.
+        buf.chunks_mut(65_536)
+            .all(|chunk| self.0.random(chunk).is_ok())
+    }
+
+    fn aes_gcm_key(&self, key: &[u8]) -> BoxFuture<'static, Option<Rc<dyn HostGcmKey>>> {
+        let call = self.0.aes_gcm_key(key);
+        Box::pin(async move {
+            let key: JsGcmKey = settle(call)
+                .await
+                .ok()?
+                .dyn_into::<js_sys::Object>()
+                .ok()?
+                .unchecked_into();
+            Some(Rc::new(GcmKey(key)) as Rc<dyn HostGcmKey>)
+        })
+    }
+}
+
+struct GcmKey(JsGcmKey);
+
+impl HostGcmKey for GcmKey {
+    fn seal(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> BoxFuture<'static, Option<Vec<u8>>> {
+        let call = self.0.seal(iv, aad, plaintext);
+        Box::pin(async move {
+            let sealed = settle(call).await.ok()?.dyn_into::<Uint8Array>().ok()?;
+            Some(sealed.to_vec())
+        })
+    }
+
+    fn open(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> BoxFuture<'static, Option<Result<Zeroizing<Vec<u8>>, AuthFailed>>> {
+        let call = self.0.open(iv, aad, sealed);
+        Box::pin(async move {
+            let value = settle(call).await.ok()?;
+            if value.is_null() {
+                return Some(Err(AuthFailed));
+            }
+            take_secret(value).map(Ok)
+        })
+    }
+}
+
+/// Installs the host AES-GCM and HKDF (`undefined`/`null` removes them).
+#[wasm_bindgen(js_name = setHostCrypto)]
+pub fn set_host(host: Option<JsHostCrypto>) {
+    set_host_crypto(host.map(|js| Rc::new(Host(js)) as Rc<dyn HostCrypto>));
+}
