@@ -74,32 +74,42 @@ export function installWebCryptoHost(wasm, subtle) {
       bytes.fill(0)
     }
   }
+  const gcmKey = (key) => ({
+    async seal(iv, aad, plaintext) {
+      const params = { name: 'AES-GCM', iv: iv.slice(), additionalData: aad.slice() }
+      return new Uint8Array(await secret(plaintext.slice(), (b) => subtle.encrypt(params, key, b)))
+    },
+    async open(iv, aad, sealed) {
+      const params = { name: 'AES-GCM', iv: iv.slice(), additionalData: aad.slice() }
+      try {
+        return new Uint8Array(await subtle.decrypt(params, key, sealed.slice()))
+      } catch (e) {
+        if (e && e.name === 'OperationError') return null // the tag did not verify
+        throw e
+      }
+    },
+  })
+  const USES = ['encrypt', 'decrypt']
+  // → [the HKDF key, its parameters] (imported and copied before the first await)
+  const hkdfKey = (hash, ikm, salt, info) => [
+    secret(ikm.slice(), (b) => subtle.importKey('raw', b, 'HKDF', false, ['deriveBits', 'deriveKey'])),
+    { name: 'HKDF', hash: `SHA-${hash}`, salt: salt.slice(), info: info.slice() },
+  ]
   if (wasm.setHostCrypto) wasm.setHostCrypto({
     random(view) {
       globalThis.crypto.getRandomValues(view) // straight into wasm memory
     },
     async hkdf(hash, ikm, salt, info, length) {
-      const params = { name: 'HKDF', hash: `SHA-${hash}`, salt: salt.slice(), info: info.slice() }
-      const key = await secret(ikm.slice(), (b) => subtle.importKey('raw', b, 'HKDF', false, ['deriveBits']))
-      return new Uint8Array(await subtle.deriveBits(params, key, length * 8))
+      const [key, params] = hkdfKey(hash, ikm, salt, info)
+      return new Uint8Array(await subtle.deriveBits(params, await key, length * 8))
+    },
+    // The content key is derived inside WebCrypto, non-extractable: it never exists as bytes.
+    async hkdfAesKey(hash, ikm, salt, info, length) {
+      const [key, params] = hkdfKey(hash, ikm, salt, info)
+      return gcmKey(await subtle.deriveKey(params, await key, { name: 'AES-GCM', length: length * 8 }, false, USES))
     },
     async aesGcmKey(raw) {
-      const key = await secret(raw.slice(), (b) => subtle.importKey('raw', b, 'AES-GCM', false, ['encrypt', 'decrypt']))
-      return {
-        async seal(iv, aad, plaintext) {
-          const params = { name: 'AES-GCM', iv: iv.slice(), additionalData: aad.slice() }
-          return new Uint8Array(await secret(plaintext.slice(), (b) => subtle.encrypt(params, key, b)))
-        },
-        async open(iv, aad, sealed) {
-          const params = { name: 'AES-GCM', iv: iv.slice(), additionalData: aad.slice() }
-          try {
-            return new Uint8Array(await subtle.decrypt(params, key, sealed.slice()))
-          } catch (e) {
-            if (e && e.name === 'OperationError') return null // the tag did not verify
-            throw e
-          }
-        },
-      }
+      return gcmKey(await secret(raw.slice(), (b) => subtle.importKey('raw', b, 'AES-GCM', false, USES)))
     },
   })
 

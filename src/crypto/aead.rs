@@ -197,24 +197,39 @@ const MAX_JOBS_IN_FLIGHT: usize = 64;
 #[cfg(feature = "host-crypto")]
 const MAX_BYTES_IN_FLIGHT: usize = 1 << 20;
 
-/// Splits `jobs` into the windows that are in flight together.
+/// Issues a host call per job and hands each answer, in job order, to `finish` (`Ok(false)`
+/// stops early). A sliding window keeps the host busy without holding every input at once.
 #[cfg(feature = "host-crypto")]
-fn windows<J>(jobs: &[J], len: impl Fn(&J) -> usize) -> impl Iterator<Item = &[J]> {
-    let mut rest = jobs;
-    core::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
+async fn pipeline<J, T>(
+    buf: &mut [u8],
+    jobs: &[J],
+    len: impl Fn(&J) -> usize,
+    issue: impl Fn(&[u8], &J) -> Result<crate::future::BoxFuture<'static, T>>,
+    mut finish: impl FnMut(&mut [u8], &J, T) -> Result<bool>,
+) -> Result<()> {
+    let mut calls = Vec::with_capacity(jobs.len().min(MAX_JOBS_IN_FLIGHT));
+    let (mut issued, mut bytes) = (0, 0);
+    for (i, job) in jobs.iter().enumerate() {
+        while let Some(next) = jobs.get(issued) {
+            let in_flight = issued - i;
+            if in_flight > 0 && (in_flight >= MAX_JOBS_IN_FLIGHT || bytes >= MAX_BYTES_IN_FLIGHT) {
+                break;
+            }
+            calls.push(Some(issue(buf, next)?));
+            bytes += len(next);
+            issued += 1;
         }
-        let mut bytes = 0;
-        let mut n = 0;
-        while n < rest.len() && n < MAX_JOBS_IN_FLIGHT && (n == 0 || bytes < MAX_BYTES_IN_FLIGHT) {
-            bytes += len(&rest[n]);
-            n += 1;
+        let call = calls
+            .get_mut(i)
+            .and_then(Option::take)
+            .ok_or_else(host_failed)?;
+        let answer = call.await;
+        bytes -= len(job);
+        if !finish(buf, job, answer)? {
+            break;
         }
-        let (window, tail) = rest.split_at(n);
-        rest = tail;
-        Some(window)
-    })
+    }
+    Ok(())
 }
 
 #[cfg(feature = "host-crypto")]
@@ -275,6 +290,16 @@ impl ContentKey {
         })
     }
 
+    /// A key that lives in the host only (derived there).
+    #[cfg(feature = "host-crypto")]
+    pub(crate) fn from_host(key: std::rc::Rc<dyn crate::crypto::host::HostGcmKey>) -> Self {
+        ContentKey {
+            raw: Default::default(),
+            soft192: None,
+            host: core::cell::RefCell::new(Some(key)),
+        }
+    }
+
     /// `ciphertext ‖ tag` of `plaintext`.
     pub async fn seal(&self, iv: &[u8; IV_LEN], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
         let mut buf = Vec::with_capacity(plaintext.len() + TAG_LEN);
@@ -322,21 +347,22 @@ impl ContentKey {
         #[cfg(feature = "host-crypto")]
         if self.soft192.is_none() {
             let key = self.host_key().await?;
-            for window in windows(jobs, |j| j.len) {
-                let calls: Vec<_> = window
-                    .iter()
-                    .map(|j| Ok(key.seal(&j.iv, &j.aad, slice(buf, j.start, j.len)?)))
-                    .collect::<Result<_>>()?;
-                for (j, call) in window.iter().zip(calls) {
-                    let sealed = call.await.ok_or_else(host_failed)?;
+            return pipeline(
+                buf,
+                jobs,
+                |j| j.len,
+                |buf, j| Ok(key.seal(&j.iv, &j.aad, slice(buf, j.start, j.len)?)),
+                |buf, j, sealed| {
+                    let sealed = sealed.ok_or_else(host_failed)?;
                     let dest = slice_mut(buf, j.start, j.len + TAG_LEN)?;
                     if sealed.len() != dest.len() {
                         return Err(host_failed());
                     }
                     dest.copy_from_slice(&sealed);
-                }
-            }
-            return Ok(());
+                    Ok(true)
+                },
+            )
+            .await;
         }
         for j in jobs {
             let (data, rest) = slice_mut(buf, j.start, j.len + TAG_LEN)?.split_at_mut(j.len);
@@ -356,32 +382,36 @@ impl ContentKey {
         #[cfg(feature = "host-crypto")]
         if self.soft192.is_none() {
             let key = self.host_key().await?;
+            let mut failed = None;
             let mut index = 0;
-            for window in windows(jobs, |j| j.len) {
-                let calls: Vec<_> = window
-                    .iter()
-                    .map(|j| {
-                        let mut sealed = Vec::with_capacity(j.len + TAG_LEN);
-                        sealed.extend_from_slice(slice(buf, j.start, j.len)?);
-                        sealed.extend_from_slice(&j.tag);
-                        // Ciphertext, not secret: a plain Vec is fine.
-                        Ok(key.open(&j.iv, &j.aad, &sealed))
-                    })
-                    .collect::<Result<_>>()?;
-                for (j, call) in window.iter().zip(calls) {
+            pipeline(
+                buf,
+                jobs,
+                |j| j.len,
+                |buf, j| {
+                    // Ciphertext, not secret: a plain Vec is fine.
+                    let mut sealed = Vec::with_capacity(j.len + TAG_LEN);
+                    sealed.extend_from_slice(slice(buf, j.start, j.len)?);
+                    sealed.extend_from_slice(&j.tag);
+                    Ok(key.open(&j.iv, &j.aad, &sealed))
+                },
+                |buf, j, opened| {
                     let dest = slice_mut(buf, j.start, j.len)?;
-                    match call.await.ok_or_else(host_failed)? {
+                    match opened.ok_or_else(host_failed)? {
                         Ok(plain) if plain.len() == dest.len() => dest.copy_from_slice(&plain),
                         Ok(_) => return Err(host_failed()),
                         Err(AuthFailed) => {
                             dest.iter_mut().for_each(|b| *b = 0);
-                            return Ok(Err(index));
+                            failed = Some(index);
+                            return Ok(false);
                         }
                     }
                     index += 1;
-                }
-            }
-            return Ok(Ok(()));
+                    Ok(true)
+                },
+            )
+            .await?;
+            return Ok(failed.map_or(Ok(()), Err));
         }
         for (i, j) in jobs.iter().enumerate() {
             let data = slice_mut(buf, j.start, j.len)?;

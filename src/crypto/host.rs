@@ -39,6 +39,17 @@ pub trait HostCrypto {
         len: usize,
     ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>>;
 
+    /// As [`hkdf`](Self::hkdf), the output imported as a (non-extractable) AES-GCM key of
+    /// `len` = 16 or 32 bytes.
+    fn hkdf_aes_key(
+        &self,
+        hash: HkdfHash,
+        ikm: &[u8],
+        salt: &[u8],
+        info: &[u8],
+        len: usize,
+    ) -> BoxFuture<'static, Option<Rc<dyn HostGcmKey>>>;
+
     /// Fills `buf` with cryptographically secure random bytes (synchronously); false = failed.
     fn fill_random(&self, buf: &mut [u8]) -> bool;
 

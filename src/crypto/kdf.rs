@@ -4,8 +4,10 @@
 use hkdf::Hkdf;
 #[cfg(not(feature = "host-crypto"))]
 use sha2::{Sha256, Sha384, Sha512};
+#[cfg(not(feature = "host-crypto"))]
 use zeroize::Zeroizing;
 
+use crate::crypto::aead::ContentKey;
 use crate::error::{Error, Result};
 use crate::suite::{AlgorithmSuite, KeyDerivation};
 
@@ -15,7 +17,7 @@ pub const COMMIT_KEY_LEN: usize = 32;
 /// The derived content-encryption key, and for committing suites the commit key.
 pub struct DerivedKeys {
     /// Key for header auth and body encryption.
-    pub content_key: Zeroizing<Vec<u8>>,
+    pub content_key: ContentKey,
     /// Commitment written as the v2 header's suite data.
     pub commit_key: Option<[u8; COMMIT_KEY_LEN]>,
 }
@@ -41,7 +43,9 @@ pub async fn derive(
     derive_builtin(suite, data_key, message_id)
 }
 
-/// The same derivations by the host's HKDF (an empty salt is the RFC 5869 all-zero salt).
+/// The same derivations by the host's HKDF (an empty salt is the RFC 5869 all-zero salt). The
+/// host derives 128- and 256-bit content keys straight into its AES-GCM, so they never reach
+/// wasm or JS memory; AES-192 keys come back as bytes for the built-in AES-192.
 #[cfg(feature = "host-crypto")]
 async fn derive_on_host(
     suite: AlgorithmSuite,
@@ -51,44 +55,50 @@ async fn derive_on_host(
     use crate::crypto::host::{host_crypto, HkdfHash};
     let failed = || Error::Keyring("the host HKDF failed".into());
     let len = suite.key_len();
+    let (hash, salt): (HkdfHash, &[u8]) = match suite.kdf() {
+        KeyDerivation::Identity => {
+            return Ok(DerivedKeys {
+                content_key: ContentKey::new(data_key)?,
+                commit_key: None,
+            })
+        }
+        // v1: no salt, info = suite id ‖ message id.
+        KeyDerivation::HkdfSha256 => (HkdfHash::Sha256, &[]),
+        KeyDerivation::HkdfSha384 => (HkdfHash::Sha384, &[]),
+        // v2: salt = message id, info = suite id ‖ "DERIVEKEY"; the commit key from "COMMITKEY".
+        KeyDerivation::HkdfSha512Committing => (HkdfHash::Sha512, message_id),
+    };
     let mut info = Vec::with_capacity(2 + 32);
     info.extend_from_slice(&suite.id().to_be_bytes());
-    let (content_key, commit_key) = match suite.kdf() {
-        KeyDerivation::Identity => (Zeroizing::new(data_key.to_vec()), None),
-        KeyDerivation::HkdfSha256 | KeyDerivation::HkdfSha384 => {
-            let hash = if suite.kdf() == KeyDerivation::HkdfSha256 {
-                HkdfHash::Sha256
-            } else {
-                HkdfHash::Sha384
-            };
-            info.extend_from_slice(message_id);
-            let key = host_crypto()?.hkdf(hash, data_key, &[], &info, len);
-            (key.await.ok_or_else(failed)?, None)
-        }
-        KeyDerivation::HkdfSha512Committing => {
-            let host = host_crypto()?;
-            info.extend_from_slice(b"DERIVEKEY");
-            let key = host.hkdf(HkdfHash::Sha512, data_key, message_id, &info, len);
-            let commit = host.hkdf(
-                HkdfHash::Sha512,
-                data_key,
-                message_id,
-                b"COMMITKEY",
-                COMMIT_KEY_LEN,
-            );
-            let key = key.await.ok_or_else(failed)?;
+    if suite.is_committing() {
+        info.extend_from_slice(b"DERIVEKEY");
+    } else {
+        info.extend_from_slice(message_id);
+    }
+    let host = host_crypto()?;
+    // Both derivations are in flight together.
+    let commit = suite
+        .is_committing()
+        .then(|| host.hkdf(hash, data_key, salt, b"COMMITKEY", COMMIT_KEY_LEN));
+    let content_key = if len == 24 {
+        let bytes = host.hkdf(hash, data_key, salt, &info, len).await;
+        ContentKey::new(&bytes.filter(|b| b.len() == len).ok_or_else(failed)?)?
+    } else {
+        let key = host.hkdf_aes_key(hash, data_key, salt, &info, len).await;
+        ContentKey::from_host(key.ok_or_else(failed)?)
+    };
+    let commit_key = match commit {
+        None => None,
+        Some(commit) => {
             let commit = commit.await.ok_or_else(failed)?;
             let mut ck = [0u8; COMMIT_KEY_LEN];
             if commit.len() != COMMIT_KEY_LEN {
                 return Err(failed());
             }
             ck.copy_from_slice(&commit);
-            (key, Some(ck))
+            Some(ck)
         }
     };
-    if content_key.len() != len {
-        return Err(failed());
-    }
     Ok(DerivedKeys {
         content_key,
         commit_key,
@@ -136,7 +146,7 @@ fn derive_builtin(
         }
     };
     Ok(DerivedKeys {
-        content_key,
+        content_key: ContentKey::new(&content_key)?,
         commit_key,
     })
 }

@@ -229,7 +229,7 @@ impl Decryptor {
                 return Err(Error::CommitmentMismatch);
             }
         }
-        let key = ContentKey::new(&derived.content_key)?;
+        let key = derived.content_key;
         // Inserted one by one: collecting into a BTreeMap sorts, which costs the wasm module a
         // sort instantiation; the source is already in order.
         let mut auth_only = EncryptionContext::new();

@@ -117,7 +117,7 @@ impl Encryptor {
             .ok_or_else(|| Error::Keyring("no data key".into()))?;
         let message_id = random::bytes(suite.message_id_len())?;
         let derived = kdf::derive(suite, data_key.as_bytes(), &message_id).await?;
-        let key = ContentKey::new(&derived.content_key)?;
+        let key = derived.content_key;
 
         // Required pairs are authenticated but not stored (spec: client-apis/encrypt.md).
         let (stored, auth_only): (EncryptionContext, EncryptionContext) = materials

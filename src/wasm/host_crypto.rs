@@ -19,11 +19,21 @@ use crate::wasm::host_ecdsa::settle;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `{ random(view), hkdf(hash, ikm, salt, info, length), aesGcmKey(key) }`, the last two
-    /// returning a Promise; `hash` = 256 | 384 | 512.
+    /// `{ random(view), hkdf(hash, ikm, salt, info, length), hkdfAesKey(…the same),
+    /// aesGcmKey(key) }`, all but `random` returning a Promise; `hash` = 256 | 384 | 512; the
+    /// keys are [`JsGcmKey`]s.
     pub type JsHostCrypto;
     #[wasm_bindgen(method, catch)]
     fn hkdf(
+        this: &JsHostCrypto,
+        hash: u32,
+        ikm: &[u8],
+        salt: &[u8],
+        info: &[u8],
+        length: u32,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = hkdfAesKey)]
+    fn hkdf_aes_key(
         this: &JsHostCrypto,
         hash: u32,
         ikm: &[u8],
@@ -56,6 +66,19 @@ fn take_secret(value: JsValue) -> Option<Zeroizing<Vec<u8>>> {
     Some(bytes)
 }
 
+fn bits(hash: HkdfHash) -> u32 {
+    match hash {
+        HkdfHash::Sha256 => 256,
+        HkdfHash::Sha384 => 384,
+        HkdfHash::Sha512 => 512,
+    }
+}
+
+fn gcm_key(value: JsValue) -> Option<Rc<dyn HostGcmKey>> {
+    let key: JsGcmKey = value.dyn_into::<js_sys::Object>().ok()?.unchecked_into();
+    Some(Rc::new(GcmKey(key)))
+}
+
 struct Host(JsHostCrypto);
 
 impl HostCrypto for Host {
@@ -67,15 +90,24 @@ impl HostCrypto for Host {
         info: &[u8],
         len: usize,
     ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>> {
-        let bits = match hash {
-            HkdfHash::Sha256 => 256,
-            HkdfHash::Sha384 => 384,
-            HkdfHash::Sha512 => 512,
-        };
         let call = u32::try_from(len)
             .ok()
-            .map(|len| self.0.hkdf(bits, ikm, salt, info, len));
+            .map(|len| self.0.hkdf(bits(hash), ikm, salt, info, len));
         Box::pin(async move { take_secret(settle(call?).await.ok()?) })
+    }
+
+    fn hkdf_aes_key(
+        &self,
+        hash: HkdfHash,
+        ikm: &[u8],
+        salt: &[u8],
+        info: &[u8],
+        len: usize,
+    ) -> BoxFuture<'static, Option<Rc<dyn HostGcmKey>>> {
+        let call = u32::try_from(len)
+            .ok()
+            .map(|len| self.0.hkdf_aes_key(bits(hash), ikm, salt, info, len));
+        Box::pin(async move { gcm_key(settle(call?).await.ok()?) })
     }
 
     fn fill_random(&self, buf: &mut [u8]) -> bool {
@@ -86,15 +118,7 @@ impl HostCrypto for Host {
 
     fn aes_gcm_key(&self, key: &[u8]) -> BoxFuture<'static, Option<Rc<dyn HostGcmKey>>> {
         let call = self.0.aes_gcm_key(key);
-        Box::pin(async move {
-            let key: JsGcmKey = settle(call)
-                .await
-                .ok()?
-                .dyn_into::<js_sys::Object>()
-                .ok()?
-                .unchecked_into();
-            Some(Rc::new(GcmKey(key)) as Rc<dyn HostGcmKey>)
-        })
+        Box::pin(async move { gcm_key(settle(call).await.ok()?) })
     }
 }
 
