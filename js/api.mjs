@@ -36,8 +36,13 @@ export function createApi(wasm, { extend } = {}) {
     }
   }
 
-  // sealkit/lite's module signs with WebCrypto (async): it has no synchronous one-shot calls.
+  // The small module (default browser entry, sealkit/lite) does its crypto with WebCrypto
+  // (async): it has no synchronous one-shot calls, and no AES-192 (Chromium's WebCrypto has none).
   const ASYNC_ONE_SHOT = typeof WasmClient.prototype.encrypt !== 'function'
+  const AES192_SUITES = [0x0046, 0x0146, 0x0346]
+  const SIGNED_SUITES = [0x0214, 0x0346, 0x0378, 0x0578]
+  const unsupported192 = (what) =>
+    new SealkitError('ERR_UNSUPPORTED', `unsupported: ${what} (AES-192) is not in sealkit/lite's small module; import 'sealkit' or 'sealkit/full'`)
 
   /** [promise, resolve, reject]; the promise's rejection counts as handled. */
   function deferredPromise() {
@@ -186,9 +191,15 @@ export function createApi(wasm, { extend } = {}) {
       if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
         throw invalid(`wrappingKey must be 16, 24 or 32 bytes, got ${key.length}`)
       }
-      // The bytes are copied into wasm memory, owned by the Rust keyring and zeroized there.
-      handles.set(this, call(() => WasmKeyring.rawAes(keyNamespace, keyName, key)))
-      hooks.rawAesCreated(this, keyNamespace, keyName, key)
+      if (key.length === 24 && ASYNC_ONE_SHOT) {
+        // AES-192 wrapping: the full module's keyring (default browser entry), or not at all.
+        if (!hooks.canDelegate) throw unsupported192('a 24-byte wrappingKey')
+        hooks.deferRawAes(this, keyNamespace, keyName, key)
+      } else {
+        // The bytes are copied into wasm memory, owned by the Rust keyring and zeroized there.
+        handles.set(this, call(() => WasmKeyring.rawAes(keyNamespace, keyName, key)))
+        hooks.rawAesCreated(this, keyNamespace, keyName, key)
+      }
       this.keyNamespace = keyNamespace
       this.keyName = keyName
     }
@@ -331,8 +342,22 @@ export function createApi(wasm, { extend } = {}) {
       return [delegateClient, target]
     }
 
+    // A call that runs in the on-demand full module: its keyring lives there, or (small module)
+    // its suite is an AES-192 one.
+    const viaFull = (keyring, suite) =>
+      hooks.deferred(keyring) || (ASYNC_ONE_SHOT && hooks.canDelegate && AES192_SUITES.includes(suite))
+    const suiteOption = (opts) => (opts !== null && typeof opts === 'object' ? opts.suiteId : undefined)
+    // The suite of a message, if its first bytes say (errors are left to the decryption itself).
+    const peekSuite = (ciphertext) => {
+      try {
+        return wasm.messageSuite(bytes(ciphertext, 'ciphertext', false))
+      } catch {
+        return undefined
+      }
+    }
+
     async function encrypt(keyring, plaintext, opts) {
-      if (hooks.deferred(keyring)) {
+      if (viaFull(keyring, suiteOption(opts))) {
         return settle(async () => {
           const [c, k] = await delegated(keyring)
           return c.encrypt(k, plaintext, opts)
@@ -346,7 +371,7 @@ export function createApi(wasm, { extend } = {}) {
     }
 
     async function decrypt(keyring, ciphertext, opts) {
-      if (hooks.deferred(keyring)) {
+      if (hooks.deferred(keyring) || (ASYNC_ONE_SHOT && hooks.canDelegate && AES192_SUITES.includes(peekSuite(ciphertext)))) {
         return settle(async () => {
           const [c, k] = await delegated(keyring)
           return c.decrypt(k, ciphertext, opts)
@@ -425,7 +450,7 @@ export function createApi(wasm, { extend } = {}) {
     }
 
     function encryptStream(keyring, opts) {
-      if (hooks.deferred(keyring)) return relayStream(() => delegated(keyring).then(([c, k]) => c.encryptStream(k, opts)))
+      if (viaFull(keyring, suiteOption(opts))) return relayStream(() => delegated(keyring).then(([c, k]) => c.encryptStream(k, opts)))
       const h = handleOf(keyring, 'keyring')
       if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
       const args = encryptArgs(options(opts, 'options'))
@@ -483,13 +508,14 @@ export function createApi(wasm, { extend } = {}) {
       const h = handleOf(keyring, 'keyring')
       if (hooks.asyncKeyring(keyring)) throw invalid('decryptStream does not support KMS keyrings yet; use decrypt()')
       const args = decryptArgs(options(opts, 'options'))
-      return ASYNC_ONE_SHOT ? signedAwareDecryptStream(h, args) : incrementalDecryptStream(h, args)
+      return ASYNC_ONE_SHOT ? suiteAwareDecryptStream(keyring, opts, h, args) : incrementalDecryptStream(h, args)
     }
 
-    // sealkit/lite: unsigned messages stream through the incremental decryptor; a signed one
+    // The small module: unsigned messages stream through the incremental decryptor; a signed one
     // (known from its first bytes) is collected and decrypted whole, since WebCrypto verifies
-    // whole inputs only. Nothing is released before the signature verifies in either case.
-    function signedAwareDecryptStream(h, args) {
+    // whole inputs only. Nothing is released before the signature verifies in either case. An
+    // AES-192 message goes to the on-demand full module's stream (default browser entry).
+    function suiteAwareDecryptStream(keyring, opts, h, args) {
       let inner, writer, pump
       const head = []
       let resolveHeader, rejectHeader, resolveContext, rejectContext
@@ -499,15 +525,19 @@ export function createApi(wasm, { extend } = {}) {
       encryptionContext.catch(() => {})
       const fail = (e) => (rejectHeader(e), rejectContext(e), e)
       // Routes the message to its processor and replays the bytes held so far.
-      const start = async (signed, controller) => {
-        inner = signed
-          ? wholeMessageStream(
-              (ct) => wasm.decryptAsync(policy, maxEdks || 0, h, ct, ...args),
-              (r) => (resolveHeader(r.messageHeader), resolveContext(r.encryptionContext), r.plaintext),
-              fail,
-            )
-          : incrementalDecryptStream(h, args)
-        if (!signed) {
+      const start = async (suite, controller) => {
+        const signed = SIGNED_SUITES.includes(suite)
+        const full = viaFull(keyring, suite)
+        inner = full
+          ? relayStream(() => delegated(keyring).then(([c, k]) => c.decryptStream(k, opts)))
+          : signed
+            ? wholeMessageStream(
+                (ct) => wasm.decryptAsync(policy, maxEdks || 0, h, ct, ...args),
+                (r) => (resolveHeader(r.messageHeader), resolveContext(r.encryptionContext), r.plaintext),
+                fail,
+              )
+            : incrementalDecryptStream(h, args)
+        if (full || !signed) {
           inner.messageHeader.then(resolveHeader, rejectHeader)
           inner.encryptionContext.then(resolveContext, rejectContext)
         }
@@ -519,17 +549,17 @@ export function createApi(wasm, { extend } = {}) {
           const data = bytes(chunk, 'chunk', false)
           if (inner) return writer.write(data)
           head.push(data.slice())
-          let signed
+          let suite
           try {
-            signed = call(() => wasm.messageSigns(concatChunks(head)))
+            suite = call(() => wasm.messageSuite(concatChunks(head)))
           } catch (e) {
             throw fail(e)
           }
-          if (signed !== undefined) await start(signed, controller)
+          if (suite !== undefined) await start(suite, controller)
         },
         async flush(controller) {
           // Fewer bytes than a message prefix: the incremental decryptor names the problem.
-          if (!inner) await start(false, controller)
+          if (!inner) await start(undefined, controller)
           await writer.close()
           await pump
         },
@@ -600,7 +630,9 @@ export function createApi(wasm, { extend } = {}) {
   const hooks = {
     asyncKeyring: () => false,
     deferred: () => false,
+    canDelegate: false,
     delegate: () => Promise.reject(invalid('no on-demand module')),
+    deferRawAes: () => {},
     deferMulti: () => {},
     rawAesCreated: () => {},
     disposed: () => {},

@@ -122,6 +122,13 @@ export function createFullOnDemand(loadFull, { everything = false } = {}) {
       const key = wrappingKey.slice()
       twins.set(k, newState((api) => new api.RawAesKeyring({ keyNamespace, keyName, wrappingKey: key }), [key]))
     }
+    // A raw AES keyring with a 24-byte key (AES-192, not in the small module) lives in the full
+    // module; the copy of its key is zeroed once the full module has it, or on dispose().
+    hooks.canDelegate = true
+    hooks.deferRawAes = (k, keyNamespace, keyName, wrappingKey) => {
+      const key = wrappingKey.slice()
+      standIns.set(k, newState((api) => new api.RawAesKeyring({ keyNamespace, keyName, wrappingKey: key }), [key]))
+    }
     // A multi-keyring with a member that lives in the full module lives there too.
     hooks.deferMulti = (multi) => {
       standIns.set(multi, newState(async (api) => new api.MultiKeyring(await resolve({ generator: multi.generator, children: multi.children }))))

@@ -42,6 +42,8 @@ export type SealkitErrorCode =
   | 'ERR_SIGNED_MESSAGE_REFUSED'
   | 'ERR_LIMIT_EXCEEDED'
   | 'ERR_KMS'
+  | 'ERR_ITEM'
+  | 'ERR_UNSUPPORTED'
   | 'ERR_IO'
   | 'ERR_INTERNAL'
   | (string & {})
@@ -63,6 +65,7 @@ declare abstract class Keyring {
 }
 
 export declare class RawAesKeyring extends Keyring {
+  /** `wrappingKey`: 16, 24 or 32 bytes (24 = AES-192: ERR_UNSUPPORTED in 'sealkit/lite'). */
   constructor(options: { keyNamespace: string; keyName: string; wrappingKey: Uint8Array })
   readonly keyNamespace: string
   readonly keyName: string

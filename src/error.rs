@@ -52,6 +52,9 @@ pub enum Error {
     },
     /// The message is signed but the caller asked for the unsigned-only decrypt mode.
     SignedMessageRefused,
+    /// This build leaves the feature out (the small browser module has no AES-192: the full
+    /// module does it).
+    Unsupported(String),
     /// A size limit of the format was exceeded (frame count, content length, …).
     LimitExceeded(String),
     /// A key service (KMS) call failed; `name` is the KMS error name.
@@ -95,6 +98,7 @@ impl Error {
             Error::ReservedContextKey(_) => "ERR_RESERVED_CONTEXT_KEY",
             Error::TooManyEncryptedDataKeys { .. } => "ERR_TOO_MANY_EDKS",
             Error::SignedMessageRefused => "ERR_SIGNED_MESSAGE_REFUSED",
+            Error::Unsupported(_) => "ERR_UNSUPPORTED",
             Error::LimitExceeded(_) => "ERR_LIMIT_EXCEEDED",
             Error::Kms { .. } => "ERR_KMS",
             #[cfg(not(target_arch = "wasm32"))]
@@ -183,6 +187,7 @@ impl fmt::Display for Error {
                 f,
                 "message is signed but the unsigned-only decrypt mode was requested"
             ),
+            Error::Unsupported(m) => write!(f, "unsupported: {m}"),
             Error::LimitExceeded(m) => write!(f, "limit exceeded: {m}"),
             Error::Kms { name, message } => write!(f, "KMS error {name}: {message}"),
             #[cfg(not(target_arch = "wasm32"))]

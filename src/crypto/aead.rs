@@ -232,6 +232,15 @@ async fn pipeline<J, T>(
     Ok(())
 }
 
+/// The small module's answer to AES-192.
+#[cfg(feature = "host-crypto")]
+pub(crate) fn no_aes192() -> Error {
+    Error::Unsupported(
+        "AES-192 (a 24-byte key) is not in the small module: use the sealkit or sealkit/full entry"
+            .into(),
+    )
+}
+
 #[cfg(feature = "host-crypto")]
 fn host_failed() -> Error {
     Error::Keyring("the host AES-GCM failed".into())
@@ -240,15 +249,14 @@ fn host_failed() -> Error {
 /// An AES-GCM key for messages and the raw AES keyring, with async batch operations.
 ///
 /// The default build encrypts with the built-in key schedule (or a synchronous
-/// [`HostAead`], see [`set_host_aead`]); the `host-crypto` build sends 128- and 256-bit keys to
-/// the asynchronous host ([`crate::crypto::host`]), imported once per key, and keeps only
-/// AES-192 built in. Key bytes are zeroized on drop.
+/// [`HostAead`], see [`set_host_aead`]); the `host-crypto` build sends every operation to the
+/// asynchronous host ([`crate::crypto::host`]), the key imported once, and has no AES-192
+/// (Chromium's WebCrypto refuses 192-bit keys; the full module does them). Key bytes are
+/// zeroized on drop.
 pub struct ContentKey {
     raw: zeroize::Zeroizing<Vec<u8>>,
     #[cfg(not(feature = "host-crypto"))]
     soft: AesGcmKey,
-    #[cfg(feature = "host-crypto")]
-    soft192: Option<Box<Aes192Gcm>>,
     #[cfg(feature = "host-crypto")]
     host: core::cell::RefCell<Option<std::rc::Rc<dyn crate::crypto::host::HostGcmKey>>>,
 }
@@ -269,25 +277,19 @@ impl ContentKey {
         })
     }
 
-    /// Builds a key from 16, 24 or 32 key bytes.
+    /// Builds a key from 16 or 32 key bytes (24 = AES-192: [`Error::Unsupported`] here).
     #[cfg(feature = "host-crypto")]
     pub fn new(key: &[u8]) -> Result<Self> {
-        let soft192 = match key.len() {
-            16 | 32 => None,
-            24 => Some(Box::new(
-                Aes192Gcm::new_from_slice(key).map_err(|_| bad_len(24))?,
-            )),
-            n => {
-                return Err(Error::invalid(format!(
-                    "AES key must be 16, 24 or 32 bytes, got {n}"
-                )))
-            }
-        };
-        Ok(ContentKey {
-            raw: zeroize::Zeroizing::new(key.to_vec()),
-            soft192,
-            host: Default::default(),
-        })
+        match key.len() {
+            16 | 32 => Ok(ContentKey {
+                raw: zeroize::Zeroizing::new(key.to_vec()),
+                host: Default::default(),
+            }),
+            24 => Err(no_aes192()),
+            n => Err(Error::invalid(format!(
+                "AES key must be 16, 24 or 32 bytes, got {n}"
+            ))),
+        }
     }
 
     /// A key that lives in the host only (derived there).
@@ -295,7 +297,6 @@ impl ContentKey {
     pub(crate) fn from_host(key: std::rc::Rc<dyn crate::crypto::host::HostGcmKey>) -> Self {
         ContentKey {
             raw: Default::default(),
-            soft192: None,
             host: core::cell::RefCell::new(Some(key)),
         }
     }
@@ -345,9 +346,9 @@ impl ContentKey {
     /// Encrypts each job's range of `buf` in place and writes its tag after it.
     pub async fn seal_jobs(&self, buf: &mut [u8], jobs: &[SealJob]) -> Result<()> {
         #[cfg(feature = "host-crypto")]
-        if self.soft192.is_none() {
+        {
             let key = self.host_key().await?;
-            return pipeline(
+            pipeline(
                 buf,
                 jobs,
                 |j| j.len,
@@ -362,14 +363,17 @@ impl ContentKey {
                     Ok(true)
                 },
             )
-            .await;
+            .await
         }
-        for j in jobs {
-            let (data, rest) = slice_mut(buf, j.start, j.len + TAG_LEN)?.split_at_mut(j.len);
-            let tag = self.seal_in_place(&j.iv, &j.aad, data)?;
-            rest.copy_from_slice(&tag);
+        #[cfg(not(feature = "host-crypto"))]
+        {
+            for j in jobs {
+                let (data, rest) = slice_mut(buf, j.start, j.len + TAG_LEN)?.split_at_mut(j.len);
+                let tag = self.seal_in_place(&j.iv, &j.aad, data)?;
+                rest.copy_from_slice(&tag);
+            }
+            Ok(())
         }
-        Ok(())
     }
 
     /// Decrypts each job's range of `buf` in place. `Ok(Err(i))`: job `i` failed
@@ -380,7 +384,7 @@ impl ContentKey {
         jobs: &[OpenJob],
     ) -> Result<core::result::Result<(), usize>> {
         #[cfg(feature = "host-crypto")]
-        if self.soft192.is_none() {
+        {
             let key = self.host_key().await?;
             let mut failed = None;
             let mut index = 0;
@@ -411,15 +415,18 @@ impl ContentKey {
                 },
             )
             .await?;
-            return Ok(failed.map_or(Ok(()), Err));
+            Ok(failed.map_or(Ok(()), Err))
         }
-        for (i, j) in jobs.iter().enumerate() {
-            let data = slice_mut(buf, j.start, j.len)?;
-            if self.open_in_place(&j.iv, &j.aad, data, &j.tag).is_err() {
-                return Ok(Err(i));
+        #[cfg(not(feature = "host-crypto"))]
+        {
+            for (i, j) in jobs.iter().enumerate() {
+                let data = slice_mut(buf, j.start, j.len)?;
+                if self.open_in_place(&j.iv, &j.aad, data, &j.tag).is_err() {
+                    return Ok(Err(i));
+                }
             }
+            Ok(Ok(()))
         }
-        Ok(Ok(()))
     }
 
     #[cfg(feature = "host-crypto")]
@@ -469,38 +476,6 @@ impl ContentKey {
             }
         }
         self.soft.open_in_place(iv, aad, buf, tag)
-    }
-
-    /// AES-192, built in (only AES-192 keys reach here in the `host-crypto` build).
-    #[cfg(feature = "host-crypto")]
-    fn seal_in_place(
-        &self,
-        iv: &[u8; IV_LEN],
-        aad: &[u8],
-        buf: &mut [u8],
-    ) -> Result<[u8; TAG_LEN]> {
-        let cipher = self.soft192.as_ref().ok_or_else(host_failed)?;
-        cipher
-            .encrypt_in_place_detached(&Nonce::from(*iv), aad, buf)
-            .map(Into::into)
-            .map_err(|_| Error::LimitExceeded("AES-GCM input longer than 2^36 - 32 bytes".into()))
-    }
-
-    #[cfg(feature = "host-crypto")]
-    fn open_in_place(
-        &self,
-        iv: &[u8; IV_LEN],
-        aad: &[u8],
-        buf: &mut [u8],
-        tag: &[u8; TAG_LEN],
-    ) -> Result<(), AuthFailed> {
-        let cipher = self.soft192.as_ref().ok_or(AuthFailed)?;
-        cipher
-            .decrypt_in_place_detached(&Nonce::from(*iv), aad, buf, &Tag::from(*tag))
-            .map_err(|_| {
-                buf.iter_mut().for_each(|b| *b = 0);
-                AuthFailed
-            })
     }
 }
 

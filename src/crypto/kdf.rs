@@ -44,8 +44,8 @@ pub async fn derive(
 }
 
 /// The same derivations by the host's HKDF (an empty salt is the RFC 5869 all-zero salt). The
-/// host derives 128- and 256-bit content keys straight into its AES-GCM, so they never reach
-/// wasm or JS memory; AES-192 keys come back as bytes for the built-in AES-192.
+/// host derives the content key straight into its AES-GCM, so it never reaches wasm or JS
+/// memory. (No AES-192 suites in this build.)
 #[cfg(feature = "host-crypto")]
 async fn derive_on_host(
     suite: AlgorithmSuite,
@@ -55,6 +55,9 @@ async fn derive_on_host(
     use crate::crypto::host::{host_crypto, HkdfHash};
     let failed = || Error::Keyring("the host HKDF failed".into());
     let len = suite.key_len();
+    if len == 24 {
+        return Err(crate::crypto::aead::no_aes192());
+    }
     let (hash, salt): (HkdfHash, &[u8]) = match suite.kdf() {
         KeyDerivation::Identity => {
             return Ok(DerivedKeys {
@@ -80,13 +83,8 @@ async fn derive_on_host(
     let commit = suite
         .is_committing()
         .then(|| host.hkdf(hash, data_key, salt, b"COMMITKEY", COMMIT_KEY_LEN));
-    let content_key = if len == 24 {
-        let bytes = host.hkdf(hash, data_key, salt, &info, len).await;
-        ContentKey::new(&bytes.filter(|b| b.len() == len).ok_or_else(failed)?)?
-    } else {
-        let key = host.hkdf_aes_key(hash, data_key, salt, &info, len).await;
-        ContentKey::from_host(key.ok_or_else(failed)?)
-    };
+    let content_key = host.hkdf_aes_key(hash, data_key, salt, &info, len).await;
+    let content_key = ContentKey::from_host(content_key.ok_or_else(failed)?);
     let commit_key = match commit {
         None => None,
         Some(commit) => {

@@ -364,8 +364,8 @@ impl WasmDecryptor {
     }
 }
 
-/// Whether the message starting with `prefix` is signed; `undefined` until enough bytes.
-#[wasm_bindgen(js_name = messageSigns)]
-pub fn message_signs(prefix: &[u8]) -> Result<Option<bool>, JsValue> {
-    Ok(js(peek_suite(prefix))?.map(|suite| suite.signature().is_some()))
+/// The suite id of the message starting with `prefix`; `undefined` until enough bytes.
+#[wasm_bindgen(js_name = messageSuite)]
+pub fn message_suite(prefix: &[u8]) -> Result<Option<u16>, JsValue> {
+    Ok(js(peek_suite(prefix))?.map(|suite| suite.id()))
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ECDH, randomBytes } from 'node:crypto'
-import { sealkit as full, loadLite, pipeChunks, PKG_DIR } from './pkg.mjs'
+import { nodeEntry as full, loadLite, pipeChunks, PKG_DIR } from './pkg.mjs'
 
 const lite = await loadLite()
 const wrappingKey = new Uint8Array(32).fill(7)
@@ -84,6 +84,22 @@ test('default suite (signed): frames stream out, tampering, unsignedOnly, trunca
   await rejectsWith(() => c.decrypt(k, result, { unsignedOnly: true }), 'ERR_SIGNED_MESSAGE_REFUSED')
   await rejectsWith(() => pipeChunks(c.decryptStream(k), result.subarray(0, 2)), 'ERR_TRUNCATED')
   await rejectsWith(() => pipeChunks(c.decryptStream(k), new Uint8Array([9, 9, 9, 9])), 'ERR_BAD_CIPHERTEXT')
+})
+
+test('AES-192 is not in sealkit/lite: 24-byte keys, AES-192 suites and their messages fail with ERR_UNSUPPORTED', async () => {
+  assert.throws(
+    () => new lite.RawAesKeyring({ keyNamespace: 'n', keyName: 'k', wrappingKey: new Uint8Array(24) }),
+    (e) => e instanceof lite.SealkitError && e.code === 'ERR_UNSUPPORTED' && /sealkit\/full/.test(e.message),
+  )
+  const policy = 'FORBID_ENCRYPT_ALLOW_DECRYPT'
+  const [kl, kf] = [keyrings(lite), keyrings(full)]
+  for (const suiteId of [0x0046, 0x0146, 0x0346]) {
+    await rejectsWith(() => lite.buildClient(policy).encrypt(kl, 'x', { suiteId }), 'ERR_UNSUPPORTED')
+    await rejectsWith(() => pipeChunks(lite.buildClient(policy).encryptStream(kl, { suiteId }), plaintext), 'ERR_UNSUPPORTED')
+    const { result } = await full.buildClient(policy).encrypt(kf, plaintext, { suiteId })
+    await rejectsWith(() => lite.buildClient(policy).decrypt(kl, result), 'ERR_UNSUPPORTED')
+    await rejectsWith(() => pipeChunks(lite.buildClient(policy).decryptStream(kl), result), 'ERR_UNSUPPORTED')
+  }
 })
 
 test('point decompression matches OpenSSL (P-256, P-384, both parities)', async () => {

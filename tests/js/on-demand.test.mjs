@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { sealkit as node, loadBrowserDefault, pipeChunks, VECTORS } from './pkg.mjs'
+import { nodeEntry as node, loadBrowserDefault, pipeChunks, VECTORS } from './pkg.mjs'
 
 const keys = JSON.parse(readFileSync(`${VECTORS}/keys.json`, 'utf8')).keys
 const rsaPublic = keys['rsa-4096-public'].material
@@ -27,6 +27,45 @@ test('raw AES use (one-shot, streams, signed default suite, marshall) never requ
   assert.deepEqual(await pipeChunks(decryptStream(multi), ct), input)
   assert.deepEqual(api.unmarshall(api.marshall({ a: 1, b: 'x' })), { a: 1, b: 'x' })
   assert.equal(loads(), 0)
+})
+
+test('AES-192 (not in the small module): suites and 24-byte wrapping keys run in the full module, interoperating with the Node entry', async () => {
+  const { api, loads } = await loadBrowserDefault()
+  const policy = 'FORBID_ENCRYPT_ALLOW_DECRYPT'
+  const { encrypt, decrypt, encryptStream, decryptStream } = api.buildClient(policy)
+  const nodeClient = node.buildClient(policy)
+  // a 256-bit key with AES-192 suites: the call goes to the full module
+  const aes = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })
+  const nodeAes = new node.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })
+  for (const suiteId of [0x0046, 0x0146, 0x0346]) {
+    const { result, messageHeader } = await encrypt(aes, 'aes-192 suite', { suiteId })
+    assert.equal(messageHeader.suiteId, suiteId)
+    assert.equal(text((await nodeClient.decrypt(nodeAes, result)).plaintext), 'aes-192 suite')
+    const back = (await nodeClient.encrypt(nodeAes, input, { suiteId, frameLength: 1000 })).result
+    assert.deepEqual((await decrypt(aes, back)).plaintext, input)
+    const dec = decryptStream(aes)
+    assert.deepEqual(await pipeChunks(dec, back), input)
+    assert.equal((await dec.messageHeader).suiteId, suiteId)
+    const es = encryptStream(aes, { suiteId, frameLength: 999 })
+    const streamed = await pipeChunks(es, input)
+    assert.equal((await es.messageHeader).suiteId, suiteId)
+    assert.deepEqual((await nodeClient.decrypt(nodeAes, streamed)).plaintext, input)
+  }
+  assert.equal(loads(), 1)
+  // a 24-byte wrapping key: a stand-in keyring of the full module, alone and in a multi-keyring
+  const key24 = new Uint8Array(24).fill(3)
+  const k24 = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k24', wrappingKey: key24 })
+  key24.fill(0) // the stand-in keeps its own copy
+  const nodeK24 = new node.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k24', wrappingKey: new Uint8Array(24).fill(3) })
+  assert.equal(k24.keyName, 'k24')
+  const multi = new api.MultiKeyring({ generator: aes, children: [k24] })
+  const { result } = await encrypt(multi, 'two keys', { suiteId: 0x0178 })
+  assert.equal(text((await nodeClient.decrypt(nodeK24, result)).plaintext), 'two keys')
+  assert.equal(text((await decrypt(k24, result)).plaintext), 'two keys')
+  assert.equal(text((await decrypt(aes, result)).plaintext), 'two keys')
+  k24.dispose()
+  assert.equal(k24.disposed, true)
+  await assert.rejects(encrypt(k24, 'x'), (e) => e instanceof api.SealkitError && e.code === 'ERR_INVALID_ARGUMENT' && /disposed/.test(e.message))
 })
 
 test('RawRsaKeyring: constructed at once, made in the full module on first use; messages interoperate with the Node entry', async () => {

@@ -7,8 +7,9 @@ if (!existsSync(PKG_DIR + '/index.node.mjs')) {
   throw new Error(`built package not found in ${PKG_DIR}: run scripts/build-wasm.sh first`)
 }
 export const ENTRY = ['lite', 'browser'].includes(process.env.SEALKIT_ENTRY) ? process.env.SEALKIT_ENTRY : 'node'
-export const sealkit =
-  ENTRY === 'lite' ? await loadLite() : ENTRY === 'browser' ? (await loadBrowserDefault()).api : await import(pathToFileURL(PKG_DIR + '/index.node.mjs').href)
+/** The Node entry (full module, node:crypto host), whatever SEALKIT_ENTRY says. */
+export const nodeEntry = await import(pathToFileURL(PKG_DIR + '/index.node.mjs').href)
+export const sealkit = ENTRY === 'lite' ? await loadLite() : ENTRY === 'browser' ? (await loadBrowserDefault()).api : nodeEntry
 
 /**
  * SEALKIT_ENTRY=lite: the `sealkit/lite` browser entry's module and wiring (WebCrypto ECDSA,
