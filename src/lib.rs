@@ -65,3 +65,10 @@ pub use policy::CommitmentPolicy;
 /// The key-provider crate (provider trait, local KMS, HTTP client).
 pub use sealkit_kms as kms;
 pub use suite::AlgorithmSuite;
+
+/// The small browser module's allocator: talc instead of std's dlmalloc, about 6 KB smaller
+/// (BENCHMARKS.md, bundle size). The full module keeps dlmalloc.
+#[cfg(all(target_arch = "wasm32", feature = "wasm-lite"))]
+#[global_allocator]
+static SMALL_MODULE_ALLOCATOR: talc::wasm::WasmDynamicTalc =
+    talc::wasm::new_wasm_dynamic_allocator();
