@@ -359,7 +359,7 @@ impl ContentKey {
                     if sealed.len() != dest.len() {
                         return Err(host_failed());
                     }
-                    dest.copy_from_slice(&sealed);
+                    sealed.move_to(dest);
                     Ok(true)
                 },
             )
@@ -402,7 +402,7 @@ impl ContentKey {
                 |buf, j, opened| {
                     let dest = slice_mut(buf, j.start, j.len)?;
                     match opened.ok_or_else(host_failed)? {
-                        Ok(plain) if plain.len() == dest.len() => dest.copy_from_slice(&plain),
+                        Ok(plain) if plain.len() == dest.len() => plain.move_to(dest),
                         Ok(_) => return Err(host_failed()),
                         Err(AuthFailed) => {
                             dest.iter_mut().for_each(|b| *b = 0);

@@ -57,6 +57,18 @@ pub trait HostCrypto {
     fn aes_gcm_key(&self, key: &[u8]) -> BoxFuture<'static, Option<Rc<dyn HostGcmKey>>>;
 }
 
+/// Bytes a host call produced, still in host memory: copied out once, straight to where they go.
+pub trait HostBytes {
+    /// Their length.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Copies them into `dest` (exactly [`len`](Self::len) bytes) and zeroes the host's copy.
+    fn move_to(&self, dest: &mut [u8]);
+}
+
 /// An imported host AES-GCM key (12-byte IVs, 16-byte tags).
 pub trait HostGcmKey {
     /// `ciphertext ‖ tag` of `plaintext`.
@@ -65,14 +77,14 @@ pub trait HostGcmKey {
         iv: &[u8; IV_LEN],
         aad: &[u8],
         plaintext: &[u8],
-    ) -> BoxFuture<'static, Option<Vec<u8>>>;
+    ) -> BoxFuture<'static, Option<Box<dyn HostBytes>>>;
     /// The plaintext of `ciphertext ‖ tag`, or [`AuthFailed`].
     fn open(
         &self,
         iv: &[u8; IV_LEN],
         aad: &[u8],
         sealed: &[u8],
-    ) -> BoxFuture<'static, Option<Result<Zeroizing<Vec<u8>>, AuthFailed>>>;
+    ) -> BoxFuture<'static, Option<Result<Box<dyn HostBytes>, AuthFailed>>>;
 }
 
 std::thread_local! {

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::crypto::aead::AuthFailed;
-use crate::crypto::host::{set_host_crypto, HkdfHash, HostCrypto, HostGcmKey};
+use crate::crypto::host::{set_host_crypto, HkdfHash, HostBytes, HostCrypto, HostGcmKey};
 use crate::future::BoxFuture;
 use crate::suite::IV_LEN;
 use crate::wasm::host_ecdsa::settle;
@@ -124,18 +124,32 @@ impl HostCrypto for Host {
 
 struct GcmKey(JsGcmKey);
 
+/// A `Uint8Array` a host call returned.
+struct JsBytes(Uint8Array);
+
+impl HostBytes for JsBytes {
+    fn len(&self) -> usize {
+        self.0.length() as usize
+    }
+    fn move_to(&self, dest: &mut [u8]) {
+        self.0.copy_to(dest);
+        self.0.fill(0, 0, self.0.length());
+    }
+}
+
+fn js_bytes(value: JsValue) -> Option<Box<dyn HostBytes>> {
+    Some(Box::new(JsBytes(value.dyn_into::<Uint8Array>().ok()?)))
+}
+
 impl HostGcmKey for GcmKey {
     fn seal(
         &self,
         iv: &[u8; IV_LEN],
         aad: &[u8],
         plaintext: &[u8],
-    ) -> BoxFuture<'static, Option<Vec<u8>>> {
+    ) -> BoxFuture<'static, Option<Box<dyn HostBytes>>> {
         let call = self.0.seal(iv, aad, plaintext);
-        Box::pin(async move {
-            let sealed = settle(call).await.ok()?.dyn_into::<Uint8Array>().ok()?;
-            Some(sealed.to_vec())
-        })
+        Box::pin(async move { js_bytes(settle(call).await.ok()?) })
     }
 
     fn open(
@@ -143,14 +157,14 @@ impl HostGcmKey for GcmKey {
         iv: &[u8; IV_LEN],
         aad: &[u8],
         sealed: &[u8],
-    ) -> BoxFuture<'static, Option<Result<Zeroizing<Vec<u8>>, AuthFailed>>> {
+    ) -> BoxFuture<'static, Option<Result<Box<dyn HostBytes>, AuthFailed>>> {
         let call = self.0.open(iv, aad, sealed);
         Box::pin(async move {
             let value = settle(call).await.ok()?;
             if value.is_null() {
                 return Some(Err(AuthFailed));
             }
-            take_secret(value).map(Ok)
+            js_bytes(value).map(Ok)
         })
     }
 }
