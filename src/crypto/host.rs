@@ -3,7 +3,7 @@
 //! compiled into the module.
 //!
 //! The host answers later (a Promise), so only async paths can use it: message encryption and
-//! decryption await each batch of frames (see [`ContentKey`](super::aead::ContentKey)). Every
+//! decryption await each batch of frames (see [`ContentKey`](super::content_key::ContentKey)). Every
 //! call copies its inputs before returning its future, so many calls can be in flight at once.
 //! Built-in AES-192-GCM stays in the module: Chromium's WebCrypto refuses 192-bit AES keys.
 

@@ -7,7 +7,7 @@ use sha2::{Sha256, Sha384, Sha512};
 #[cfg(not(feature = "host-crypto"))]
 use zeroize::Zeroizing;
 
-use crate::crypto::aead::ContentKey;
+use crate::crypto::content_key::ContentKey;
 use crate::error::{Error, Result};
 use crate::suite::{AlgorithmSuite, KeyDerivation};
 
@@ -56,7 +56,7 @@ async fn derive_on_host(
     let failed = || Error::Keyring("the host HKDF failed".into());
     let len = suite.key_len();
     if len == 24 {
-        return Err(crate::crypto::aead::no_aes192());
+        return Err(crate::crypto::content_key::no_aes192());
     }
     let (hash, salt): (HkdfHash, &[u8]) = match suite.kdf() {
         KeyDerivation::Identity => {

@@ -2,7 +2,7 @@
 
 use crate::codec::{Reader, Writer};
 use crate::context;
-use crate::crypto::aead::ContentKey;
+use crate::crypto::content_key::ContentKey;
 use crate::crypto::random;
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use crate::cmm::{CryptoMaterialsManager, DecryptionMaterialsRequest};
 use crate::codec::Reader;
 use crate::context::{self, EncryptionContext};
-use crate::crypto::aead::{ContentKey, OpenJob};
+use crate::crypto::content_key::{ContentKey, OpenJob};
 use crate::crypto::kdf;
 use crate::crypto::signature::MessageVerifier;
 use crate::error::{Error, Result};

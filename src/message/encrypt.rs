@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 use crate::cmm::{CryptoMaterialsManager, EncryptionMaterialsRequest};
 use crate::codec::Writer;
 use crate::context::{self, EncryptionContext};
-use crate::crypto::aead::{ContentKey, SealJob};
+use crate::crypto::content_key::{ContentKey, SealJob};
 use crate::crypto::kdf;
 use crate::crypto::random;
 use crate::crypto::signature::MessageSigner;
@@ -191,7 +191,8 @@ impl Encryptor {
     }
 
     /// Encrypts `input`, appending whatever complete output is ready to `out`; the frames it
-    /// completes are sealed as one batch. On error nothing is appended.
+    /// completes are sealed as one batch. On error no frame of the batch is left in `out`, and
+    /// the encryptor must not be used further.
     pub async fn update_async(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<()> {
         self.emit_header(out);
         let frame_len = match self.framing {
@@ -227,7 +228,7 @@ impl Encryptor {
             self.lay_out_frame(frame, BodyPart::Frame, &mut batch)?;
             input = rest;
         }
-        self.seal_batch(batch).await?;
+        self.seal_batch(&mut batch).await?;
         plaintext_buf::extend(&mut self.pending, input);
         Ok(())
     }
@@ -253,7 +254,8 @@ impl Encryptor {
         let mut batch = FrameBatch::new(out);
         self.lay_out_frame(&pending, part, &mut batch)?;
         drop(pending);
-        self.seal_batch(batch).await?;
+        self.seal_batch(&mut batch).await?;
+        drop(batch);
         if let Some(signer) = self.signer.take() {
             let sig = signer.finish().await?;
             out.put_u16_prefixed(&sig, "signature")?;
@@ -322,29 +324,26 @@ impl Encryptor {
         Ok(())
     }
 
-    /// Seals the laid-out frames in place and signs them; on failure the batch's bytes
-    /// (plaintext not yet sealed) are zeroized and removed from `out`.
-    async fn seal_batch(&mut self, batch: FrameBatch<'_>) -> Result<()> {
-        let FrameBatch { out, start, jobs } = batch;
-        if jobs.is_empty() {
-            return Ok(());
+    /// Seals the laid-out frames in place and signs them.
+    async fn seal_batch(&mut self, batch: &mut FrameBatch<'_>) -> Result<()> {
+        if !batch.jobs.is_empty() {
+            self.key.seal_jobs(batch.out, &batch.jobs).await?;
+            if let Some(h) = &mut self.signer {
+                h.update(&batch.out[batch.start..]);
+            }
         }
-        if let Err(e) = self.key.seal_jobs(out, &jobs).await {
-            plaintext_buf::discard_tail(out, start);
-            return Err(e);
-        }
-        if let Some(h) = &mut self.signer {
-            h.update(&out[start..]);
-        }
+        batch.sealed = true;
         Ok(())
     }
 }
 
-/// Frames laid out in `out` from `start` on, waiting to be sealed together.
+/// Frames laid out in `out` from `start` on, waiting to be sealed together. Dropped unsealed
+/// (an error on the way), it zeroizes and removes them: they are still plaintext.
 struct FrameBatch<'a> {
     out: &'a mut Vec<u8>,
     start: usize,
     jobs: Vec<SealJob>,
+    sealed: bool,
 }
 
 impl<'a> FrameBatch<'a> {
@@ -353,6 +352,35 @@ impl<'a> FrameBatch<'a> {
             start: out.len(),
             out,
             jobs: Vec::new(),
+            sealed: false,
         }
+    }
+}
+
+impl Drop for FrameBatch<'_> {
+    fn drop(&mut self) {
+        if !self.sealed {
+            plaintext_buf::discard_tail(self.out, self.start);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unsealed_batch_leaves_nothing_behind() {
+        let mut out = b"header".to_vec();
+        let batch = FrameBatch::new(&mut out);
+        batch.out.extend_from_slice(b"plaintext not sealed yet");
+        drop(batch);
+        assert_eq!(out, b"header");
+
+        let mut batch = FrameBatch::new(&mut out);
+        batch.out.extend_from_slice(b"sealed");
+        batch.sealed = true;
+        drop(batch);
+        assert_eq!(out, b"headersealed");
     }
 }

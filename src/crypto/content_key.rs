@@ -1,0 +1,349 @@
+//! The message content key (also the raw AES keyring's wrapping key): AES-GCM over batches of
+//! frames, built in or through the asynchronous host of the `host-crypto` build.
+
+#[cfg(feature = "host-crypto")]
+use crate::crypto::aead::AuthFailed;
+#[cfg(not(feature = "host-crypto"))]
+use crate::crypto::aead::{host_aead, AesGcmKey, AuthFailed};
+use crate::error::{Error, Result};
+use crate::suite::{IV_LEN, TAG_LEN};
+
+/// One AES-GCM operation of a batch over a caller's buffer: `buf[start..start + len]` is
+/// encrypted in place and its tag written at `buf[start + len..start + len + 16]`.
+#[derive(Debug)]
+pub struct SealJob {
+    /// The IV.
+    pub iv: [u8; IV_LEN],
+    /// The additional authenticated data.
+    pub aad: Vec<u8>,
+    /// Offset of the plaintext in the buffer.
+    pub start: usize,
+    /// Plaintext length (the tag follows it).
+    pub len: usize,
+}
+
+/// One AES-GCM decryption of a batch: `buf[start..start + len]` holds the ciphertext and is
+/// decrypted in place if `tag` verifies.
+#[derive(Debug)]
+pub struct OpenJob {
+    /// The IV.
+    pub iv: [u8; IV_LEN],
+    /// The additional authenticated data.
+    pub aad: Vec<u8>,
+    /// Offset of the ciphertext in the buffer.
+    pub start: usize,
+    /// Ciphertext length.
+    pub len: usize,
+    /// The tag to verify.
+    pub tag: [u8; TAG_LEN],
+}
+
+/// Host calls in flight at once: at most this many jobs…
+#[cfg(feature = "host-crypto")]
+const MAX_JOBS_IN_FLIGHT: usize = 64;
+/// …and about this many bytes (the host holds a copy of each input until it answers).
+#[cfg(feature = "host-crypto")]
+const MAX_BYTES_IN_FLIGHT: usize = 1 << 20;
+
+/// Issues a host call per job and hands each answer, in job order, to `finish` (`Ok(false)`
+/// stops early). A sliding window keeps the host busy without holding every input at once.
+#[cfg(feature = "host-crypto")]
+async fn pipeline<J, T>(
+    buf: &mut [u8],
+    jobs: &[J],
+    len: impl Fn(&J) -> usize,
+    issue: impl Fn(&[u8], &J) -> Result<crate::future::BoxFuture<'static, T>>,
+    mut finish: impl FnMut(&mut [u8], &J, T) -> Result<bool>,
+) -> Result<()> {
+    let mut calls = Vec::with_capacity(jobs.len().min(MAX_JOBS_IN_FLIGHT));
+    let (mut issued, mut bytes) = (0, 0);
+    for (i, job) in jobs.iter().enumerate() {
+        while let Some(next) = jobs.get(issued) {
+            let in_flight = issued - i;
+            if in_flight > 0 && (in_flight >= MAX_JOBS_IN_FLIGHT || bytes >= MAX_BYTES_IN_FLIGHT) {
+                break;
+            }
+            calls.push(Some(issue(buf, next)?));
+            bytes += len(next);
+            issued += 1;
+        }
+        let call = calls
+            .get_mut(i)
+            .and_then(Option::take)
+            .ok_or_else(host_failed)?;
+        let answer = call.await;
+        bytes -= len(job);
+        if !finish(buf, job, answer)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The small module's answer to AES-192.
+#[cfg(feature = "host-crypto")]
+pub(crate) fn no_aes192() -> Error {
+    Error::Unsupported(
+        "AES-192 (a 24-byte key) is not in the small module: use the sealkit or sealkit/full entry"
+            .into(),
+    )
+}
+
+#[cfg(feature = "host-crypto")]
+fn host_failed() -> Error {
+    Error::Keyring("the host AES-GCM failed".into())
+}
+
+/// An AES-GCM key for messages and the raw AES keyring, with async batch operations.
+///
+/// The default build encrypts with the built-in key schedule, or with a synchronous host
+/// (`aead::HostAead`, node:crypto); the `host-crypto` build sends every operation to the
+/// asynchronous host (`crypto::host`, WebCrypto), the key imported once, and has no AES-192
+/// (Chromium's WebCrypto refuses 192-bit keys; the full module does them). Key bytes are
+/// zeroized on drop.
+pub struct ContentKey {
+    raw: zeroize::Zeroizing<Vec<u8>>,
+    #[cfg(not(feature = "host-crypto"))]
+    soft: AesGcmKey,
+    #[cfg(feature = "host-crypto")]
+    host: core::cell::RefCell<Option<std::rc::Rc<dyn crate::crypto::host::HostGcmKey>>>,
+}
+
+impl core::fmt::Debug for ContentKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ContentKey(<redacted>)")
+    }
+}
+
+impl ContentKey {
+    /// Builds a key from 16, 24 or 32 key bytes.
+    #[cfg(not(feature = "host-crypto"))]
+    pub fn new(key: &[u8]) -> Result<Self> {
+        Ok(ContentKey {
+            soft: AesGcmKey::new(key)?,
+            raw: zeroize::Zeroizing::new(key.to_vec()),
+        })
+    }
+
+    /// Builds a key from 16 or 32 key bytes (24 = AES-192: [`Error::Unsupported`] here).
+    #[cfg(feature = "host-crypto")]
+    pub fn new(key: &[u8]) -> Result<Self> {
+        match key.len() {
+            16 | 32 => Ok(ContentKey {
+                raw: zeroize::Zeroizing::new(key.to_vec()),
+                host: Default::default(),
+            }),
+            24 => Err(no_aes192()),
+            n => Err(Error::invalid(format!(
+                "AES key must be 16, 24 or 32 bytes, got {n}"
+            ))),
+        }
+    }
+
+    /// A key that lives in the host only (derived there).
+    #[cfg(feature = "host-crypto")]
+    pub(crate) fn from_host(key: std::rc::Rc<dyn crate::crypto::host::HostGcmKey>) -> Self {
+        ContentKey {
+            raw: Default::default(),
+            host: core::cell::RefCell::new(Some(key)),
+        }
+    }
+
+    /// `ciphertext ‖ tag` of `plaintext`.
+    pub async fn seal(&self, iv: &[u8; IV_LEN], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(plaintext.len() + TAG_LEN);
+        buf.extend_from_slice(plaintext);
+        buf.resize(plaintext.len() + TAG_LEN, 0);
+        let job = SealJob {
+            iv: *iv,
+            aad: aad.to_vec(),
+            start: 0,
+            len: plaintext.len(),
+        };
+        if let Err(e) = self.seal_jobs(&mut buf, core::slice::from_ref(&job)).await {
+            zeroize::Zeroize::zeroize(&mut buf);
+            return Err(e);
+        }
+        Ok(buf)
+    }
+
+    /// The plaintext of `ciphertext ‖ tag`.
+    pub async fn open(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, AuthFailed> {
+        let split = sealed.len().checked_sub(TAG_LEN).ok_or(AuthFailed)?;
+        let (ct, tag) = sealed.split_at(split);
+        let mut job = OpenJob {
+            iv: *iv,
+            aad: aad.to_vec(),
+            start: 0,
+            len: ct.len(),
+            tag: [0u8; TAG_LEN],
+        };
+        job.tag.copy_from_slice(tag);
+        let mut buf = zeroize::Zeroizing::new(ct.to_vec());
+        match self.open_jobs(&mut buf, core::slice::from_ref(&job)).await {
+            Ok(Ok(())) => Ok(buf),
+            _ => Err(AuthFailed),
+        }
+    }
+
+    /// Encrypts each job's range of `buf` in place and writes its tag after it.
+    pub async fn seal_jobs(&self, buf: &mut [u8], jobs: &[SealJob]) -> Result<()> {
+        #[cfg(feature = "host-crypto")]
+        {
+            let key = self.host_key().await?;
+            pipeline(
+                buf,
+                jobs,
+                |j| j.len,
+                |buf, j| Ok(key.seal(&j.iv, &j.aad, slice(buf, j.start, j.len)?)),
+                |buf, j, sealed| {
+                    let sealed = sealed.ok_or_else(host_failed)?;
+                    let dest = slice_mut(buf, j.start, j.len + TAG_LEN)?;
+                    if sealed.len() != dest.len() {
+                        return Err(host_failed());
+                    }
+                    sealed.move_to(dest);
+                    Ok(true)
+                },
+            )
+            .await
+        }
+        #[cfg(not(feature = "host-crypto"))]
+        {
+            for j in jobs {
+                let (data, rest) = slice_mut(buf, j.start, j.len + TAG_LEN)?.split_at_mut(j.len);
+                let tag = self.seal_in_place(&j.iv, &j.aad, data)?;
+                rest.copy_from_slice(&tag);
+            }
+            Ok(())
+        }
+    }
+
+    /// Decrypts each job's range of `buf` in place. `Ok(Err(i))`: job `i` failed
+    /// authentication (its range is zeroed; later jobs may be left undecrypted).
+    pub async fn open_jobs(
+        &self,
+        buf: &mut [u8],
+        jobs: &[OpenJob],
+    ) -> Result<core::result::Result<(), usize>> {
+        #[cfg(feature = "host-crypto")]
+        {
+            let key = self.host_key().await?;
+            let mut failed = None;
+            let mut index = 0;
+            pipeline(
+                buf,
+                jobs,
+                |j| j.len,
+                |buf, j| {
+                    // Ciphertext, not secret: a plain Vec is fine.
+                    let mut sealed = Vec::with_capacity(j.len + TAG_LEN);
+                    sealed.extend_from_slice(slice(buf, j.start, j.len)?);
+                    sealed.extend_from_slice(&j.tag);
+                    Ok(key.open(&j.iv, &j.aad, &sealed))
+                },
+                |buf, j, opened| {
+                    let dest = slice_mut(buf, j.start, j.len)?;
+                    match opened.ok_or_else(host_failed)? {
+                        Ok(plain) if plain.len() == dest.len() => plain.move_to(dest),
+                        Ok(_) => return Err(host_failed()),
+                        Err(AuthFailed) => {
+                            dest.iter_mut().for_each(|b| *b = 0);
+                            failed = Some(index);
+                            return Ok(false);
+                        }
+                    }
+                    index += 1;
+                    Ok(true)
+                },
+            )
+            .await?;
+            Ok(failed.map_or(Ok(()), Err))
+        }
+        #[cfg(not(feature = "host-crypto"))]
+        {
+            for (i, j) in jobs.iter().enumerate() {
+                let data = slice_mut(buf, j.start, j.len)?;
+                if self.open_in_place(&j.iv, &j.aad, data, &j.tag).is_err() {
+                    return Ok(Err(i));
+                }
+            }
+            Ok(Ok(()))
+        }
+    }
+
+    #[cfg(feature = "host-crypto")]
+    async fn host_key(&self) -> Result<std::rc::Rc<dyn crate::crypto::host::HostGcmKey>> {
+        if let Some(key) = self.host.borrow().clone() {
+            return Ok(key);
+        }
+        let key = crate::crypto::host::host_crypto()?
+            .aes_gcm_key(&self.raw)
+            .await
+            .ok_or_else(host_failed)?;
+        *self.host.borrow_mut() = Some(key.clone());
+        Ok(key)
+    }
+
+    #[cfg(not(feature = "host-crypto"))]
+    fn seal_in_place(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+    ) -> Result<[u8; TAG_LEN]> {
+        if let Some(host) = host_aead().filter(|h| buf.len() >= h.min_len()) {
+            if let Some(tag) = host.seal(&self.raw, iv, aad, buf) {
+                return Ok(tag);
+            }
+        }
+        self.soft.seal_in_place(iv, aad, buf)
+    }
+
+    #[cfg(not(feature = "host-crypto"))]
+    fn open_in_place(
+        &self,
+        iv: &[u8; IV_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+        tag: &[u8; TAG_LEN],
+    ) -> Result<(), AuthFailed> {
+        if let Some(host) = host_aead().filter(|h| buf.len() >= h.min_len()) {
+            match host.open(&self.raw, iv, aad, buf, tag) {
+                Some(true) => return Ok(()),
+                Some(false) => {
+                    buf.iter_mut().for_each(|b| *b = 0);
+                    return Err(AuthFailed);
+                }
+                None => {}
+            }
+        }
+        self.soft.open_in_place(iv, aad, buf, tag)
+    }
+}
+
+/// `buf[start..start + len]`. Job ranges come from lengths the message layer wrote itself, so
+/// a range outside the buffer is a bug: reported as an error rather than a panic.
+#[cfg(feature = "host-crypto")]
+fn slice(buf: &[u8], start: usize, len: usize) -> Result<&[u8]> {
+    start
+        .checked_add(len)
+        .and_then(|end| buf.get(start..end))
+        .ok_or_else(out_of_range)
+}
+
+fn slice_mut(buf: &mut [u8], start: usize, len: usize) -> Result<&mut [u8]> {
+    start
+        .checked_add(len)
+        .and_then(|end| buf.get_mut(start..end))
+        .ok_or_else(out_of_range)
+}
+
+fn out_of_range() -> Error {
+    Error::Keyring("AES-GCM job outside its buffer".into())
+}
