@@ -1,7 +1,5 @@
 //! Encryption and decryption materials and encrypted data keys.
 
-use std::collections::BTreeSet;
-
 use zeroize::Zeroizing;
 
 use crate::context::EncryptionContext;
@@ -52,7 +50,7 @@ pub struct EncryptionMaterials {
     /// The full encryption context (stored pairs, required pairs, and `aws-crypto-public-key`).
     pub encryption_context: EncryptionContext,
     /// Keys of `encryption_context` that are authenticated but not stored in the header.
-    pub required_context_keys: BTreeSet<String>,
+    pub required_context_keys: crate::context::ContextKeys,
     /// The plaintext data key, set by the generator keyring.
     pub data_key: Option<DataKey>,
     /// Every wrapped copy of the data key.
@@ -82,7 +80,7 @@ pub struct DecryptionMaterials {
     /// The stored context plus reproduced pairs that were not stored.
     pub encryption_context: EncryptionContext,
     /// Keys that are authenticated but were not stored in the header.
-    pub required_context_keys: BTreeSet<String>,
+    pub required_context_keys: crate::context::ContextKeys,
     /// The unwrapped data key, set by the first keyring that succeeds.
     pub data_key: Option<DataKey>,
     /// Verification key for signing suites.

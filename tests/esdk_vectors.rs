@@ -59,7 +59,7 @@ fn run_manifest(set: &str, manifest_name: &str) -> Tally {
         };
         let client = Client::new(policy);
         let options = DecryptOptions {
-            encryption_context: reproduced,
+            encryption_context: reproduced.into(),
             signed_messages,
         };
         let result = block_on(client.decrypt(cmm, &ciphertext, options));

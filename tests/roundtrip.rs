@@ -3,21 +3,20 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use sealkit::message::io::{decrypt_stream, encrypt_stream};
 use sealkit::{
     block_on, keyring_cmm, AlgorithmSuite, Client, CommitmentPolicy, CryptoMaterialsManager,
-    DecryptOptions, EncryptOptions, Error, Framing, Keyring, MultiKeyring, RawAesKeyring,
-    RawRsaKeyring, RequiredEncryptionContextCmm, RsaPadding, SignedMessages,
+    DecryptOptions, EncryptOptions, EncryptionContext, Error, Framing, Keyring, MultiKeyring,
+    RawAesKeyring, RawRsaKeyring, RequiredEncryptionContextCmm, RsaPadding, SignedMessages,
 };
 
 fn aes(name: &str, len: usize) -> Arc<dyn Keyring> {
     Arc::new(RawAesKeyring::new("ns", name, &vec![0x42; len]).unwrap())
 }
 
-fn ec(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+fn ec(pairs: &[(&str, &str)]) -> EncryptionContext {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

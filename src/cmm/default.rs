@@ -71,7 +71,7 @@ impl CryptoMaterialsManager for DefaultCmm {
             // cmm-interface.md "Decrypt Materials": reproduced pairs must equal stored ones;
             // reproduced pairs that were not stored become required (authenticated-only) pairs.
             let mut ec = req.stored_context;
-            let mut required = std::collections::BTreeSet::new();
+            let mut required = crate::context::ContextKeys::new();
             for (k, v) in req.reproduced_context {
                 match ec.get(&k) {
                     Some(stored) if *stored == v => {}

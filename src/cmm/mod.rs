@@ -6,8 +6,6 @@ mod required_context;
 pub use default::DefaultCmm;
 pub use required_context::RequiredEncryptionContextCmm;
 
-use std::collections::BTreeSet;
-
 use crate::context::EncryptionContext;
 use crate::error::Result;
 use crate::future::{BoxFuture, MaybeSend, MaybeSync};
@@ -25,7 +23,7 @@ pub struct EncryptionMaterialsRequest {
     /// Policy the suite must satisfy.
     pub commitment_policy: CommitmentPolicy,
     /// Context keys to authenticate without storing them in the header.
-    pub required_context_keys: BTreeSet<String>,
+    pub required_context_keys: crate::context::ContextKeys,
 }
 
 /// Input to [`CryptoMaterialsManager::decrypt_materials`].

@@ -1,6 +1,5 @@
 //! The required-encryption-context CMM (spec: framework/required-encryption-context-cmm.md).
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::cmm::{CryptoMaterialsManager, DecryptionMaterialsRequest, EncryptionMaterialsRequest};
@@ -12,7 +11,7 @@ use crate::materials::{DecryptionMaterials, EncryptionMaterials};
 /// not stored in the message, so decrypt must be given them again.
 pub struct RequiredEncryptionContextCmm {
     inner: Arc<dyn CryptoMaterialsManager>,
-    required_keys: BTreeSet<String>,
+    required_keys: crate::context::ContextKeys,
 }
 
 impl RequiredEncryptionContextCmm {
@@ -22,7 +21,7 @@ impl RequiredEncryptionContextCmm {
         required_keys: impl IntoIterator<Item = String>,
     ) -> Self {
         // Inserted one by one (not collected: that would sort, see message::decrypt).
-        let mut keys = BTreeSet::new();
+        let mut keys = crate::context::ContextKeys::new();
         for k in required_keys {
             keys.insert(k);
         }

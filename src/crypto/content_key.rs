@@ -215,13 +215,18 @@ impl ContentKey {
         }
         #[cfg(not(feature = "host-crypto"))]
         {
-            for j in jobs {
-                let (data, rest) = slice_mut(buf, j.start, j.len + TAG_LEN)?.split_at_mut(j.len);
-                let tag = self.seal_in_place(&j.iv, &j.aad, data)?;
-                rest.copy_from_slice(&tag);
-            }
-            Ok(())
+            jobs.iter().try_for_each(|j| self.seal_job(buf, j))
         }
+    }
+
+    /// Seals one job at once (the built-in and synchronous-host AES-GCM answer immediately:
+    /// the message layer seals each frame while it is still in cache).
+    #[cfg(not(feature = "host-crypto"))]
+    pub fn seal_job(&self, buf: &mut [u8], job: &SealJob) -> Result<()> {
+        let (data, rest) = slice_mut(buf, job.start, job.len + TAG_LEN)?.split_at_mut(job.len);
+        let tag = self.seal_in_place(&job.iv, &job.aad, data)?;
+        rest.copy_from_slice(&tag);
+        Ok(())
     }
 
     /// Decrypts each job's range of `buf` in place. `Ok(Err(i))`: job `i` failed

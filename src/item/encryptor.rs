@@ -2,8 +2,6 @@
 //! (spec: dynamodb-encryption-client/encrypt-item.md, decrypt-item.md,
 //! structured-encryption/encrypt-structure.md, decrypt-structure.md; notes item-format.md).
 
-use std::collections::BTreeSet;
-
 use sha2::{Digest, Sha384};
 use zeroize::Zeroizing;
 
@@ -147,7 +145,7 @@ impl ItemEncryptor {
         } else {
             context::base_v1(&self.key_schema(), item)?
         };
-        let required: BTreeSet<String> = base.keys().cloned().collect();
+        let required: crate::context::ContextKeys = base.keys().cloned().collect();
         let mut ec = base;
         let signing_key = match suite.signature() {
             Some(alg) => Some(SigningKey::generate(alg).await?),
@@ -158,7 +156,7 @@ impl ItemEncryptor {
         }
         let stored_context: EncryptionContext = ec
             .iter()
-            .filter(|(k, _)| !required.contains(*k))
+            .filter(|(k, _)| !required.contains(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
 
@@ -299,7 +297,7 @@ impl ItemEncryptor {
         } else {
             context::base_v1(&self.key_schema(), item)?
         };
-        let required: BTreeSet<String> = base.keys().cloned().collect();
+        let required: crate::context::ContextKeys = base.keys().cloned().collect();
         let mut ec = header.stored_context.clone();
         for (k, v) in base {
             match ec.get(&k) {

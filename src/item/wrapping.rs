@@ -10,7 +10,6 @@
 //! A second key derived from `ik` signs the EDK's recipient tag, so one recipient cannot forge
 //! another recipient's tag. That is why every leaf of a multi-keyring wraps its own `ik`.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::context::{self, EncryptionContext};
@@ -54,7 +53,7 @@ pub async fn wrap(
     keyring: &Arc<dyn Keyring>,
     suite: AlgorithmSuite,
     ec: &EncryptionContext,
-    required: &BTreeSet<String>,
+    required: &crate::context::ContextKeys,
     pdk: &[u8],
 ) -> Result<WrappedKeys> {
     let aad = context::serialize(ec)?;
@@ -108,7 +107,7 @@ pub async fn unwrap(
     keyring: &Arc<dyn Keyring>,
     suite: AlgorithmSuite,
     ec: &EncryptionContext,
-    required: &BTreeSet<String>,
+    required: &crate::context::ContextKeys,
     edks: &[EncryptedDataKey],
 ) -> Result<(Key32, Key32)> {
     let stripped: Vec<EncryptedDataKey> = edks

@@ -314,13 +314,19 @@ impl Encryptor {
         let start = out.len();
         out.extend_from_slice(plaintext);
         out.resize(start + plaintext.len() + TAG_LEN, 0);
-        batch.jobs.push(SealJob {
+        let job = SealJob {
             iv,
             aad,
             start,
             len: plaintext.len(),
-        });
+        };
         self.sequence = seq.wrapping_add(1);
+        // A synchronous AES-GCM seals the frame now, while it is in cache; the host of the
+        // `host-crypto` build gets the whole batch at once.
+        #[cfg(not(feature = "host-crypto"))]
+        self.key.seal_job(out, &job)?;
+        #[cfg(feature = "host-crypto")]
+        batch.jobs.push(job);
         Ok(())
     }
 
@@ -328,8 +334,10 @@ impl Encryptor {
     async fn seal_batch(&mut self, batch: &mut FrameBatch<'_>) -> Result<()> {
         if !batch.jobs.is_empty() {
             self.key.seal_jobs(batch.out, &batch.jobs).await?;
-            if let Some(h) = &mut self.signer {
-                h.update(&batch.out[batch.start..]);
+        }
+        if let Some(h) = &mut self.signer {
+            if let Some(sealed) = batch.out.get(batch.start..).filter(|b| !b.is_empty()) {
+                h.update(sealed);
             }
         }
         batch.sealed = true;

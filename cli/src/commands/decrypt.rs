@@ -95,7 +95,7 @@ fn explain_missing_context(
     }
     let missing: Vec<String> = required
         .keys()
-        .filter(|k| !header.encryption_context.contains_key(*k))
+        .filter(|k| !header.encryption_context.contains_key(k))
         .map(|k| format!("'{k}'"))
         .collect();
     if missing.is_empty() {

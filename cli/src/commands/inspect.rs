@@ -16,7 +16,7 @@ struct HeaderJson<'a> {
     suite: String,
     suite_id: u16,
     message_id: String,
-    encryption_context: &'a BTreeMap<String, String>,
+    encryption_context: BTreeMap<&'a str, &'a str>,
     encrypted_data_keys: Vec<EdkJson<'a>>,
     content_type: &'static str,
     frame_length: u32,
@@ -44,7 +44,11 @@ fn to_json(h: &MessageHeader) -> Result<String, CliError> {
         suite: format!("0x{:04x}", h.suite.id()),
         suite_id: h.suite.id(),
         message_id: hex::encode(&h.message_id),
-        encryption_context: &h.encryption_context,
+        encryption_context: h
+            .encryption_context
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect(),
         encrypted_data_keys: h
             .encrypted_data_keys
             .iter()

@@ -88,7 +88,7 @@ impl KmsBranchKeyStore {
             .provider
             .generate_data_key_without_plaintext(GenerateDataKeyRequest {
                 key_id: self.kms_key_id.clone(),
-                encryption_context: self.context(id, version),
+                encryption_context: self.context(id, version).into(),
                 number_of_bytes: Some(BRANCH_KEY_LEN as u32),
                 ..Default::default()
             })
@@ -162,7 +162,7 @@ impl KmsBranchKeyStore {
             .provider
             .decrypt(DecryptRequest {
                 ciphertext_blob: blob,
-                encryption_context: self.context(id, &version),
+                encryption_context: self.context(id, &version).into(),
                 key_id: Some(self.kms_key_id.clone()),
                 encryption_algorithm: None,
                 grant_tokens: Vec::new(),

@@ -53,7 +53,7 @@ pub(crate) async fn decrypt_edk(
     let resp = provider
         .decrypt(DecryptRequest {
             ciphertext_blob: edk.ciphertext.clone(),
-            encryption_context: m.encryption_context.clone(),
+            encryption_context: m.encryption_context.clone().into(),
             key_id: Some(key_id.to_string()),
             encryption_algorithm: None,
             grant_tokens: grant_tokens.to_vec(),

@@ -83,7 +83,7 @@ impl Inner {
                     .provider
                     .generate_data_key(GenerateDataKeyRequest {
                         key_id: self.key_id.clone(),
-                        encryption_context: m.encryption_context.clone(),
+                        encryption_context: m.encryption_context.clone().into(),
                         number_of_bytes: Some(key_len as u32),
                         grant_tokens: self.grant_tokens.clone(),
                         ..Default::default()
@@ -106,7 +106,7 @@ impl Inner {
                     .encrypt(EncryptRequest {
                         key_id: self.key_id.clone(),
                         plaintext: Zeroizing::new(k.as_bytes().to_vec()),
-                        encryption_context: m.encryption_context.clone(),
+                        encryption_context: m.encryption_context.clone().into(),
                         encryption_algorithm: None,
                         grant_tokens: self.grant_tokens.clone(),
                     })
