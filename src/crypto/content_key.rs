@@ -47,6 +47,8 @@ const MAX_BYTES_IN_FLIGHT: usize = 1 << 20;
 
 /// Issues a host call per job and hands each answer, in job order, to `finish` (`Ok(false)`
 /// stops early). A sliding window keeps the host busy without holding every input at once.
+/// When it stops early (or fails), the calls still in flight are awaited and their answers
+/// handed to `discard`, so that plaintext they produced can be wiped rather than left behind.
 #[cfg(feature = "host-crypto")]
 async fn pipeline<J, T>(
     buf: &mut [u8],
@@ -54,8 +56,25 @@ async fn pipeline<J, T>(
     len: impl Fn(&J) -> usize,
     issue: impl Fn(&[u8], &J) -> Result<crate::future::BoxFuture<'static, T>>,
     mut finish: impl FnMut(&mut [u8], &J, T) -> Result<bool>,
+    discard: impl Fn(T),
 ) -> Result<()> {
     let mut calls = Vec::with_capacity(jobs.len().min(MAX_JOBS_IN_FLIGHT));
+    let result = run_pipeline(buf, jobs, &len, &issue, &mut finish, &mut calls).await;
+    for call in calls.iter_mut().filter_map(Option::take) {
+        discard(call.await);
+    }
+    result
+}
+
+#[cfg(feature = "host-crypto")]
+async fn run_pipeline<J, T>(
+    buf: &mut [u8],
+    jobs: &[J],
+    len: &impl Fn(&J) -> usize,
+    issue: &impl Fn(&[u8], &J) -> Result<crate::future::BoxFuture<'static, T>>,
+    finish: &mut impl FnMut(&mut [u8], &J, T) -> Result<bool>,
+    calls: &mut Vec<Option<crate::future::BoxFuture<'static, T>>>,
+) -> Result<()> {
     let (mut issued, mut bytes) = (0, 0);
     for (i, job) in jobs.iter().enumerate() {
         while let Some(next) = jobs.get(issued) {
@@ -210,6 +229,7 @@ impl ContentKey {
                     sealed.move_to(dest);
                     Ok(true)
                 },
+                drop, // ciphertext: nothing to wipe
             )
             .await
         }
@@ -256,7 +276,10 @@ impl ContentKey {
                     let dest = slice_mut(buf, j.start, j.len)?;
                     match opened.ok_or_else(host_failed)? {
                         Ok(plain) if plain.len() == dest.len() => plain.move_to(dest),
-                        Ok(_) => return Err(host_failed()),
+                        Ok(plain) => {
+                            plain.wipe();
+                            return Err(host_failed());
+                        }
                         Err(AuthFailed) => {
                             dest.iter_mut().for_each(|b| *b = 0);
                             failed = Some(index);
@@ -265,6 +288,11 @@ impl ContentKey {
                     }
                     index += 1;
                     Ok(true)
+                },
+                |opened| {
+                    if let Some(Ok(plain)) = opened {
+                        plain.wipe();
+                    }
                 },
             )
             .await?;

@@ -67,6 +67,8 @@ pub trait HostBytes {
     }
     /// Copies them into `dest` (exactly [`len`](Self::len) bytes) and zeroes the host's copy.
     fn move_to(&self, dest: &mut [u8]);
+    /// Zeroes them where they are (an answer that is not used).
+    fn wipe(&self);
 }
 
 /// An imported host AES-GCM key (12-byte IVs, 16-byte tags).

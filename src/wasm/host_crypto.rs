@@ -133,6 +133,9 @@ impl HostBytes for JsBytes {
     }
     fn move_to(&self, dest: &mut [u8]) {
         self.0.copy_to(dest);
+        self.wipe();
+    }
+    fn wipe(&self) {
         self.0.fill(0, 0, self.0.length());
     }
 }

@@ -102,6 +102,46 @@ test('AES-192 is not in sealkit/lite: 24-byte keys, AES-192 suites and their mes
   }
 })
 
+test('a failed decryption leaves no plaintext in the buffers WebCrypto returned, in flight or not', async () => {
+  // Wraps the WebCrypto host of the lite module instance to keep every buffer open() returns.
+  const glue = await import(new URL('file://' + PKG_DIR + '/sealkit_lite_web.js').href)
+  const host = await import(new URL('file://' + PKG_DIR + '/webcrypto-host.mjs').href)
+  const returned = []
+  const watch = (key) => ({
+    seal: (...a) => key.seal(...a),
+    open: async (...a) => {
+      const out = await key.open(...a)
+      if (out) returned.push(out)
+      return out
+    },
+  })
+  const recording = {
+    setHostSignatures: (h) => glue.setHostSignatures(h),
+    setHostCrypto: (h) =>
+      glue.setHostCrypto({
+        random: (v) => h.random(v),
+        hkdf: (...a) => h.hkdf(...a),
+        hkdfAesKey: async (...a) => watch(await h.hkdfAesKey(...a)),
+        aesGcmKey: async (...a) => watch(await h.aesGcmKey(...a)),
+      }),
+  }
+  host.installWebCryptoHost(recording, globalThis.crypto.subtle)
+  try {
+    const k = keyrings(lite)
+    const c = lite.buildClient()
+    const { result } = await c.encrypt(k, plaintext, { suiteId: 0x0478, frameLength: 100 })
+    const bad = result.slice()
+    bad[bad.length - 100 * 150] ^= 1 // a frame near the start of the last 64 in flight
+    returned.length = 0
+    await rejectsWith(() => c.decrypt(k, bad), 'ERR_BODY_AUTH')
+    await new Promise((r) => setTimeout(r, 100)) // answers that would arrive late
+    assert.ok(returned.length > 10, `${returned.length} frames were opened`)
+    assert.ok(returned.every((b) => b.every((x) => x === 0)), 'every plaintext buffer is zeroed')
+  } finally {
+    host.installWebCryptoHost(glue, globalThis.crypto.subtle)
+  }
+})
+
 test('point decompression matches OpenSSL (P-256, P-384, both parities)', async () => {
   // The host object's verifier() turns the ESDK's compressed point into the uncompressed one
   // WebCrypto imports; a stand-in subtle.importKey records what it is given.
