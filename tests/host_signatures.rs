@@ -1,13 +1,16 @@
 //! The host ECDSA seam (`crypto::signature::HostSignatures`, node:crypto in the npm package):
 //! messages signed through a host read back with the built-in code and the other way round,
 //! and host failures surface as named errors. The host here is a stand-in over the RustCrypto
-//! curves, counting its calls so that each test can tell which path ran.
+//! curves, counting its calls so that each test can tell which path ran. It signs with a random
+//! nonce, as node:crypto and WebCrypto do (a deterministic RFC 6979 signer would give the same
+//! too-short r on every retry of a 103-byte item signature).
 
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use p256::ecdsa::signature::{DigestSigner, DigestVerifier};
+use p256::ecdsa::signature::{DigestVerifier, RandomizedDigestSigner};
+use rand_core::OsRng;
 use sealkit::crypto::signature::{set_host_signatures, HostSignatures, HostSigner, HostVerifier};
 use sealkit::future::BoxFuture;
 use sealkit::suite::SignatureAlgorithm;
@@ -96,11 +99,13 @@ impl HostSigner for Signer {
         }
         let der = match &self.key {
             Key::P256(k, _) => {
-                let sig: p256::ecdsa::Signature = k.sign_digest(Sha256::new_with_prefix(data));
+                let sig: p256::ecdsa::Signature =
+                    k.sign_digest_with_rng(&mut OsRng, Sha256::new_with_prefix(data));
                 sig.to_der().as_bytes().to_vec()
             }
             Key::P384(k, _) => {
-                let sig: p384::ecdsa::Signature = k.sign_digest(Sha384::new_with_prefix(data));
+                let sig: p384::ecdsa::Signature =
+                    k.sign_digest_with_rng(&mut OsRng, Sha384::new_with_prefix(data));
                 sig.to_der().as_bytes().to_vec()
             }
         };
@@ -113,11 +118,11 @@ impl HostSigner for Signer {
         let later = self.later;
         let der = match self.key {
             Key::P256(k, h) => {
-                let sig: p256::ecdsa::Signature = k.sign_digest(h);
+                let sig: p256::ecdsa::Signature = k.sign_digest_with_rng(&mut OsRng, h);
                 sig.to_der().as_bytes().to_vec()
             }
             Key::P384(k, h) => {
-                let sig: p384::ecdsa::Signature = k.sign_digest(h);
+                let sig: p384::ecdsa::Signature = k.sign_digest_with_rng(&mut OsRng, h);
                 sig.to_der().as_bytes().to_vec()
             }
         };
