@@ -284,7 +284,8 @@ impl Decryptor {
         let signed = a.verifier.is_some();
         let mut pos = 0;
         let mut jobs = Vec::new();
-        let mut sequences = Vec::new();
+        // Job `i` is frame `first_sequence + i`: each frame must carry the next number.
+        let first_sequence = a.next_sequence;
         // Each batch goes to one buffer: released now (`out`) or held for the signature.
         let mut to_held = None;
         let mut last = false;
@@ -335,7 +336,6 @@ impl Decryptor {
                 len: ciphertext.len(),
                 tag,
             });
-            sequences.push(sequence);
             plaintext_buf::extend(target, ciphertext);
             if let Some(h) = &mut a.verifier {
                 h.update(&data[pos..pos + len]);
@@ -356,7 +356,8 @@ impl Decryptor {
         let failed = match a.key.open_jobs(target, &jobs).await {
             Ok(Ok(())) => None,
             Ok(Err(i)) => Some(Error::BodyAuthFailed {
-                sequence: sequences.get(i).copied().unwrap_or_default(),
+                sequence: u32::try_from(i)
+                    .map_or(first_sequence, |i| first_sequence.wrapping_add(i)),
             }),
             Err(e) => Some(e),
         };
