@@ -11,7 +11,7 @@
 #             full module loaded on first use of RSA/KMS/items; all vectors, mixing, KMS, items
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
 #   pack      npm pack → install the tarball → import (ESM) / require (CJS)
-#   browser   Debian chromium + playwright-core: pages bundled by esbuild and by Vite, unbundled,
+#   browser   Debian chromium + playwright-core: pages bundled by esbuild, Vite and webpack 5, unbundled,
 #             sealkit/full and sealkit/lite; which wasm modules each page fetched
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
 #             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary)
@@ -41,7 +41,7 @@ done
 
 # npm test dependencies (skipped when present)
 need_install=0
-for dep in @aws-crypto/client-node playwright-core esbuild binaryen vite; do
+for dep in @aws-crypto/client-node playwright-core esbuild binaryen vite webpack; do
   [ -f "tests/js/node_modules/$dep/package.json" ] || need_install=1
 done
 if [ $need_install = 1 ]; then

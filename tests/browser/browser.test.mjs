@@ -1,5 +1,5 @@
-// Real browser: Debian chromium driven by playwright-core loads the package bundled (esbuild)
-// and unbundled (<script type="module"> importing the package files), from a static server
+// Real browser: Debian chromium driven by playwright-core loads the package bundled (esbuild,
+// Vite, webpack 5) and unbundled (<script type="module"> importing the package files), from a static server
 // on 127.0.0.1 that is stopped at the end.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -127,6 +127,20 @@ window.__sealkitResults = await runChecks(sealkit, fixture, { lite: true })
     logLevel: 'warn',
     build: { outDir: join(root, 'vite'), target: 'es2022', rollupOptions: { input: [join(app, 'vite-app.html'), join(app, 'vite-aes-only.html')] } },
   })
+  // webpack 5: the same two apps as classic scripts (webpack's runtime handles the top-level
+  // await); `new URL(…wasm, import.meta.url)` becomes an emitted asset, import() a chunk.
+  const webpack = require('webpack')
+  const stats = await new Promise((resolve, reject) =>
+    webpack({
+      mode: 'production',
+      context: app,
+      target: 'web',
+      entry: { app: './app.mjs', 'aes-only': './aes-only.mjs' },
+      output: { path: join(root, 'webpack'), publicPath: '/webpack/', filename: '[name].js', chunkFilename: '[name]-[contenthash:8].js', assetModuleFilename: '[name]-[contenthash:8][ext]' },
+    }).run((err, s) => (err ? reject(err) : resolve(s))),
+  )
+  assert.ok(!stats.hasErrors(), `webpack: ${stats.toString('errors-only')}`)
+  for (const name of ['app', 'aes-only']) writeFileSync(join(root, 'webpack', `${name}.html`), `<!doctype html><meta charset="utf-8"><title>webpack ${name}</title><script src="/webpack/${name}.js"></script>`)
   writeFileSync(join(root, 'fixture.json'), JSON.stringify(await makeFixture()))
   const bundle = readFileSync(join(root, 'bundled', 'app.js'), 'utf8')
   assert.ok(!/node:fs|readFileSync/.test(bundle), 'the browser bundle must not contain the Node entry')
@@ -162,7 +176,7 @@ test('chromium: bundled, unbundled, full, lite and raw-AES-only pages', async ()
   })
   // The default entry fetches the full module only for the pages that use RSA.
   // In an insecure context (no crypto.subtle) it routes everything to the full module.
-  const fetchesFull = { unbundled: true, bundled: true, full: true, lite: false, 'aes-only': false, 'vite/vite-app': true, 'vite/vite-aes-only': false, 'insecure:aes-only': true }
+  const fetchesFull = { unbundled: true, bundled: true, full: true, lite: false, 'aes-only': false, 'vite/vite-app': true, 'vite/vite-aes-only': false, 'webpack/app': true, 'webpack/aes-only': false, 'insecure:aes-only': true }
   for (const page of Object.keys(fetchesFull)) {
     const [host, path] = page.startsWith('insecure:') ? ['insecure.test', page.slice(9)] : ['127.0.0.1', page]
     const p = await context.newPage()
@@ -179,7 +193,7 @@ test('chromium: bundled, unbundled, full, lite and raw-AES-only pages', async ()
     for (const r of results) console.log(`browser ${page}: ${r.ok ? 'ok' : 'FAILED'} ${r.name}${r.ok ? '' : ' — ' + r.error}`)
     assert.deepEqual(results.filter((r) => !r.ok), [], page)
     assert.equal(results.length, page.endsWith('aes-only') ? 1 : 5)
-    // Vite names assets sealkit_bg-<hash>.wasm
+    // Vite and webpack (as configured above) name assets sealkit_bg-<hash>.wasm
     const wasm = requests.filter((r) => r.endsWith('.wasm')).map((r) => r.split('/').pop().replace(/-[\w-]{8}\.wasm$/, '.wasm'))
     console.log(`browser ${page}: fetched ${wasm.join(', ')}`)
     assert.equal(wasm.includes('sealkit_bg.wasm'), fetchesFull[page], `${page}: full module fetched: ${wasm}`)
