@@ -14,6 +14,13 @@ pub(crate) fn extend(buf: &mut Vec<u8>, data: &[u8]) {
     buf.extend_from_slice(data);
 }
 
+/// Appends `len` zero bytes to the plaintext buffer `buf` (room that plaintext is decrypted
+/// into), growing it as [`extend`] does.
+pub(crate) fn extend_zeroed(buf: &mut Vec<u8>, len: usize) {
+    reserve(buf, len);
+    buf.resize(buf.len() + len, 0);
+}
+
 /// Makes room for `additional` more bytes in the plaintext buffer `buf` as [`extend`] does.
 pub(crate) fn reserve(buf: &mut Vec<u8>, additional: usize) {
     let needed = buf.len().saturating_add(additional);

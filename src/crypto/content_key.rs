@@ -22,20 +22,20 @@ pub struct SealJob {
     pub len: usize,
 }
 
-/// One AES-GCM decryption of a batch: `buf[start..start + len]` holds the ciphertext and is
-/// decrypted in place if `tag` verifies.
+/// One AES-GCM decryption of a batch: `src[sealed..sealed + len + 16]` holds `ciphertext ‖
+/// tag` (as a message lays them out), and the plaintext goes to `dest[start..start + len]`.
 #[derive(Debug)]
 pub struct OpenJob {
     /// The IV.
     pub iv: [u8; IV_LEN],
     /// The additional authenticated data.
     pub aad: Vec<u8>,
-    /// Offset of the ciphertext in the buffer.
+    /// Offset of `ciphertext ‖ tag` in the source.
+    pub sealed: usize,
+    /// Offset of the plaintext in the destination.
     pub start: usize,
-    /// Ciphertext length.
+    /// Ciphertext (and plaintext) length.
     pub len: usize,
-    /// The tag to verify.
-    pub tag: [u8; TAG_LEN],
 }
 
 /// Host calls in flight at once: at most this many jobs…
@@ -46,16 +46,16 @@ const MAX_JOBS_IN_FLIGHT: usize = 64;
 const MAX_BYTES_IN_FLIGHT: usize = 1 << 20;
 
 /// Issues a host call per job and hands each answer, in job order, to `finish` (`Ok(false)`
-/// stops early). A sliding window keeps the host busy without holding every input at once.
+/// stops early); both see `buf` (one buffer, or a source and a destination). A sliding window keeps the host busy without holding every input at once.
 /// When it stops early (or fails), the calls still in flight are awaited and their answers
 /// handed to `discard`, so that plaintext they produced can be wiped rather than left behind.
 #[cfg(feature = "host-crypto")]
-async fn pipeline<J, T>(
-    buf: &mut [u8],
+async fn pipeline<B: ?Sized, J, T>(
+    buf: &mut B,
     jobs: &[J],
     len: impl Fn(&J) -> usize,
-    issue: impl Fn(&[u8], &J) -> Result<crate::future::BoxFuture<'static, T>>,
-    mut finish: impl FnMut(&mut [u8], &J, T) -> Result<bool>,
+    issue: impl Fn(&B, &J) -> Result<crate::future::BoxFuture<'static, T>>,
+    mut finish: impl FnMut(&mut B, &J, T) -> Result<bool>,
     discard: impl Fn(T),
 ) -> Result<()> {
     let mut calls = Vec::with_capacity(jobs.len().min(MAX_JOBS_IN_FLIGHT));
@@ -67,12 +67,12 @@ async fn pipeline<J, T>(
 }
 
 #[cfg(feature = "host-crypto")]
-async fn run_pipeline<J, T>(
-    buf: &mut [u8],
+async fn run_pipeline<B: ?Sized, J, T>(
+    buf: &mut B,
     jobs: &[J],
     len: &impl Fn(&J) -> usize,
-    issue: &impl Fn(&[u8], &J) -> Result<crate::future::BoxFuture<'static, T>>,
-    finish: &mut impl FnMut(&mut [u8], &J, T) -> Result<bool>,
+    issue: &impl Fn(&B, &J) -> Result<crate::future::BoxFuture<'static, T>>,
+    finish: &mut impl FnMut(&mut B, &J, T) -> Result<bool>,
     calls: &mut Vec<Option<crate::future::BoxFuture<'static, T>>>,
 ) -> Result<()> {
     let (mut issued, mut bytes) = (0, 0);
@@ -193,18 +193,19 @@ impl ContentKey {
         aad: &[u8],
         sealed: &[u8],
     ) -> Result<zeroize::Zeroizing<Vec<u8>>, AuthFailed> {
-        let split = sealed.len().checked_sub(TAG_LEN).ok_or(AuthFailed)?;
-        let (ct, tag) = sealed.split_at(split);
-        let mut job = OpenJob {
+        let len = sealed.len().checked_sub(TAG_LEN).ok_or(AuthFailed)?;
+        let job = OpenJob {
             iv: *iv,
             aad: aad.to_vec(),
+            sealed: 0,
             start: 0,
-            len: ct.len(),
-            tag: [0u8; TAG_LEN],
+            len,
         };
-        job.tag.copy_from_slice(tag);
-        let mut buf = zeroize::Zeroizing::new(ct.to_vec());
-        match self.open_jobs(&mut buf, core::slice::from_ref(&job)).await {
+        let mut buf = zeroize::Zeroizing::new(vec![0u8; len]);
+        match self
+            .open_jobs(sealed, &mut buf, core::slice::from_ref(&job))
+            .await
+        {
             Ok(Ok(())) => Ok(buf),
             _ => Err(AuthFailed),
         }
@@ -249,11 +250,13 @@ impl ContentKey {
         Ok(())
     }
 
-    /// Decrypts each job's range of `buf` in place. `Ok(Err(i))`: job `i` failed
-    /// authentication (its range is zeroed; later jobs may be left undecrypted).
+    /// Decrypts each job's `ciphertext ‖ tag` in `src` into its range of `dest`. `Ok(Err(i))`:
+    /// job `i` failed authentication (its range is zeroed; later ranges may be left as they
+    /// were).
     pub async fn open_jobs(
         &self,
-        buf: &mut [u8],
+        src: &[u8],
+        dest: &mut [u8],
         jobs: &[OpenJob],
     ) -> Result<core::result::Result<(), usize>> {
         #[cfg(feature = "host-crypto")]
@@ -262,18 +265,13 @@ impl ContentKey {
             let mut failed = None;
             let mut index = 0;
             pipeline(
-                buf,
+                &mut (src, dest),
                 jobs,
                 |j| j.len,
-                |buf, j| {
-                    // Ciphertext, not secret: a plain Vec is fine.
-                    let mut sealed = Vec::with_capacity(j.len + TAG_LEN);
-                    sealed.extend_from_slice(slice(buf, j.start, j.len)?);
-                    sealed.extend_from_slice(&j.tag);
-                    Ok(key.open(&j.iv, &j.aad, &sealed))
-                },
-                |buf, j, opened| {
-                    let dest = slice_mut(buf, j.start, j.len)?;
+                // The host gets the message bytes themselves: a view, copied by the host.
+                |(src, _), j| Ok(key.open(&j.iv, &j.aad, slice(src, j.sealed, j.len + TAG_LEN)?)),
+                |(_, dest), j, opened| {
+                    let dest = slice_mut(dest, j.start, j.len)?;
                     match opened.ok_or_else(host_failed)? {
                         Ok(plain) if plain.len() == dest.len() => plain.move_to(dest),
                         Ok(plain) => {
@@ -301,8 +299,11 @@ impl ContentKey {
         #[cfg(not(feature = "host-crypto"))]
         {
             for (i, j) in jobs.iter().enumerate() {
-                let data = slice_mut(buf, j.start, j.len)?;
-                if self.open_in_place(&j.iv, &j.aad, data, &j.tag).is_err() {
+                let (ciphertext, tag) = slice(src, j.sealed, j.len + TAG_LEN)?.split_at(j.len);
+                let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| out_of_range())?;
+                let data = slice_mut(dest, j.start, j.len)?;
+                data.copy_from_slice(ciphertext);
+                if self.open_in_place(&j.iv, &j.aad, data, tag).is_err() {
                     return Ok(Err(i));
                 }
             }
@@ -362,7 +363,6 @@ impl ContentKey {
 
 /// `buf[start..start + len]`. Job ranges come from lengths the message layer wrote itself, so
 /// a range outside the buffer is a bug: reported as an error rather than a panic.
-#[cfg(feature = "host-crypto")]
 fn slice(buf: &[u8], start: usize, len: usize) -> Result<&[u8]> {
     start
         .checked_add(len)

@@ -297,8 +297,8 @@ impl Decryptor {
                 part,
                 sequence,
                 iv,
-                ciphertext,
-                tag,
+                ciphertext_at,
+                ciphertext_len,
                 len,
             } = frame;
             let held_part = signed && (hold_all || part != BodyPart::Frame);
@@ -326,17 +326,17 @@ impl Decryptor {
                 &a.header.message_id,
                 part,
                 sequence,
-                ciphertext.len() as u64,
+                ciphertext_len as u64,
             );
             let target = if held_part { &mut *held } else { &mut *out };
             jobs.push(OpenJob {
                 iv,
                 aad,
+                sealed: pos + ciphertext_at,
                 start: target.len(),
-                len: ciphertext.len(),
-                tag,
+                len: ciphertext_len,
             });
-            plaintext_buf::extend(target, ciphertext);
+            plaintext_buf::extend_zeroed(target, ciphertext_len);
             if let Some(h) = &mut a.verifier {
                 h.update(&data[pos..pos + len]);
             }
@@ -353,7 +353,7 @@ impl Decryptor {
             return Ok(None);
         };
         let target = if to_held == Some(true) { held } else { out };
-        let failed = match a.key.open_jobs(target, &jobs).await {
+        let failed = match a.key.open_jobs(data, target, &jobs).await {
             Ok(Ok(())) => None,
             Ok(Err(i)) => Some(Error::BodyAuthFailed {
                 sequence: u32::try_from(i)
@@ -390,17 +390,19 @@ impl Decryptor {
     }
 }
 
-struct BodyFrame<'a> {
+/// A complete frame (or single block) at the start of the input.
+struct BodyFrame {
     part: BodyPart,
     sequence: u32,
     iv: [u8; IV_LEN],
-    ciphertext: &'a [u8],
-    tag: [u8; TAG_LEN],
+    /// Where `ciphertext ‖ tag` starts in the frame.
+    ciphertext_at: usize,
+    ciphertext_len: usize,
     /// Serialized length of the whole frame.
     len: usize,
 }
 
-fn read_body_part<'a>(data: &'a [u8], header: &MessageHeader) -> Result<BodyFrame<'a>> {
+fn read_body_part(data: &[u8], header: &MessageHeader) -> Result<BodyFrame> {
     let mut r = Reader::new(data);
     let (part, sequence, iv, content_len) = match header.content_type {
         ContentType::NonFramed => {
@@ -435,14 +437,15 @@ fn read_body_part<'a>(data: &'a [u8], header: &MessageHeader) -> Result<BodyFram
     };
     let content_len =
         usize::try_from(content_len).map_err(|_| Error::LimitExceeded("content length".into()))?;
-    let ciphertext = r.take(content_len, "body.ciphertext")?;
-    let tag = r.array::<TAG_LEN>("body.auth_tag")?;
+    let ciphertext_at = r.position();
+    r.take(content_len, "body.ciphertext")?;
+    r.take(TAG_LEN, "body.auth_tag")?;
     Ok(BodyFrame {
         part,
         sequence,
         iv,
-        ciphertext,
-        tag,
+        ciphertext_at,
+        ciphertext_len: content_len,
         len: r.position(),
     })
 }
