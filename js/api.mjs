@@ -39,8 +39,10 @@ export function createApi(wasm, { extend } = {}) {
   // The small module (default browser entry, sealkit/lite) does its crypto with WebCrypto
   // (async): it has no synchronous one-shot calls, and no AES-192 (Chromium's WebCrypto has none).
   const ASYNC_ONE_SHOT = typeof WasmClient.prototype.encrypt !== 'function'
-  const AES192_SUITES = [0x0046, 0x0146, 0x0346]
-  const SIGNED_SUITES = [0x0214, 0x0346, 0x0378, 0x0578]
+  // The core's facts about a suite id (wasm `suiteFacts`): false for anything not an id.
+  const suiteFact = (bit) => (suite) => Number.isInteger(suite) && suite >= 0 && suite <= 0xffff && (wasm.suiteFacts(suite) & bit) !== 0
+  const signs = suiteFact(1)
+  const isAes192 = suiteFact(2)
   const unsupported192 = (what) =>
     new SealkitError('ERR_UNSUPPORTED', `unsupported: ${what} (AES-192) is not in sealkit/lite's small module; import 'sealkit' or 'sealkit/full'`)
 
@@ -345,7 +347,7 @@ export function createApi(wasm, { extend } = {}) {
     // A call that runs in the on-demand full module: its keyring lives there, or (small module)
     // its suite is an AES-192 one.
     const viaFull = (keyring, suite) =>
-      hooks.deferred(keyring) || (ASYNC_ONE_SHOT && hooks.canDelegate && AES192_SUITES.includes(suite))
+      hooks.deferred(keyring) || (ASYNC_ONE_SHOT && hooks.canDelegate && isAes192(suite))
     const suiteOption = (opts) => (opts !== null && typeof opts === 'object' ? opts.suiteId : undefined)
     // The suite of a message, if its first bytes say (errors are left to the decryption itself).
     const peekSuite = (ciphertext) => {
@@ -371,7 +373,7 @@ export function createApi(wasm, { extend } = {}) {
     }
 
     async function decrypt(keyring, ciphertext, opts) {
-      if (hooks.deferred(keyring) || (ASYNC_ONE_SHOT && hooks.canDelegate && AES192_SUITES.includes(peekSuite(ciphertext)))) {
+      if (hooks.deferred(keyring) || (ASYNC_ONE_SHOT && hooks.canDelegate && isAes192(peekSuite(ciphertext)))) {
         return settle(async () => {
           const [c, k] = await delegated(keyring)
           return c.decrypt(k, ciphertext, opts)
@@ -526,7 +528,7 @@ export function createApi(wasm, { extend } = {}) {
       const fail = (e) => (rejectHeader(e), rejectContext(e), e)
       // Routes the message to its processor and replays the bytes held so far.
       const start = async (suite, controller) => {
-        const signed = SIGNED_SUITES.includes(suite)
+        const signed = signs(suite)
         const full = viaFull(keyring, suite)
         inner = full
           ? relayStream(() => delegated(keyring).then(([c, k]) => c.decryptStream(k, opts)))

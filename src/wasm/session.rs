@@ -369,3 +369,12 @@ impl WasmDecryptor {
 pub fn message_suite(prefix: &[u8]) -> Result<Option<u16>, JsValue> {
     Ok(js(peek_suite(prefix))?.map(|suite| suite.id()))
 }
+
+/// What the JS layer routes on, for suite `id`: bit 0 set when its messages are signed, bit 1
+/// when its data key is AES-192; 0 for an unknown id (the call that uses it names the error).
+#[wasm_bindgen(js_name = suiteFacts)]
+pub fn suite_facts(id: u16) -> u32 {
+    AlgorithmSuite::from_id(id).map_or(0, |suite| {
+        u32::from(suite.signature().is_some()) | u32::from(suite.key_len() == 24) << 1
+    })
+}
