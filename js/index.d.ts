@@ -1,5 +1,6 @@
 // Type declarations for sealkit (hand-written; the runtime is js/api.mjs over the wasm core).
-// The same declarations serve 'sealkit', 'sealkit/full' and 'sealkit/lite'.
+// The same declarations serve 'sealkit', 'sealkit/full' and 'sealkit/lite'; scripts/build-wasm.sh
+// derives index.d.cts (require) from this file, without the default export.
 
 export type CommitmentPolicyName =
   | 'FORBID_ENCRYPT_ALLOW_DECRYPT'
@@ -57,6 +58,12 @@ export declare class SealkitError extends Error {
 
 export type EncryptionContext = Record<string, string>
 export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView
+/**
+ * The bytes sealkit returns: a Uint8Array over an ArrayBuffer of its own (`Uint8Array<ArrayBuffer>`
+ * from TypeScript 5.7 on, so that it can go to `new Blob([…])`, WebCrypto and the like;
+ * `Uint8Array` with older TypeScript).
+ */
+export type OutputBytes = ReturnType<Uint8Array['slice']>
 
 declare abstract class Keyring {
   /** Zeroizes the key material held in wasm memory. Later use throws ERR_INVALID_ARGUMENT. */
@@ -95,14 +102,14 @@ export type AnyKeyring = RawAesKeyring | RawRsaKeyring | MultiKeyring | AnyKmsKe
 
 export interface EncryptedDataKeyInfo {
   providerId: string
-  providerInfo: Uint8Array
-  encryptedDataKey: Uint8Array
+  providerInfo: OutputBytes
+  encryptedDataKey: OutputBytes
 }
 
 export interface MessageHeader {
   version: 1 | 2
   suiteId: number
-  messageId: Uint8Array
+  messageId: OutputBytes
   /** The context stored in the message. */
   encryptionContext: EncryptionContext
   encryptedDataKeys: EncryptedDataKeyInfo[]
@@ -110,8 +117,8 @@ export interface MessageHeader {
   contentType: 1 | 2
   /** 0 for non-framed messages. */
   frameLength: number
-  headerIv: Uint8Array
-  headerAuthTag: Uint8Array
+  headerIv: OutputBytes
+  headerAuthTag: OutputBytes
 }
 
 export interface EncryptOptions {
@@ -138,22 +145,22 @@ export interface DecryptOptions {
 }
 
 export interface EncryptResult {
-  result: Uint8Array
+  result: OutputBytes
   messageHeader: MessageHeader
 }
 
 export interface DecryptResult {
-  plaintext: Uint8Array
+  plaintext: OutputBytes
   messageHeader: MessageHeader
   /** The full context: stored pairs plus supplied pairs that were not stored. */
   encryptionContext: EncryptionContext
 }
 
-export interface EncryptStream extends TransformStream<Uint8Array | string, Uint8Array> {
+export interface EncryptStream extends TransformStream<Bytes | string, OutputBytes> {
   messageHeader: Promise<MessageHeader>
 }
 
-export interface DecryptStream extends TransformStream<Uint8Array, Uint8Array> {
+export interface DecryptStream extends TransformStream<Bytes, OutputBytes> {
   /** Resolves once the header has been authenticated; rejects with the stream's error. */
   messageHeader: Promise<MessageHeader>
   /** Resolves with the full context when the message has been completely verified. */
@@ -246,7 +253,7 @@ export declare class LocalKms {
   auditLog(): LocalKmsAuditRecord[]
   auditJsonl(): string
   /** The whole state (keys, aliases, policies, audit) encrypted under a 32-byte root key. */
-  exportState(rootKey: Bytes): Uint8Array
+  exportState(rootKey: Bytes): OutputBytes
   static importState(blob: Bytes, rootKey: Bytes): LocalKms
 }
 

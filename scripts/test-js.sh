@@ -10,7 +10,7 @@
 #   on-demand the default browser entry's wiring in Node (SEALKIT_ENTRY=browser): small module +
 #             full module loaded on first use of RSA/KMS/items; all vectors, mixing, KMS, items
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
-#   pack      npm pack → install the tarball → import (ESM) / require (CJS)
+#   pack      npm pack → install the tarball → import (ESM) / require (CJS); tsc over tests/js/types
 #   browser   Debian chromium + playwright-core: pages bundled by esbuild, Vite and webpack 5, unbundled,
 #             sealkit/full and sealkit/lite; which wasm modules each page fetched
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
@@ -41,7 +41,7 @@ done
 
 # npm test dependencies (skipped when present)
 need_install=0
-for dep in @aws-crypto/client-node playwright-core esbuild binaryen vite webpack; do
+for dep in @aws-crypto/client-node playwright-core esbuild binaryen vite webpack typescript typescript-5.0; do
   [ -f "tests/js/node_modules/$dep/package.json" ] || need_install=1
 done
 if [ $need_install = 1 ]; then

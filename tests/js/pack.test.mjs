@@ -1,11 +1,12 @@
 // npm pack the built package, install the tarball into a fresh project, and use it from
-// Node ESM (`import`) and CommonJS (`require`).
+// Node ESM (`import`) and CommonJS (`require`); type-check a TypeScript app against it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, readdirSync, rmSync, cpSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { PKG_DIR } from './pkg.mjs'
 
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
@@ -22,7 +23,7 @@ const { encrypt, decrypt } = buildClient({ commitmentPolicy: CommitmentPolicy.RE
 })()
 `
 
-test('npm pack → install → import (ESM) and require (CJS)', () => {
+test('npm pack → install → import (ESM), require (CJS), TypeScript', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sealkit-pack-'))
   try {
     const out = run('npm', ['pack', PKG_DIR, '--pack-destination', dir, '--silent'], dir).trim().split('\n').pop()
@@ -31,7 +32,7 @@ test('npm pack → install → import (ESM) and require (CJS)', () => {
     // every file the entries import (the browser ones included: they are not run here)
     const needed = ['index.node.mjs', 'index.browser.mjs', 'index.full.browser.mjs', 'index.lite.browser.mjs', 'full.browser.mjs', 'full-on-demand.mjs', 'index.cjs']
     for (const m of ['api', 'kms', 'marshall', 'node-host']) needed.push(`${m}.mjs`, `${m}.cjs`)
-    needed.push('webcrypto-host.mjs', 'lite-stubs.mjs', 'sealkit_web.js', 'sealkit_lite_web.js', 'sealkit_node.cjs', 'sealkit_bg.wasm', 'sealkit_lite_bg.wasm', 'index.d.ts')
+    needed.push('webcrypto-host.mjs', 'lite-stubs.mjs', 'sealkit_web.js', 'sealkit_lite_web.js', 'sealkit_node.cjs', 'sealkit_bg.wasm', 'sealkit_lite_bg.wasm', 'index.d.ts', 'index.d.cts')
     for (const f of needed) {
       assert.match(files, new RegExp(`package/${f.replace('.', '\\.')}\\n`), `${f} missing from the tarball`)
     }
@@ -52,6 +53,29 @@ test('npm pack → install → import (ESM) and require (CJS)', () => {
     writeFileSync(join(app, 'full.mjs'), `import { RawRsaKeyring } from 'sealkit/full'; import { createRequire } from 'node:module'; console.log(typeof RawRsaKeyring, typeof createRequire(import.meta.url)('sealkit/full').ItemEncryptor)`)
     assert.equal(run('node', ['full.mjs'], app).trim(), 'function function')
     console.log(`npm pack: ${out} installed; ESM and CJS round trips OK`)
+
+    // TypeScript against the installed package: types/usage.mts (ESM, the whole API, and misuses
+    // marked @ts-expect-error, which fail the check if the declarations accept them) and
+    // types/usage.cts (require). Module resolution as Node apps (node16, nodenext) and bundler
+    // apps use it; the current TypeScript and 5.0 (before Uint8Array became generic).
+    cpSync(fileURLToPath(new URL('./types/', import.meta.url)), app, { recursive: true })
+    const modes = [
+      ['node16', 'node16', 'usage.mts', 'usage.cts'],
+      ['nodenext', 'nodenext', 'usage.mts', 'usage.cts'],
+      ['esnext', 'bundler', 'usage.mts'],
+    ]
+    for (const ts of ['typescript', 'typescript-5.0']) {
+      const tsc = fileURLToPath(new URL(`./node_modules/${ts}/bin/tsc`, import.meta.url))
+      for (const [module, resolution, ...files] of modes) {
+        const args = [tsc, '--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,dom', '--module', module, '--moduleResolution', resolution, ...files]
+        try {
+          run('node', args, app)
+        } catch (e) {
+          assert.fail(`${ts} (module ${module}, resolution ${resolution}): ${e.stdout}${e.stderr}`)
+        }
+      }
+      console.log(`types: ${ts} ${run('node', [tsc, '--version'], app).trim()}: node16, nodenext and bundler resolution OK`)
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
