@@ -1,6 +1,6 @@
 // Type declarations for sealkit (hand-written; the runtime is js/api.mjs over the wasm core).
 // The same declarations serve 'sealkit', 'sealkit/full' and 'sealkit/lite'; scripts/build-wasm.sh
-// derives index.d.cts (require) from this file, without the default export.
+// derives index.d.cts (require) from this file: `export {}` in place of the default export.
 
 export type CommitmentPolicyName =
   | 'FORBID_ENCRYPT_ALLOW_DECRYPT'
@@ -222,7 +222,7 @@ export type KmsResponse = Record<string, any>
  * may be Uint8Arrays or base64 strings in requests and are Uint8Arrays in responses; everything
  * else is the KMS JSON as-is.
  */
-export declare class KmsClient {
+declare class KmsClient {
   send(operation: string, request?: KmsRequest): Promise<KmsResponse>
   createKey(request?: KmsRequest): Promise<KmsResponse>
   createAlias(request: { AliasName: string; TargetKeyId: string }): Promise<KmsResponse>
@@ -233,6 +233,8 @@ export declare class KmsClient {
   decrypt(request: KmsRequest): Promise<KmsResponse>
   describeKey(request: { KeyId: string }): Promise<KmsResponse>
 }
+/** The type of `LocalKms.client()` and the base of HttpKmsProvider (no runtime export). */
+export type { KmsClient }
 
 export interface LocalKmsAuditRecord {
   time: number

@@ -81,9 +81,10 @@ build_variant sealkit_lite --no-default-features --features wasm-lite
 cp js/index.node.mjs js/index.browser.mjs js/index.full.browser.mjs js/full.browser.mjs js/full-on-demand.mjs js/index.lite.browser.mjs js/webcrypto-host.mjs js/lite-stubs.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"
 # Declarations for require('sealkit'): the same as index.d.ts (ESM, the package is "type":
-# "module"), minus the default export, which CommonJS's module.exports does not have.
+# "module") without the default export, which CommonJS's module.exports does not have; `export {}`
+# keeps the declarations not marked `export` private, as the default export did.
 grep -qx 'export default sealkit' js/index.d.ts || die "js/index.d.ts: 'export default sealkit' not found"
-sed '/^export default sealkit$/d' js/index.d.ts > "$OUT/index.d.cts"
+sed 's/^export default sealkit$/export {}/' js/index.d.ts > "$OUT/index.d.cts"
 # Each of these ESM modules has exactly one export and imports nothing; its .cjs twin is the same
 # code with a CommonJS export.
 for mod in api:createApi kms:createKmsApi marshall:createMarshall node-host:installNodeHost; do

@@ -76,6 +76,31 @@ test('npm pack → install → import (ESM), require (CJS), TypeScript', () => {
       }
       console.log(`types: ${ts} ${run('node', [tsc, '--version'], app).trim()}: node16, nodenext and bundler resolution OK`)
     }
+
+    // The declarations name exactly the values the entries export: index.d.ts those of
+    // `import('sealkit')` (its default export apart), index.d.cts those of `require('sealkit')`.
+    writeFileSync(
+      join(app, 'exports.mjs'),
+      `import { createRequire } from 'node:module'
+const ts = createRequire(${JSON.stringify(fileURLToPath(import.meta.url))})('typescript')
+const declared = (file) => {
+  const program = ts.createProgram([file], { noEmit: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] })
+  const checker = program.getTypeChecker()
+  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)))
+  return exports.filter((s) => s.flags & ts.SymbolFlags.Value).map((s) => s.name).sort()
+}
+const dir = new URL('./node_modules/sealkit/', import.meta.url).pathname
+console.log(JSON.stringify({
+  esm: [declared(dir + 'index.d.ts'), Object.keys(await import('sealkit')).filter((k) => k !== 'default').sort()],
+  cjs: [declared(dir + 'index.d.cts'), Object.keys(createRequire(import.meta.url)('sealkit')).sort()],
+}))
+`,
+    )
+    const { esm, cjs } = JSON.parse(run('node', ['exports.mjs'], app))
+    assert.ok(esm[1].includes('buildClient') && esm[1].length > 10, `runtime exports: ${esm[1]}`)
+    assert.deepEqual(esm[0], esm[1], 'index.d.ts values vs import(\'sealkit\')')
+    assert.deepEqual(cjs[0], cjs[1], 'index.d.cts values vs require(\'sealkit\')')
+    console.log(`types: index.d.ts and index.d.cts declare the ${esm[1].length} runtime exports exactly`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
