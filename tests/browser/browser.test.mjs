@@ -53,7 +53,8 @@ async function makeFixture() {
   }
   const c = await esdk.buildClient(esdk.CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT).encrypt(theirs, 'esdk-node 0x0378', { encryptionContext })
   messages.push({ from: 'esdk 0x0378', plaintext: 'esdk-node 0x0378', ciphertext: b64(c.result) })
-  return { namespace, keyName, aesKey: b64(key), encryptionContext, messages, rsaPublic: keys['rsa-4096-public'].material, rsaPrivate: keys['rsa-4096-private'].material }
+  const nodeExports = Object.keys(sealkit).sort()
+  return { nodeExports, namespace, keyName, aesKey: b64(key), encryptionContext, messages, rsaPublic: keys['rsa-4096-public'].material, rsaPrivate: keys['rsa-4096-private'].material }
 }
 
 async function prepare() {
@@ -192,7 +193,7 @@ test('chromium: bundled, unbundled, full, lite and raw-AES-only pages', async ()
     assert.ok(results, `${page}: page did not finish; errors: ${errors.join(' | ')}`)
     for (const r of results) console.log(`browser ${page}: ${r.ok ? 'ok' : 'FAILED'} ${r.name}${r.ok ? '' : ' — ' + r.error}`)
     assert.deepEqual(results.filter((r) => !r.ok), [], page)
-    assert.equal(results.length, page.endsWith('aes-only') ? 1 : 5)
+    assert.equal(results.length, page.endsWith('aes-only') ? 1 : 6)
     // Vite and webpack (as configured above) name assets sealkit_bg-<hash>.wasm
     const wasm = requests.filter((r) => r.endsWith('.wasm')).map((r) => r.split('/').pop().replace(/-[\w-]{8}\.wasm$/, '.wasm'))
     console.log(`browser ${page}: fetched ${wasm.join(', ')}`)

@@ -17,6 +17,10 @@ export async function runChecks(sealkit, fixture, { lite = false } = {}) {
   const text = (b) => new TextDecoder().decode(b)
   const aes = new RawAesKeyring({ keyNamespace: fixture.namespace, keyName: fixture.keyName, wrappingKey: b64(fixture.aesKey) })
 
+  await check('exports the names the Node entry exports (and index.d.ts declares)', async () => {
+    eq(Object.keys(sealkit).sort().join(' '), fixture.nodeExports.join(' '), 'exports')
+  })
+
   await check('encrypt/decrypt every default suite', async () => {
     for (const [policy, suiteId] of [
       ['REQUIRE_ENCRYPT_REQUIRE_DECRYPT', undefined],
