@@ -19,13 +19,13 @@ use crate::keyring::{Keyring, MultiKeyring, RawAesKeyring};
 use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 use crate::wasm::convert::js;
 
-type SlotCell = Rc<RefCell<Option<Arc<dyn Keyring>>>>;
+type KeyringCell = Rc<RefCell<Option<Arc<dyn Keyring>>>>;
 
 /// A keyring reached through a (possibly disposed) slot.
 #[derive(Clone)]
-struct Slot(SlotCell);
+struct DisposableKeyring(KeyringCell);
 
-impl Slot {
+impl DisposableKeyring {
     fn get(&self) -> Result<Arc<dyn Keyring>> {
         self.0
             .borrow()
@@ -34,7 +34,7 @@ impl Slot {
     }
 }
 
-impl Keyring for Slot {
+impl Keyring for DisposableKeyring {
     fn on_encrypt(
         &self,
         materials: EncryptionMaterials,
@@ -56,13 +56,13 @@ impl Keyring for Slot {
 /// A keyring owned by JS.
 #[wasm_bindgen]
 pub struct WasmKeyring {
-    slot: Slot,
+    slot: DisposableKeyring,
 }
 
 impl WasmKeyring {
     pub(crate) fn wrap(k: Arc<dyn Keyring>) -> WasmKeyring {
         WasmKeyring {
-            slot: Slot(Rc::new(RefCell::new(Some(k)))),
+            slot: DisposableKeyring(Rc::new(RefCell::new(Some(k)))),
         }
     }
 
@@ -125,8 +125,8 @@ impl WasmKeyring {
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct WasmMultiBuilder {
-    generator: Option<Slot>,
-    children: Vec<Slot>,
+    generator: Option<DisposableKeyring>,
+    children: Vec<DisposableKeyring>,
 }
 
 #[wasm_bindgen]

@@ -175,7 +175,7 @@ impl WasmClient {
         let cmm = cmm(keyring, required_keys)?;
         let options = decrypt_options(context, signed_messages)?;
         Ok(WasmDecryptor {
-            inner: Slot::new(self.client.decryptor(cmm, options)),
+            inner: StreamState::new(self.client.decryptor(cmm, options)),
         })
     }
 }
@@ -186,11 +186,11 @@ fn finished() -> JsValue {
 
 /// A stream object's state: shared with the promise of an asynchronous call, which takes it
 /// out while it runs (a second call meanwhile is refused) and puts it back when it succeeds.
-struct Slot<T>(Rc<RefCell<Option<T>>>);
+struct StreamState<T>(Rc<RefCell<Option<T>>>);
 
-impl<T> Slot<T> {
+impl<T> StreamState<T> {
     fn new(value: T) -> Self {
-        Slot(Rc::new(RefCell::new(Some(value))))
+        StreamState(Rc::new(RefCell::new(Some(value))))
     }
     fn take(&self) -> Result<T, JsValue> {
         self.0
@@ -209,20 +209,20 @@ impl<T> Slot<T> {
     }
     #[cfg(feature = "host-crypto")]
     fn shared(&self) -> Self {
-        Slot(self.0.clone())
+        StreamState(self.0.clone())
     }
 }
 
 /// An incremental encryption.
 #[wasm_bindgen]
 pub struct WasmEncryptor {
-    inner: Slot<Encryptor>,
+    inner: StreamState<Encryptor>,
 }
 
 impl WasmEncryptor {
     fn new(enc: Encryptor) -> Self {
         WasmEncryptor {
-            inner: Slot::new(enc),
+            inner: StreamState::new(enc),
         }
     }
 }
@@ -308,7 +308,7 @@ pub fn encryptor_async(
 /// An incremental decryption.
 #[wasm_bindgen]
 pub struct WasmDecryptor {
-    inner: Slot<Decryptor>,
+    inner: StreamState<Decryptor>,
 }
 
 /// Runs one decryptor update; the plaintext it releases is copied to JS and zeroized here.
