@@ -9,7 +9,7 @@ import { createLiteStubs } from './lite-stubs.mjs'
 import { installWebCryptoHost } from './webcrypto-host.mjs'
 
 await init({ module_or_path: new URL('./sealkit_lite_bg.wasm', import.meta.url) })
-// Without crypto.subtle (an insecure context) signed suites fail with ERR_KEYRING.
+// Without crypto.subtle (an insecure context) every message fails with ERR_UNSUPPORTED.
 if (globalThis.crypto && globalThis.crypto.subtle) installWebCryptoHost(glue, globalThis.crypto.subtle)
 
 const api = createApi(glue, { extend: createLiteStubs })

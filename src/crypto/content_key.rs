@@ -186,14 +186,17 @@ impl ContentKey {
         Ok(buf)
     }
 
-    /// The plaintext of `ciphertext ‖ tag`.
+    /// The plaintext of `ciphertext ‖ tag`: `Ok(Err(AuthFailed))` when the tag does not verify,
+    /// `Err` when the operation could not run (e.g. no WebCrypto in the small module).
     pub async fn open(
         &self,
         iv: &[u8; IV_LEN],
         aad: &[u8],
         sealed: &[u8],
-    ) -> Result<zeroize::Zeroizing<Vec<u8>>, AuthFailed> {
-        let len = sealed.len().checked_sub(TAG_LEN).ok_or(AuthFailed)?;
+    ) -> Result<core::result::Result<zeroize::Zeroizing<Vec<u8>>, AuthFailed>> {
+        let Some(len) = sealed.len().checked_sub(TAG_LEN) else {
+            return Ok(Err(AuthFailed));
+        };
         let job = OpenJob {
             iv: *iv,
             aad: aad.to_vec(),
@@ -202,13 +205,11 @@ impl ContentKey {
             len,
         };
         let mut buf = zeroize::Zeroizing::new(vec![0u8; len]);
-        match self
+        Ok(self
             .open_jobs(sealed, &mut buf, core::slice::from_ref(&job))
-            .await
-        {
-            Ok(Ok(())) => Ok(buf),
-            _ => Err(AuthFailed),
-        }
+            .await?
+            .map(|()| buf)
+            .map_err(|_| AuthFailed))
     }
 
     /// Encrypts each job's range of `buf` in place and writes its tag after it.

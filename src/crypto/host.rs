@@ -100,10 +100,11 @@ pub fn set_host_crypto(host: Option<Rc<dyn HostCrypto>>) {
 }
 
 /// The installed host crypto; without one (no WebCrypto: an insecure browser context) the
-/// error says so.
+/// error says so, as [`Error::Unsupported`](crate::error::Error::Unsupported): nothing is wrong
+/// with the keyring or the input, this environment cannot do it.
 pub(crate) fn host_crypto() -> crate::error::Result<Rc<dyn HostCrypto>> {
     HOST_CRYPTO.with(|h| h.borrow().clone()).ok_or_else(|| {
-        crate::error::Error::Keyring(
+        crate::error::Error::Unsupported(
             "this module needs WebCrypto (crypto.subtle, a secure context) for AES-GCM".into(),
         )
     })

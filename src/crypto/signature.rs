@@ -174,7 +174,7 @@ impl MessageSigner {
 
 #[cfg(not(feature = "builtin-ecdsa"))]
 fn no_builtin() -> Error {
-    Error::Keyring(
+    Error::Unsupported(
         "this build has no built-in ECDSA and no host ECDSA is installed (WebCrypto or node:crypto)"
             .into(),
     )

@@ -133,7 +133,8 @@ impl Keyring for RawAesKeyring {
                         continue;
                     }
                 };
-                match self.key.open(&iv, &aad, &edk.ciphertext).await {
+                // `?`: an operation that cannot run here (no WebCrypto) is not a wrong key.
+                match self.key.open(&iv, &aad, &edk.ciphertext).await? {
                     Ok(k) if k.len() == m.suite.key_len() => {
                         m.data_key = Some(DataKey::from_zeroizing(k));
                         return Ok(m);

@@ -242,7 +242,7 @@ impl Decryptor {
         aad.extend_from_slice(header_body);
         aad.extend_from_slice(&context::serialize(&auth_only)?);
         key.open(&header.header_iv, &aad, &header.auth_tag)
-            .await
+            .await?
             .map_err(|_| Error::HeaderAuthFailed)?;
         let verifier = match (suite.signature(), materials.verifying_key) {
             (Some(alg), Some(vk)) => {

@@ -36,6 +36,23 @@ test('the lite module has no elliptic-curve code and no synchronous one-shot cal
   assert.ok(readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm').length < 300_000)
 })
 
+test('without WebCrypto (an insecure context) every message fails with ERR_UNSUPPORTED naming it', async () => {
+  const { readFileSync } = await import('node:fs')
+  const href = (f) => new URL('file://' + PKG_DIR + '/' + f).href
+  // a separate instance of the small module with no host installed, wired as sealkit/lite
+  const glue = await import(href('sealkit_lite_web.js') + '?no-webcrypto')
+  const { createApi } = await import(href('api.mjs'))
+  const { createLiteStubs } = await import(href('lite-stubs.mjs'))
+  glue.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
+  const api = createApi(glue, { extend: createLiteStubs })
+  const message = (await full.buildClient().encrypt(keyrings(full), 'x', { suiteId: 0x0478 })).result
+  for (const [suiteId, policy] of SUITES) {
+    const client = api.buildClient(policy)
+    await assert.rejects(client.encrypt(keyrings(api), 'x', { suiteId }), (e) => e.code === 'ERR_UNSUPPORTED' && /WebCrypto/.test(e.message))
+  }
+  await assert.rejects(api.buildClient().decrypt(keyrings(api), message), (e) => e.code === 'ERR_UNSUPPORTED' && /WebCrypto/.test(e.message))
+})
+
 for (const [suiteId, commitmentPolicy] of SUITES) {
   test(`suite 0x${suiteId.toString(16).padStart(4, '0')}: lite ⇄ full, one-shot and streams`, async () => {
     const [kl, kf] = [keyrings(lite), keyrings(full)]
