@@ -5,7 +5,11 @@
 use crate::crypto::aead::AuthFailed;
 #[cfg(not(feature = "host-crypto"))]
 use crate::crypto::aead::{host_aead, AesGcmKey, AuthFailed};
+#[cfg(feature = "host-crypto")]
+use crate::crypto::host::{GcmAnswer, HostGcmKey};
 use crate::error::{Error, Result};
+#[cfg(feature = "host-crypto")]
+use crate::future::BoxFuture;
 use crate::suite::{IV_LEN, TAG_LEN};
 
 /// One AES-GCM operation of a batch over a caller's buffer: `buf[start..start + len]` is
@@ -45,45 +49,51 @@ const MAX_JOBS_IN_FLIGHT: usize = 64;
 #[cfg(feature = "host-crypto")]
 const MAX_BYTES_IN_FLIGHT: usize = 1 << 20;
 
-/// Issues a host call per job and hands each answer, in job order, to `finish` (`Ok(false)`
-/// stops early); both see `buf` (one buffer, or a source and a destination). A sliding window keeps the host busy without holding every input at once.
-/// When it stops early (or fails), the calls still in flight are awaited and their answers
-/// handed to `discard`, so that plaintext they produced can be wiped rather than left behind.
+/// One batch of AES-GCM jobs as [`pipeline`] drives it (one implementation per direction; the
+/// pipeline itself is not generic, so the module carries one copy of it).
 #[cfg(feature = "host-crypto")]
-async fn pipeline<B: ?Sized, J, T>(
-    buf: &mut B,
-    jobs: &[J],
-    len: impl Fn(&J) -> usize,
-    issue: impl Fn(&B, &J) -> Result<crate::future::BoxFuture<'static, T>>,
-    mut finish: impl FnMut(&mut B, &J, T) -> Result<bool>,
-    discard: impl Fn(T),
-) -> Result<()> {
-    let mut calls = Vec::with_capacity(jobs.len().min(MAX_JOBS_IN_FLIGHT));
-    let result = run_pipeline(buf, jobs, &len, &issue, &mut finish, &mut calls).await;
+trait HostBatch {
+    /// Number of jobs.
+    fn jobs(&self) -> usize;
+    /// Input length of job `i` (counted against the bytes in flight).
+    fn input_len(&self, i: usize) -> usize;
+    /// Starts job `i` on the host.
+    fn issue(&self, key: &dyn HostGcmKey, i: usize) -> Result<BoxFuture<'static, GcmAnswer>>;
+    /// Takes job `i`'s answer; `Ok(false)` stops the batch.
+    fn finish(&mut self, i: usize, answer: GcmAnswer) -> Result<bool>;
+}
+
+/// Issues a host call per job and hands each answer, in job order, to the batch. A sliding
+/// window keeps the host busy without holding every input at once. When the batch stops early
+/// (or fails), the calls still in flight are awaited and their answers wiped where the host
+/// left them, so that plaintext they produced is not left behind.
+#[cfg(feature = "host-crypto")]
+async fn pipeline(key: &dyn HostGcmKey, batch: &mut dyn HostBatch) -> Result<()> {
+    let mut calls = Vec::with_capacity(batch.jobs().min(MAX_JOBS_IN_FLIGHT));
+    let result = run_pipeline(key, batch, &mut calls).await;
     for call in calls.iter_mut().filter_map(Option::take) {
-        discard(call.await);
+        if let Some(Ok(bytes)) = call.await {
+            bytes.wipe();
+        }
     }
     result
 }
 
 #[cfg(feature = "host-crypto")]
-async fn run_pipeline<B: ?Sized, J, T>(
-    buf: &mut B,
-    jobs: &[J],
-    len: &impl Fn(&J) -> usize,
-    issue: &impl Fn(&B, &J) -> Result<crate::future::BoxFuture<'static, T>>,
-    finish: &mut impl FnMut(&mut B, &J, T) -> Result<bool>,
-    calls: &mut Vec<Option<crate::future::BoxFuture<'static, T>>>,
+async fn run_pipeline(
+    key: &dyn HostGcmKey,
+    batch: &mut dyn HostBatch,
+    calls: &mut Vec<Option<BoxFuture<'static, GcmAnswer>>>,
 ) -> Result<()> {
     let (mut issued, mut bytes) = (0, 0);
-    for (i, job) in jobs.iter().enumerate() {
-        while let Some(next) = jobs.get(issued) {
+    for i in 0..batch.jobs() {
+        while issued < batch.jobs() {
             let in_flight = issued - i;
             if in_flight > 0 && (in_flight >= MAX_JOBS_IN_FLIGHT || bytes >= MAX_BYTES_IN_FLIGHT) {
                 break;
             }
-            calls.push(Some(issue(buf, next)?));
-            bytes += len(next);
+            calls.push(Some(batch.issue(key, issued)?));
+            bytes += batch.input_len(issued);
             issued += 1;
         }
         let call = calls
@@ -91,12 +101,88 @@ async fn run_pipeline<B: ?Sized, J, T>(
             .and_then(Option::take)
             .ok_or_else(host_failed)?;
         let answer = call.await;
-        bytes -= len(job);
-        if !finish(buf, job, answer)? {
+        bytes -= batch.input_len(i);
+        if !batch.finish(i, answer)? {
             break;
         }
     }
     Ok(())
+}
+
+/// Sealing in place: `buf[start..start + len]` → ciphertext, then the tag.
+#[cfg(feature = "host-crypto")]
+struct SealBatch<'a> {
+    buf: &'a mut [u8],
+    jobs: &'a [SealJob],
+}
+
+#[cfg(feature = "host-crypto")]
+impl HostBatch for SealBatch<'_> {
+    fn jobs(&self) -> usize {
+        self.jobs.len()
+    }
+    fn input_len(&self, i: usize) -> usize {
+        self.jobs.get(i).map_or(0, |j| j.len)
+    }
+    fn issue(&self, key: &dyn HostGcmKey, i: usize) -> Result<BoxFuture<'static, GcmAnswer>> {
+        let j = self.jobs.get(i).ok_or_else(out_of_range)?;
+        Ok(key.seal(&j.iv, &j.aad, slice(self.buf, j.start, j.len)?))
+    }
+    fn finish(&mut self, i: usize, answer: GcmAnswer) -> Result<bool> {
+        let j = self.jobs.get(i).ok_or_else(out_of_range)?;
+        let sealed = match answer {
+            Some(Ok(sealed)) => sealed,
+            _ => return Err(host_failed()),
+        };
+        let dest = slice_mut(self.buf, j.start, j.len + TAG_LEN)?;
+        if sealed.len() != dest.len() {
+            return Err(host_failed());
+        }
+        sealed.move_to(dest);
+        Ok(true)
+    }
+}
+
+/// Opening `src`'s `ciphertext ‖ tag` ranges into `dest`; `failed`: the job whose tag did not
+/// verify.
+#[cfg(feature = "host-crypto")]
+struct OpenBatch<'a> {
+    src: &'a [u8],
+    dest: &'a mut [u8],
+    jobs: &'a [OpenJob],
+    failed: Option<usize>,
+}
+
+#[cfg(feature = "host-crypto")]
+impl HostBatch for OpenBatch<'_> {
+    fn jobs(&self) -> usize {
+        self.jobs.len()
+    }
+    fn input_len(&self, i: usize) -> usize {
+        self.jobs.get(i).map_or(0, |j| j.len)
+    }
+    fn issue(&self, key: &dyn HostGcmKey, i: usize) -> Result<BoxFuture<'static, GcmAnswer>> {
+        let j = self.jobs.get(i).ok_or_else(out_of_range)?;
+        // The host gets the message bytes themselves: a view, copied by the host.
+        Ok(key.open(&j.iv, &j.aad, slice(self.src, j.sealed, j.len + TAG_LEN)?))
+    }
+    fn finish(&mut self, i: usize, answer: GcmAnswer) -> Result<bool> {
+        let j = self.jobs.get(i).ok_or_else(out_of_range)?;
+        let dest = slice_mut(self.dest, j.start, j.len)?;
+        match answer.ok_or_else(host_failed)? {
+            Ok(plain) if plain.len() == dest.len() => plain.move_to(dest),
+            Ok(plain) => {
+                plain.wipe();
+                return Err(host_failed());
+            }
+            Err(AuthFailed) => {
+                dest.iter_mut().for_each(|b| *b = 0);
+                self.failed = Some(i);
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// The small module's answer to AES-192.
@@ -217,23 +303,7 @@ impl ContentKey {
         #[cfg(feature = "host-crypto")]
         {
             let key = self.host_key().await?;
-            pipeline(
-                buf,
-                jobs,
-                |j| j.len,
-                |buf, j| Ok(key.seal(&j.iv, &j.aad, slice(buf, j.start, j.len)?)),
-                |buf, j, sealed| {
-                    let sealed = sealed.ok_or_else(host_failed)?;
-                    let dest = slice_mut(buf, j.start, j.len + TAG_LEN)?;
-                    if sealed.len() != dest.len() {
-                        return Err(host_failed());
-                    }
-                    sealed.move_to(dest);
-                    Ok(true)
-                },
-                drop, // ciphertext: nothing to wipe
-            )
-            .await
+            pipeline(&*key, &mut SealBatch { buf, jobs }).await
         }
         #[cfg(not(feature = "host-crypto"))]
         {
@@ -263,39 +333,14 @@ impl ContentKey {
         #[cfg(feature = "host-crypto")]
         {
             let key = self.host_key().await?;
-            let mut failed = None;
-            let mut index = 0;
-            pipeline(
-                &mut (src, dest),
+            let mut batch = OpenBatch {
+                src,
+                dest,
                 jobs,
-                |j| j.len,
-                // The host gets the message bytes themselves: a view, copied by the host.
-                |(src, _), j| Ok(key.open(&j.iv, &j.aad, slice(src, j.sealed, j.len + TAG_LEN)?)),
-                |(_, dest), j, opened| {
-                    let dest = slice_mut(dest, j.start, j.len)?;
-                    match opened.ok_or_else(host_failed)? {
-                        Ok(plain) if plain.len() == dest.len() => plain.move_to(dest),
-                        Ok(plain) => {
-                            plain.wipe();
-                            return Err(host_failed());
-                        }
-                        Err(AuthFailed) => {
-                            dest.iter_mut().for_each(|b| *b = 0);
-                            failed = Some(index);
-                            return Ok(false);
-                        }
-                    }
-                    index += 1;
-                    Ok(true)
-                },
-                |opened| {
-                    if let Some(Ok(plain)) = opened {
-                        plain.wipe();
-                    }
-                },
-            )
-            .await?;
-            Ok(failed.map_or(Ok(()), Err))
+                failed: None,
+            };
+            pipeline(&*key, &mut batch).await?;
+            Ok(batch.failed.map_or(Ok(()), Err))
         }
         #[cfg(not(feature = "host-crypto"))]
         {

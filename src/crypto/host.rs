@@ -71,6 +71,11 @@ pub trait HostBytes {
     fn wipe(&self);
 }
 
+/// A host AES-GCM answer: `None` if the call failed, [`AuthFailed`] if a tag did not verify
+/// (decryption only), else the output bytes. One type for both directions, so that the batch
+/// pipeline exists once.
+pub type GcmAnswer = Option<Result<Box<dyn HostBytes>, AuthFailed>>;
+
 /// An imported host AES-GCM key (12-byte IVs, 16-byte tags).
 pub trait HostGcmKey {
     /// `ciphertext ‖ tag` of `plaintext`.
@@ -79,14 +84,9 @@ pub trait HostGcmKey {
         iv: &[u8; IV_LEN],
         aad: &[u8],
         plaintext: &[u8],
-    ) -> BoxFuture<'static, Option<Box<dyn HostBytes>>>;
+    ) -> BoxFuture<'static, GcmAnswer>;
     /// The plaintext of `ciphertext ‖ tag`, or [`AuthFailed`].
-    fn open(
-        &self,
-        iv: &[u8; IV_LEN],
-        aad: &[u8],
-        sealed: &[u8],
-    ) -> BoxFuture<'static, Option<Result<Box<dyn HostBytes>, AuthFailed>>>;
+    fn open(&self, iv: &[u8; IV_LEN], aad: &[u8], sealed: &[u8]) -> BoxFuture<'static, GcmAnswer>;
 }
 
 std::thread_local! {

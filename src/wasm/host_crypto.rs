@@ -12,7 +12,9 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::crypto::aead::AuthFailed;
-use crate::crypto::host::{set_host_crypto, HkdfHash, HostBytes, HostCrypto, HostGcmKey};
+use crate::crypto::host::{
+    set_host_crypto, GcmAnswer, HkdfHash, HostBytes, HostCrypto, HostGcmKey,
+};
 use crate::future::BoxFuture;
 use crate::suite::IV_LEN;
 use crate::wasm::host_ecdsa::settle;
@@ -150,26 +152,25 @@ impl HostGcmKey for GcmKey {
         iv: &[u8; IV_LEN],
         aad: &[u8],
         plaintext: &[u8],
-    ) -> BoxFuture<'static, Option<Box<dyn HostBytes>>> {
-        let call = self.0.seal(iv, aad, plaintext);
-        Box::pin(async move { js_bytes(settle(call).await.ok()?) })
+    ) -> BoxFuture<'static, GcmAnswer> {
+        gcm_answer(self.0.seal(iv, aad, plaintext))
     }
 
-    fn open(
-        &self,
-        iv: &[u8; IV_LEN],
-        aad: &[u8],
-        sealed: &[u8],
-    ) -> BoxFuture<'static, Option<Result<Box<dyn HostBytes>, AuthFailed>>> {
-        let call = self.0.open(iv, aad, sealed);
-        Box::pin(async move {
-            let value = settle(call).await.ok()?;
-            if value.is_null() {
-                return Some(Err(AuthFailed));
-            }
-            js_bytes(value).map(Ok)
-        })
+    fn open(&self, iv: &[u8; IV_LEN], aad: &[u8], sealed: &[u8]) -> BoxFuture<'static, GcmAnswer> {
+        gcm_answer(self.0.open(iv, aad, sealed))
     }
+}
+
+/// The answer of `seal`/`open`: a Promise of the output bytes, or of `null` when a tag did not
+/// verify (one future type for both).
+fn gcm_answer(call: Result<JsValue, JsValue>) -> BoxFuture<'static, GcmAnswer> {
+    Box::pin(async move {
+        let value = settle(call).await.ok()?;
+        if value.is_null() {
+            return Some(Err(AuthFailed));
+        }
+        js_bytes(value).map(Ok)
+    })
 }
 
 /// Installs the host AES-GCM and HKDF (`undefined`/`null` removes them).
