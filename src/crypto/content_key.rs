@@ -176,7 +176,7 @@ impl HostBatch for OpenBatch<'_> {
                 return Err(host_failed());
             }
             Err(AuthFailed) => {
-                dest.iter_mut().for_each(|b| *b = 0);
+                // `dest` was never written for this job: nothing to zero.
                 self.failed = Some(i);
                 return Ok(false);
             }
@@ -322,8 +322,8 @@ impl ContentKey {
     }
 
     /// Decrypts each job's `ciphertext ‖ tag` in `src` into its range of `dest`. `Ok(Err(i))`:
-    /// job `i` failed authentication (its range is zeroed; later ranges may be left as they
-    /// were).
+    /// job `i` failed authentication (no plaintext of it reaches `dest`; later ranges may be
+    /// left as they were).
     pub async fn open_jobs(
         &self,
         src: &[u8],
