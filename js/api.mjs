@@ -454,11 +454,11 @@ export function createApi(wasm, { extend } = {}) {
     function encryptStream(keyring, opts) {
       if (viaFull(keyring, suiteOption(opts))) return relayStream(() => delegated(keyring).then(([c, k]) => c.encryptStream(k, opts)))
       const h = handleOf(keyring, 'keyring')
-      if (hooks.asyncKeyring(keyring)) throw invalid('encryptStream does not support KMS keyrings yet; use encrypt()')
       const args = encryptArgs(options(opts, 'options'))
       // sealkit/lite: WebCrypto derives the keys (and makes a signing key pair) when the stream
-      // starts, seals the frames of each chunk, and signs at the end.
-      const waits = ASYNC_ONE_SHOT
+      // starts, seals the frames of each chunk, and signs at the end. A KMS keyring gets its
+      // data key when the stream starts.
+      const waits = ASYNC_ONE_SHOT || hooks.asyncKeyring(keyring)
       let enc = waits ? undefined : call(() => client.encryptor(h, ...args))
       let resolveHeader, rejectHeader
       const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
@@ -508,9 +508,9 @@ export function createApi(wasm, { extend } = {}) {
     function decryptStream(keyring, opts) {
       if (hooks.deferred(keyring)) return relayStream(() => delegated(keyring).then(([c, k]) => c.decryptStream(k, opts)))
       const h = handleOf(keyring, 'keyring')
-      if (hooks.asyncKeyring(keyring)) throw invalid('decryptStream does not support KMS keyrings yet; use decrypt()')
       const args = decryptArgs(options(opts, 'options'))
-      return ASYNC_ONE_SHOT ? suiteAwareDecryptStream(keyring, opts, h, args) : incrementalDecryptStream(h, args)
+      if (ASYNC_ONE_SHOT) return suiteAwareDecryptStream(keyring, opts, h, args)
+      return incrementalDecryptStream(h, args, hooks.asyncKeyring(keyring))
     }
 
     // The small module: unsigned messages stream through the incremental decryptor; a signed one
@@ -571,7 +571,9 @@ export function createApi(wasm, { extend } = {}) {
       return stream
     }
 
-    function incrementalDecryptStream(h, args) {
+    // `waits`: a KMS keyring (full module), which unwraps the data key when the header has
+    // been read, so updates go through the promise-returning call.
+    function incrementalDecryptStream(h, args, waits = false) {
       const dec = call(() => client.decryptor(h, ...args))
       let headerDone = false
       let resolveHeader, rejectHeader, resolveContext, rejectContext
@@ -591,7 +593,8 @@ export function createApi(wasm, { extend } = {}) {
       const stream = new TransformStream({
         async transform(chunk, controller) {
           try {
-            const out = await dec.update(bytes(chunk, 'chunk', false))
+            const data = bytes(chunk, 'chunk', false)
+            const out = await (waits ? dec.updateAsync(data) : dec.update(data))
             if (!headerDone) {
               const hd = dec.header()
               if (hd !== undefined) {

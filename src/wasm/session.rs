@@ -207,7 +207,6 @@ impl<T> StreamState<T> {
     fn map<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
         self.0.try_borrow().ok()?.as_ref().map(f)
     }
-    #[cfg(feature = "host-crypto")]
     fn shared(&self) -> Self {
         StreamState(self.0.clone())
     }
@@ -311,6 +310,20 @@ pub struct WasmDecryptor {
     inner: StreamState<Decryptor>,
 }
 
+impl WasmDecryptor {
+    /// The decryptor leaves its slot while the update runs (a second call meanwhile is
+    /// refused) and returns to it when the update succeeds.
+    fn update_promise(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
+        let mut dec = self.inner.take()?;
+        let slot = self.inner.shared();
+        Ok(crate::wasm::convert::promise(async move {
+            let out = decrypt_update(&mut dec, &chunk).await?;
+            slot.put(dec);
+            Ok(out.into())
+        }))
+    }
+}
+
 /// Runs one decryptor update; the plaintext it releases is copied to JS and zeroized here.
 async fn decrypt_update(dec: &mut Decryptor, chunk: &[u8]) -> Result<js_sys::Uint8Array, JsValue> {
     let mut out = Zeroizing::new(Vec::new());
@@ -342,13 +355,15 @@ impl WasmDecryptor {
     /// time.
     #[cfg(feature = "host-crypto")]
     pub fn update(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
-        let mut dec = self.inner.take()?;
-        let slot = self.inner.shared();
-        Ok(crate::wasm::convert::promise(async move {
-            let out = decrypt_update(&mut dec, &chunk).await?;
-            slot.put(dec);
-            Ok(out.into())
-        }))
+        self.update_promise(chunk)
+    }
+
+    /// As `update`, → Promise: for keyrings that wait on a key provider (KMS), which unwrap the
+    /// data key when the header has been read. One call at a time.
+    #[cfg(not(feature = "host-crypto"))]
+    #[wasm_bindgen(js_name = updateAsync)]
+    pub fn update_async(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
+        self.update_promise(chunk)
     }
 
     /// Ends the input → `{ plaintext (held back until now), messageHeader, encryptionContext }`.

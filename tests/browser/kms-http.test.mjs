@@ -112,12 +112,26 @@ test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node de
       const back = await client.decrypt(new s.AwsKmsKeyring({ provider: http, keyIds: [keyArn] }), viaHttp.result)
       const userProvider = (0, eval)(providerSrc)(crypto, Uint8Array.from(userKey), userKeyId)
       const viaObject = await client.encrypt(new s.AwsKmsKeyring({ provider: userProvider, generatorKeyId: userKeyId }), 'from chromium via a JS provider')
+      // streams: the data key over fetch when the stream starts / has read the header
+      const big = new Uint8Array(300_000).map((_, i) => (i * 13) & 0xff)
+      const pipe = async (stream, data) => {
+        const chunks = []
+        for (let i = 0; i < data.length; i += 65_000) chunks.push(data.subarray(i, i + 65_000))
+        const parts = []
+        const reader = new Blob(chunks).stream().pipeThrough(stream).getReader()
+        for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value)
+        return new Uint8Array(await new Blob(parts).arrayBuffer())
+      }
+      const httpKeyring = new s.AwsKmsKeyring({ provider: http, generatorKeyId: keyArn })
+      const streamed = await pipe(client.encryptStream(httpKeyring, { encryptionContext: { where: 'browser stream' } }), big)
+      const unstreamed = await pipe(client.decryptStream(httpKeyring), streamed)
+      const streamRoundTrip = unstreamed.length === big.length && unstreamed.every((b, i) => b === big[i])
       let wrongSecret = null
       try {
         const bad = new s.HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: akid, secretAccessKey: 'wrong' } })
         await client.encrypt(new s.AwsKmsKeyring({ provider: bad, generatorKeyId: keyArn }), 'x')
       } catch (e) { wrongSecret = { name: e.name, code: e.code, message: e.message } }
-      return { http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret }
+      return { http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret, streamed: b64(streamed), streamRoundTrip }
     },
     { endpoint, akid: AKID, secret: SECRET, keyArn: KeyMetadata.Arn, userKey: [...userKey], userKeyId: USER_KEY, providerSrc: USER_PROVIDER_SRC },
   )
@@ -130,6 +144,12 @@ test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node de
   assert.equal(new TextDecoder().decode(fromHttp.plaintext), 'from chromium via fetch')
   assert.equal(fromHttp.encryptionContext.where, 'browser')
   console.log('browser kms-http: ok chromium encrypted through HttpKmsProvider, node decrypted')
+  assert.equal(out.streamRoundTrip, true, 'chromium: encryptStream → decryptStream through HttpKmsProvider')
+  const fromStream = await client.decrypt(new AwsKmsKeyring({ provider: nodeProvider, keyIds: [KeyMetadata.Arn] }), Buffer.from(out.streamed, 'base64'))
+  assert.equal(fromStream.plaintext.length, 300_000)
+  assert.ok(fromStream.plaintext.every((b, i) => b === ((i * 13) & 0xff)))
+  assert.equal(fromStream.encryptionContext.where, 'browser stream')
+  console.log('browser kms-http: ok chromium streamed through HttpKmsProvider both ways, node decrypted')
   const nodeUserProvider = (0, eval)(USER_PROVIDER_SRC)(webcrypto, userKey, USER_KEY)
   const fromObject = await client.decrypt(new AwsKmsKeyring({ provider: nodeUserProvider, keyIds: [USER_KEY] }), Buffer.from(out.object, 'base64'))
   assert.equal(new TextDecoder().decode(fromObject.plaintext), 'from chromium via a JS provider')

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { sealkit } from './pkg.mjs'
+import { sealkit, pipeChunks } from './pkg.mjs'
 
 const { buildClient, LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsRsaKeyring, MultiKeyring, RawAesKeyring, SealkitError } = sealkit
 const { encrypt, decrypt } = buildClient()
@@ -58,13 +58,82 @@ test('LocalKms: create key + alias, AwsKmsKeyring round trip, discovery and MRK-
   assert.equal(m.messageHeader.encryptedDataKeys.length, 2)
   assert.equal(text((await decrypt(aes, m.result)).plaintext), 'both')
   assert.equal(text((await decrypt(keyring, m.result)).plaintext), 'both')
-  // streams are not supported with KMS keyrings (clear error, no wasm trap)
-  assert.throws(() => buildClient().encryptStream(keyring), (e) => e instanceof SealkitError && e.code === 'ERR_INVALID_ARGUMENT')
   // send() blob fields: Uint8Array in, Uint8Array out
   const e = await c.encrypt({ KeyId: 'alias/app', Plaintext: new Uint8Array([1, 2, 3]) })
   assert.ok(e.CiphertextBlob instanceof Uint8Array)
   assert.deepEqual([...(await c.decrypt({ CiphertextBlob: e.CiphertextBlob })).Plaintext], [1, 2, 3])
   await rejectsWith(c.send('Decrypt', { CiphertextBlob: new Uint8Array(40) }), 'ERR_KMS', /InvalidCiphertextException/)
+})
+
+/** Pipes `input` through `stream` expecting `code`: no plaintext comes out, and the header
+ * promise rejects too unless the header itself was sound (`headerOk`). */
+async function streamFails(stream, input, code, headerOk = false) {
+  let released = 0
+  const counter = new TransformStream({ transform: (c, out) => ((released += c.length), out.enqueue(c)) })
+  const counted = { writable: stream.writable, readable: stream.readable.pipeThrough(counter) }
+  const isCode = (e) => e instanceof SealkitError && e.code === code
+  await assert.rejects(pipeChunks(counted, input), isCode)
+  if (headerOk) assert.equal((await stream.messageHeader).suiteId, 0x0578)
+  else await assert.rejects(stream.messageHeader, isCode)
+  assert.equal(released, 0, 'no plaintext released')
+}
+
+test('streams with KMS keyrings: the data key comes from the provider when the stream starts / the header is read', async () => {
+  const kms = new LocalKms()
+  const c = kms.client({ region: 'us-west-2', principal: ROOT })
+  const { KeyMetadata: key } = await c.createKey({})
+  // A user provider object answers with promises (as fetch-based ones do): the data key arrives
+  // after the stream's first call has returned. The embedded LocalKms answers at once.
+  let calls = 0
+  const later = (f) => (r) => (calls++, new Promise((resolve) => setTimeout(resolve, 1)).then(() => f(r)))
+  const provider = { generateDataKey: later((r) => c.generateDataKey(r)), encrypt: later((r) => c.encrypt(r)), decrypt: later((r) => c.decrypt(r)) }
+  const keyring = new AwsKmsKeyring({ provider, generatorKeyId: key.Arn })
+  const client = buildClient()
+  const data = new Uint8Array(20_000).map((_, i) => (i * 31) & 0xff)
+  const ctx = { tenant: 'acme', file: 'report.bin' }
+  const local = new AwsKmsKeyring({ provider: c, generatorKeyId: key.Arn })
+  assert.deepEqual(await pipeChunks(client.decryptStream(local), await pipeChunks(client.encryptStream(local), data)), data)
+  for (const suiteId of [undefined, COMMIT_NO_SIG]) {
+    const es = client.encryptStream(keyring, { encryptionContext: ctx, frameLength: 1024, suiteId })
+    const ct = await pipeChunks(es, data)
+    const header = await es.messageHeader
+    assert.equal(header.suiteId, suiteId ?? 0x0578)
+    assert.equal(header.encryptedDataKeys[0].providerId, 'aws-kms')
+    const { 'aws-crypto-public-key': publicKey, ...stored } = header.encryptionContext
+    assert.deepEqual(stored, ctx)
+    assert.equal(publicKey !== undefined, suiteId === undefined, 'the signed suite stores its public key')
+    // the one-shot decryption reads it, and the decrypt stream (chunk edges inside the header)
+    assert.deepEqual((await decrypt(keyring, ct)).plaintext, data)
+    const ds = client.decryptStream(keyring, { encryptionContext: { tenant: 'acme' } })
+    assert.deepEqual(await pipeChunks(ds, ct), data)
+    assert.equal((await ds.messageHeader).suiteId, header.suiteId)
+    assert.deepEqual(await ds.encryptionContext, header.encryptionContext)
+  }
+
+  assert.equal(calls, 6, 'GenerateDataKey per encrypt stream, Decrypt per decryption')
+
+  // a one-shot message through the decrypt stream; a multi-keyring with a KMS generator
+  const aes = new RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: new Uint8Array(32).fill(3) })
+  const multi = new MultiKeyring({ generator: keyring, children: [aes] })
+  const one = (await encrypt(multi, data, { encryptionContext: ctx })).result
+  assert.deepEqual(await pipeChunks(client.decryptStream(keyring), one), data)
+  const viaMulti = await pipeChunks(client.encryptStream(multi, { encryptionContext: ctx }), data)
+  assert.deepEqual(await pipeChunks(client.decryptStream(aes), viaMulti), data)
+  assert.deepEqual(await pipeChunks(client.decryptStream(multi), viaMulti), data)
+
+  // failures: the named error from the stream, no plaintext released
+  const other = new AwsKmsDiscoveryKeyring({ provider: c, discoveryFilter: { partition: 'aws', accounts: ['999999999999'] } })
+  await streamFails(client.decryptStream(other), one, 'ERR_NO_DECRYPTING_KEYRING')
+  await streamFails(client.decryptStream(keyring, { encryptionContext: { tenant: 'other' } }), one, 'ERR_CONTEXT_MISMATCH')
+  const tampered = one.slice()
+  tampered[tampered.length - 200] ^= 1
+  await streamFails(client.decryptStream(keyring), tampered, 'ERR_BODY_AUTH', true)
+  // another account, not in the key policy: GenerateDataKey is denied when the stream starts
+  const outsider = kms.client({ region: 'us-west-2', principal: 'arn:aws:iam::444455556666:root' })
+  const es = client.encryptStream(new AwsKmsKeyring({ provider: outsider, generatorKeyId: key.Arn }))
+  const denied = (e) => e instanceof SealkitError && e.code === 'ERR_KMS' && /AccessDenied/.test(e.message)
+  await assert.rejects(pipeChunks(es, data), denied)
+  await assert.rejects(es.messageHeader, denied)
 })
 
 test('LocalKms: rotation keeps old ciphertexts decryptable; audit log has allowed and denied calls; export/import', async () => {
@@ -218,6 +287,11 @@ test('HttpKmsProvider (fetch + SigV4) against sealkit-key-server', { skip: !SERV
     const keyring = new AwsKmsKeyring({ provider, generatorKeyId: key.Arn })
     const { result } = await encrypt(keyring, 'over the wire', { encryptionContext: { via: 'http' } })
     assert.equal(text((await decrypt(keyring, result)).plaintext), 'over the wire')
+    // streams: GenerateDataKey / Decrypt over HTTP when the stream starts / reads the header
+    const { encryptStream, decryptStream } = buildClient()
+    const big = new Uint8Array(100_000).map((_, i) => i & 0xff)
+    const streamed = await pipeChunks(encryptStream(keyring, { encryptionContext: { via: 'http' } }), big)
+    assert.deepEqual(await pipeChunks(decryptStream(keyring), streamed), big)
 
     const wrong = new HttpKmsProvider({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: 'wrong' }, maxAttempts: 1 })
     await rejectsWith(wrong.send('ListKeys', {}), 'ERR_KMS', /KMS error \w+/)
