@@ -571,8 +571,9 @@ export function createApi(wasm, { extend } = {}) {
       return stream
     }
 
-    // `waits`: a KMS keyring (full module), which unwraps the data key when the header has
-    // been read, so updates go through the promise-returning call.
+    // `waits`: a keyring that waits on a key provider (full module) unwraps the data key when
+    // the header has been read, so updates go through the promise-returning call until then;
+    // the frames after it need no provider and take the synchronous one.
     function incrementalDecryptStream(h, args, waits = false) {
       const dec = call(() => client.decryptor(h, ...args))
       let headerDone = false
@@ -594,7 +595,7 @@ export function createApi(wasm, { extend } = {}) {
         async transform(chunk, controller) {
           try {
             const data = bytes(chunk, 'chunk', false)
-            const out = await (waits ? dec.updateAsync(data) : dec.update(data))
+            const out = await (waits && !headerDone ? dec.updateAsync(data) : dec.update(data))
             if (!headerDone) {
               const hd = dec.header()
               if (hd !== undefined) {
