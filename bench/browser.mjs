@@ -1,6 +1,8 @@
 // sealkit in a real browser: bench/browser-app.mjs bundled by esbuild, served from 127.0.0.1,
 // run in headless Debian chromium (playwright-core). Prints medians and the ratios
-// sealkit/client-browser. Env: BENCH_ROUNDS (default 5), BENCH_MS (default 250), CHROMIUM.
+// sealkit/client-browser for every local keyring (raw AES, raw RSA, multi, hierarchical), and
+// items/s. Env: BENCH_ROUNDS (default 5), BENCH_MS (default 250), CHROMIUM, BENCH_ONLY (a keyring
+// name prefix, or 'items').
 // Usage: npm run bench:browser   (after scripts/build-wasm.sh)
 import { createRequire } from 'node:module'
 import { createServer } from 'node:http'
@@ -50,16 +52,31 @@ try {
   await p.goto(`http://127.0.0.1:${server.address().port}/`)
   await p.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 }).catch(() => {})
   if (errors.length) throw new Error(errors.join(' | '))
-  const out = await p.evaluate((o) => window.runBench(o), { rounds: ROUNDS, batchMs: BATCH_MS })
+  const out = await p.evaluate((o) => window.runBench(o), { rounds: ROUNDS, batchMs: BATCH_MS, only: process.env.BENCH_ONLY })
   const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1))
   console.log(`${out.userAgent.match(/(Headless)?Chrom(e|ium)\/[\d.]+/)[0]}, ${cpus().length} CPUs (${cpus()[0] && cpus()[0].model}), ${ROUNDS} rounds × ${BATCH_MS} ms, medians (ops/s)`)
   console.log('')
-  console.log(`| size | suite | op | ${out.names.join(' | ')} | sealkit/client-browser | sealkit/full / client-browser |`)
-  console.log(`|---|---|---|${out.names.map(() => '---:').join('|')}|---:|---:|`)
+  // issue 13's targets: ≥ 1.0× client-browser at 1 MiB, ≥ 1.5× at 1 KiB 0x0478, every entry
+  const target = (r) => (r.size === 1024 * 1024 ? 1.0 : r.suiteId === 0x0478 ? 1.5 : null)
+  console.log(`| keyring | size | suite | op | ${out.names.join(' | ')} | sealkit/client-browser | sealkit/full / client-browser | target |`)
+  console.log(`|---|---|---|---|${out.names.map(() => '---:').join('|')}|---:|---:|---|`)
+  let met = 0
+  let missed = 0
   for (const r of out.rows) {
     const [s, f, e] = r.medians
     const size = r.size === 1024 ? '1 KiB' : '1 MiB'
-    console.log(`| ${size} | 0x${r.suiteId.toString(16).padStart(4, '0')} | ${r.op} | ${r.medians.map(fmt).join(' | ')} | ${(s / e).toFixed(2)} | ${(f / e).toFixed(2)} |`)
+    const t = target(r)
+    const ok = t === null ? '' : s / e >= t && f / e >= t ? `≥ ${t}×: yes` : `≥ ${t}×: no`
+    if (t !== null) s / e >= t && f / e >= t ? met++ : missed++
+    console.log(`| ${r.keyring} | ${size} | 0x${r.suiteId.toString(16).padStart(4, '0')} | ${r.op} | ${r.medians.map(fmt).join(' | ')} | ${(s / e).toFixed(2)} | ${(f / e).toFixed(2)} | ${ok} |`)
+  }
+  console.log('')
+  console.log(`rows with a target: ${met} met, ${missed} not met`)
+  if (out.items[0][0]) {
+    console.log('')
+    console.log('| items 0x6701 (20 attributes, raw AES) | encrypt items/s | decrypt items/s |')
+    console.log('|---|---:|---:|')
+    for (const [i, name] of ['sealkit', 'sealkit/full'].entries()) console.log(`| ${name} | ${fmt(out.items[i][0])} | ${fmt(out.items[i][1])} |`)
   }
 } finally {
   if (browser) await browser.close()
