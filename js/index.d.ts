@@ -2,24 +2,38 @@
 // The same declarations serve 'sealkit', 'sealkit/full' and 'sealkit/lite'; scripts/build-wasm.sh
 // derives index.d.cts (require) from this file: `export {}` in place of the default export.
 
+/** The ESDK's key-commitment policies (ESDK spec: client-apis/client.md, commitment policy). */
 export type CommitmentPolicyName =
   | 'FORBID_ENCRYPT_ALLOW_DECRYPT'
   | 'REQUIRE_ENCRYPT_ALLOW_DECRYPT'
   | 'REQUIRE_ENCRYPT_REQUIRE_DECRYPT'
 
+/** The commitment policy names as constants, as @aws-crypto/client-* export them. */
 export declare const CommitmentPolicy: Readonly<{ [K in CommitmentPolicyName]: K }>
 
+/** The ESDK algorithm suite ids by their ESDK names (for `EncryptOptions.suiteId`). */
 export declare const AlgorithmSuiteIdentifier: Readonly<{
+  /** AES-128-GCM, no KDF, no signature (legacy). */
   ALG_AES128_GCM_IV12_TAG16: 0x0014
+  /** AES-192-GCM, no KDF, no signature (legacy). */
   ALG_AES192_GCM_IV12_TAG16: 0x0046
+  /** AES-256-GCM, no KDF, no signature (legacy). */
   ALG_AES256_GCM_IV12_TAG16: 0x0078
+  /** AES-128-GCM, HKDF-SHA256. */
   ALG_AES128_GCM_IV12_TAG16_HKDF_SHA256: 0x0114
+  /** AES-192-GCM, HKDF-SHA256. */
   ALG_AES192_GCM_IV12_TAG16_HKDF_SHA256: 0x0146
+  /** AES-256-GCM, HKDF-SHA256 (default under FORBID_ENCRYPT_ALLOW_DECRYPT without signing). */
   ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256: 0x0178
+  /** AES-128-GCM, HKDF-SHA256, ECDSA P-256 signature. */
   ALG_AES128_GCM_IV12_TAG16_HKDF_SHA256_ECDSA_P256: 0x0214
+  /** AES-192-GCM, HKDF-SHA384, ECDSA P-384 signature. */
   ALG_AES192_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384: 0x0346
+  /** AES-256-GCM, HKDF-SHA384, ECDSA P-384 signature (default under FORBID_ENCRYPT_ALLOW_DECRYPT). */
   ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384: 0x0378
+  /** AES-256-GCM, HKDF-SHA512 with key commitment (message format v2), unsigned. */
   ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY: 0x0478
+  /** AES-256-GCM, HKDF-SHA512 with key commitment, ECDSA P-384 (the default). */
   ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY_ECDSA_P384: 0x0578
 }>
 
@@ -51,12 +65,17 @@ export type SealkitErrorCode =
 
 /** Every failure of the API is a SealkitError. Messages never contain key material. */
 export declare class SealkitError extends Error {
+  /** Always 'SealkitError'. */
   readonly name: 'SealkitError'
+  /** The stable code naming the failure (the CLI prints the same codes). */
   readonly code: SealkitErrorCode
+  /** Used by sealkit itself; `cause` keeps the underlying error where there is one. */
   constructor(code: string, message: string, options?: { cause?: unknown })
 }
 
+/** Non-secret key/value pairs authenticated with the message (its AAD); keys starting with 'aws-crypto-' are reserved. */
 export type EncryptionContext = Record<string, string>
+/** Bytes sealkit accepts: any typed array or DataView (its viewed range), or an ArrayBuffer. */
 export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView
 /**
  * The bytes sealkit returns: a Uint8Array over an ArrayBuffer of its own (`Uint8Array<ArrayBuffer>`
@@ -65,21 +84,28 @@ export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView
  */
 export type OutputBytes = ReturnType<Uint8Array['slice']>
 
+/** What every keyring has. */
 declare abstract class Keyring {
   /** Zeroizes the key material held in wasm memory. Later use throws ERR_INVALID_ARGUMENT. */
   dispose(): void
+  /** Whether dispose() has been called. */
   readonly disposed: boolean
 }
 
+/** Wraps data keys with a local AES-GCM key (ESDK spec: framework/raw-aes-keyring.md); interoperates with every ESDK's raw AES keyring. */
 export declare class RawAesKeyring extends Keyring {
   /** `wrappingKey`: 16, 24 or 32 bytes (24 = AES-192: ERR_UNSUPPORTED in 'sealkit/lite'). */
   constructor(options: { keyNamespace: string; keyName: string; wrappingKey: Uint8Array })
+  /** The key namespace (EDK provider id). */
   readonly keyNamespace: string
+  /** The key name (start of the EDK provider info). */
   readonly keyName: string
 }
 
+/** RSA padding of a raw RSA keyring: PKCS#1 v1.5 or OAEP with MGF1 over the named hash. */
 export type RsaPadding = 'pkcs1' | 'oaep-sha1' | 'oaep-sha256' | 'oaep-sha384' | 'oaep-sha512'
 
+/** Wraps data keys with a local RSA key pair (ESDK spec: framework/raw-rsa-keyring.md); a public key alone encrypts. */
 export declare class RawRsaKeyring extends Keyring {
   /** `padding` defaults to 'oaep-sha256'. PEM: SPKI/PKCS#1 public, PKCS#8/PKCS#1 private. */
   constructor(options: {
@@ -89,39 +115,58 @@ export declare class RawRsaKeyring extends Keyring {
     privateKey?: string
     padding?: RsaPadding
   })
+  /** The key namespace (EDK provider id). */
   readonly keyNamespace: string
+  /** The key name (EDK provider info). */
   readonly keyName: string
+  /** The padding scheme. */
   readonly padding: RsaPadding
 }
 
+/** Combines keyrings: the generator makes the data key, every member wraps it, any member can unwrap it. */
 export declare class MultiKeyring extends Keyring {
+  /** At least one of `generator` and `children`. */
   constructor(options: { generator?: AnyKeyring; children?: AnyKeyring[] })
 }
 
+/** Any keyring the client, the streams and ItemEncryptor take. */
 export type AnyKeyring = RawAesKeyring | RawRsaKeyring | MultiKeyring | AnyKmsKeyring
 
+/** One encrypted copy of the data key stored in a message header. */
 export interface EncryptedDataKeyInfo {
+  /** Which keyring kind made it ('aws-kms', a raw keyring's namespace, …). */
   providerId: string
+  /** The keyring's key identification (a KMS key ARN, a raw key name ‖ IV, …). */
   providerInfo: OutputBytes
+  /** The wrapped data key. */
   encryptedDataKey: OutputBytes
 }
 
+/** The parsed header of a message (ESDK spec: data-format/message-header.md). */
 export interface MessageHeader {
+  /** Message format version (2 for committing suites). */
   version: 1 | 2
+  /** The algorithm suite id. */
   suiteId: number
+  /** The random message id (16 bytes in v1, 32 in v2). */
   messageId: OutputBytes
   /** The context stored in the message. */
   encryptionContext: EncryptionContext
+  /** The encrypted copies of the data key. */
   encryptedDataKeys: EncryptedDataKeyInfo[]
   /** 1 = non-framed, 2 = framed. */
   contentType: 1 | 2
   /** 0 for non-framed messages. */
   frameLength: number
+  /** The header tag's IV (zeros in v2). */
   headerIv: OutputBytes
+  /** The AES-GCM tag that authenticates the header. */
   headerAuthTag: OutputBytes
 }
 
+/** Options of encrypt and encryptStream. */
 export interface EncryptOptions {
+  /** Pairs to authenticate with the message (stored in the header unless listed in requiredEncryptionContextKeys). */
   encryptionContext?: EncryptionContext
   /** Keys of encryptionContext authenticated but not stored (Required-Encryption-Context CMM). */
   requiredEncryptionContextKeys?: string[]
@@ -131,8 +176,10 @@ export interface EncryptOptions {
   frameLength?: number
 }
 
+/** What decryption does with signed messages: hold plaintext until the signature verifies, release verified frames early, or refuse them. */
 export type SignedMessages = 'verify-before-release' | 'release-unverified-frames' | 'refuse'
 
+/** Options of decrypt and decryptStream. */
 export interface DecryptOptions {
   /** Pairs that must be present in the message; pairs not stored in it are supplied (and authenticated). */
   encryptionContext?: EncryptionContext
@@ -144,22 +191,31 @@ export interface DecryptOptions {
   unsignedOnly?: boolean
 }
 
+/** What encrypt resolves to. */
 export interface EncryptResult {
+  /** The whole message. */
   result: OutputBytes
+  /** Its header. */
   messageHeader: MessageHeader
 }
 
+/** What decrypt resolves to (only after every check passed). */
 export interface DecryptResult {
+  /** The authenticated plaintext. */
   plaintext: OutputBytes
+  /** The message's header. */
   messageHeader: MessageHeader
   /** The full context: stored pairs plus supplied pairs that were not stored. */
   encryptionContext: EncryptionContext
 }
 
+/** A TransformStream from plaintext chunks to message bytes. */
 export interface EncryptStream extends TransformStream<Bytes | string, OutputBytes> {
+  /** Resolves once the header has been made (the data key obtained). */
   messageHeader: Promise<MessageHeader>
 }
 
+/** A TransformStream from message bytes to authenticated plaintext chunks. */
 export interface DecryptStream extends TransformStream<Bytes, OutputBytes> {
   /** Resolves once the header has been authenticated; rejects with the stream's error. */
   messageHeader: Promise<MessageHeader>
@@ -167,39 +223,68 @@ export interface DecryptStream extends TransformStream<Bytes, OutputBytes> {
   encryptionContext: Promise<EncryptionContext>
 }
 
+/** A client bound to a commitment policy and an EDK limit (what buildClient returns). */
 export interface Client {
+  /** The commitment policy every call enforces. */
   readonly commitmentPolicy: CommitmentPolicyName
+  /** Messages with more EDKs than this are refused before any key is used (undefined: no limit). */
   readonly maxEncryptedDataKeys: number | undefined
+  /** Encrypts a whole plaintext into one message. */
   encrypt(keyring: AnyKeyring, plaintext: Bytes | string, options?: EncryptOptions): Promise<EncryptResult>
+  /** Decrypts and verifies a whole message; nothing is returned unless every check passes. */
   decrypt(keyring: AnyKeyring, ciphertext: Bytes, options?: DecryptOptions): Promise<DecryptResult>
+  /** A stream that encrypts its input into one message. */
   encryptStream(keyring: AnyKeyring, options?: EncryptOptions): EncryptStream
+  /** A stream that decrypts one message (signed ones are held until the signature verifies unless signedMessages says otherwise). */
   decryptStream(keyring: AnyKeyring, options?: DecryptOptions): DecryptStream
 }
 
+/** A client; the default policy is REQUIRE_ENCRYPT_REQUIRE_DECRYPT (suite 0x0578). */
 export declare function buildClient(
   options?: CommitmentPolicyName | { commitmentPolicy?: CommitmentPolicyName; maxEncryptedDataKeys?: number | false },
 ): Client
 
+/** The whole API as one object (the default export): the named exports again. */
 declare const sealkit: {
+  /** {@link buildClient} */
   buildClient: typeof buildClient
+  /** {@link CommitmentPolicy} */
   CommitmentPolicy: typeof CommitmentPolicy
+  /** {@link AlgorithmSuiteIdentifier} */
   AlgorithmSuiteIdentifier: typeof AlgorithmSuiteIdentifier
+  /** {@link RawAesKeyring} */
   RawAesKeyring: typeof RawAesKeyring
+  /** {@link RawRsaKeyring} */
   RawRsaKeyring: typeof RawRsaKeyring
+  /** {@link MultiKeyring} */
   MultiKeyring: typeof MultiKeyring
+  /** {@link SealkitError} */
   SealkitError: typeof SealkitError
+  /** {@link LocalKms} */
   LocalKms: typeof LocalKms
+  /** {@link HttpKmsProvider} */
   HttpKmsProvider: typeof HttpKmsProvider
+  /** {@link AwsKmsKeyring} */
   AwsKmsKeyring: typeof AwsKmsKeyring
+  /** {@link AwsKmsMrkAwareKeyring} */
   AwsKmsMrkAwareKeyring: typeof AwsKmsMrkAwareKeyring
+  /** {@link AwsKmsDiscoveryKeyring} */
   AwsKmsDiscoveryKeyring: typeof AwsKmsDiscoveryKeyring
+  /** {@link AwsKmsMrkDiscoveryKeyring} */
   AwsKmsMrkDiscoveryKeyring: typeof AwsKmsMrkDiscoveryKeyring
+  /** {@link AwsKmsRsaKeyring} */
   AwsKmsRsaKeyring: typeof AwsKmsRsaKeyring
+  /** {@link KmsBranchKeyStore} */
   KmsBranchKeyStore: typeof KmsBranchKeyStore
+  /** {@link HierarchicalKeyring} */
   HierarchicalKeyring: typeof HierarchicalKeyring
+  /** {@link ItemEncryptor} */
   ItemEncryptor: typeof ItemEncryptor
+  /** {@link CryptoAction} */
   CryptoAction: typeof CryptoAction
+  /** {@link marshall} */
   marshall: typeof marshall
+  /** {@link unmarshall} */
   unmarshall: typeof unmarshall
 }
 export default sealkit
@@ -208,11 +293,12 @@ export default sealkit
 // Not in 'sealkit/lite' (constructors throw ERR_INVALID_ARGUMENT there). In the default browser
 // entry these classes (and RawRsaKeyring) live in the full wasm module, fetched on their first
 // async use; errors only the wasm can detect are reported then. KMS keyrings work with
-// encrypt/decrypt and MultiKeyring; encryptStream/decryptStream reject them (ERR_INVALID_ARGUMENT).
+// encrypt/decrypt, the streams and MultiKeyring.
 // KMS failures are SealkitError code 'ERR_KMS' with the KMS error name in the message.
 
 /** A KMS request/response in the KMS JSON shape (KeyId, Plaintext, CiphertextBlob, …). */
 export type KmsRequest = Record<string, unknown>
+/** A KMS response in the KMS JSON shape (blob fields as Uint8Arrays). */
 export type KmsResponse = Record<string, any>
 
 /**
@@ -223,27 +309,45 @@ export type KmsResponse = Record<string, any>
  * else is the KMS JSON as-is.
  */
 declare class KmsClient {
+  /** Runs any KMS operation by its wire name. */
   send(operation: string, request?: KmsRequest): Promise<KmsResponse>
+  /** CreateKey (KeySpec, KeyUsage, Policy, Description, MultiRegion, …). */
   createKey(request?: KmsRequest): Promise<KmsResponse>
+  /** CreateAlias. */
   createAlias(request: { AliasName: string; TargetKeyId: string }): Promise<KmsResponse>
+  /** RotateKeyOnDemand: new key material; older ciphertexts still decrypt. */
   rotateKeyOnDemand(request: { KeyId: string }): Promise<KmsResponse>
+  /** GetPublicKey of an asymmetric key (DER SubjectPublicKeyInfo in PublicKey). */
   getPublicKey(request: { KeyId: string }): Promise<KmsResponse>
+  /** GenerateDataKey. */
   generateDataKey(request: KmsRequest): Promise<KmsResponse>
+  /** Encrypt. */
   encrypt(request: KmsRequest): Promise<KmsResponse>
+  /** Decrypt. */
   decrypt(request: KmsRequest): Promise<KmsResponse>
+  /** DescribeKey. */
   describeKey(request: { KeyId: string }): Promise<KmsResponse>
 }
 /** The type of `LocalKms.client()` and the base of HttpKmsProvider (no runtime export). */
 export type { KmsClient }
 
+/** One entry of the local KMS's audit log (no plaintext and no key bytes). */
 export interface LocalKmsAuditRecord {
+  /** Seconds since the Unix epoch. */
   time: number
+  /** The calling principal's ARN. */
   principal: string
+  /** The KMS operation name. */
   operation: string
+  /** The key the call used, when it named one. */
   key_arn: string | null
+  /** The region of the call. */
   region: string
+  /** The encryption context of the call, if any. */
   encryption_context: Record<string, string> | null
+  /** Whether the call succeeded. */
   success: boolean
+  /** The KMS error name of a failed call. */
   error_code: string | null
 }
 
@@ -252,10 +356,13 @@ export declare class LocalKms {
   constructor()
   /** Defaults: region 'us-east-1', principal 'arn:aws:iam::111122223333:root'. */
   client(options?: { region?: string; principal?: string }): KmsClient
+  /** Every call so far, oldest first. */
   auditLog(): LocalKmsAuditRecord[]
+  /** The audit log as JSON lines. */
   auditJsonl(): string
   /** The whole state (keys, aliases, policies, audit) encrypted under a 32-byte root key. */
   exportState(rootKey: Bytes): OutputBytes
+  /** A local KMS restored from exportState's blob (the same root key). */
   static importState(blob: Bytes, rootKey: Bytes): LocalKms
 }
 
@@ -270,7 +377,9 @@ export declare class HttpKmsProvider extends KmsClient {
     /** Attempts per call including the first (default 3); throttling/5xx/network errors are retried. */
     maxAttempts?: number
   })
+  /** The endpoint requests go to. */
   readonly endpoint: string
+  /** The region requests are signed for. */
   readonly region: string
 }
 
@@ -281,33 +390,68 @@ export declare class HttpKmsProvider extends KmsClient {
  * to a KMS error named by its `__type`, `name` or `code`.
  */
 export interface KmsProviderObject {
-  generateDataKey?(request: { KeyId: string; NumberOfBytes?: number; EncryptionContext?: Record<string, string>; GrantTokens?: string[] }): Promise<{ KeyId?: string; Plaintext: Uint8Array | string; CiphertextBlob: Uint8Array | string }>
-  encrypt?(request: { KeyId: string; Plaintext: Uint8Array; EncryptionContext?: Record<string, string>; EncryptionAlgorithm?: string }): Promise<{ KeyId?: string; CiphertextBlob: Uint8Array | string }>
-  decrypt?(request: { CiphertextBlob: Uint8Array; KeyId?: string; EncryptionContext?: Record<string, string>; EncryptionAlgorithm?: string }): Promise<{ KeyId?: string; Plaintext: Uint8Array | string }>
-  getPublicKey?(request: { KeyId: string }): Promise<{ KeyId?: string; PublicKey: Uint8Array | string }>
+  /** GenerateDataKey: a new data key, in plaintext and wrapped under KeyId. */
+  generateDataKey?(request: { KeyId: string; NumberOfBytes?: number; EncryptionContext?: Record<string, string>; GrantTokens?: string[] }): Promise<{
+    /** The ARN of the key that wrapped it. */
+    KeyId?: string
+    /** The data key. */
+    Plaintext: Uint8Array | string
+    /** The data key wrapped under the KMS key. */
+    CiphertextBlob: Uint8Array | string
+  }>
+  /** Encrypt: wraps Plaintext under KeyId. */
+  encrypt?(request: { KeyId: string; Plaintext: Uint8Array; EncryptionContext?: Record<string, string>; EncryptionAlgorithm?: string }): Promise<{
+    /** The ARN of the key used. */
+    KeyId?: string
+    /** The ciphertext. */
+    CiphertextBlob: Uint8Array | string
+  }>
+  /** Decrypt: unwraps CiphertextBlob. */
+  decrypt?(request: { CiphertextBlob: Uint8Array; KeyId?: string; EncryptionContext?: Record<string, string>; EncryptionAlgorithm?: string }): Promise<{
+    /** The ARN of the key used (must be the one asked for). */
+    KeyId?: string
+    /** The plaintext. */
+    Plaintext: Uint8Array | string
+  }>
+  /** GetPublicKey of an asymmetric key. */
+  getPublicKey?(request: { KeyId: string }): Promise<{
+    /** The key's ARN. */
+    KeyId?: string
+    /** DER SubjectPublicKeyInfo. */
+    PublicKey: Uint8Array | string
+  }>
 }
 
+/** What the KMS keyrings and KmsBranchKeyStore take as their key provider. */
 export type KmsProviderLike = KmsClient | HttpKmsProvider | KmsProviderObject
 
+/** Limits a discovery keyring to KMS keys of these accounts in one partition. */
 export interface DiscoveryFilter {
+  /** The AWS partition, e.g. 'aws'. */
   partition: string
+  /** The account ids whose keys may decrypt. */
   accounts: string[]
 }
 
 /** KMS multi-keyring of MRK-aware KMS keyrings; without generatorKeyId it only decrypts. */
 export declare class AwsKmsKeyring extends Keyring {
   constructor(options: { provider: KmsProviderLike; generatorKeyId?: string; keyIds?: string[] })
+  /** The key that makes the data key (undefined: decrypt only). */
   readonly generatorKeyId: string | undefined
+  /** The other keys that wrap it. */
   readonly keyIds: string[]
 }
+/** One KMS key, multi-Region aware: an EDK made by a replica of a multi-Region key decrypts with this one. */
 export declare class AwsKmsMrkAwareKeyring extends Keyring {
   constructor(options: { provider: KmsProviderLike; keyId: string })
+  /** The key ARN. */
   readonly keyId: string
 }
 /** Decrypt-only: any aws-kms EDK whose key ARN passes the filter. */
 export declare class AwsKmsDiscoveryKeyring extends Keyring {
   constructor(options: { provider: KmsProviderLike; discoveryFilter?: DiscoveryFilter })
 }
+/** Decrypt-only, multi-Region aware: any aws-kms EDK passing the filter, multi-Region keys called in `region`. */
 export declare class AwsKmsMrkDiscoveryKeyring extends Keyring {
   constructor(options: { provider: KmsProviderLike; region: string; discoveryFilter?: DiscoveryFilter })
 }
@@ -317,9 +461,12 @@ export declare class AwsKmsMrkDiscoveryKeyring extends Keyring {
  */
 export declare class AwsKmsRsaKeyring extends Keyring {
   constructor(options: { keyId: string; publicKey?: string | Uint8Array; encryptionAlgorithm?: 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1'; provider?: KmsProviderLike })
+  /** The KMS RSA key's ARN. */
   readonly keyId: string
+  /** The RSA-OAEP variant. */
   readonly encryptionAlgorithm: 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1'
 }
+/** Any of the KMS keyrings. */
 export type AnyKmsKeyring = AwsKmsKeyring | AwsKmsMrkAwareKeyring | AwsKmsDiscoveryKeyring | AwsKmsMrkDiscoveryKeyring | AwsKmsRsaKeyring
 
 // ------------------------------------------------------------------ hierarchical keyring
@@ -327,7 +474,9 @@ export type AnyKmsKeyring = AwsKmsKeyring | AwsKmsMrkAwareKeyring | AwsKmsDiscov
 /** Branch keys wrapped under one KMS key (held in wasm memory), for HierarchicalKeyring. */
 export declare class KmsBranchKeyStore {
   constructor(options: { provider: KmsProviderLike; kmsKeyId: string; logicalKeyStoreName: string })
+  /** The KMS key that wraps the branch keys. */
   readonly kmsKeyId: string
+  /** The logical key store name (bound into every branch key). */
   readonly logicalKeyStoreName: string
   /** Creates a branch key (id defaults to a random UUID) with a first version; resolves to its id. */
   createBranchKey(branchKeyId?: string): Promise<string>
@@ -337,7 +486,9 @@ export declare class KmsBranchKeyStore {
 
 /** A static branch key version: its UUID and 32 key bytes. */
 export interface StaticBranchKey {
+  /** The version's UUID. */
   version: string
+  /** 32 key bytes. */
   key: Uint8Array
 }
 
@@ -347,6 +498,7 @@ export interface StaticBranchKey {
  */
 export declare class HierarchicalKeyring extends Keyring {
   constructor(options: { branchKeyId: string; branchKey: StaticBranchKey } | { branchKeyId: string; keyStore: KmsBranchKeyStore })
+  /** The branch key id. */
   readonly branchKeyId: string
 }
 
@@ -354,24 +506,61 @@ export declare class HierarchicalKeyring extends Keyring {
 
 /** DynamoDB AttributeValue as @aws-sdk/client-dynamodb uses it (B/BS may also be base64 strings on input). */
 export type AttributeValue =
-  | { S: string }
-  | { N: string }
-  | { B: Uint8Array }
-  | { BOOL: boolean }
-  | { NULL: true }
-  | { L: AttributeValue[] }
-  | { M: Record<string, AttributeValue> }
-  | { SS: string[] }
-  | { NS: string[] }
-  | { BS: Uint8Array[] }
+  | {
+      /** A string. */
+      S: string
+    }
+  | {
+      /** A number, as decimal text. */
+      N: string
+    }
+  | {
+      /** Binary. */
+      B: Uint8Array
+    }
+  | {
+      /** A boolean. */
+      BOOL: boolean
+    }
+  | {
+      /** Null. */
+      NULL: true
+    }
+  | {
+      /** A list. */
+      L: AttributeValue[]
+    }
+  | {
+      /** A map. */
+      M: Record<string, AttributeValue>
+    }
+  | {
+      /** A string set. */
+      SS: string[]
+    }
+  | {
+      /** A number set. */
+      NS: string[]
+    }
+  | {
+      /** A binary set. */
+      BS: Uint8Array[]
+    }
+/** An item (a record): attribute names to values. */
 export type Item = Record<string, AttributeValue>
 
+/** What item encryption does with each attribute (DB-ESDK crypto actions). */
 export declare const CryptoAction: Readonly<{
+  /** Encrypted, and covered by the item's signature. */
   ENCRYPT_AND_SIGN: 'ENCRYPT_AND_SIGN'
+  /** Stored in plaintext, covered by the signature. */
   SIGN_ONLY: 'SIGN_ONLY'
+  /** Stored in plaintext, signed, and bound into the encryption context. */
   SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT'
+  /** Left alone (must be allowed as unsigned). */
   DO_NOTHING: 'DO_NOTHING'
 }>
+/** A crypto action's name. */
 export type CryptoActionName = keyof typeof CryptoAction
 
 /**
@@ -393,7 +582,9 @@ export declare class ItemEncryptor {
     /** 0x6701 (default, ECDSA P-384 signed) or 0x6700. */
     algorithmSuiteId?: 0x6700 | 0x6701
   })
+  /** → the item to store: encrypted attributes as B, plus aws_dbe_head and aws_dbe_foot. */
   encryptItem(item: Item): Promise<Item>
+  /** Verifies the item's commitment, tags and signature, then decrypts → the plaintext item (without aws_dbe_*). */
   decryptItem(item: Item): Promise<Item>
 }
 

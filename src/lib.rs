@@ -72,3 +72,8 @@ pub use suite::AlgorithmSuite;
 #[global_allocator]
 static SMALL_MODULE_ALLOCATOR: talc::wasm::WasmDynamicTalc =
     talc::wasm::new_wasm_dynamic_allocator();
+
+/// The README's Rust examples, compiled and run as doctests (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
