@@ -5,7 +5,6 @@ set -uo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$REPO"
 export PATH="$HOME/.cargo/bin:$PATH"
-export SEALKIT_SHARED="${SEALKIT_SHARED:-$REPO/../shared}"
 
 passed=0; failed=0; failures=()
 run() {
@@ -18,10 +17,6 @@ run() {
     failed=$((failed + 1)); failures+=("$name"); printf '==== %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
   fi
 }
-
-if [ ! -d "$SEALKIT_SHARED/vectors" ]; then
-  echo "test vectors not found at $SEALKIT_SHARED/vectors (set SEALKIT_SHARED)"; exit 1
-fi
 
 run "setup" bash scripts/setup.sh || true
 run "format" cargo fmt --all -- --check
