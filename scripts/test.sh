@@ -27,6 +27,8 @@ run "rust tests (library, vectors, CLI, KMS)" cargo test -- --nocapture --test-t
 for script in scripts/test-interop-python.sh scripts/test-kms.sh scripts/test-js.sh; do
   if [ -f "$script" ]; then run "$(basename "$script" .sh)" bash "$script"; fi
 done
+# The README's first command, on the pkg/ and debug binaries built above: a broken demo fails CI.
+run "demo" bash scripts/demo.sh
 
 echo
 [ "$failed" -eq 0 ] || printf 'failed steps: %s\n' "${failures[*]}"
