@@ -3,7 +3,7 @@
 #   cargo (wasm32, profile wasm-release) → wasm-bindgen 0.2.130 (web + nodejs glue, one .wasm)
 #   → wasm-opt -Oz (npm binaryen@132.0.0, installed into .deps/npm if missing) → js/ sources.
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli 0.2.130, node/npm.
-# Env: CARGO_TARGET_DIR (default /work/target-wasm if it exists, else target/), SEALKIT_NO_WASM_OPT=1,
+# Env: CARGO_TARGET_DIR (default target/), SEALKIT_NO_WASM_OPT=1,
 #      SEALKIT_WASM_PROFILE (default wasm-release).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,9 +14,7 @@ FINAL="$ROOT/pkg"
 OUT="$ROOT/pkg-staging.$$"
 DEPS="$ROOT/.deps/npm"
 BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
-if [ -z "${CARGO_TARGET_DIR:-}" ]; then
-  if [ -d /work/target-wasm ]; then export CARGO_TARGET_DIR=/work/target-wasm; else export CARGO_TARGET_DIR="$ROOT/target"; fi
-fi
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 die() { echo "build-wasm: $*" >&2; exit 1; }
 command -v cargo >/dev/null || die "cargo not found"

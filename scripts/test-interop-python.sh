@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Interop of the sealkit CLI with the official Python ESDK (aws-encryption-sdk[MPL]==4.0.7):
 # sets up the venv (idempotent), then runs the ignored interop tests against it.
-# Shared oracle/keys: $SEALKIT_SHARED, default <repo>/../shared.
+# Oracle: tests/tools/esdk_oracle.py; keys: tests/vectors/esdk/keys.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"

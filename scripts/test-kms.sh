@@ -8,7 +8,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO/.deps/venv"
 PY="$VENV/bin/python"
-SHIM="$REPO/../shared/tools/moto_server_mrkfix.py"
+SHIM="$REPO/tests/tools/moto_server_mrkfix.py"
 # Where to run cargo (the workspace root by default).
 CARGO_DIR="${SEALKIT_KMS_CARGO_DIR:-$REPO}"
 

@@ -28,7 +28,8 @@ impl CommitmentPolicy {
     }
 
     /// The suite used when the caller names none: 0x0578 when commitment is required,
-    /// 0x0378 under FORBID (what the official SDKs pick; see the spec notes §1).
+    /// 0x0378 under FORBID (what the official SDKs pick; the ESDK spec, framework/commitment-policy.md
+    /// "ESDK.FORBID_ENCRYPT_ALLOW_DECRYPT", names 0x0078).
     pub fn default_suite(&self) -> AlgorithmSuite {
         match self {
             CommitmentPolicy::ForbidEncryptAllowDecrypt => {

@@ -1,4 +1,4 @@
-//! Every case of ../shared/vectors/esdk: positives must decrypt to the exact plaintext,
+//! Every case of tests/vectors/esdk: positives must decrypt to the exact plaintext,
 //! negatives must fail. No case is skipped; counts are printed per set.
 
 mod support;
@@ -19,7 +19,7 @@ struct Tally {
 }
 
 fn run_manifest(set: &str, manifest_name: &str) -> Tally {
-    let dir = shared_dir().join("vectors").join("esdk").join(set);
+    let dir = vectors_dir().join("esdk").join(set);
     let manifest = read_json(&dir.join(manifest_name));
     let keys = read_json(&resolve(&dir, manifest["keys"].as_str().expect("keys uri")));
     let tests = manifest["tests"].as_object().expect("tests");

@@ -1,6 +1,6 @@
-//! Every case of ../shared/vectors/dbesdk (DB-ESDK structured encryption): positive cases must
+//! Every case of tests/vectors/dbesdk (DB-ESDK structured encryption): positive cases must
 //! decrypt to the expected plaintext, negative cases must fail. Nothing is skipped; counts are
-//! printed per file. (The legacy DDBEC vectors in `legacy-ddbec/` are out of scope.)
+//! printed per file. (The legacy DynamoDB Encryption Client format is out of scope and not vendored.)
 
 #[path = "support/item.rs"]
 mod item_support;
@@ -14,13 +14,13 @@ use sealkit::item::json::item_from_json;
 use sealkit::item::{Item, ItemEncryptor};
 use sealkit::{block_on, Keyring};
 use serde_json::Value;
-use support::{read_json, shared_dir};
+use support::{read_json, vectors_dir};
 
 const TABLE: &str = "GazelleVectorTable";
 const PARTITION_KEY: &str = "RecNum";
 
 fn dir() -> PathBuf {
-    shared_dir().join("vectors").join("dbesdk")
+    vectors_dir().join("dbesdk")
 }
 
 #[derive(Default)]

@@ -27,7 +27,7 @@ fn env(name: &str) -> String {
 }
 
 fn oracle(args: &[&str], stdin: &[u8]) -> Result<Vec<u8>, String> {
-    let tool = support::shared_dir().join("tools/esdk_kms_oracle.py");
+    let tool = support::tools_dir().join("esdk_kms_oracle.py");
     let mut child = Command::new(env("SEALKIT_PYTHON"))
         .arg(tool)
         .args(args)

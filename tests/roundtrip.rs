@@ -171,8 +171,7 @@ fn frame_layout_matches_the_format() {
 
 #[test]
 fn multi_keyring_any_member_decrypts() {
-    let rsa_pem =
-        std::fs::read_to_string(support::shared_dir().join("vectors/esdk/keys.json")).unwrap();
+    let rsa_pem = std::fs::read_to_string(support::vectors_dir().join("esdk/keys.json")).unwrap();
     let keys: serde_json::Value = serde_json::from_str(&rsa_pem).unwrap();
     let public = keys["keys"]["rsa-4096-public"]["material"]
         .as_str()

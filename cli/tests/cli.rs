@@ -380,8 +380,8 @@ fn inspect_json_fields() {
 }
 
 #[test]
-fn shared_test_vector_decrypts() {
-    let dir = shared_dir().join("vectors/esdk/python-4.0.7");
+fn esdk_test_vector_decrypts() {
+    let dir = vectors_dir().join("esdk/python-4.0.7");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     let fx = Fx::new();

@@ -354,9 +354,8 @@ fn item_help_documents_the_config() {
 /// The official vector: items encrypted by the Rust aws-db-esdk 1.3.0 under a raw AES key.
 #[test]
 fn official_dbesdk_vector_decrypts() {
-    let path = shared_dir().join("vectors/dbesdk/rawaes_rust_aws-db-esdk-1.3.0.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set SEALKIT_SHARED)", path.display()));
+    let path = vectors_dir().join("dbesdk/rawaes_rust_aws-db-esdk-1.3.0.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let v: Value = serde_json::from_str(&text).unwrap();
     let fx = Fx::new();
     let k = &v["keyring"];

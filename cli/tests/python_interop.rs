@@ -1,5 +1,5 @@
-//! Interop with the official Python ESDK (aws-encryption-sdk[MPL] 4.0.7) through the shared
-//! oracle `shared/tools/esdk_oracle.py`: for every suite, sealkit encrypts → Python decrypts and
+//! Interop with the official Python ESDK (aws-encryption-sdk[MPL] 4.0.7) through the
+//! oracle `tests/tools/esdk_oracle.py`: for every suite, sealkit encrypts → Python decrypts and
 //! Python encrypts → sealkit decrypts, with raw AES and raw RSA keys, a 2-pair encryption
 //! context and a multi-frame plaintext.
 //!
@@ -78,12 +78,8 @@ impl Env {
                 venv
             }
         };
-        let oracle = shared_dir().join("tools/esdk_oracle.py");
-        assert!(
-            oracle.exists(),
-            "{} missing (set SEALKIT_SHARED)",
-            oracle.display()
-        );
+        let oracle = tools_dir().join("esdk_oracle.py");
+        assert!(oracle.exists(), "{} missing", oracle.display());
         let kd = dir.join("keys");
         let work = dir.join("work");
         std::fs::create_dir_all(&kd).unwrap();

@@ -21,4 +21,8 @@ createServer(async (req, res) => {
   } catch {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found (did you run scripts/build-wasm.sh?)\n')
   }
-}).listen(port, '127.0.0.1', () => console.log(`sealkit browser example: http://127.0.0.1:${port}/`))
+})
+  // port 0: an ephemeral port; the first line printed is the page's address
+  .listen(port, '127.0.0.1', function () {
+    console.log(`sealkit browser example: http://127.0.0.1:${this.address().port}/`)
+  })

@@ -95,7 +95,7 @@ fn encrypt_request_shape_and_response() {
         Some("application/x-amz-json-1.1")
     );
     assert_eq!(req.header("X-Amz-Date"), Some("20260102T030405Z"));
-    // Same body and time as the shared vector "encrypt-real-endpoint", hence the same signature.
+    // Same body and time as the SigV4 vector "encrypt-real-endpoint" (tests/vectors/sigv4), hence the same signature.
     assert_eq!(
         std::str::from_utf8(&req.body).unwrap(),
         r#"{"KeyId":"alias/test","Plaintext":"aGVsbG8=","EncryptionContext":{"purpose":"test"}}"#

@@ -1,17 +1,17 @@
-//! The SigV4 signer against every case in `shared/vectors/sigv4` (generated with botocore).
+//! The SigV4 signer against every case in `tests/vectors/sigv4` (generated with botocore).
 
 use sealkit_kms::http::{sign_request, Credentials, HttpRequest};
 use serde_json::Value;
 
 fn vector_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/sigv4")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/sigv4")
 }
 
 #[test]
 fn every_sigv4_vector_matches_byte_for_byte() {
     let mut cases = 0;
     let mut files: Vec<_> = std::fs::read_dir(vector_dir())
-        .expect("shared/vectors/sigv4 must exist")
+        .expect("tests/vectors/sigv4 must exist")
         .flatten()
         .collect();
     files.sort_by_key(|e| e.path());
@@ -67,6 +67,6 @@ fn every_sigv4_vector_matches_byte_for_byte() {
     }
     assert!(
         cases >= 3,
-        "expected the shared SigV4 vectors, found {cases}"
+        "expected the vendored SigV4 vectors, found {cases}"
     );
 }

@@ -118,7 +118,9 @@ fn derive_builtin(
             content_key.copy_from_slice(data_key);
             None
         }
-        // v1: no salt (hash-length zeros), info = suite id ‖ message id (pitfall 2 in the notes).
+        // v1: no salt (hash-length zeros), info = suite id ‖ message id (ESDK spec
+        // framework/transitive-requirements.md, "HKDF Encryption Key"; ESDK-.NET 4.0.0 omitted the
+        // message id, see the net-4.0.0-invalid vectors).
         KeyDerivation::HkdfSha256 => {
             info.extend_from_slice(message_id);
             Hkdf::<Sha256>::new(None, data_key)

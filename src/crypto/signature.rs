@@ -1,7 +1,8 @@
 //! ECDSA message signatures (P-256/SHA-256, P-384/SHA-384) over a running hash.
 //!
 //! Verification accepts high-s signatures: the Python ESDK emits them on purpose
-//! (spec notes §3.6), and the ESDK spec does not require low-s.
+//! (they pad the DER to a fixed length by negating s), and the ESDK spec does not require low-s
+//! (framework/transitive-requirements.md, "ECDSA"; data-format/message-footer.md, "Signature").
 //!
 //! A host implementation (node:crypto or WebCrypto, through the wasm bindings) can take over
 //! signing and verification with [`set_host_signatures`]; it produces the same format (SEC1

@@ -1,4 +1,4 @@
-//! Crypto actions (spec: structured-encryption/structures.md#crypto-action; notes item-format.md §1).
+//! Crypto actions (DB-ESDK spec: structured-encryption/structures.md#crypto-action).
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,5 +1,5 @@
 //! Item encryptor configuration and its validation
-//! (spec: dynamodb-encryption-client/ddb-table-encryption-config.md; notes item-format.md §1).
+//! (DB-ESDK spec: dynamodb-encryption-client/ddb-table-encryption-config.md, "Attribute Actions").
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -1,5 +1,6 @@
-//! The item encryption context (spec: dynamodb-encryption-client/encrypt-item.md#dynamodb-item-base-context,
-//! structured-encryption/encrypt-structure.md; notes item-format.md §5).
+//! The item encryption context (DB-ESDK spec: dynamodb-encryption-client/encrypt-item.md
+//! #dynamodb-item-base-context, structured-encryption/encrypt-path-structure.md
+//! "Encryption Context Naming", structured-encryption/encrypt-structure.md).
 //!
 //! Every key built here is *required*: authenticated but never stored in the header.
 

@@ -1,6 +1,6 @@
 //! The item encryptor: encrypt, sign, verify and decrypt one DynamoDB item
-//! (spec: dynamodb-encryption-client/encrypt-item.md, decrypt-item.md,
-//! structured-encryption/encrypt-structure.md, decrypt-structure.md; notes item-format.md).
+//! (DB-ESDK spec: dynamodb-encryption-client/encrypt-item.md, decrypt-item.md,
+//! structured-encryption/encrypt-structure.md, decrypt-structure.md).
 
 use sha2::{Digest, Sha384};
 use zeroize::Zeroizing;
@@ -612,9 +612,10 @@ fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<A
 }
 
 /// ECDSA P-384 over the canonical hash with a 103-byte DER encoding (the fixed footer size the
-/// DB-ESDK parses; item-format.md §7). (r, s) and (r, n − s) are both valid, and one of them
-/// almost always encodes to 103 bytes, so one signing operation suffices; a new signature is
-/// drawn only in the rare case that r is too short. The key may live in the host (node:crypto).
+/// DB-ESDK parses; its spec, structured-encryption/footer.md "Footer Format", says 0 or 96).
+/// (r, s) and (r, n − s) are both valid, and one of them almost always encodes to 103 bytes, so
+/// one signing operation suffices; a new signature is drawn only in the rare case that r is too
+/// short. The key may live in the host (node:crypto).
 async fn sign_footer(key: &SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
     use p384::ecdsa::signature::RandomizedDigestSigner;
     let failed = || Error::Keyring("ECDSA signing failed".into());

@@ -1,5 +1,5 @@
 //! The `aws_dbe_foot` attribute and the canonical hash it authenticates
-//! (spec: structured-encryption/footer.md; notes item-format.md §7).
+//! (DB-ESDK spec: structured-encryption/footer.md, "Canonical Hash", "Recipient Tags", "Signature").
 //!
 //! Footer = one 48-byte HMAC-SHA384 recipient tag per EDK, in EDK order, then for suite 0x6701
 //! a 103-byte DER ECDSA P-384 signature (⚠ the spec says 0 or 96; the code uses 103).

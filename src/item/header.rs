@@ -1,4 +1,5 @@
-//! The `aws_dbe_head` attribute (spec: structured-encryption/header.md; notes item-format.md §4).
+//! The `aws_dbe_head` attribute (DB-ESDK spec: structured-encryption/header.md, "Header Value"
+//! and "Header Commitment").
 //!
 //! ```text
 //! version(1) ‖ flavor(1) ‖ messageId(32) ‖ u16 legendLen ‖ legend ‖ storedEC (u16 count ‖ pairs)

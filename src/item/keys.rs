@@ -1,4 +1,6 @@
-//! Key derivations of the item format (notes item-format.md §4, §6, §7; Dafny `Crypt.dfy`,
+//! Key derivations of the item format (DB-ESDK spec: structured-encryption/header.md#commit-key,
+//! structured-encryption/encrypt-path-structure.md "Calculate Cipherkey and Nonce"; ESDK spec
+//! framework/algorithm-suites.md "Intermediate Key Wrapping"; Dafny `Crypt.dfy`,
 //! MPL `IntermediateKeyWrapping.dfy`). Every derived key is zeroized on drop.
 
 use aes::cipher::{BlockEncrypt, KeyInit};

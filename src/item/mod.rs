@@ -1,5 +1,7 @@
 //! DynamoDB item encryption, byte-compatible with the AWS Database Encryption SDK's
-//! structured encryption format (`aws_dbe_head` / `aws_dbe_foot`; see `shared/spec/item-format.md`).
+//! structured encryption format (`aws_dbe_head` / `aws_dbe_foot`; DB-ESDK spec in
+//! aws/aws-database-encryption-sdk-dynamodb, `specification/structured-encryption/` and
+//! `specification/dynamodb-encryption-client/`).
 //!
 //! Each attribute gets a [`CryptoAction`]; encrypted attributes become `B` values, and every signed
 //! attribute is covered by per-recipient HMAC tags and (suite 0x6701) an ECDSA P-384 signature.

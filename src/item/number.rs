@@ -1,4 +1,5 @@
-//! DynamoDB number normalization (DB-ESDK `NormalizeNumber.dfy`; spec notes item-format.md §3).
+//! DynamoDB number normalization (DB-ESDK spec: dynamodb-encryption-client/ddb-attribute-serialization.md,
+//! "Number": normalized as DynamoDB normalizes numbers; DB-ESDK `NormalizeNumber.dfy`).
 //!
 //! DynamoDB stores numbers canonically, so the format signs and encrypts the canonical text:
 //! no leading or trailing zeros, no exponent, at most 38 significant digits, and a magnitude

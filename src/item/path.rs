@@ -1,5 +1,4 @@
-//! Canonical paths and their order (spec: structured-encryption/header.md#canonical-path;
-//! notes item-format.md §2).
+//! Canonical paths and their order (DB-ESDK spec: structured-encryption/header.md#canonical-path).
 
 use std::cmp::Ordering;
 

@@ -1,5 +1,5 @@
 //! Typed-value ("terminal") serialization of DynamoDB values
-//! (spec: dynamodb-encryption-client/ddb-attribute-serialization.md; notes item-format.md §3).
+//! (DB-ESDK spec: dynamodb-encryption-client/ddb-attribute-serialization.md).
 //!
 //! Every value becomes a two-byte TypeID plus bytes. Sets and map keys are sorted so that a
 //! value read back from DynamoDB (which does not keep set order) serializes identically.

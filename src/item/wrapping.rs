@@ -1,4 +1,5 @@
-//! Intermediate key wrapping (MPL `IntermediateKeyWrapping.dfy`; notes item-format.md §6).
+//! Intermediate key wrapping (ESDK spec: framework/algorithm-suites.md, "Intermediate Key Wrapping";
+//! MPL `IntermediateKeyWrapping.dfy`).
 //!
 //! Item suites never hand the data key (PDK) to a keyring. Per EDK, a fresh intermediate key `ik`
 //! is wrapped by the keyring, and the PDK is encrypted under a key derived from `ik`:

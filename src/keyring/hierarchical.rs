@@ -1,5 +1,5 @@
-//! The hierarchical keyring (spec: framework/aws-kms/aws-kms-hierarchical-keyring.md; notes
-//! item-format.md §6): data keys are wrapped under keys derived from versioned *branch keys*,
+//! The hierarchical keyring (ESDK spec: framework/aws-kms/aws-kms-hierarchical-keyring.md,
+//! "Branch Key Wrapping" and "Branch Key Wrapping and Unwrapping AAD"): data keys are wrapped under keys derived from versioned *branch keys*,
 //! which come from a [`BranchKeyStore`] through a TTL cache.
 //!
 //! EDK: provider id `aws-kms-hierarchy`, provider info = branch key id (UTF-8), ciphertext =

@@ -40,7 +40,8 @@ pub trait Keyring: MaybeSend + MaybeSync {
     /// The keyrings a multi-keyring combines (generator first), or `None` for a single keyring.
     ///
     /// Item encryption wraps a distinct intermediate key with each leaf keyring
-    /// (spec notes item-format.md §6), so it needs to reach the leaves.
+    /// (ESDK spec framework/algorithm-suites.md, "Intermediate Key Wrapping"), so it needs to
+    /// reach the leaves.
     fn leaf_keyrings(&self) -> Option<Vec<std::sync::Arc<dyn Keyring>>> {
         None
     }

@@ -2,21 +2,22 @@
 // static-branch-key-1) through the wasm build: every case of decrypt_{java,dotnet}_{32,33}.json
 // and the DecryptTests of iotest.json, compared as tests/item_vectors.rs does (positive →
 // expected plaintext after normalization, negative → error). Also the HierarchicalKeyring /
-// KmsBranchKeyStore JS API. SEALKIT_DBESDK_VECTORS overrides the vector directory.
+// KmsBranchKeyStore JS API. The vectors are vendored in tests/vectors/dbesdk.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { sealkit } from './pkg.mjs'
 import { canon } from './item-canon.mjs'
 
 const { ItemEncryptor, HierarchicalKeyring, KmsBranchKeyStore, LocalKms, SealkitError, marshall, unmarshall } = sealkit
-const DIR = process.env.SEALKIT_DBESDK_VECTORS || '/work/shared/vectors/dbesdk'
+const DIR = fileURLToPath(new URL('../vectors/dbesdk', import.meta.url))
 const TABLE = 'GazelleVectorTable'
 const PARTITION_KEY = 'RecNum'
 const EXPECTED = { 'decrypt_java_32.json': 9, 'decrypt_java_33.json': 12, 'decrypt_dotnet_32.json': 9, 'decrypt_dotnet_33.json': 12, 'iotest.json': 2 }
 // The vectors must be there: a missing file fails the run (a skipped vector is a defect).
-if (!existsSync(join(DIR, 'keys.json'))) throw new Error(`${DIR}/keys.json not found (set SEALKIT_SHARED)`)
+if (!existsSync(join(DIR, 'keys.json'))) throw new Error(`${DIR}/keys.json not found`)
 
 const readJson = (f) => JSON.parse(readFileSync(join(DIR, f), 'utf8'))
 

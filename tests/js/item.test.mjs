@@ -1,14 +1,15 @@
 // Item encryption (DB-ESDK item format) through the wasm build: round trips of every
 // AttributeValue type, both item suites, marshall/unmarshall, tamper and configuration errors,
-// and every case of the raw-AES DB-ESDK vector manifest (SEALKIT_ITEM_VECTORS overrides its path).
+// and every case of the raw-AES DB-ESDK vector manifest (tests/vectors/dbesdk).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, existsSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { sealkit } from './pkg.mjs'
 import { canon } from './item-canon.mjs'
 
 const { ItemEncryptor, RawAesKeyring, CryptoAction, marshall, unmarshall, SealkitError, LocalKms, AwsKmsKeyring } = sealkit
-const VECTORS = process.env.SEALKIT_ITEM_VECTORS || '/work/shared/vectors/dbesdk/rawaes_rust_aws-db-esdk-1.3.0.json'
+const VECTORS = fileURLToPath(new URL('../vectors/dbesdk/rawaes_rust_aws-db-esdk-1.3.0.json', import.meta.url))
 
 const keyring = new RawAesKeyring({ keyNamespace: 'items', keyName: 'k1', wrappingKey: new Uint8Array(32).fill(3) })
 
@@ -97,7 +98,7 @@ test('ItemEncryptor with a KMS keyring (LocalKms)', async () => {
   assert.deepEqual(unmarshall(await enc.decryptItem(stored)), { pk: 'u', ssn: '123-45-6789' })
 })
 
-test('DB-ESDK raw-AES vectors', { skip: existsSync(VECTORS) ? false : `${VECTORS} not found` }, async () => {
+test('DB-ESDK raw-AES vectors', async () => {
   const manifest = JSON.parse(readFileSync(VECTORS, 'utf8'))
   const kr = manifest.keyring
   assert.equal(kr.type, 'raw-aes')

@@ -56,7 +56,8 @@ export async function loadBrowserDefault({ withoutWebCrypto = false } = {}) {
   }
   return { api: createApi(lite, { extend: createFullOnDemand(loadFull, { everything: withoutWebCrypto }) }), loads: () => loads }
 }
-export const VECTORS = process.env.SEALKIT_VECTORS || '/work/shared/vectors/esdk'
+/** The vendored ESDK vectors (tests/vectors/esdk; provenance in tests/vectors/README.md). */
+export const VECTORS = fileURLToPath(new URL('../vectors/esdk', import.meta.url))
 
 /** Concatenates Uint8Arrays. */
 export function concat(chunks) {

@@ -1,4 +1,5 @@
-//! Shared helpers for the integration tests: locating ../shared and building keyrings.
+//! Helpers for the integration tests: locating the vendored vectors (`tests/vectors/`), the test
+//! tools (`tests/tools/`) and building keyrings.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -8,14 +9,18 @@ use base64::Engine;
 use sealkit::{Keyring, MultiKeyring, RawAesKeyring, RawRsaKeyring, RsaPadding};
 use serde_json::Value;
 
-/// The shared folder (test vectors, spec notes): `$SEALKIT_SHARED` or `../shared`.
-pub fn shared_dir() -> PathBuf {
-    if let Ok(p) = std::env::var("SEALKIT_SHARED") {
-        return PathBuf::from(p);
-    }
+/// The vendored test vectors (`tests/vectors/`, provenance in its README).
+pub fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("shared")
+        .join("tests")
+        .join("vectors")
+}
+
+/// The test tools (`tests/tools/`: the Python ESDK oracles, the moto launcher).
+pub fn tools_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("tools")
 }
 
 pub fn read_json(path: &std::path::Path) -> Value {

@@ -1,4 +1,4 @@
-//! Helpers shared by the CLI test files: running the binary, the shared test keys, temp dirs.
+//! Helpers for the CLI test files: running the binary, the ESDK vector keys, temp dirs.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use base64::Engine;
 
-/// Namespace (provider id) of the shared ESDK test keys.
+/// Namespace (provider id) of the ESDK vector keys.
 pub const NS: &str = "aws-raw-vectors-persistant";
 /// Key name the ESDK vectors use for RSA messages (public and private halves alike).
 pub const RSA_NAME: &str = "rsa-4096-private";
@@ -26,27 +26,26 @@ pub fn is_committing(suite: u16) -> bool {
     suite == 0x0478 || suite == 0x0578
 }
 
-/// `$SEALKIT_SHARED`, or `<repo>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    match std::env::var_os("SEALKIT_SHARED") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join("..")
-            .join("shared"),
-    }
+/// The repository's vendored test vectors, `<repo>/tests/vectors` (provenance in its README).
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+/// The repository's test tools, `<repo>/tests/tools` (the Python ESDK oracles).
+pub fn tools_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/tools")
 }
 
 pub fn keys_json_path() -> PathBuf {
-    shared_dir().join("vectors/esdk/keys.json")
+    vectors_dir().join("esdk/keys.json")
 }
 
-/// The `keys` object of the shared keys.json.
+/// The `keys` object of the ESDK vectors' keys.json.
 pub fn keys_json() -> serde_json::Value {
     let path = keys_json_path();
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "{}: {e} (set SEALKIT_SHARED to the shared/ directory)",
+            "{}: {e} (the vendored vectors are in tests/vectors/)",
             path.display()
         )
     });
