@@ -19,7 +19,8 @@ export function createApi(wasm, { extend } = {}) {
 
   function toSealkitError(e) {
     if (e instanceof SealkitError) return e
-    if (e && typeof e.code === 'string' && e.code.startsWith('ERR_')) return new SealkitError(e.code, e.message)
+    // a KMS failure keeps the AWS error shape ({ name, message, $metadata }) as its cause
+    if (e && typeof e.code === 'string' && e.code.startsWith('ERR_')) return new SealkitError(e.code, e.message, e.cause === undefined ? undefined : { cause: e.cause })
     if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
       // Must not happen: the core is panic-free. Reported, never passed through as a trap.
       return new SealkitError('ERR_INTERNAL', `internal error in the wasm module: ${e.message}`)

@@ -63,7 +63,10 @@ export type SealkitErrorCode =
   | 'ERR_INTERNAL'
   | (string & {})
 
-/** Every failure of the API is a SealkitError. Messages never contain key material. */
+/**
+ * Every failure of the API is a SealkitError. Messages never contain key material. A KMS failure
+ * (`ERR_KMS`) has the AWS error shape as its `cause`: `{ name, message, $metadata: { httpStatusCode } }`.
+ */
 export declare class SealkitError extends Error {
   /** Always 'SealkitError'. */
   readonly name: 'SealkitError'
@@ -372,7 +375,9 @@ export declare class HttpKmsProvider extends KmsClient {
     /** Default: https://kms.<region>.amazonaws.com/ */
     endpoint?: string
     region: string
-    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+    /** Static credentials, or an AWS credential provider function (fetched again 5 minutes before `expiration`). */
+    credentials?: AwsCredentials | AwsCredentialProvider
+    /** Instead of SigV4: `Authorization: Bearer <token>` (sealkit-key-server). */
     bearerToken?: string
     /** Attempts per call including the first (default 3); throttling/5xx/network errors are retried. */
     maxAttempts?: number
@@ -423,7 +428,41 @@ export interface KmsProviderObject {
 }
 
 /** What the KMS keyrings and KmsBranchKeyStore take as their key provider. */
-export type KmsProviderLike = KmsClient | HttpKmsProvider | KmsProviderObject
+export type KmsProviderLike = KmsClient | HttpKmsProvider | KmsProviderObject | KmsCommandClient
+
+/** AWS credentials, as the AWS SDKs' credential providers return them. */
+export interface AwsCredentials {
+  /** The access key id. */
+  accessKeyId: string
+  /** The secret access key. */
+  secretAccessKey: string
+  /** The session token of temporary credentials. */
+  sessionToken?: string
+  /** When temporary credentials expire; they are fetched again 5 minutes before. */
+  expiration?: Date
+}
+
+/** A function that resolves to credentials, e.g. from @aws-sdk/credential-providers (`fromIni()`, `fromNodeProviderChain()`). */
+export type AwsCredentialProvider = () => Promise<AwsCredentials>
+
+/**
+ * An @aws-sdk/client-kms `KMSClient` (command style). sealkit signs and sends the calls itself
+ * (fetch + SigV4) with the client's region, endpoint and credential provider; the client's own
+ * middleware (retries, logger) is not used. The aggregated `KMS` client is a KmsProviderObject.
+ */
+export interface KmsCommandClient {
+  /** The client's `send(command)`. */
+  send(command: unknown): Promise<unknown>
+  /** The client's resolved configuration (region, endpoint and credentials are read). */
+  config: {
+    /** The region provider. */
+    region: () => Promise<string>
+    /** The endpoint provider, when an endpoint was configured. */
+    endpoint?: unknown
+    /** The credential provider. */
+    credentials?: AwsCredentialProvider | AwsCredentials
+  }
+}
 
 /** Limits a discovery keyring to KMS keys of these accounts in one partition. */
 export interface DiscoveryFilter {

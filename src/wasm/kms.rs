@@ -31,16 +31,14 @@ use crate::wasm::convert::{invalid, js, js_error};
 use crate::wasm::fetch::{js_message, FetchTransport, TimeoutSleeper};
 use crate::wasm::keyring::WasmKeyring;
 
-/// A KMS error as the JS error the API turns into a `SealkitError` (`code` `ERR_KMS`); the
-/// KMS error name is also in `kmsErrorName`.
+/// A KMS error as the JS error the API turns into a `SealkitError` (`code` `ERR_KMS`, the KMS
+/// error name and HTTP status on its `cause`, see `js_error`).
 fn kms_js_error(e: KmsError) -> JsValue {
-    let name = e.name.clone();
-    let err = js_error(&Error::Kms {
+    js_error(&Error::Kms {
         name: e.name,
         message: e.message,
-    });
-    let _ = Reflect::set(&err, &"kmsErrorName".into(), &JsValue::from_str(&name));
-    err
+        status: e.status,
+    })
 }
 
 fn js_clock() -> Arc<dyn Clock> {
@@ -61,15 +59,18 @@ fn kms_error_from_js(e: &JsValue) -> KmsError {
         .filter_map(|k| Reflect::get(e, &JsValue::from_str(k)).ok()?.as_string())
         .find(|n| !n.is_empty() && n != "Error")
         .unwrap_or_else(|| "KMSInternalException".to_string());
-    KmsError::new(&name, js_message(e))
+    let mut err = KmsError::new(&name, js_message(e));
+    // An HTTP status the JS side knows (an AWS SDK v3 error's `$metadata.httpStatusCode`).
+    err.status = Reflect::get(e, &JsValue::from_str("status"))
+        .ok()
+        .and_then(|s| s.as_f64())
+        .filter(|s| (100.0..=599.0).contains(s))
+        .map(|s| s as u16);
+    err
 }
 
 impl JsKmsProvider {
-    async fn call_json(
-        &self,
-        op: &'static str,
-        body: Zeroizing<String>,
-    ) -> Result<String, KmsError> {
+    async fn call_json(&self, op: &str, body: Zeroizing<String>) -> Result<String, KmsError> {
         let f = Reflect::get(&self.adapter, &"call".into())
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok())
@@ -228,10 +229,9 @@ impl WasmKmsProvider {
                         .await
                         .map(|v| v.to_string())
                 }
-                Kind::Js(_) => Err(KmsError::new(
-                    "UnsupportedOperationException",
-                    "send() is not available on a JS object provider; call its methods",
-                )),
+                // the adapter answers the operations it knows (an object's methods; any operation
+                // for HttpKmsProvider over a credential provider or an SDK v3 KMSClient)
+                Kind::Js(p) => p.call_json(&operation, request).await,
             };
             out.map(|s| JsValue::from_str(&s)).map_err(kms_js_error)
         })

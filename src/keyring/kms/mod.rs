@@ -26,6 +26,7 @@ pub(crate) fn kms_error(op: &str, key: &str, e: KmsError) -> Error {
     Error::Kms {
         name: e.name,
         message: format!("{op} with {key}: {}", e.message),
+        status: e.status,
     }
 }
 

@@ -1,0 +1,137 @@
+// AWS SDK v3 conventions, against real servers on 127.0.0.1:
+// - @aws-sdk/client-kms's aggregated `KMS` client and its command-style `KMSClient`, each as the
+//   provider of AwsKmsKeyring, against moto (the launcher in tests/tools, the venv of
+//   scripts/setup-python.sh); Node decrypts each one's messages with the other;
+// - KMS failures keep the AWS error name and `$metadata.httpStatusCode` on SealkitError.cause,
+//   from moto through an SDK client and from sealkit-key-server through HttpKmsProvider;
+// - HttpKmsProvider with an AWS credential provider function (as @aws-sdk/credential-providers
+//   returns), against sealkit-key-server, which checks every SigV4 signature: credentials are
+//   fetched once while far from `expiration`, again when within 5 minutes of it, once for
+//   concurrent calls, and a provider that fails is an ERR_KMS naming it.
+// Servers are stopped by PID.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { sealkit } from './pkg.mjs'
+import { startKeyServer } from './key-server.mjs'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const root = join(here, '..', '..')
+const require = createRequire(join(here, 'package.json'))
+const { KMS, KMSClient, CreateKeyCommand } = require('@aws-sdk/client-kms')
+const { buildClient, AwsKmsKeyring, HttpKmsProvider, SealkitError } = sealkit
+const PYTHON = join(root, '.deps', 'venv', 'bin', 'python')
+const MOTO = join(root, 'tests', 'tools', 'moto_server_mrkfix.py')
+const text = (b) => new TextDecoder().decode(b)
+const CREDS = { accessKeyId: 'AKIDSDKV3', secretAccessKey: 'sdk-v3-secret' }
+
+let moto
+let motoUrl
+let keyServer
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+
+before(async () => {
+  assert.ok(existsSync(PYTHON), `no Python venv at ${PYTHON} (scripts/setup-python.sh makes it)`)
+  const port = await freePort()
+  moto = spawn(PYTHON, [MOTO, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
+  motoUrl = `http://127.0.0.1:${port}`
+  for (let i = 0; ; i++) {
+    const up = await fetch(`${motoUrl}/moto-api/`).then(() => true, () => false)
+    if (up) break
+    assert.ok(i < 150, 'moto did not start')
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  keyServer = await startKeyServer({ binary: process.env.SEALKIT_KEY_SERVER, ...CREDS })
+})
+after(() => {
+  if (moto) moto.kill()
+  if (keyServer) keyServer.stop()
+})
+
+const sdkConfig = () => ({ region: 'us-east-1', endpoint: motoUrl, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } })
+
+test('@aws-sdk/client-kms KMS (aggregated) and KMSClient (command style) as providers, against moto', async () => {
+  const aggregated = new KMS(sdkConfig())
+  const command = new KMSClient(sdkConfig())
+  const keyArn = (await command.send(new CreateKeyCommand({ Description: 'sealkit sdk v3' }))).KeyMetadata.Arn
+  const client = buildClient()
+  const viaAggregated = new AwsKmsKeyring({ provider: aggregated, generatorKeyId: keyArn })
+  const viaCommand = new AwsKmsKeyring({ provider: command, generatorKeyId: keyArn })
+  const a = await client.encrypt(viaAggregated, 'from KMS', { encryptionContext: { sdk: 'v3' } })
+  const c = await client.encrypt(viaCommand, 'from KMSClient', { encryptionContext: { sdk: 'v3' } })
+  for (const m of [a, c]) assert.equal(m.messageHeader.encryptedDataKeys[0].providerId, 'aws-kms')
+  // each one decrypts the other's message: both reached the same moto key
+  assert.equal(text((await client.decrypt(viaCommand, a.result)).plaintext), 'from KMS')
+  assert.equal(text((await client.decrypt(viaAggregated, c.result)).plaintext), 'from KMSClient')
+})
+
+test('KMS errors keep the AWS error name and $metadata.httpStatusCode on SealkitError.cause', async () => {
+  const missing = 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000'
+  for (const provider of [new KMS(sdkConfig()), new KMSClient(sdkConfig())]) {
+    const err = await buildClient().encrypt(new AwsKmsKeyring({ provider, generatorKeyId: missing }), 'x').then(() => null, (e) => e)
+    assert.ok(err instanceof SealkitError, String(err))
+    assert.equal(err.code, 'ERR_KMS')
+    assert.equal(err.cause.name, 'NotFoundException', JSON.stringify(err.cause))
+    assert.equal(err.cause.$metadata.httpStatusCode, 400)
+  }
+  // the same through sealkit's own HTTP client (sealkit-key-server refuses a wrong secret)
+  const wrong = new HttpKmsProvider({ endpoint: keyServer.url, region: 'us-east-1', credentials: { ...CREDS, secretAccessKey: 'wrong' }, maxAttempts: 1 })
+  const err = await wrong.createKey({}).then(() => null, (e) => e)
+  assert.ok(err instanceof SealkitError, String(err))
+  assert.equal(err.code, 'ERR_KMS')
+  assert.match(err.cause.name, /Signature|UnrecognizedClient/)
+  assert.ok(err.cause.$metadata.httpStatusCode >= 400 && err.cause.$metadata.httpStatusCode < 500, JSON.stringify(err.cause))
+})
+
+test('HttpKmsProvider with a credential provider function: refreshed before expiration, once for concurrent calls', async () => {
+  let calls = 0
+  let expiresIn = 60 * 60 * 1000
+  const provider = new HttpKmsProvider({
+    endpoint: keyServer.url,
+    region: 'us-east-1',
+    credentials: async () => {
+      calls++
+      await new Promise((r) => setTimeout(r, 10))
+      return { ...CREDS, sessionToken: undefined, expiration: new Date(Date.now() + expiresIn) }
+    },
+  })
+  const keyArn = (await provider.createKey({})).KeyMetadata.Arn
+  const keyring = new AwsKmsKeyring({ provider, generatorKeyId: keyArn })
+  const client = buildClient()
+  const messages = await Promise.all([1, 2, 3, 4].map((i) => client.encrypt(keyring, `m${i}`)))
+  for (const [i, m] of messages.entries()) assert.equal(text((await client.decrypt(keyring, m.result)).plaintext), `m${i + 1}`)
+  assert.equal(calls, 1, 'credentials an hour from expiration are fetched once')
+  // credentials 4 minutes from expiration (inside the 5-minute window) are fetched again before each use
+  expiresIn = 4 * 60 * 1000
+  await provider.describeKey({ KeyId: keyArn }) // still the hour-long ones: no refresh
+  assert.equal(calls, 1)
+  expiresIn = 60 * 60 * 1000
+  const short = new HttpKmsProvider({
+    endpoint: keyServer.url, region: 'us-east-1',
+    credentials: async () => {
+      calls++
+      return { ...CREDS, expiration: Date.now() + 4 * 60 * 1000 }
+    },
+  })
+  calls = 0
+  await short.describeKey({ KeyId: keyArn })
+  await short.describeKey({ KeyId: keyArn })
+  assert.equal(calls, 2, 'credentials within 5 minutes of expiration are fetched before each call')
+
+  const failing = new HttpKmsProvider({ endpoint: keyServer.url, region: 'us-east-1', credentials: async () => { throw new Error('no profile') } })
+  const err = await client.encrypt(new AwsKmsKeyring({ provider: failing, generatorKeyId: keyArn }), 'x').then(() => null, (e) => e)
+  assert.ok(err instanceof SealkitError && err.code === 'ERR_KMS', String(err))
+  assert.equal(err.cause.name, 'CredentialsProviderError')
+  assert.match(err.message, /no profile/)
+})
