@@ -2,17 +2,19 @@
 //! protocol, so AWS SDKs, the AWS CLI and sealkit's HTTP provider can use it like AWS KMS.
 
 mod auth;
+mod service;
+mod state_file;
+mod test_clock;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use sealkit_kms::clock::SystemClock;
-use sealkit_kms::local::dispatch;
-use sealkit_kms::local::LocalKms;
 use sealkit_kms::KmsError;
+use zeroize::Zeroizing;
 
 use auth::Caller;
+use service::Service;
+use state_file::StateFile;
 
 const USAGE: &str = "\
 sealkit-key-server: the sealkit local KMS over the AWS KMS JSON 1.1 protocol (POST /, X-Amz-Target: TrentService.<Op>)
@@ -37,7 +39,7 @@ struct Config {
     region: String,
     principal: String,
     callers: Vec<Caller>,
-    state: Option<(PathBuf, [u8; 32])>,
+    state: Option<StateFile>,
 }
 
 fn parse_args() -> Result<Config, String> {
@@ -95,43 +97,19 @@ fn parse_args() -> Result<Config, String> {
     }
     match (state_file, root_key_file) {
         (Some(s), Some(k)) => {
-            let bytes =
-                std::fs::read(&k).map_err(|e| format!("cannot read {}: {e}", k.display()))?;
+            let bytes = Zeroizing::new(
+                std::fs::read(&k).map_err(|e| format!("cannot read {}: {e}", k.display()))?,
+            );
             let key: [u8; 32] = bytes
+                .as_slice()
                 .try_into()
                 .map_err(|_| "--root-key-file must hold exactly 32 bytes".to_string())?;
-            c.state = Some((s, key));
+            c.state = Some(StateFile::new(s, Zeroizing::new(key)));
         }
         (None, None) => {}
         _ => return Err("--state and --root-key-file go together".into()),
     }
     Ok(c)
-}
-
-fn load(c: &Config) -> Result<LocalKms, String> {
-    match &c.state {
-        Some((path, key)) if path.exists() => {
-            let blob =
-                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            LocalKms::import_state(&blob, key, Arc::new(SystemClock))
-                .map_err(|e| format!("cannot load state: {e:?}"))
-        }
-        _ => Ok(LocalKms::new(Arc::new(SystemClock))),
-    }
-}
-
-fn persist(kms: &LocalKms, c: &Config) -> Result<(), String> {
-    let Some((path, key)) = &c.state else {
-        return Ok(());
-    };
-    let blob = kms
-        .export_state(key)
-        .map_err(|e| format!("export failed: {}", e.message))?;
-    // write-then-rename so a crash never leaves a half-written state file
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, blob)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("cannot save state: {e}"))
 }
 
 fn cors_headers(preflight: bool) -> Vec<tiny_http::Header> {
@@ -170,7 +148,7 @@ fn main() {
     }
 }
 
-fn run(config: Config) -> Result<(), String> {
+fn run(mut config: Config) -> Result<(), String> {
     let addr: SocketAddr = config
         .listen
         .parse()
@@ -180,7 +158,12 @@ fn run(config: Config) -> Result<(), String> {
             "refusing to listen on non-loopback {addr} without --allow-remote"
         ));
     }
-    let kms = load(&config)?;
+    let clock = test_clock::kms_clock()?;
+    let kms = match &config.state {
+        Some(f) => f.load(clock)?,
+        None => sealkit_kms::local::LocalKms::new(clock),
+    };
+    let service = Service::new(kms, config.state.take());
     let server =
         tiny_http::Server::http(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = server.server_addr().to_ip().ok_or("not an IP listener")?;
@@ -224,14 +207,7 @@ fn run(config: Config) -> Result<(), String> {
                 &config.principal,
                 &config.region,
             )
-            .and_then(|id| {
-                let client = kms.client(&id.region, &id.principal)?;
-                let out = dispatch::dispatch_json(&client, &op, &body)?;
-                if dispatch::is_mutating(&op) {
-                    persist(&kms, &config).map_err(|e| KmsError::new("KMSInternalException", e))?;
-                }
-                Ok(out)
-            }),
+            .and_then(|id| service.call(&id, &op, &body)),
         };
         let (status, body) = match result {
             Ok(b) => (200, b),

@@ -2,59 +2,17 @@
 //! SigV4 is enforced (wrong secret, tampered body or target refused), bearer tokens work, and the
 //! state survives a restart. Servers are stopped by PID (Child::kill).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use sealkit::kms::clock::SystemClock;
+use common::{client, sigv4, start};
 use sealkit::kms::http::native::UreqTransport;
-use sealkit::kms::http::sigv4::Credentials;
 use sealkit::kms::http::transport::HttpTransport;
-use sealkit::kms::http::{Auth, HttpKmsClient, HttpKmsConfig};
+use sealkit::kms::http::Auth;
 use sealkit::kms::{CreateKeyRequest, KmsAdmin, KmsProvider};
 use sealkit::{block_on, keyring_cmm, AwsKmsKeyring, Client, DecryptOptions, EncryptOptions};
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sealkit-key-server"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start key server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read banner");
-    let url = line.trim().rsplit(' ').next().expect("url").to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-    Server { child, url }
-}
-
-fn client(url: &str, auth: Auth) -> HttpKmsClient {
-    let transport = Arc::new(UreqTransport::new(Duration::from_secs(10)));
-    HttpKmsClient::new(
-        HttpKmsConfig::new(url, "us-east-1", auth),
-        transport,
-        Arc::new(SystemClock),
-    )
-}
-
-fn sigv4(akid: &str, secret: &str) -> Auth {
-    Auth::SigV4(Credentials::new(akid, secret))
-}
 
 const ALICE: &str = "AKIDALICE:alice-secret:arn:aws:iam::111122223333:user/alice";
 

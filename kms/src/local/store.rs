@@ -108,7 +108,7 @@ impl KeyEntry {
 }
 
 /// The whole state; serialized (encrypted) by `persist`.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct State {
     /// By key ARN.
     pub keys: BTreeMap<String, KeyEntry>,
@@ -339,6 +339,13 @@ impl State {
             multi_region_configuration,
             pending_deletion_window_in_days: e.pending_window_days,
         }
+    }
+
+    /// Whether [`purge_deleted`](Self::purge_deleted) at `now` would remove a key.
+    pub fn deletion_due(&self, now: u64) -> bool {
+        self.keys.values().any(|k| {
+            k.state == KeyState::PendingDeletion && k.deletion_date.is_some_and(|d| d <= now)
+        })
     }
 
     /// Removes keys whose deletion date has passed, their aliases, and orphaned material.
