@@ -14,7 +14,9 @@ use sealkit::kms::{
 const DAY: u64 = 86_400;
 
 fn args(dir: &TempDir) -> Vec<String> {
-    state_args(&dir.0)
+    let mut a = vec!["--insecure-no-auth".to_string()];
+    a.extend(state_args(&dir.0));
+    a
 }
 
 fn refs(v: &[String]) -> Vec<&str> {

@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{client, sigv4, start};
+use common::{client, sigv4, start, start_with_env};
 use sealkit::kms::http::native::UreqTransport;
 use sealkit::kms::http::transport::HttpTransport;
 use sealkit::kms::http::Auth;
@@ -18,12 +18,16 @@ const ALICE: &str = "AKIDALICE:alice-secret:arn:aws:iam::111122223333:user/alice
 
 #[test]
 fn keyrings_work_through_the_key_server_and_sigv4_is_enforced() {
-    let server = start(&[
-        "--credentials",
-        ALICE,
-        "--bearer",
-        "gateway-token:arn:aws:iam::111122223333:user/gw",
-    ]);
+    let server = start_with_env(
+        &[],
+        &[
+            ("SEALKIT_KEY_SERVER_CREDENTIALS", ALICE),
+            (
+                "SEALKIT_KEY_SERVER_BEARER",
+                "gateway-token:arn:aws:iam::111122223333:user/gw",
+            ),
+        ],
+    );
     let alice = client(&server.url, sigv4("AKIDALICE", "alice-secret"));
     let key = block_on(alice.create_key(CreateKeyRequest::default()))
         .expect("create key")
@@ -93,6 +97,7 @@ fn state_survives_a_restart() {
     let root = dir.join("root.key");
     std::fs::write(&root, [7u8; 32]).unwrap();
     let args = [
+        "--insecure-no-auth",
         "--state",
         state.to_str().unwrap(),
         "--root-key-file",
