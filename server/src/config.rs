@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use crate::auth::Caller;
 use crate::cors::{valid_origin, Cors};
 use crate::credentials;
+use crate::http::Limits;
 use crate::state_file::StateFile;
 
 pub const USAGE: &str = "\
@@ -29,7 +30,11 @@ USAGE: sealkit-key-server [OPTIONS]
                                 server; other origins are refused (repeatable)
   --state FILE                  persist the whole KMS state here, encrypted (needs --root-key-file)
   --root-key-file FILE          32 raw bytes: the key the state file is encrypted under
+  --max-connections N           open connections at most (default 512; more wait in the backlog)
+  --request-timeout SECS        headers, and then the body, must arrive within SECS (default 10)
   -h, --help                    this help
+Only POST runs operations; GET /health answers {\"status\":\"ok\"} (503 when the store is unusable).
+Bodies over 128 KiB are refused (413). SIGTERM finishes in-flight requests, then exits.
 Environment: SEALKIT_KEY_SERVER_CREDENTIALS=\"AKID:SECRET:PRINCIPAL_ARN ...\" and
 SEALKIT_KEY_SERVER_BEARER=\"TOKEN:PRINCIPAL_ARN ...\" add callers. With no caller configured the
 server refuses to start unless --insecure-no-auth is given on a loopback address.
@@ -44,6 +49,7 @@ pub struct Config {
     pub open_principal: Option<String>,
     pub cors: Cors,
     pub state: Option<StateFile>,
+    pub limits: Limits,
 }
 
 /// Parses `args` (without the program name); `Ok(None)` after printing `--help`.
@@ -57,6 +63,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
     let mut credential_files: Vec<PathBuf> = Vec::new();
     let mut origins = Vec::new();
     let (mut state_file, mut root_key_file) = (None, None);
+    let mut limits = Limits::default();
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match a.as_str() {
@@ -82,6 +89,22 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
                     credentials::CREDENTIALS_VAR,
                     credentials::BEARER_VAR
                 ))
+            }
+            "--max-connections" => {
+                limits.max_connections = value("--max-connections")?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("--max-connections must be a positive number")?
+            }
+            "--request-timeout" => {
+                let secs: u64 = value("--request-timeout")?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("--request-timeout must be a positive number of seconds")?;
+                limits.header_timeout = std::time::Duration::from_secs(secs);
+                limits.body_timeout = std::time::Duration::from_secs(secs);
             }
             "--state" => state_file = Some(PathBuf::from(value("--state")?)),
             "--root-key-file" => root_key_file = Some(PathBuf::from(value("--root-key-file")?)),
@@ -145,5 +168,6 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
         open_principal,
         cors: Cors::new(origins),
         state,
+        limits,
     }))
 }

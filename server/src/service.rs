@@ -52,6 +52,16 @@ impl Service {
         })
     }
 
+    /// Whether the service can serve: its lock is free within the call and, with a state file,
+    /// the file's directory and the file are there.
+    pub fn health(&self) -> Result<(), String> {
+        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        match &self.state {
+            Some(s) => s.check(),
+            None => Ok(()),
+        }
+    }
+
     /// Runs `op` with its JSON `body` for `id`; returns the JSON response body.
     pub fn call(&self, id: &Identity, op: &str, body: &[u8]) -> Result<Vec<u8>, KmsError> {
         let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());

@@ -37,6 +37,22 @@ impl StateFile {
         }
     }
 
+    /// Whether the store is usable: its directory can be opened and the file, once written, is
+    /// there and is a file.
+    pub fn check(&self) -> Result<(), String> {
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        File::open(dir).map_err(|e| format!("state directory: {e}"))?;
+        match std::fs::metadata(&self.path) {
+            Ok(m) if m.is_file() => Ok(()),
+            Ok(_) => Err("state path is not a file".into()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(format!("state file: {e}")),
+        }
+    }
+
     /// The temporary file a save writes before renaming it over the state file.
     fn tmp_path(&self) -> PathBuf {
         let mut name = self.path.file_name().unwrap_or_default().to_os_string();
