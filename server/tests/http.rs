@@ -1,7 +1,7 @@
 //! The HTTP front end against a real server process on 127.0.0.1 with raw sockets: a stalled
 //! client does not hold up others, oversized bodies are refused without being read, 64
 //! keep-alive connections are all served, only POST runs operations, `/health` checks the
-//! store, and SIGTERM lets an in-flight request finish.
+//! store, SIGTERM lets an in-flight request finish, and an over-long KeyId is not echoed.
 
 mod common;
 
@@ -228,4 +228,22 @@ fn sigterm_lets_an_in_flight_request_finish() {
     let mut s = s;
     let exit = s.child.wait().unwrap();
     assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
+}
+
+#[test]
+fn an_over_long_key_id_is_a_validation_error_that_does_not_echo_it() {
+    let s = insecure(&[]);
+    let long = "k".repeat(100_000);
+    let (status, body) = once(
+        &s,
+        &request(
+            "POST",
+            "/",
+            "DescribeKey",
+            &format!(r#"{{"KeyId":"{long}"}}"#),
+        ),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(error_type(&body), "ValidationException");
+    assert!(body.len() < 1000, "{} bytes of error", body.len());
 }
