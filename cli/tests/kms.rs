@@ -75,7 +75,8 @@ impl Drop for Server {
 fn start(extra: &[&str]) -> Server {
     let creds = format!("{AKID}:{SECRET}:{PRINCIPAL}");
     let mut child = Command::new(server_bin())
-        .args(["--credentials", &creds])
+        // credentials through the environment: never on a command line
+        .env("SEALKIT_KEY_SERVER_CREDENTIALS", &creds)
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

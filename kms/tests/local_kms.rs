@@ -1201,3 +1201,30 @@ fn describe_list_and_debug_hygiene() {
     .unwrap();
     assert_eq!(m.key_spec, Some(KeySpec::Unknown("FUTURE_SPEC".into())));
 }
+
+#[test]
+fn key_ids_and_descriptions_over_the_kms_limits_are_validation_errors_without_an_echo() {
+    let (_kms, _clock, c) = setup();
+    let key = sym(&c);
+    let long = "k".repeat(2049);
+    let err = block_on(c.describe_key(KeyIdRequest::new(&long))).unwrap_err();
+    assert_eq!(err.name, "ValidationException");
+    assert!(!err.message.contains(&long[..100]), "{}", err.message);
+    let err = enc(&c, &long, b"x", &ctx(&[])).unwrap_err();
+    assert_eq!(err.name, "ValidationException");
+    // 2048 characters is still a (not found) key id
+    let err = block_on(c.describe_key(KeyIdRequest::new("k".repeat(2048)))).unwrap_err();
+    assert_eq!(err.name, "NotFoundException");
+    assert!(block_on(c.describe_key(KeyIdRequest::new(&key))).is_ok());
+
+    let described = |d: String| {
+        block_on(c.create_key(CreateKeyRequest {
+            description: Some(d),
+            ..Default::default()
+        }))
+    };
+    assert!(described("d".repeat(8192)).is_ok());
+    let err = described("d".repeat(8193)).unwrap_err();
+    assert_eq!(err.name, "ValidationException");
+    assert!(!err.message.contains(&"d".repeat(100)));
+}

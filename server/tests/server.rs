@@ -2,70 +2,32 @@
 //! SigV4 is enforced (wrong secret, tampered body or target refused), bearer tokens work, and the
 //! state survives a restart. Servers are stopped by PID (Child::kill).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use sealkit::kms::clock::SystemClock;
+use common::{client, sigv4, start, start_with_env};
 use sealkit::kms::http::native::UreqTransport;
-use sealkit::kms::http::sigv4::Credentials;
 use sealkit::kms::http::transport::HttpTransport;
-use sealkit::kms::http::{Auth, HttpKmsClient, HttpKmsConfig};
+use sealkit::kms::http::Auth;
 use sealkit::kms::{CreateKeyRequest, KmsAdmin, KmsProvider};
 use sealkit::{block_on, keyring_cmm, AwsKmsKeyring, Client, DecryptOptions, EncryptOptions};
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sealkit-key-server"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start key server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read banner");
-    let url = line.trim().rsplit(' ').next().expect("url").to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-    Server { child, url }
-}
-
-fn client(url: &str, auth: Auth) -> HttpKmsClient {
-    let transport = Arc::new(UreqTransport::new(Duration::from_secs(10)));
-    HttpKmsClient::new(
-        HttpKmsConfig::new(url, "us-east-1", auth),
-        transport,
-        Arc::new(SystemClock),
-    )
-}
-
-fn sigv4(akid: &str, secret: &str) -> Auth {
-    Auth::SigV4(Credentials::new(akid, secret))
-}
 
 const ALICE: &str = "AKIDALICE:alice-secret:arn:aws:iam::111122223333:user/alice";
 
 #[test]
 fn keyrings_work_through_the_key_server_and_sigv4_is_enforced() {
-    let server = start(&[
-        "--credentials",
-        ALICE,
-        "--bearer",
-        "gateway-token:arn:aws:iam::111122223333:user/gw",
-    ]);
+    let server = start_with_env(
+        &[],
+        &[
+            ("SEALKIT_KEY_SERVER_CREDENTIALS", ALICE),
+            (
+                "SEALKIT_KEY_SERVER_BEARER",
+                "gateway-token:arn:aws:iam::111122223333:user/gw",
+            ),
+        ],
+    );
     let alice = client(&server.url, sigv4("AKIDALICE", "alice-secret"));
     let key = block_on(alice.create_key(CreateKeyRequest::default()))
         .expect("create key")
@@ -135,6 +97,7 @@ fn state_survives_a_restart() {
     let root = dir.join("root.key");
     std::fs::write(&root, [7u8; 32]).unwrap();
     let args = [
+        "--insecure-no-auth",
         "--state",
         state.to_str().unwrap(),
         "--root-key-file",

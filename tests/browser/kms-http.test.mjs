@@ -46,8 +46,11 @@ function servePage() {
   return new Promise((r) => page.listen(0, '127.0.0.1', () => r(page.address().port)))
 }
 
-function startKeyServer() {
-  keyServer = spawn(SERVER, ['--credentials', `${AKID}:${SECRET}:${ROOT}`], { stdio: ['ignore', 'pipe', 'inherit'] })
+// The page's origin is the only one the key server lets call it (CORS); the credentials come
+// through the environment, never a command line.
+function startKeyServer(pageOrigin) {
+  const env = { ...process.env, SEALKIT_KEY_SERVER_CREDENTIALS: `${AKID}:${SECRET}:${ROOT}` }
+  keyServer = spawn(SERVER, ['--cors-origin', pageOrigin], { stdio: ['ignore', 'pipe', 'inherit'], env })
   return new Promise((resolve, reject) => {
     keyServer.stdout.once('data', (d) => {
       const m = /listening on (http:\/\/\S+)/.exec(String(d))
@@ -84,12 +87,12 @@ const USER_PROVIDER_SRC = `(crypto, keyBytes, keyId) => {
 
 test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node decrypts', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : !existsSync(CHROMIUM) ? `no chromium at ${CHROMIUM}` : false }, async () => {
   const { HttpKmsProvider, AwsKmsKeyring, buildClient } = sealkit
-  const endpoint = await startKeyServer()
+  const port = await servePage()
+  const endpoint = await startKeyServer(`http://127.0.0.1:${port}`)
   const nodeProvider = new HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: SECRET } })
   const { KeyMetadata } = await nodeProvider.send('CreateKey', {})
   const userKey = new Uint8Array(32).map((_, i) => 255 - i)
 
-  const port = await servePage()
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,

@@ -267,7 +267,9 @@ const AKID = 'AKIDEXAMPLE'
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
 
 async function startServer() {
-  const proc = spawn(SERVER, ['--credentials', `${AKID}:${SECRET}:${ROOT}`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // credentials through the environment: never on a command line
+  const env = { ...process.env, SEALKIT_KEY_SERVER_CREDENTIALS: `${AKID}:${SECRET}:${ROOT}` }
+  const proc = spawn(SERVER, [], { stdio: ['ignore', 'pipe', 'inherit'], env })
   const line = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout })
     rl.once('line', resolve)

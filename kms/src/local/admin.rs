@@ -11,11 +11,25 @@ use crate::types::*;
 
 const DAY: u64 = 86_400;
 
+/// Longest key description, in characters (AWS KMS API reference, CreateKey: `Description`
+/// length 0-8192).
+const MAX_DESCRIPTION_CHARS: usize = 8192;
+
+fn check_description(d: Option<&String>) -> Result<(), KmsError> {
+    match d {
+        Some(d) if d.chars().count() > MAX_DESCRIPTION_CHARS => Err(KmsError::validation(format!(
+            "Description must be at most {MAX_DESCRIPTION_CHARS} characters"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn create_key(
     st: &mut State,
     c: &mut Call<'_>,
     req: CreateKeyRequest,
 ) -> Result<CreateKeyResponse, KmsError> {
+    check_description(req.description.as_ref())?;
     let spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
     let usage = req.key_usage.unwrap_or(KeyUsage::EncryptDecrypt);
     super::key::check_spec_usage(&spec, &usage)?;
@@ -190,6 +204,7 @@ pub(crate) fn replicate_key(
     c: &mut Call<'_>,
     req: ReplicateKeyRequest,
 ) -> Result<ReplicateKeyResponse, KmsError> {
+    check_description(req.description.as_ref())?;
     let e = st.authorized(c, &req.key_id, "ReplicateKey", None)?;
     require_not_pending(&e)?;
     if e.mrk_primary_region.is_none() {

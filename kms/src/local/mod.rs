@@ -36,12 +36,27 @@ use crate::clock::{Clock, ManualClock};
 use crate::error::{names, KmsError};
 use crate::provider::{KmsAdmin, KmsFuture, KmsProvider};
 use crate::types::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use store::{Call, State};
 
 struct Inner {
     state: Mutex<State>,
     clock: Arc<dyn Clock>,
+    /// Whether each operation first applies due rotations and deletions itself (the default).
+    /// A host that persists the state turns this off and calls
+    /// [`LocalKms::run_maintenance`] as a write of its own, so new material is saved before use.
+    auto_maintenance: AtomicBool,
+}
+
+/// A copy of the whole state taken by [`LocalKms::snapshot`], to undo a change that could not be
+/// persisted. It holds key material in zeroizing buffers; `Debug` shows nothing.
+pub struct Snapshot(State);
+
+impl core::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Snapshot { .. }")
+    }
 }
 
 /// An in-process KMS holding any number of regions and accounts. Cheap to clone (shared state).
@@ -76,6 +91,7 @@ impl LocalKms {
             inner: Arc::new(Inner {
                 state: Mutex::new(state),
                 clock,
+                auto_maintenance: AtomicBool::new(true),
             }),
         }
     }
@@ -143,7 +159,52 @@ impl LocalKms {
         Ok(Self::from_state(persist::import(blob, root_key)?, clock))
     }
 
-    /// Runs one operation: applies due rotations and deletions, calls `f`, writes the audit record.
+    /// Turns off (or back on) the due rotations and deletions that each operation applies before
+    /// it runs. A host that persists the state turns them off and calls
+    /// [`run_maintenance`](Self::run_maintenance) before each operation, saving when it reports a
+    /// change: a rotation creates new random material, and material that encrypted a data key
+    /// must be on disk before the data key is handed out.
+    pub fn set_automatic_maintenance(&self, on: bool) {
+        self.inner.auto_maintenance.store(on, Ordering::SeqCst);
+    }
+
+    /// Applies every automatic rotation and key deletion due at the KMS clock's time. When
+    /// anything was due, returns the state as it was before, so a caller whose save of the new
+    /// state fails can [`restore`](Self::restore) it; `None` means nothing changed.
+    pub fn run_maintenance(&self) -> Result<Option<Snapshot>, KmsError> {
+        let now = self.now();
+        let mut st = self.lock();
+        if !rotation::any_due(&st, now) && !st.deletion_due(now) {
+            return Ok(None);
+        }
+        let before = st.clone();
+        match Self::maintain(&mut st, now) {
+            Ok(()) => Ok(Some(Snapshot(before))),
+            Err(e) => {
+                *st = before;
+                Err(e)
+            }
+        }
+    }
+
+    fn maintain(st: &mut State, now: u64) -> Result<(), KmsError> {
+        st.purge_deleted(now);
+        rotation::run_due(st, now)
+    }
+
+    /// A copy of the whole state, for [`restore`](Self::restore) when a change cannot be saved.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot(self.lock().clone())
+    }
+
+    /// Puts back a state taken by [`snapshot`](Self::snapshot), dropping every change since.
+    pub fn restore(&self, snapshot: Snapshot) {
+        *self.lock() = snapshot.0;
+    }
+
+    /// Runs one operation: applies due rotations and deletions (unless the host does that, see
+    /// [`set_automatic_maintenance`](Self::set_automatic_maintenance)), calls `f`, writes the
+    /// audit record.
     fn run<T>(
         &self,
         client: &LocalKmsClient,
@@ -152,8 +213,8 @@ impl LocalKms {
         f: impl FnOnce(&mut State, &mut Call<'_>) -> Result<T, KmsError>,
     ) -> Result<T, KmsError> {
         let now = self.now();
+        let auto = self.inner.auto_maintenance.load(Ordering::SeqCst);
         let mut st = self.lock();
-        st.purge_deleted(now);
         let mut call = Call {
             region: &client.region,
             principal: &client.principal,
@@ -161,7 +222,12 @@ impl LocalKms {
             now,
             key_arn: None,
         };
-        let result = rotation::run_due(&mut st, now).and_then(|_| f(&mut st, &mut call));
+        let maintained = if auto {
+            Self::maintain(&mut st, now)
+        } else {
+            Ok(())
+        };
+        let result = maintained.and_then(|_| f(&mut st, &mut call));
         let record = AuditRecord {
             time: now,
             principal: client.principal.clone(),

@@ -36,12 +36,7 @@ pub(crate) fn disable(set: &mut MaterialSet) {
 /// Performs every automatic rotation that is due at `now`, for material sets used by at least
 /// one Enabled key (KMS does not rotate disabled keys). Each due date gets its own version.
 pub(crate) fn run_due(state: &mut State, now: u64) -> Result<(), KmsError> {
-    let live: Vec<String> = state
-        .keys
-        .values()
-        .filter(|k| k.state == KeyState::Enabled)
-        .map(|k| k.material_ref.clone())
-        .collect();
+    let live = live_materials(state);
     for (name, set) in state.materials.iter_mut() {
         if !set.rotation.enabled || !live.contains(name) {
             continue;
@@ -53,4 +48,24 @@ pub(crate) fn run_due(state: &mut State, now: u64) -> Result<(), KmsError> {
         }
     }
     Ok(())
+}
+
+/// Whether [`run_due`] at `now` would rotate anything.
+pub(crate) fn any_due(state: &State, now: u64) -> bool {
+    let live = live_materials(state);
+    state.materials.iter().any(|(name, set)| {
+        set.rotation.enabled
+            && live.contains(name)
+            && set.rotation.next_rotation.is_some_and(|d| d <= now)
+    })
+}
+
+/// Material sets used by at least one Enabled key.
+fn live_materials(state: &State) -> Vec<String> {
+    state
+        .keys
+        .values()
+        .filter(|k| k.state == KeyState::Enabled)
+        .map(|k| k.material_ref.clone())
+        .collect()
 }

@@ -9,6 +9,9 @@ use crate::types::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Longest `KeyId` KMS accepts, in characters (AWS KMS API reference: `KeyId` length 1-2048).
+pub(crate) const MAX_KEY_ID_CHARS: usize = 2048;
+
 /// Partition of every ARN the local KMS makes.
 pub(crate) const PARTITION: &str = "aws";
 
@@ -108,7 +111,7 @@ impl KeyEntry {
 }
 
 /// The whole state; serialized (encrypted) by `persist`.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct State {
     /// By key ARN.
     pub keys: BTreeMap<String, KeyEntry>,
@@ -163,6 +166,12 @@ impl State {
     /// Resolves any identifier form to a key ARN in the caller's region (`NotFoundException` if
     /// absent). Bare ids and alias names are looked up in the caller's account; ARNs name theirs.
     pub fn resolve(&self, c: &Call<'_>, ident: &str) -> Result<String, KmsError> {
+        // Checked first, and not echoed: an error must not carry megabytes of input back.
+        if ident.chars().count() > MAX_KEY_ID_CHARS {
+            return Err(KmsError::validation(format!(
+                "KeyId must be at most {MAX_KEY_ID_CHARS} characters"
+            )));
+        }
         let nf = || KmsError::not_found(&format!("key '{ident}'"));
         let arn = match KeyIdentifier::parse(ident).map_err(|e| {
             if e.name == names::INVALID_ARN {
@@ -339,6 +348,13 @@ impl State {
             multi_region_configuration,
             pending_deletion_window_in_days: e.pending_window_days,
         }
+    }
+
+    /// Whether [`purge_deleted`](Self::purge_deleted) at `now` would remove a key.
+    pub fn deletion_due(&self, now: u64) -> bool {
+        self.keys.values().any(|k| {
+            k.state == KeyState::PendingDeletion && k.deletion_date.is_some_and(|d| d <= now)
+        })
     }
 
     /// Removes keys whose deletion date has passed, their aliases, and orphaned material.

@@ -1,0 +1,262 @@
+//! The HTTP front end on tokio + hyper (HTTP/1.1), sized so that slow or greedy clients cannot
+//! stop the server serving others:
+//! - each connection is its own task, and KMS operations run on the blocking pool, so one
+//!   client never waits for another's network I/O;
+//! - headers must arrive within [`Limits::header_timeout`] and the body within
+//!   [`Limits::body_timeout`];
+//! - a body over [`MAX_BODY`] is refused from its `Content-Length` before any of it is read,
+//!   and a chunked body is cut off as soon as it passes the cap;
+//! - at most [`Limits::max_connections`] connections are open; further ones wait in the
+//!   listen backlog;
+//! - SIGTERM (or SIGINT) stops accepting and lets in-flight requests finish.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, CONTENT_LENGTH};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use sealkit_kms::KmsError;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use crate::handler::{self, Handler, Reply};
+use crate::log;
+
+/// Largest request body accepted. The largest KMS request fields are a key policy (32,768
+/// characters, AWS KMS API reference, PutKeyPolicy) and base64 blobs of at most 6,144 bytes
+/// (Decrypt `CiphertextBlob`); 128 KiB holds a maximal policy even with its JSON escaping.
+pub const MAX_BODY: usize = 128 * 1024;
+
+/// Timeouts and the connection cap.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub max_connections: usize,
+    /// How long shutdown waits for in-flight requests.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 512,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+fn kms_error(status: u16, name: &str, message: &str) -> Reply {
+    handler::error(status, &KmsError::new(name, message))
+}
+
+fn to_response(reply: Reply) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
+    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
+    for (k, v) in reply.headers {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            resp.headers_mut().append(k, v);
+        }
+    }
+    resp
+}
+
+/// Reads the body within the limits, or says why not.
+async fn read_body(body: Incoming, timeout: Duration) -> Result<Bytes, Reply> {
+    let limited = Limited::new(body, MAX_BODY);
+    match tokio::time::timeout(timeout, limited.collect()).await {
+        Err(_) => Err(kms_error(
+            408,
+            "RequestTimeoutException",
+            "the request body did not arrive in time",
+        )),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Ok(Err(_)) => Err(kms_error(
+            400,
+            "SerializationException",
+            "cannot read the request body",
+        )),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+    }
+}
+
+fn too_large() -> Reply {
+    kms_error(
+        413,
+        "ValidationException",
+        &format!("request body is larger than {MAX_BODY} bytes"),
+    )
+}
+
+/// One request: health, CORS, method and size checks, then the KMS operation.
+async fn serve(
+    h: Arc<Handler>,
+    limits: Limits,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let op = headers
+        .iter()
+        .find(|(k, _)| k == "x-amz-target")
+        .and_then(|(_, v)| v.strip_prefix("TrentService."))
+        .unwrap_or("-")
+        .to_string();
+    let reply = if req.uri().path() == "/health" && method == Method::GET {
+        let hh = h.clone();
+        match tokio::task::spawn_blocking(move || hh.service.health()).await {
+            Ok(Ok(())) => health(200, "ok"),
+            _ => health(503, "unavailable"),
+        }
+    } else if let Some(r) = h.cors_gate(method.as_str(), &headers) {
+        r
+    } else if method != Method::POST {
+        let mut r = kms_error(
+            405,
+            "UnknownOperationException",
+            "KMS operations are POST requests",
+        );
+        r.headers.push(("Allow", "POST".to_string()));
+        r
+    } else if declared_length(&req).is_some_and(|n| n > MAX_BODY as u64) {
+        // refused from the header alone: not one byte of the body is read
+        too_large()
+    } else {
+        match read_body(req.into_body(), limits.body_timeout).await {
+            Err(r) => r,
+            Ok(body) => {
+                let hh = h.clone();
+                let headers = headers.clone();
+                tokio::task::spawn_blocking(move || hh.handle(&headers, &body))
+                    .await
+                    .unwrap_or_else(|_| {
+                        kms_error(500, "KMSInternalException", "the operation failed")
+                    })
+            }
+        }
+    };
+    log::request(peer, method.as_str(), &op, &reply, started.elapsed());
+    Ok(to_response(reply))
+}
+
+fn health(status: u16, what: &str) -> Reply {
+    Reply {
+        status,
+        headers: vec![("Content-Type", "application/json".to_string())],
+        body: format!("{{\"status\":\"{what}\"}}").into_bytes(),
+    }
+}
+
+fn declared_length(req: &Request<Incoming>) -> Option<u64> {
+    req.headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Resolves on SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Binds, prints the URL as the first line on stdout, and serves until SIGTERM.
+pub async fn run(h: Arc<Handler>, addr: SocketAddr, limits: Limits) -> Result<(), String> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "sealkit-key-server listening on http://{bound}");
+        let _ = out.flush();
+    }
+    log::event(
+        "start",
+        &format!(
+            "addr={bound} max_body={MAX_BODY} max_connections={}",
+            limits.max_connections
+        ),
+    );
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        // Wait for a free slot first: over the cap, new connections queue in the backlog.
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = &mut stop => break,
+        };
+        let (stream, peer) = tokio::select! {
+            a = listener.accept() => match a {
+                Ok(a) => a,
+                Err(e) => {
+                    log::event("accept_error", &format!("error={:?}", e.kind()));
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let hh = h.clone();
+        let conn = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .keep_alive(true)
+            .serve_connection(
+                TokioIo::new(stream),
+                service_fn(move |req| serve(hh.clone(), limits, peer, req)),
+            );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    log::event("stopping", "reason=signal");
+    tokio::select! {
+        _ = graceful.shutdown() => log::event("stopped", "in_flight=finished"),
+        _ = tokio::time::sleep(limits.shutdown_grace) => log::event("stopped", "in_flight=abandoned"),
+    }
+    Ok(())
+}
