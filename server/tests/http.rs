@@ -202,19 +202,22 @@ fn only_post_runs_operations_and_health_checks_the_store() {
 
 #[test]
 fn sigterm_lets_an_in_flight_request_finish() {
-    let s = insecure(&[]);
-    let mut c = connect(&s);
+    let mut s = insecure(&[]);
+    let c = connect(&s);
+    let mut w = c.try_clone().unwrap();
+    let mut r = BufReader::new(c);
     let body = "{}";
-    c.write_all(
+    w.write_all(
         format!(
-            "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: TrentService.CreateKey\r\nContent-Length: {}\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: TrentService.CreateKey\r\n\
+             Expect: 100-continue\r\nContent-Length: {}\r\n\r\n",
             body.len()
         )
         .as_bytes(),
     )
     .unwrap();
-    // headers are in: the request is in flight (the server is waiting for its body)
-    std::thread::sleep(Duration::from_millis(500));
+    // "100 Continue" comes once the server has the headers and waits for the body: in flight.
+    assert_eq!(read_response(&mut r).map(|x| x.0), Some(100));
     let pid = s.child.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
@@ -222,10 +225,9 @@ fn sigterm_lets_an_in_flight_request_finish() {
         .unwrap()
         .success());
     std::thread::sleep(Duration::from_millis(300));
-    c.write_all(body.as_bytes()).unwrap();
-    let (status, resp) = read_response(&mut BufReader::new(c)).expect("in-flight request answered");
+    w.write_all(body.as_bytes()).unwrap();
+    let (status, resp) = read_response(&mut r).expect("in-flight request answered");
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&resp));
-    let mut s = s;
     let exit = s.child.wait().unwrap();
     assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
 }
