@@ -73,7 +73,10 @@ try {
       if (req.method === 'POST') {
         // KMS call: forwarded byte for byte (Host included, it is signed) to the key server
         const u = new URL(keyServer.url)
-        const fwd = httpRequest({ host: u.hostname, port: u.port, method: 'POST', path: req.url, headers: req.headers }, (r) => {
+        // (a backend of the page's own origin: the browser's Origin header is not passed on, so the
+        // key server needs no --cors-origin for these per-app ports)
+        const { origin: _origin, ...headers } = req.headers
+        const fwd = httpRequest({ host: u.hostname, port: u.port, method: 'POST', path: req.url, headers }, (r) => {
           res.writeHead(r.statusCode, r.headers)
           r.pipe(res)
         })

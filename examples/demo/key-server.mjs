@@ -1,6 +1,7 @@
 // Starting and stopping sealkit-key-server for the demo: the one place that knows its
 // command-line flags. It binds an ephemeral port on 127.0.0.1, requires SigV4 with one access
-// key, and prints "listening on http://127.0.0.1:PORT" as its first line.
+// key (given through the environment, never on the command line, where other local users could
+// read it), and prints "listening on http://127.0.0.1:PORT" as its first line.
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 
@@ -11,8 +12,9 @@ export const DEMO_PRINCIPAL = 'arn:aws:iam::111122223333:user/demo'
 /** Starts the server binary; resolves to { url, pid, stop() } once it listens. */
 export async function startKeyServer(binary) {
   const { accessKeyId, secretAccessKey } = DEMO_CREDENTIALS
-  const proc = spawn(binary, ['--listen', '127.0.0.1:0', '--credentials', `${accessKeyId}:${secretAccessKey}:${DEMO_PRINCIPAL}`], {
+  const proc = spawn(binary, ['--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SEALKIT_KEY_SERVER_CREDENTIALS: `${accessKeyId}:${secretAccessKey}:${DEMO_PRINCIPAL}` },
   })
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: proc.stdout }).once('line', resolve)
