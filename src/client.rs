@@ -73,7 +73,9 @@ impl Client {
         plaintext: &[u8],
         options: EncryptOptions,
     ) -> Result<EncryptedMessage> {
-        let mut enc = self.encryptor(cmm, options).await?;
+        // The length is known here, so a caching CMM can charge it to the data key's budget.
+        let mut enc =
+            Encryptor::start(cmm, self.config, options, Some(plaintext.len() as u64)).await?;
         let header = enc.header().clone();
         let mut ciphertext = Vec::with_capacity(plaintext.len() + plaintext.len() / 64 + 512);
         enc.update_async(plaintext, &mut ciphertext).await?;
@@ -113,7 +115,18 @@ impl Client {
         cmm: Arc<dyn CryptoMaterialsManager>,
         options: EncryptOptions,
     ) -> Result<Encryptor> {
-        Encryptor::start(cmm, self.config, options).await
+        Encryptor::start(cmm, self.config, options, None).await
+    }
+
+    /// Starts an incremental encryption of at most `plaintext_length` bytes. The CMM
+    /// learns the bound (a caching CMM caches only such requests); feeding more is an error.
+    pub async fn encryptor_with_plaintext_length(
+        &self,
+        cmm: Arc<dyn CryptoMaterialsManager>,
+        options: EncryptOptions,
+        plaintext_length: u64,
+    ) -> Result<Encryptor> {
+        Encryptor::start(cmm, self.config, options, Some(plaintext_length)).await
     }
 
     /// Starts an incremental decryption.

@@ -44,7 +44,10 @@ pub mod suite;
 pub mod wasm;
 
 pub use client::{keyring_cmm, Client, DecryptedMessage, EncryptedMessage};
-pub use cmm::{CryptoMaterialsManager, DefaultCmm, RequiredEncryptionContextCmm};
+pub use cmm::{
+    CachingMaterialsManager, CryptoMaterialsManager, DefaultCmm, LocalCryptoMaterialsCache,
+    RequiredEncryptionContextCmm,
+};
 pub use context::EncryptionContext;
 pub use crypto::rsa::RsaPadding;
 pub use error::{Error, Result};

@@ -791,3 +791,104 @@ fn help_documents_the_interface() {
     assert!(ins.contains("JSON") && ins.contains("provider_info"));
     assert!(ok(&strs(&["--version"]), b"").starts_with(b"sealkit "));
 }
+
+/// Encrypts `n` files in one batch run and returns the outputs and how many distinct data keys
+/// (raw AES wraps carry a fresh IV in provider_info, so one per keyring call) they use.
+fn encrypt_batch(fx: &Fx, n: usize, extra: &[&str]) -> (Vec<PathBuf>, usize) {
+    let mut args = vec![fx.keys.aes(256), strs(&EC), strs(extra)];
+    let mut outputs = Vec::new();
+    for i in 0..n {
+        let pt = fx.file(&format!("pt{i}"), format!("file {i}").as_bytes());
+        let ct = fx.path(&format!("ct{i}"));
+        args.push(io(&pt, &ct));
+        outputs.push(ct);
+    }
+    ok(&cmd("encrypt", &args), b"");
+    let keys: std::collections::BTreeSet<String> = outputs
+        .iter()
+        .map(|ct| inspect(ct)["encrypted_data_keys"][0]["provider_info"].to_string())
+        .collect();
+    (outputs, keys.len())
+}
+
+#[test]
+fn batches_reuse_data_keys_only_with_the_cache_flags() {
+    let fx = Fx::new();
+    let (_, keys) = encrypt_batch(&fx, 5, &[]);
+    assert_eq!(keys, 5);
+    let (cts, keys) = encrypt_batch(
+        &fx,
+        5,
+        &["--cache-max-age", "60", "--cache-max-messages", "2"],
+    );
+    assert_eq!(keys, 3);
+    // The batch decrypts, with and without a cache.
+    for extra in [&[][..], &["--cache-max-age", "60"][..]] {
+        let mut args = vec![fx.keys.aes(256), strs(&EC), strs(extra)];
+        for (i, ct) in cts.iter().enumerate() {
+            args.push(io(ct, &fx.path(&format!("out{i}"))));
+        }
+        ok(&cmd("decrypt", &args), b"");
+        for i in 0..cts.len() {
+            assert_eq!(
+                std::fs::read(fx.path(&format!("out{i}"))).unwrap(),
+                format!("file {i}").as_bytes()
+            );
+        }
+    }
+}
+
+#[test]
+fn batch_argument_errors() {
+    let fx = Fx::new();
+    let pt = fx.file("pt", b"x");
+    let two_in = cmd(
+        "encrypt",
+        &[
+            fx.keys.aes(256),
+            io(&pt, &fx.path("a")),
+            strs(&["--input", &path_str(&pt)]),
+        ],
+    );
+    assert!(fails(&two_in, b"").contains("2 --input but 1 --output"));
+    let same_out = cmd(
+        "encrypt",
+        &[
+            fx.keys.aes(256),
+            io(&pt, &fx.path("a")),
+            io(&pt, &fx.path("a")),
+        ],
+    );
+    assert!(fails(&same_out, b"").contains("given twice"));
+    let no_age = cmd(
+        "encrypt",
+        &[
+            fx.keys.aes(256),
+            io(&pt, &fx.path("a")),
+            strs(&["--cache-max-messages", "5"]),
+        ],
+    );
+    assert!(fails(&no_age, b"").contains("--cache-max-age"));
+    let zero = cmd(
+        "encrypt",
+        &[
+            fx.keys.aes(256),
+            io(&pt, &fx.path("a")),
+            strs(&["--cache-max-age", "0"]),
+        ],
+    );
+    fails(&zero, b"");
+    assert!(!fx.path("a").exists());
+    // A failing file names itself and stops the batch; earlier outputs stay.
+    let missing = fx.path("missing");
+    let stop = cmd(
+        "encrypt",
+        &[
+            fx.keys.aes(256),
+            io(&pt, &fx.path("b")),
+            io(&missing, &fx.path("c")),
+        ],
+    );
+    assert!(fails(&stop, b"").contains(&path_str(&missing)));
+    assert!(fx.path("b").exists() && !fx.path("c").exists());
+}

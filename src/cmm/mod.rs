@@ -1,9 +1,15 @@
 //! Cryptographic materials managers (spec: framework/cmm-interface.md).
 
+pub mod cache_id;
+mod caching;
 mod default;
+mod materials_cache;
 mod required_context;
+mod single_flight;
 
+pub use caching::{CachingMaterialsManager, MAX_BYTES_ENCRYPTED, MAX_MESSAGES_ENCRYPTED};
 pub use default::DefaultCmm;
+pub use materials_cache::LocalCryptoMaterialsCache;
 pub use required_context::RequiredEncryptionContextCmm;
 
 use crate::context::EncryptionContext;
@@ -24,6 +30,10 @@ pub struct EncryptionMaterialsRequest {
     pub commitment_policy: CommitmentPolicy,
     /// Context keys to authenticate without storing them in the header.
     pub required_context_keys: crate::context::ContextKeys,
+    /// An upper bound on the plaintext the materials will encrypt, when the caller knows it
+    /// (cmm-interface.md "Encryption Materials Request": Max Plaintext Length). The caching CMM
+    /// caches only requests that carry it, so it can charge the bytes to the entry's budget.
+    pub max_plaintext_length: Option<u64>,
 }
 
 /// Input to [`CryptoMaterialsManager::decrypt_materials`].

@@ -119,6 +119,19 @@ impl SigningKey {
         Err(no_builtin())
     }
 
+    /// A copy of a built-in key (for materials a caching CMM hands out again, spec:
+    /// framework/caching-cmm.md "Get Encryption Materials"); `None` for a key held by the host,
+    /// which cannot be copied.
+    pub fn try_clone(&self) -> Option<Self> {
+        match self {
+            #[cfg(feature = "builtin-ecdsa")]
+            SigningKey::P256(k) => Some(SigningKey::P256(k.clone())),
+            #[cfg(feature = "builtin-ecdsa")]
+            SigningKey::P384(k) => Some(SigningKey::P384(k.clone())),
+            SigningKey::Host(_) => None,
+        }
+    }
+
     /// base64 of the SEC1 compressed public point, as stored under `aws-crypto-public-key`.
     pub fn public_key_base64(&self) -> String {
         match self {

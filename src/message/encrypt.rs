@@ -66,6 +66,10 @@ pub struct Encryptor {
     sequence: u32,
     non_framed_len: u64,
     signer: Option<MessageSigner>,
+    /// The plaintext length declared to the CMM, if any, and the plaintext fed so far: more than
+    /// declared would spend a cached data key's byte budget without it being counted.
+    declared_len: Option<u64>,
+    fed: u64,
 }
 
 impl core::fmt::Debug for Encryptor {
@@ -81,6 +85,7 @@ impl Encryptor {
         cmm: Arc<dyn CryptoMaterialsManager>,
         config: ClientConfig,
         options: EncryptOptions,
+        declared_len: Option<u64>,
     ) -> Result<Self> {
         context::check_no_reserved_keys(&options.encryption_context)?;
         if let Some(suite) = options.suite {
@@ -97,6 +102,7 @@ impl Encryptor {
                 suite: options.suite,
                 commitment_policy: config.commitment_policy,
                 required_context_keys: Default::default(),
+                max_plaintext_length: declared_len,
             })
             .await?;
         let suite = materials.suite;
@@ -172,6 +178,8 @@ impl Encryptor {
             sequence: 1,
             non_framed_len: 0,
             signer,
+            declared_len,
+            fed: 0,
         })
     }
 
@@ -194,6 +202,14 @@ impl Encryptor {
     /// completes are sealed as one batch. On error no frame of the batch is left in `out`, and
     /// the encryptor must not be used further.
     pub async fn update_async(&mut self, mut input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.fed = self.fed.saturating_add(input.len() as u64);
+        if let Some(max) = self.declared_len {
+            if self.fed > max {
+                return Err(Error::LimitExceeded(format!(
+                    "more plaintext than the {max} bytes declared when the encryption started"
+                )));
+            }
+        }
         self.emit_header(out);
         let frame_len = match self.framing {
             Framing::NonFramed => {

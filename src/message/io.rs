@@ -19,11 +19,29 @@ pub fn encrypt_stream(
     client: &Client,
     cmm: Arc<dyn CryptoMaterialsManager>,
     options: EncryptOptions,
+    reader: impl Read,
+    writer: impl Write,
+    progress: &mut dyn FnMut(u64),
+) -> Result<MessageHeader> {
+    encrypt_stream_with_length(client, cmm, options, None, reader, writer, progress)
+}
+
+/// [`encrypt_stream`] with the plaintext length declared up front when it is known (a file's
+/// size): the CMM learns it, so a caching CMM can reuse materials; reading more than declared
+/// fails with [`Error::LimitExceeded`].
+pub fn encrypt_stream_with_length(
+    client: &Client,
+    cmm: Arc<dyn CryptoMaterialsManager>,
+    options: EncryptOptions,
+    plaintext_length: Option<u64>,
     mut reader: impl Read,
     mut writer: impl Write,
     progress: &mut dyn FnMut(u64),
 ) -> Result<MessageHeader> {
-    let mut enc = block_on(client.encryptor(cmm, options))?;
+    let mut enc = match plaintext_length {
+        Some(n) => block_on(client.encryptor_with_plaintext_length(cmm, options, n))?,
+        None => block_on(client.encryptor(cmm, options))?,
+    };
     let header = enc.header().clone();
     let mut chunk = vec![0u8; CHUNK];
     let mut out = Vec::with_capacity(CHUNK + 8192);

@@ -4,13 +4,17 @@
 
 use std::io::{Cursor, Read};
 
+use std::path::Path;
+use std::sync::Arc;
+
 use clap::ArgMatches;
 use sealkit::message::io::decrypt_stream;
 use sealkit::{
-    keyring_cmm, Client, DecryptOptions, EncryptionContext, MessageHeader, SignedMessages,
+    Client, CryptoMaterialsManager, DecryptOptions, EncryptionContext, MessageHeader,
+    SignedMessages,
 };
 
-use crate::args::{key_options, DecryptArgs, KeyKind};
+use crate::args::{key_options, DecryptArgs, KeyKind, KeyOption};
 use crate::error::CliError;
 use crate::input::Input;
 use crate::keys::{build_keyring, Purpose};
@@ -22,11 +26,30 @@ pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
     let required = super::context_from(&args.context)?;
     let keys = key_options(matches)?;
     let keyring = build_keyring(&keys, &args.keys.kms_settings(), Purpose::Decrypt)?;
-    check_distinct(&args.io.input, &args.io.output)?;
+    let pairs = args.io.pairs()?;
+    for (input, output) in &pairs {
+        check_distinct(input, output)?;
+    }
+    let cmm = super::batch_cmm(keyring, &args.io)?;
+    let batch = pairs.len() > 1;
+    for (input, output) in pairs {
+        decrypt_file(&client, cmm.clone(), &required, &keys, input, output)
+            .map_err(|e| super::in_batch(e, input, batch))?;
+    }
+    Ok(())
+}
 
-    let mut input = Input::open(&args.io.input)?;
+fn decrypt_file(
+    client: &Client,
+    cmm: Arc<dyn CryptoMaterialsManager>,
+    required: &EncryptionContext,
+    keys: &[KeyOption],
+    input_path: &Path,
+    output_path: &Path,
+) -> Result<(), CliError> {
+    let mut input = Input::open(input_path)?;
     let (parsed, prefix) = input.read_header()?;
-    let mut output = Output::create(&args.io.output, true)?;
+    let mut output = Output::create(output_path, true)?;
     // Releasing unverified frames is safe here: they only reach the staged output, which is
     // deleted unless everything verifies. It keeps memory bounded for signed messages.
     let options = DecryptOptions {
@@ -35,19 +58,14 @@ pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
     };
     let progress = Progress::new(input.size, "decrypting");
     let reader = Cursor::new(prefix).chain(&mut input);
-    let result = decrypt_stream(
-        &client,
-        keyring_cmm(keyring),
-        options,
-        reader,
-        output.writer(),
-        &mut |n| progress.set(n),
-    );
+    let result = decrypt_stream(client, cmm, options, reader, output.writer(), &mut |n| {
+        progress.set(n)
+    });
     drop(progress);
     let info = match result {
         Ok(info) => info,
         Err(e) => {
-            let explained = explain_missing_context(&e, &required, &parsed.header);
+            let explained = explain_missing_context(&e, required, &parsed.header);
             let mut err = super::stream_error(e, &input, &output);
             if let Some(note) = explained {
                 err.message = format!("{}; {note}", err.message);
@@ -67,7 +85,7 @@ pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
         }
     };
     // The library already enforced this; re-check so the CLI's promise does not hinge on it.
-    for (k, v) in &required {
+    for (k, v) in required {
         if info.encryption_context.get(k) != Some(v) {
             return Err(CliError {
                 code: "ERR_CONTEXT_MISMATCH",

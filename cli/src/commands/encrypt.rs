@@ -1,8 +1,11 @@
 //! `sealkit encrypt`: streams the input through the encryptor (one frame in memory at a time).
 
+use std::path::Path;
+use std::sync::Arc;
+
 use clap::ArgMatches;
-use sealkit::message::io::encrypt_stream;
-use sealkit::{keyring_cmm, Client, EncryptOptions, Framing};
+use sealkit::message::io::encrypt_stream_with_length;
+use sealkit::{Client, CryptoMaterialsManager, EncryptOptions, Framing};
 
 use crate::args::{key_options, EncryptArgs};
 use crate::error::CliError;
@@ -24,7 +27,10 @@ pub fn run(args: EncryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
     let keys = key_options(matches)?;
     super::check_kms_rsa_suite(&keys, args.suite)?;
     let keyring = build_keyring(&keys, &args.keys.kms_settings(), Purpose::Encrypt)?;
-    check_distinct(&args.io.input, &args.io.output)?;
+    let pairs = args.io.pairs()?;
+    for (input, output) in &pairs {
+        check_distinct(input, output)?;
+    }
     let framing = match args.frame_length {
         0 => Framing::NonFramed,
         n => Framing::Framed(n),
@@ -34,14 +40,42 @@ pub fn run(args: EncryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
         suite: args.suite,
         framing,
     };
+    let cmm = super::batch_cmm(keyring, &args.io)?;
+    let batch = pairs.len() > 1;
+    let caching = args.io.cache_max_age.is_some();
+    for (input, output) in pairs {
+        encrypt_file(
+            &client,
+            cmm.clone(),
+            options.clone(),
+            caching,
+            input,
+            output,
+        )
+        .map_err(|e| super::in_batch(e, input, batch))?;
+    }
+    Ok(())
+}
 
-    let mut input = Input::open(&args.io.input)?;
-    let mut output = Output::create(&args.io.output, false)?;
+fn encrypt_file(
+    client: &Client,
+    cmm: Arc<dyn CryptoMaterialsManager>,
+    options: EncryptOptions,
+    caching: bool,
+    input_path: &Path,
+    output_path: &Path,
+) -> Result<(), CliError> {
+    let mut input = Input::open(input_path)?;
+    let mut output = Output::create(output_path, false)?;
     let progress = Progress::new(input.size, "encrypting");
-    let result = encrypt_stream(
-        &client,
-        keyring_cmm(keyring),
+    // With caching, a regular file's size is declared to the CMM so that its data key can be
+    // reused across the batch (a pipe's length is unknown: not cached); a file that grows
+    // meanwhile then fails rather than overrun the key's byte budget.
+    let result = encrypt_stream_with_length(
+        client,
+        cmm,
         options,
+        input.size.filter(|_| caching),
         &mut input,
         output.writer(),
         &mut |n| progress.set(n),

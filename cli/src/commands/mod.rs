@@ -5,9 +5,16 @@ pub mod encrypt;
 pub mod inspect;
 pub mod item;
 
-use sealkit::{AlgorithmSuite, CommitmentPolicy, EncryptionContext};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::args::{KeyKind, KeyOption};
+use sealkit::{
+    keyring_cmm, AlgorithmSuite, CachingMaterialsManager, CommitmentPolicy, CryptoMaterialsManager,
+    EncryptionContext, Keyring, LocalCryptoMaterialsCache,
+};
+
+use crate::args::{BatchIo, KeyKind, KeyOption};
 use crate::error::CliError;
 use crate::input::Input;
 use crate::output::Output;
@@ -65,4 +72,36 @@ fn check_kms_rsa_suite(keys: &[KeyOption], suite: Option<AlgorithmSuite>) -> Res
             k.label
         ))),
     }
+}
+
+/// Entries a batch's cache keeps: a batch uses one context and suite, so few are ever live.
+const BATCH_CACHE_CAPACITY: usize = 64;
+
+/// The CMM a batch uses: the keyring's default CMM, or a caching CMM over it shared by every
+/// file of the batch when `--cache-max-age` is given.
+fn batch_cmm(
+    keyring: Arc<dyn Keyring>,
+    io: &BatchIo,
+) -> Result<Arc<dyn CryptoMaterialsManager>, CliError> {
+    let Some(seconds) = io.cache_max_age else {
+        return Ok(keyring_cmm(keyring));
+    };
+    let cache = Arc::new(LocalCryptoMaterialsCache::new(BATCH_CACHE_CAPACITY));
+    let mut cmm =
+        CachingMaterialsManager::with_keyring(keyring, cache, Duration::from_secs(seconds))
+            .map_err(|e| CliError::lib("--cache-max-age", e))?;
+    if let Some(n) = io.cache_max_messages {
+        cmm = cmm
+            .with_max_messages_encrypted(n)
+            .map_err(|e| CliError::lib("--cache-max-messages", e))?;
+    }
+    Ok(Arc::new(cmm))
+}
+
+/// In a batch of several files, names the input a failure belongs to.
+fn in_batch(mut e: CliError, input: &Path, batch: bool) -> CliError {
+    if batch {
+        e.message = format!("{}: {}", input.display(), e.message);
+    }
+    e
 }
