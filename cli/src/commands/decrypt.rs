@@ -5,6 +5,7 @@
 use std::io::{Cursor, Read};
 
 use clap::ArgMatches;
+use sealkit::message::header_parser::HeaderLimits;
 use sealkit::message::io::decrypt_stream;
 use sealkit::{
     keyring_cmm, Client, DecryptOptions, EncryptionContext, MessageHeader, SignedMessages,
@@ -18,14 +19,19 @@ use crate::output::{check_distinct, Output};
 use crate::progress::Progress;
 
 pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
-    let client = Client::new(super::policy(&args.commitment_policy)?);
+    let client = Client::new(super::policy(&args.commitment_policy)?)
+        .with_max_encrypted_data_keys(args.max_encrypted_data_keys)
+        .with_max_header_len(args.max_header_size);
     let required = super::context_from(&args.context)?;
     let keys = key_options(matches)?;
     let keyring = build_keyring(&keys, &args.keys.kms_settings(), Purpose::Decrypt)?;
     check_distinct(&args.io.input, &args.io.output)?;
 
     let mut input = Input::open(&args.io.input)?;
-    let (parsed, prefix) = input.read_header()?;
+    let (parsed, prefix) = input.read_header(HeaderLimits {
+        max_encrypted_data_keys: client.max_encrypted_data_keys(),
+        max_header_len: client.max_header_len(),
+    })?;
     let mut output = Output::create(&args.io.output, true)?;
     // Releasing unverified frames is safe here: they only reach the staged output, which is
     // deleted unless everything verifies. It keeps memory bounded for signed messages.
