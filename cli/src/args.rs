@@ -78,7 +78,9 @@ COMMITMENT POLICIES (--commitment-policy):
 OUTPUT AND ATOMICITY:
   --output PATH is written to a temporary file in the same directory (mode 0600), renamed over
   PATH only after the whole operation succeeded, and deleted on any failure: no partial or
-  unauthenticated output is ever left behind (an existing PATH is untouched on failure). The
+  unauthenticated output is ever left behind (an existing PATH is untouched on failure). On
+  Linux the temporary file is unnamed (O_TMPFILE) until then, so even a killed process leaves
+  nothing; elsewhere, or where the filesystem lacks O_TMPFILE, it is a named .sealkit-*.tmp. The
   output may not be the input file. '-' means stdin / stdout. A progress bar is drawn on stderr
   for inputs over 8 MiB when stderr is a terminal; otherwise nothing but errors goes to stderr.
 

@@ -756,6 +756,54 @@ fn header_limits_refuse_before_any_key_is_used() {
     }
 }
 
+/// A decrypt killed mid-message (SIGKILL, as the OOM killer sends) leaves no file behind: the
+/// staged output is an unnamed O_TMPFILE file until the whole message has verified.
+#[cfg(target_os = "linux")]
+#[test]
+fn killed_decrypt_leaves_no_file() {
+    use std::process::{Command, Stdio};
+    let fx = Fx::new();
+    let pt = fx.file("pt", &data(32 << 20, 11));
+    let ct = fx.path("ct");
+    // The default suite 0x0578 is signed: nothing is verified before the end.
+    ok(&cmd("encrypt", &[io(&pt, &ct), fx.keys.aes(256)]), b"");
+    std::fs::remove_file(&pt).unwrap();
+    let before = listing(&fx.work);
+    let out = fx.path("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sealkit"))
+        .args(cmd("decrypt", &[io(&ct, &out), fx.keys.aes(256)]))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it has written plaintext to its staged output, then kill it.
+    let io_path = format!("/proc/{}/io", child.id());
+    let written = || {
+        let text = std::fs::read_to_string(&io_path).unwrap_or_default();
+        text.lines()
+            .find_map(|l| l.strip_prefix("wchar: "))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let start = std::time::Instant::now();
+    while written() < 1 << 20 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "decrypt ended too soon"
+        );
+        assert!(start.elapsed().as_secs() < 120, "decrypt wrote nothing");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(child.try_wait().unwrap().is_none(), "killed mid-message");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(listing(&fx.work), before, "nothing may be left behind");
+    assert!(!out.exists());
+    // The same command, left alone, publishes the output.
+    ok(&cmd("decrypt", &[io(&ct, &out), fx.keys.aes(256)]), b"");
+    assert_eq!(std::fs::metadata(&out).unwrap().len(), 32 << 20);
+}
+
 #[test]
 fn output_must_not_be_the_input() {
     let fx = Fx::new();
