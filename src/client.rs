@@ -45,20 +45,42 @@ pub fn keyring_cmm(keyring: Arc<dyn Keyring>) -> Arc<dyn CryptoMaterialsManager>
 }
 
 impl Client {
-    /// A client with the given commitment policy and no EDK limit.
+    /// A client with the given commitment policy, no EDK limit (the format's 65,535) and a
+    /// maximum header length of [`DEFAULT_MAX_HEADER_LEN`](crate::DEFAULT_MAX_HEADER_LEN) (1 MiB) on decrypt.
     pub fn new(commitment_policy: CommitmentPolicy) -> Self {
         Client {
             config: ClientConfig {
                 commitment_policy,
-                max_encrypted_data_keys: None,
+                ..ClientConfig::default()
             },
         }
     }
 
-    /// Refuses to write or read messages with more than `max` encrypted data keys.
+    /// Refuses to write or read messages with more than `max` encrypted data keys
+    /// ([`Error::TooManyEncryptedDataKeys`](crate::Error::TooManyEncryptedDataKeys)). No limit
+    /// by default; a service that decrypts untrusted messages should set one, since each EDK
+    /// may cost the keyring an RSA or KMS operation before the header is authenticated.
     pub fn with_max_encrypted_data_keys(mut self, max: u16) -> Self {
         self.config.max_encrypted_data_keys = Some(max);
         self
+    }
+
+    /// Refuses to decrypt messages whose header is longer than `max` bytes
+    /// ([`Error::HeaderTooLarge`](crate::Error::HeaderTooLarge)), checked as the header's
+    /// length fields arrive. The default is [`DEFAULT_MAX_HEADER_LEN`](crate::DEFAULT_MAX_HEADER_LEN) (1 MiB).
+    pub fn with_max_header_len(mut self, max: usize) -> Self {
+        self.config.max_header_len = max;
+        self
+    }
+
+    /// The EDK limit, if any.
+    pub fn max_encrypted_data_keys(&self) -> Option<u16> {
+        self.config.max_encrypted_data_keys
+    }
+
+    /// The maximum header length accepted on decrypt.
+    pub fn max_header_len(&self) -> usize {
+        self.config.max_header_len
     }
 
     /// The commitment policy.

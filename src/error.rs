@@ -50,6 +50,12 @@ pub enum Error {
         /// The configured maximum.
         max: u16,
     },
+    /// The message header is longer than the configured maximum (see
+    /// [`Client::with_max_header_len`](crate::Client::with_max_header_len)).
+    HeaderTooLarge {
+        /// The configured maximum, in bytes.
+        max: usize,
+    },
     /// The message is signed but the caller asked for the unsigned-only decrypt mode.
     SignedMessageRefused,
     /// This build leaves the feature out (the small browser module has no AES-192: the full
@@ -99,6 +105,7 @@ impl Error {
             Error::ContextMismatch(_) => "ERR_CONTEXT_MISMATCH",
             Error::ReservedContextKey(_) => "ERR_RESERVED_CONTEXT_KEY",
             Error::TooManyEncryptedDataKeys { .. } => "ERR_TOO_MANY_EDKS",
+            Error::HeaderTooLarge { .. } => "ERR_HEADER_TOO_LARGE",
             Error::SignedMessageRefused => "ERR_SIGNED_MESSAGE_REFUSED",
             Error::Unsupported(_) => "ERR_UNSUPPORTED",
             Error::LimitExceeded(_) => "ERR_LIMIT_EXCEEDED",
@@ -185,6 +192,10 @@ impl fmt::Display for Error {
                     "message has more encrypted data keys than the configured maximum of {max}"
                 )
             }
+            Error::HeaderTooLarge { max } => write!(
+                f,
+                "message header is longer than the configured maximum of {max} bytes"
+            ),
             Error::SignedMessageRefused => write!(
                 f,
                 "message is signed but the unsigned-only decrypt mode was requested"

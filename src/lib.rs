@@ -64,6 +64,7 @@ pub use materials::EncryptedDataKey;
 pub use message::decrypt::{DecryptOptions, DecryptedMessageInfo, Decryptor, SignedMessages};
 pub use message::encrypt::{EncryptOptions, Encryptor, Framing, DEFAULT_FRAME_LENGTH};
 pub use message::header::{ContentType, MessageHeader};
+pub use message::header_parser::DEFAULT_MAX_HEADER_LEN;
 pub use policy::CommitmentPolicy;
 /// The key-provider crate (provider trait, local KMS, HTTP client).
 pub use sealkit_kms as kms;

@@ -80,7 +80,9 @@ COMMITMENT POLICIES (--commitment-policy):
 OUTPUT AND ATOMICITY:
   --output PATH is written to a temporary file in the same directory (mode 0600), renamed over
   PATH only after the whole operation succeeded, and deleted on any failure: no partial or
-  unauthenticated output is ever left behind (an existing PATH is untouched on failure). The
+  unauthenticated output is ever left behind (an existing PATH is untouched on failure). On
+  Linux the temporary file is unnamed (O_TMPFILE) until then, so even a killed process leaves
+  nothing; elsewhere, or where the filesystem lacks O_TMPFILE, it is a named .sealkit-*.tmp. The
   output may not be the input file. '-' means stdin / stdout. A progress bar is drawn on stderr
   for inputs over 8 MiB when stderr is a terminal; otherwise nothing but errors goes to stderr.
 
@@ -94,6 +96,10 @@ BATCHES AND DATA KEY CACHING:
   each distinct data key once. The trade-off: one key protects many files and stays in memory
   for the run, so keep N small (hundreds to thousands). Suites 0x0014/0x0046/0x0078 (no key
   derivation) and input from a pipe (length unknown) are never cached.
+
+LIMITS (decrypt refuses a message as soon as its header breaks one, before any key is used):
+  --max-encrypted-data-keys N   default 10 (ERR_TOO_MANY_EDKS); encrypt has no limit unless given
+  --max-header-size BYTES       default 1048576 = 1 MiB (ERR_HEADER_TOO_LARGE); also for inspect
 
 DECRYPT RELEASE AND SIGNED MESSAGES (suites 0x0214, 0x0346, 0x0378, 0x0578):
   decrypt releases no plaintext before the whole message - every frame and, for signed suites,
@@ -325,6 +331,9 @@ pub struct EncryptArgs {
     /// Plaintext bytes per frame; 0 writes a legacy non-framed message (held in memory).
     #[arg(long, value_name = "N", default_value_t = sealkit::DEFAULT_FRAME_LENGTH)]
     pub frame_length: u32,
+    /// Refuse to write more than N encrypted data keys (1..65535; no limit by default).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_encrypted_data_keys: Option<u16>,
     /// Commitment policy (see COMMITMENT POLICIES).
     #[arg(long, value_name = "POLICY", default_value = "require-require",
           value_parser = ["require-require", "require-allow", "forbid-allow"])]
@@ -346,6 +355,13 @@ pub struct DecryptArgs {
     #[arg(long, value_name = "POLICY", default_value = "require-require",
           value_parser = ["require-require", "require-allow", "forbid-allow"])]
     pub commitment_policy: String,
+    /// Refuse messages with more than N encrypted data keys (1..65535; see LIMITS).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_DECRYPT_MAX_EDKS,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_encrypted_data_keys: u16,
+    /// Refuse messages whose header is longer than BYTES (see LIMITS).
+    #[arg(long, value_name = "BYTES", default_value_t = sealkit::DEFAULT_MAX_HEADER_LEN)]
+    pub max_header_size: usize,
 }
 
 /// `sealkit inspect`.
@@ -354,7 +370,16 @@ pub struct InspectArgs {
     /// Message file, or '-' for stdin.
     #[arg(long, value_name = "PATH|-")]
     pub input: PathBuf,
+    /// Refuse headers longer than BYTES (see LIMITS in 'sealkit --help').
+    #[arg(long, value_name = "BYTES", default_value_t = sealkit::DEFAULT_MAX_HEADER_LEN)]
+    pub max_header_size: usize,
 }
+
+/// Default of `decrypt --max-encrypted-data-keys`: each encrypted data key may cost the keyring
+/// an RSA decryption or a KMS call before the header is authenticated, so a hostile message with
+/// 65,535 of them would take minutes; messages have one EDK per wrapping key, rarely more than a
+/// few.
+pub const DEFAULT_DECRYPT_MAX_EDKS: u16 = 10;
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use sealkit::message::header::ParsedHeader;
-use sealkit::MessageHeader;
+use sealkit::message::header_parser::{HeaderLimits, HeaderParser, HeaderProgress};
 
 use crate::error::CliError;
 
@@ -47,15 +47,19 @@ impl Input {
         })
     }
 
-    /// Reads until a complete header has been parsed. Returns it with every byte read so far,
-    /// which the caller feeds to the decryptor before the rest of the input.
-    pub fn read_header(&mut self) -> Result<(ParsedHeader, Vec<u8>), CliError> {
+    /// Reads until a complete header has been parsed, refusing it as soon as it breaks
+    /// `limits`. Returns it with every byte read so far, which the caller feeds to the decryptor
+    /// before the rest of the input.
+    pub fn read_header(
+        &mut self,
+        limits: HeaderLimits,
+    ) -> Result<(ParsedHeader, Vec<u8>), CliError> {
+        const STEP: usize = 64 * 1024;
+        let mut parser = HeaderParser::new(limits);
         let mut buf = Vec::new();
         loop {
-            // Read in growing steps so that a huge header is not re-parsed once per small chunk.
-            let want = buf.len().max(64 * 1024);
             let start = buf.len();
-            buf.resize(start + want, 0);
+            buf.resize(start + STEP, 0);
             let n = loop {
                 match self.read(&mut buf[start..]) {
                     Ok(n) => break n,
@@ -64,12 +68,19 @@ impl Input {
                 }
             };
             buf.truncate(start + n);
-            match MessageHeader::parse(&buf, None) {
-                Ok(parsed) => return Ok((parsed, buf)),
-                Err(sealkit::Error::Truncated { .. }) if n > 0 => continue,
-                Err(e @ sealkit::Error::Truncated { .. }) if buf.is_empty() => {
-                    return Err(CliError::lib(&format!("{} is empty", self.name), e))
-                }
+            if n == 0 {
+                let e = parser.truncated();
+                let what = if buf.is_empty() {
+                    format!("{} is empty", self.name)
+                } else {
+                    format!("{} is not a valid message", self.name)
+                };
+                return Err(CliError::lib(&what, e));
+            }
+            // Each byte goes to the parser once: no re-parse of what was read before.
+            match parser.feed(&buf[start..]) {
+                Ok(HeaderProgress::NeedMore) => continue,
+                Ok(HeaderProgress::Done { header, .. }) => return Ok((header.parsed, buf)),
                 Err(e) => {
                     return Err(CliError::lib(
                         &format!("{} is not a valid message", self.name),

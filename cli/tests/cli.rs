@@ -672,6 +672,139 @@ fn argument_errors() {
 }
 
 #[test]
+fn header_limits_refuse_before_any_key_is_used() {
+    let fx = Fx::new();
+    // Eleven AES keys: one over the default EDK limit of 10.
+    let keys: Vec<Vec<String>> = (0..11)
+        .map(|i| {
+            let file = fx.keys.dir.join(format!("k{i}.key"));
+            std::fs::write(&file, [i as u8; 32]).unwrap();
+            vec![
+                "--aes-key".to_string(),
+                format!("{NS}:k{i}:{}", file.display()),
+            ]
+        })
+        .collect();
+    let pt = fx.file("pt", b"eleven keys");
+    let ct = fx.path("ct");
+    let mut enc = vec![io(&pt, &ct)];
+    enc.extend(keys.iter().cloned());
+    // encrypt: no limit unless one is given.
+    let mut limited = enc.clone();
+    limited.push(strs(&["--max-encrypted-data-keys", "10"]));
+    let err = fails(&cmd("encrypt", &limited), b"");
+    assert!(err.contains("ERR_TOO_MANY_EDKS"), "{err}");
+    assert!(!ct.exists());
+    ok(&cmd("encrypt", &enc), b"");
+
+    let one_key = keys[10].clone();
+    let err = decrypt_fails(&fx, &ct, std::slice::from_ref(&one_key));
+    assert!(err.contains("ERR_TOO_MANY_EDKS"), "default limit: {err}");
+    let err = decrypt_fails(
+        &fx,
+        &ct,
+        &[one_key.clone(), strs(&["--max-encrypted-data-keys", "3"])],
+    );
+    assert!(
+        err.contains("ERR_TOO_MANY_EDKS") && err.contains("3"),
+        "{err}"
+    );
+    let err = decrypt_fails(
+        &fx,
+        &ct,
+        &[
+            one_key.clone(),
+            strs(&[
+                "--max-encrypted-data-keys",
+                "11",
+                "--max-header-size",
+                "200",
+            ]),
+        ],
+    );
+    assert!(err.contains("ERR_HEADER_TOO_LARGE"), "{err}");
+    let err = fails(
+        &cmd(
+            "inspect",
+            &[strs(&[
+                "--input",
+                &path_str(&ct),
+                "--max-header-size",
+                "200",
+            ])],
+        ),
+        b"",
+    );
+    assert!(err.contains("ERR_HEADER_TOO_LARGE"), "{err}");
+    let out = fx.path("out");
+    let mut dec = vec![io(&ct, &out), one_key];
+    dec.push(strs(&["--max-encrypted-data-keys", "11"]));
+    ok(&cmd("decrypt", &dec), b"");
+    assert_eq!(std::fs::read(&out).unwrap(), b"eleven keys");
+    for bad in ["0", "65536", "x"] {
+        let err = fails(
+            &cmd(
+                "decrypt",
+                &[
+                    io(&ct, &fx.path("o")),
+                    strs(&["--max-encrypted-data-keys", bad]),
+                ],
+            ),
+            b"",
+        );
+        assert!(err.contains("ERR_USAGE"), "{bad}: {err}");
+    }
+}
+
+/// A decrypt killed mid-message (SIGKILL, as the OOM killer sends) leaves no file behind: the
+/// staged output is an unnamed O_TMPFILE file until the whole message has verified.
+#[cfg(target_os = "linux")]
+#[test]
+fn killed_decrypt_leaves_no_file() {
+    use std::process::{Command, Stdio};
+    let fx = Fx::new();
+    let pt = fx.file("pt", &data(32 << 20, 11));
+    let ct = fx.path("ct");
+    // The default suite 0x0578 is signed: nothing is verified before the end.
+    ok(&cmd("encrypt", &[io(&pt, &ct), fx.keys.aes(256)]), b"");
+    std::fs::remove_file(&pt).unwrap();
+    let before = listing(&fx.work);
+    let out = fx.path("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sealkit"))
+        .args(cmd("decrypt", &[io(&ct, &out), fx.keys.aes(256)]))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it has written plaintext to its staged output, then kill it.
+    let io_path = format!("/proc/{}/io", child.id());
+    let written = || {
+        let text = std::fs::read_to_string(&io_path).unwrap_or_default();
+        text.lines()
+            .find_map(|l| l.strip_prefix("wchar: "))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let start = std::time::Instant::now();
+    while written() < 1 << 20 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "decrypt ended too soon"
+        );
+        assert!(start.elapsed().as_secs() < 120, "decrypt wrote nothing");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(child.try_wait().unwrap().is_none(), "killed mid-message");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(listing(&fx.work), before, "nothing may be left behind");
+    assert!(!out.exists());
+    // The same command, left alone, publishes the output.
+    ok(&cmd("decrypt", &[io(&ct, &out), fx.keys.aes(256)]), b"");
+    assert_eq!(std::fs::metadata(&out).unwrap().len(), 32 << 20);
+}
+
+#[test]
 fn output_must_not_be_the_input() {
     let fx = Fx::new();
     let pt = fx.file("pt", b"precious");

@@ -100,12 +100,16 @@ pub fn decrypt(
     padding: RsaPadding,
     data: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
+    // Blinded (a fresh random factor per operation), so the private exponentiation's timing
+    // does not follow the attacker's ciphertext: the mitigation for RUSTSEC-2023-0071 (Marvin)
+    // available in rsa 0.9. See SECURITY.md for what remains.
+    let mut rng = rand_core::OsRng;
     let r = match padding {
-        RsaPadding::Pkcs1 => key.decrypt(Pkcs1v15Encrypt, data),
-        RsaPadding::OaepSha1 => key.decrypt(Oaep::new::<sha1::Sha1>(), data),
-        RsaPadding::OaepSha256 => key.decrypt(Oaep::new::<sha2::Sha256>(), data),
-        RsaPadding::OaepSha384 => key.decrypt(Oaep::new::<sha2::Sha384>(), data),
-        RsaPadding::OaepSha512 => key.decrypt(Oaep::new::<sha2::Sha512>(), data),
+        RsaPadding::Pkcs1 => key.decrypt_blinded(&mut rng, Pkcs1v15Encrypt, data),
+        RsaPadding::OaepSha1 => key.decrypt_blinded(&mut rng, Oaep::new::<sha1::Sha1>(), data),
+        RsaPadding::OaepSha256 => key.decrypt_blinded(&mut rng, Oaep::new::<sha2::Sha256>(), data),
+        RsaPadding::OaepSha384 => key.decrypt_blinded(&mut rng, Oaep::new::<sha2::Sha384>(), data),
+        RsaPadding::OaepSha512 => key.decrypt_blinded(&mut rng, Oaep::new::<sha2::Sha512>(), data),
     };
     r.map(Zeroizing::new)
         .map_err(|_| Error::Keyring(format!("RSA {} decryption failed", padding.name())))

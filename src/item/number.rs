@@ -11,11 +11,8 @@ const MAX_DIGITS: usize = 38;
 
 /// Normalizes a DynamoDB number string, e.g. `"0800.000e0"` → `"800"`, `"-0.0"` → `"0"`.
 pub fn normalize(text: &str) -> Result<String> {
-    let bad = |why: &str| {
-        Error::invalid(format!(
-            "number '{text}' is not a valid DynamoDB number: {why}"
-        ))
-    };
+    // The text is never echoed: it may be the plaintext of an attribute being encrypted.
+    let bad = |why: &str| Error::invalid(format!("not a valid DynamoDB number: {why}"));
     let (negative, unsigned) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
         Some(b'+') => (false, &text[1..]),
@@ -145,7 +142,11 @@ mod tests {
             "1e126",
             "123456789012345678901234567890123456789",
         ] {
-            assert!(normalize(input).is_err(), "{input}");
+            let err = normalize(input).unwrap_err().to_string();
+            // A number attribute being encrypted is plaintext: its text is never echoed.
+            if input.len() > 1 {
+                assert!(!err.contains(input), "{input} echoed in: {err}");
+            }
         }
         assert_eq!(normalize("9.99e125").unwrap().len(), 126);
     }

@@ -3,6 +3,7 @@
 //! Order (spec: client-apis/decrypt.md): parse header → commitment policy → materials →
 //! key commitment (constant time) → header tag → frames → footer signature.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use subtle::ConstantTimeEq;
@@ -18,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
 use crate::message::encrypt::ClientConfig;
 use crate::message::header::{ContentType, MessageHeader};
+use crate::message::header_parser::{CompleteHeader, HeaderLimits, HeaderParser, HeaderProgress};
 use crate::plaintext_buf;
 use crate::suite::{IV_LEN, TAG_LEN};
 
@@ -76,6 +78,9 @@ pub struct Decryptor {
     config: ClientConfig,
     options: DecryptOptions,
     stage: Stage,
+    /// The header, parsed as its bytes arrive (each byte once, whatever the chunking).
+    header_parser: HeaderParser,
+    /// An incomplete frame or footer carried over to the next input.
     buf: Vec<u8>,
     /// Plaintext held back until the signature verifies (zeroized on drop, whole capacity).
     held: Zeroizing<Vec<u8>>,
@@ -88,11 +93,16 @@ impl Decryptor {
         config: ClientConfig,
         options: DecryptOptions,
     ) -> Self {
+        let header_parser = HeaderParser::new(HeaderLimits {
+            max_encrypted_data_keys: config.max_encrypted_data_keys,
+            max_header_len: config.max_header_len,
+        });
         Decryptor {
             cmm,
             config,
             options,
             stage: Stage::Header,
+            header_parser,
             buf: Vec::new(),
             held: Zeroizing::default(),
             active: None,
@@ -154,20 +164,16 @@ impl Decryptor {
         loop {
             let rest = &data[pos..];
             let used = match self.stage {
-                Stage::Header => match need_more(MessageHeader::parse(
-                    rest,
-                    self.config.max_encrypted_data_keys,
-                ))? {
-                    None => break,
-                    Some(parsed) => {
-                        let header_bytes = &rest[..parsed.total_len];
-                        self.begin(
-                            parsed.header,
-                            &header_bytes[..parsed.body_len],
-                            header_bytes,
-                        )
-                        .await?;
-                        parsed.total_len
+                // The parser takes every header byte it is given, so nothing of the header is
+                // left in `buf`.
+                Stage::Header => match self.header_parser.feed(rest)? {
+                    HeaderProgress::NeedMore => {
+                        pos = data.len();
+                        break;
+                    }
+                    HeaderProgress::Done { consumed, header } => {
+                        self.begin(*header).await?;
+                        consumed
                     }
                 },
                 Stage::Body => match self.body(rest, out).await? {
@@ -193,12 +199,11 @@ impl Decryptor {
         Ok(pos)
     }
 
-    async fn begin(
-        &mut self,
-        header: MessageHeader,
-        header_body: &[u8],
-        header_bytes: &[u8],
-    ) -> Result<()> {
+    async fn begin(&mut self, complete: CompleteHeader) -> Result<()> {
+        let CompleteHeader { parsed, bytes } = complete;
+        let header = parsed.header;
+        let header_bytes = &bytes[..];
+        let header_body = bytes.get(..parsed.body_len).unwrap_or(&[]);
         let suite = header.suite;
         self.config.commitment_policy.check_decrypt(suite)?;
         if suite.signature().is_some() && self.options.signed_messages == SignedMessages::Refuse {
@@ -238,9 +243,16 @@ impl Decryptor {
                 auth_only.insert(k.clone(), v.clone());
             }
         }
-        let mut aad = Vec::with_capacity(header_body.len() + 64);
-        aad.extend_from_slice(header_body);
-        aad.extend_from_slice(&context::serialize(&auth_only)?);
+        // AAD = header body ‖ required-but-unstored pairs (spec: data-format/message-header.md
+        // #header-authentication-tag); most messages have none, so no copy of the body then.
+        let aad = if auth_only.is_empty() {
+            Cow::Borrowed(header_body)
+        } else {
+            let mut aad = Vec::with_capacity(header_body.len() + 64);
+            aad.extend_from_slice(header_body);
+            aad.extend_from_slice(&context::serialize(&auth_only)?);
+            Cow::Owned(aad)
+        };
         key.open(&header.header_iv, &aad, &header.auth_tag)
             .await?
             .map_err(|_| Error::HeaderAuthFailed)?;

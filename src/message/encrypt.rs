@@ -14,6 +14,7 @@ use crate::crypto::signature::MessageSigner;
 use crate::error::{Error, Result};
 use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
 use crate::message::header::{ContentType, MessageHeader};
+use crate::message::header_parser::DEFAULT_MAX_HEADER_LEN;
 use crate::plaintext_buf;
 use crate::policy::CommitmentPolicy;
 use crate::suite::{AlgorithmSuite, IV_LEN, TAG_LEN};
@@ -48,10 +49,22 @@ pub struct EncryptOptions {
 }
 
 /// Client-wide settings every message uses.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct ClientConfig {
     pub commitment_policy: CommitmentPolicy,
     pub max_encrypted_data_keys: Option<u16>,
+    /// Decrypt refuses longer headers ([`DEFAULT_MAX_HEADER_LEN`] unless configured).
+    pub max_header_len: usize,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            commitment_policy: CommitmentPolicy::default(),
+            max_encrypted_data_keys: None,
+            max_header_len: DEFAULT_MAX_HEADER_LEN,
+        }
+    }
 }
 
 /// Encrypts one message incrementally: feed plaintext with [`update`](Self::update), then

@@ -1,9 +1,10 @@
 //! The message header, v1 and v2 (spec: data-format/message-header.md).
 
-use crate::codec::{Reader, Writer};
+use crate::codec::Writer;
 use crate::context::{self, EncryptionContext};
 use crate::error::{Error, Result};
 use crate::materials::EncryptedDataKey;
+use crate::message::header_parser::{HeaderLimits, HeaderParser, HeaderProgress};
 use crate::suite::{AlgorithmSuite, IV_LEN, TAG_LEN};
 
 /// How the body is laid out.
@@ -24,7 +25,8 @@ impl ContentType {
     }
 }
 
-const V1_TYPE_CUSTOMER_AED: u8 = 0x80;
+/// The v1 header's message type: customer authenticated encrypted data.
+pub(crate) const V1_TYPE_CUSTOMER_AED: u8 = 0x80;
 /// Length of the v2 header's algorithm suite data (the commit key).
 pub const SUITE_DATA_LEN: usize = 32;
 
@@ -65,87 +67,19 @@ pub struct ParsedHeader {
 }
 
 impl MessageHeader {
-    /// Parses a header from the start of `bytes`. A short input is [`Error::Truncated`], so a
-    /// streaming reader can wait for more. `max_edks` stops parsing as soon as the count exceeds it.
+    /// Parses a header from the start of `bytes` (all at once; streaming callers use
+    /// [`HeaderParser`] directly). A short input is [`Error::Truncated`]. `max_edks` stops parsing
+    /// as soon as the count exceeds it; the header length is not limited here, since the caller
+    /// already holds the bytes.
     pub fn parse(bytes: &[u8], max_edks: Option<u16>) -> Result<ParsedHeader> {
-        let mut r = Reader::new(bytes);
-        let (version, suite) = parse_prefix(&mut r, bytes)?;
-        let message_id = r
-            .take(suite.message_id_len(), "header.message_id")?
-            .to_vec();
-        let encryption_context = context::parse(r.u16_prefixed("header.encryption_context")?)?;
-        let encrypted_data_keys = parse_edks(&mut r, max_edks)?;
-        let content_type = match r.u8("header.content_type")? {
-            1 => ContentType::NonFramed,
-            2 => ContentType::Framed,
-            t => {
-                return Err(Error::malformed(
-                    "header.content_type",
-                    format!("unknown content type 0x{t:02x}"),
-                ))
-            }
-        };
-        if version == 1 {
-            let reserved = r.u32("header.reserved")?;
-            if reserved != 0 {
-                return Err(Error::malformed(
-                    "header.reserved",
-                    "reserved field must be zero",
-                ));
-            }
-            let iv_len = r.u8("header.iv_length")?;
-            if iv_len as usize != IV_LEN {
-                return Err(Error::malformed(
-                    "header.iv_length",
-                    format!("IV length {iv_len} is not 12"),
-                ));
-            }
+        let mut parser = HeaderParser::new(HeaderLimits {
+            max_encrypted_data_keys: max_edks,
+            max_header_len: usize::MAX,
+        });
+        match parser.feed(bytes)? {
+            HeaderProgress::Done { header, .. } => Ok(header.parsed),
+            HeaderProgress::NeedMore => Err(parser.truncated()),
         }
-        let frame_length = r.u32("header.frame_length")?;
-        match content_type {
-            ContentType::NonFramed if frame_length != 0 => {
-                return Err(Error::malformed(
-                    "header.frame_length",
-                    "must be 0 for a non-framed message",
-                ))
-            }
-            ContentType::Framed if frame_length == 0 => {
-                return Err(Error::malformed(
-                    "header.frame_length",
-                    "must be positive for a framed message",
-                ))
-            }
-            _ => {}
-        }
-        let suite_data = if version == 2 {
-            r.take(SUITE_DATA_LEN, "header.algorithm_suite_data")?
-                .to_vec()
-        } else {
-            Vec::new()
-        };
-        let body_len = r.position();
-        let header_iv = if version == 1 {
-            r.array::<IV_LEN>("header.iv")?
-        } else {
-            [0u8; IV_LEN]
-        };
-        let auth_tag = r.array::<TAG_LEN>("header.auth_tag")?;
-        Ok(ParsedHeader {
-            header: MessageHeader {
-                version,
-                suite,
-                message_id,
-                encryption_context,
-                encrypted_data_keys,
-                content_type,
-                frame_length,
-                header_iv,
-                suite_data,
-                auth_tag,
-            },
-            body_len,
-            total_len: r.position(),
-        })
     }
 
     /// Serializes the header body (everything the auth tag covers).
@@ -190,83 +124,14 @@ impl MessageHeader {
     }
 }
 
-/// The version and suite at the start of a message (the fields that say how the rest reads).
-fn parse_prefix(r: &mut Reader<'_>, bytes: &[u8]) -> Result<(u8, AlgorithmSuite)> {
-    let version = r.u8("header.version")?;
-    if version != 1 && version != 2 {
-        // spec: client-apis/decrypt.md SHOULD detect base64 ("AY" = 01 80; "Ag" = 02 ..).
-        if bytes.starts_with(b"AY") || bytes.starts_with(b"Ag") {
-            return Err(Error::Base64Input);
-        }
-        return Err(Error::malformed(
-            "header.version",
-            format!("unsupported version 0x{version:02x}"),
-        ));
-    }
-    if version == 1 {
-        let t = r.u8("header.type")?;
-        if t != V1_TYPE_CUSTOMER_AED {
-            return Err(Error::malformed(
-                "header.type",
-                format!("unsupported message type 0x{t:02x}"),
-            ));
-        }
-    }
-    let suite = AlgorithmSuite::from_id(r.u16("header.algorithm_suite_id")?)?;
-    if suite.message_format_version() != version {
-        return Err(Error::malformed(
-            "header.algorithm_suite_id",
-            format!(
-                "suite 0x{:04x} is not allowed in a version {version} header",
-                suite.id()
-            ),
-        ));
-    }
-    Ok((version, suite))
-}
-
 /// The suite of a message from its first bytes; `None` until enough bytes have arrived (at most
 /// four). Lets a caller choose how to process a message before it has the whole header.
 pub fn peek_suite(bytes: &[u8]) -> Result<Option<AlgorithmSuite>> {
-    match parse_prefix(&mut Reader::new(bytes), bytes) {
-        Ok((_, suite)) => Ok(Some(suite)),
-        Err(Error::Truncated { .. }) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-fn parse_edks(r: &mut Reader<'_>, max_edks: Option<u16>) -> Result<Vec<EncryptedDataKey>> {
-    let count = r.u16("header.encrypted_data_key_count")?;
-    if count == 0 {
-        return Err(Error::malformed(
-            "header.encrypted_data_key_count",
-            "a message needs at least one encrypted data key",
-        ));
-    }
-    if let Some(max) = max_edks {
-        if count > max {
-            return Err(Error::TooManyEncryptedDataKeys { max });
-        }
-    }
-    // No pre-allocation from the wire count: entries are pushed as their bytes are read.
-    let mut edks = Vec::new();
-    for _ in 0..count {
-        let provider_id = r
-            .u16_prefixed_str("header.encrypted_data_key.provider_id")?
-            .to_owned();
-        let provider_info = r
-            .u16_prefixed("header.encrypted_data_key.provider_info")?
-            .to_vec();
-        let ciphertext = r
-            .u16_prefixed("header.encrypted_data_key.ciphertext")?
-            .to_vec();
-        edks.push(EncryptedDataKey {
-            provider_id,
-            provider_info,
-            ciphertext,
-        });
-    }
-    Ok(edks)
+    // v1: version, type, suite id; v2: version, suite id. Nothing after them is read.
+    const PREFIX_LEN: usize = 4;
+    let mut parser = HeaderParser::new(HeaderLimits::default());
+    parser.feed(bytes.get(..PREFIX_LEN).unwrap_or(bytes))?;
+    Ok(parser.suite())
 }
 
 #[cfg(test)]

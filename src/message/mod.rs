@@ -4,5 +4,6 @@ pub mod body;
 pub mod decrypt;
 pub mod encrypt;
 pub mod header;
+pub mod header_parser;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod io;

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use clap::ArgMatches;
+use sealkit::message::header_parser::HeaderLimits;
 use sealkit::message::io::decrypt_stream;
 use sealkit::{
     Client, CryptoMaterialsManager, DecryptOptions, EncryptionContext, MessageHeader,
@@ -22,7 +23,9 @@ use crate::output::{check_distinct, Output};
 use crate::progress::Progress;
 
 pub fn run(args: DecryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
-    let client = Client::new(super::policy(&args.commitment_policy)?);
+    let client = Client::new(super::policy(&args.commitment_policy)?)
+        .with_max_encrypted_data_keys(args.max_encrypted_data_keys)
+        .with_max_header_len(args.max_header_size);
     let required = super::context_from(&args.context)?;
     let keys = key_options(matches)?;
     let keyring = build_keyring(&keys, &args.keys.kms_settings(), Purpose::Decrypt)?;
@@ -48,7 +51,10 @@ fn decrypt_file(
     output_path: &Path,
 ) -> Result<(), CliError> {
     let mut input = Input::open(input_path)?;
-    let (parsed, prefix) = input.read_header()?;
+    let (parsed, prefix) = input.read_header(HeaderLimits {
+        max_encrypted_data_keys: client.max_encrypted_data_keys(),
+        max_header_len: client.max_header_len(),
+    })?;
     let mut output = Output::create(output_path, true)?;
     // Releasing unverified frames is safe here: they only reach the staged output, which is
     // deleted unless everything verifies. It keeps memory bounded for signed messages.

@@ -15,7 +15,10 @@ use crate::output::{check_distinct, Output};
 use crate::progress::Progress;
 
 pub fn run(args: EncryptArgs, matches: &ArgMatches) -> Result<(), CliError> {
-    let client = Client::new(super::policy(&args.commitment_policy)?);
+    let mut client = Client::new(super::policy(&args.commitment_policy)?);
+    if let Some(max) = args.max_encrypted_data_keys {
+        client = client.with_max_encrypted_data_keys(max);
+    }
     let encryption_context = super::context_from(&args.context)?;
     if let Some(suite) = args.suite {
         // Before any key or file is touched: a suite the policy forbids is a usage mistake.

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use sealkit::message::header_parser::HeaderLimits;
 use sealkit::{ContentType, MessageHeader};
 use serde::Serialize;
 
@@ -30,7 +31,10 @@ struct EdkJson<'a> {
 
 pub fn run(args: InspectArgs) -> Result<(), CliError> {
     let mut input = Input::open(&args.input)?;
-    let (parsed, _) = input.read_header()?;
+    let (parsed, _) = input.read_header(HeaderLimits {
+        max_encrypted_data_keys: None,
+        max_header_len: args.max_header_size,
+    })?;
     let json = to_json(&parsed.header)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{json}")

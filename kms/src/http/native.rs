@@ -1,5 +1,7 @@
 //! Blocking native transport over `ureq` (feature `native-http`), with timeouts.
 
+use zeroize::Zeroizing;
+
 use super::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 use crate::future::BoxFuture;
 use std::io::Read;
@@ -40,18 +42,35 @@ fn read(resp: ureq::Response) -> Result<HttpResponse, TransportError> {
         .into_iter()
         .filter_map(|n| resp.header(&n).map(|v| (n.clone(), v.to_string())))
         .collect();
-    let mut body = Vec::new();
-    resp.into_reader()
-        .take(MAX_BODY)
-        .read_to_end(&mut body)
-        .map_err(|e| TransportError {
-            message: format!("reading response: {e}"),
-            timeout: e.kind() == std::io::ErrorKind::TimedOut,
-        })?;
+    // The body may hold data keys or plaintexts: it is read through a wiped buffer and grown
+    // without leaving copies in freed memory (`read_to_end` would reallocate unwiped).
+    let mut body = Zeroizing::new(Vec::new());
+    let mut chunk = Zeroizing::new([0u8; 8192]);
+    let mut reader = resp.into_reader().take(MAX_BODY);
+    loop {
+        let n = match reader.read(&mut chunk[..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(TransportError {
+                    message: format!("reading response: {e}"),
+                    timeout: e.kind() == std::io::ErrorKind::TimedOut,
+                })
+            }
+        };
+        if body.capacity() - body.len() < n {
+            let mut grown = Vec::with_capacity((body.len() + n).max(2 * body.capacity()));
+            grown.extend_from_slice(&body);
+            let old = std::mem::replace(&mut *body, grown);
+            drop(Zeroizing::new(old));
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
     Ok(HttpResponse {
         status,
         headers,
-        body,
+        body: std::mem::take(&mut *body),
     })
 }
 

@@ -3,9 +3,10 @@
 
 use crate::future::{BoxFuture, MaybeSend, MaybeSync};
 use core::fmt;
+use zeroize::Zeroize;
 
-/// An HTTP request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An HTTP request. `Debug` shows the body's length only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// `POST` for KMS.
     pub method: String,
@@ -15,6 +16,41 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// Body bytes.
     pub body: Vec<u8>,
+}
+
+/// KMS request bodies carry plaintexts (Encrypt) and response bodies carry data keys and
+/// plaintexts (GenerateDataKey, Decrypt): both are wiped when dropped.
+impl Drop for HttpRequest {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
+impl Drop for HttpResponse {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers.len())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers.len())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl HttpRequest {
@@ -30,8 +66,8 @@ impl HttpRequest {
     }
 }
 
-/// An HTTP response (any status).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An HTTP response (any status). `Debug` shows the body's length only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,

@@ -166,9 +166,16 @@ pub(crate) fn rsa_decrypt(
     ct: &[u8],
 ) -> Result<Vec<u8>, KmsError> {
     let key = rsa_key(m)?;
+    // Blinded private-key operations (RUSTSEC-2023-0071, Marvin; see SECURITY.md): the key
+    // server answers Decrypt for anyone who can reach it, so its timing must not follow the
+    // ciphertext.
     let res = match alg {
-        EncryptionAlgorithm::RsaesOaepSha1 => key.decrypt(Oaep::new::<sha1::Sha1>(), ct),
-        EncryptionAlgorithm::RsaesOaepSha256 => key.decrypt(Oaep::new::<Sha256>(), ct),
+        EncryptionAlgorithm::RsaesOaepSha1 => {
+            key.decrypt_blinded(&mut OsRng, Oaep::new::<sha1::Sha1>(), ct)
+        }
+        EncryptionAlgorithm::RsaesOaepSha256 => {
+            key.decrypt_blinded(&mut OsRng, Oaep::new::<Sha256>(), ct)
+        }
         other => return Err(usage_err(format!("{other} is not valid for an RSA key"))),
     };
     res.map_err(|_| KmsError::invalid_ciphertext())
@@ -294,9 +301,16 @@ pub(crate) fn sign(
             let key = rsa_key(m)?;
             use SigningAlgorithm::*;
             let r = match alg {
-                RsassaPkcs1V15Sha256 => key.sign(Pkcs1v15Sign::new::<Sha256>(), &digest),
-                RsassaPkcs1V15Sha384 => key.sign(Pkcs1v15Sign::new::<Sha384>(), &digest),
-                RsassaPkcs1V15Sha512 => key.sign(Pkcs1v15Sign::new::<Sha512>(), &digest),
+                // With an rng, PKCS#1 v1.5 signing (deterministic output) is blinded too.
+                RsassaPkcs1V15Sha256 => {
+                    key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha256>(), &digest)
+                }
+                RsassaPkcs1V15Sha384 => {
+                    key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha384>(), &digest)
+                }
+                RsassaPkcs1V15Sha512 => {
+                    key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha512>(), &digest)
+                }
                 RsassaPssSha256 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha256>(), &digest),
                 RsassaPssSha384 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha384>(), &digest),
                 _ => key.sign_with_rng(&mut OsRng, Pss::new::<Sha512>(), &digest),
