@@ -1,6 +1,6 @@
 //! The embedded local KMS: keys, aliases, policies, rotation, multi-Region replicas, audit and
 //! encrypted persistence, all in process and wasm-compatible (no threads, time from a
-//! [`Clock`](crate::clock::Clock), randomness from `getrandom`).
+//! [`Clock`], randomness from `getrandom`).
 //!
 //! ```
 //! use sealkit_kms::local::LocalKms;
