@@ -23,5 +23,5 @@ cat > "$TMP/tsconfig.json" <<'JSON'
 JSON
 echo "docs: TypeDoc (js/index.d.ts, every export documented, warnings as errors)"
 tests/js/node_modules/.bin/typedoc --name sealkit --entryPoints "$TMP/index.d.ts" --tsconfig "$TMP/tsconfig.json" \
-  --out "$OUT" --validation.notDocumented --treatWarningsAsErrors --logLevel Warn
+  --out "$OUT" --disableSources --validation.notDocumented --treatWarningsAsErrors --logLevel Warn
 echo "docs: ok (rustdoc in ${CARGO_TARGET_DIR:-target}/doc, TypeDoc in $OUT)"
