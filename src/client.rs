@@ -9,6 +9,7 @@ use crate::context::EncryptionContext;
 use crate::error::Result;
 use crate::keyring::Keyring;
 use crate::message::decrypt::{DecryptOptions, Decryptor};
+use crate::message::decrypt_machine::DecryptMachine;
 use crate::message::encrypt::{ClientConfig, EncryptOptions, Encryptor};
 use crate::message::header::MessageHeader;
 use crate::policy::CommitmentPolicy;
@@ -149,6 +150,12 @@ impl Client {
         plaintext_length: u64,
     ) -> Result<Encryptor> {
         Encryptor::start(cmm, self.config, options, Some(plaintext_length)).await
+    }
+
+    /// The sans-IO decryption of one message under this client's settings, for a caller that
+    /// drives it with its own materials and crypto (see [`DecryptMachine`]).
+    pub fn decrypt_machine(&self, options: DecryptOptions) -> DecryptMachine {
+        DecryptMachine::new(self.config, options)
     }
 
     /// Starts an incremental decryption.

@@ -1,7 +1,10 @@
-//! Body building blocks shared by encryption and decryption
-//! (spec: data-format/message-body.md, message-body-aad.md).
+//! The body's frame layout, both directions: the fields encryption writes and decryption reads,
+//! the frame IVs and the body AAD (spec: data-format/message-body.md, message-body-aad.md).
 
-use crate::suite::IV_LEN;
+use crate::codec::Reader;
+use crate::error::{Error, Result};
+use crate::message::header::ContentType;
+use crate::suite::{IV_LEN, TAG_LEN};
 
 /// Marks a final frame in place of a sequence number.
 pub const FINAL_FRAME_MARKER: u32 = 0xFFFF_FFFF;
@@ -43,4 +46,76 @@ pub fn frame_iv(sequence: u32) -> [u8; IV_LEN] {
     let mut iv = [0u8; IV_LEN];
     iv[8..].copy_from_slice(&sequence.to_be_bytes());
     iv
+}
+
+/// A complete frame (or single block) at the start of some input, as its fields were read.
+#[derive(Debug)]
+pub(crate) struct BodyFrame {
+    /// Which kind of body part it is.
+    pub part: BodyPart,
+    /// Its sequence number (1 for a single block).
+    pub sequence: u32,
+    /// The IV it carries.
+    pub iv: [u8; IV_LEN],
+    /// Where `ciphertext ‖ tag` starts in the frame.
+    pub ciphertext_at: usize,
+    /// Ciphertext (= plaintext) length.
+    pub ciphertext_len: usize,
+    /// Serialized length of the whole frame.
+    pub len: usize,
+}
+
+/// Reads the frame (or single block) at the start of `data`, in the body layout of a message
+/// with this `content_type` and `frame_length` (spec: data-format/message-body.md). An
+/// incomplete frame is [`Error::Truncated`]; a length the format does not allow is malformed.
+pub(crate) fn read_body_part(
+    data: &[u8],
+    content_type: ContentType,
+    frame_length: u32,
+) -> Result<BodyFrame> {
+    let mut r = Reader::new(data);
+    let (part, sequence, iv, content_len) = match content_type {
+        ContentType::NonFramed => {
+            let iv = r.array::<IV_LEN>("body.iv")?;
+            let len = r.u64("body.content_length")?;
+            if len > MAX_NON_FRAMED_LEN {
+                return Err(Error::malformed(
+                    "body.content_length",
+                    "exceeds 2^36 - 32 bytes",
+                ));
+            }
+            (BodyPart::SingleBlock, 1, iv, len)
+        }
+        ContentType::Framed => {
+            let first = r.u32("body.sequence_number")?;
+            if first == FINAL_FRAME_MARKER {
+                let seq = r.u32("body.final_frame.sequence_number")?;
+                let iv = r.array::<IV_LEN>("body.final_frame.iv")?;
+                let len = r.u32("body.final_frame.content_length")?;
+                if len > frame_length {
+                    return Err(Error::malformed(
+                        "body.final_frame.content_length",
+                        format!("{len} exceeds the frame length {frame_length}"),
+                    ));
+                }
+                (BodyPart::FinalFrame, seq, iv, len as u64)
+            } else {
+                let iv = r.array::<IV_LEN>("body.frame.iv")?;
+                (BodyPart::Frame, first, iv, frame_length as u64)
+            }
+        }
+    };
+    let content_len =
+        usize::try_from(content_len).map_err(|_| Error::LimitExceeded("content length".into()))?;
+    let ciphertext_at = r.position();
+    r.take(content_len, "body.ciphertext")?;
+    r.take(TAG_LEN, "body.auth_tag")?;
+    Ok(BodyFrame {
+        part,
+        sequence,
+        iv,
+        ciphertext_at,
+        ciphertext_len: content_len,
+        len: r.position(),
+    })
 }

@@ -2,6 +2,7 @@
 
 pub mod body;
 pub mod decrypt;
+pub mod decrypt_machine;
 pub mod encrypt;
 pub mod header;
 pub mod header_parser;
