@@ -11,6 +11,7 @@ use crate::keyring::Keyring;
 use crate::message::decrypt::{DecryptOptions, Decryptor};
 use crate::message::decrypt_machine::DecryptMachine;
 use crate::message::encrypt::{ClientConfig, EncryptOptions, Encryptor};
+use crate::message::encrypt_machine::EncryptMachine;
 use crate::message::header::MessageHeader;
 use crate::policy::CommitmentPolicy;
 
@@ -150,6 +151,17 @@ impl Client {
         plaintext_length: u64,
     ) -> Result<Encryptor> {
         Encryptor::start(cmm, self.config, options, Some(plaintext_length)).await
+    }
+
+    /// The sans-IO encryption of one message under this client's settings, for a caller that
+    /// drives it with its own materials and crypto (see [`EncryptMachine`]). `plaintext_length`
+    /// is told to the materials manager and bounds the input.
+    pub fn encrypt_machine(
+        &self,
+        options: EncryptOptions,
+        plaintext_length: Option<u64>,
+    ) -> Result<EncryptMachine> {
+        EncryptMachine::new(self.config, options, plaintext_length)
     }
 
     /// The sans-IO decryption of one message under this client's settings, for a caller that

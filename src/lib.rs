@@ -64,6 +64,7 @@ pub use materials::EncryptedDataKey;
 pub use message::decrypt::{DecryptOptions, DecryptedMessageInfo, Decryptor, SignedMessages};
 pub use message::decrypt_machine::{DecryptMachine, DecryptStep, OpenWork};
 pub use message::encrypt::{EncryptOptions, Encryptor, Framing, DEFAULT_FRAME_LENGTH};
+pub use message::encrypt_machine::{EncryptMachine, EncryptStep, SealWork};
 pub use message::header::{ContentType, MessageHeader};
 pub use message::header_parser::DEFAULT_MAX_HEADER_LEN;
 pub use policy::CommitmentPolicy;

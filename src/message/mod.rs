@@ -4,6 +4,7 @@ pub mod body;
 pub mod decrypt;
 pub mod decrypt_machine;
 pub mod encrypt;
+pub mod encrypt_machine;
 pub mod header;
 pub mod header_parser;
 #[cfg(not(target_arch = "wasm32"))]
