@@ -17,14 +17,14 @@ use zeroize::Zeroizing;
 
 use crate::cmm::DecryptionMaterialsRequest;
 use crate::codec::Reader;
-use crate::context::{self, EncryptionContext};
+use crate::context::EncryptionContext;
 use crate::crypto::content_key::OpenJob;
 use crate::error::{Error, Result};
 use crate::materials::DecryptionMaterials;
 use crate::message::body::{body_aad, frame_iv, read_body_part, BodyPart};
 use crate::message::decrypt::{DecryptOptions, DecryptedMessageInfo, SignedMessages};
 use crate::message::encrypt::ClientConfig;
-use crate::message::header::MessageHeader;
+use crate::message::header::{extended_header_aad, MessageHeader};
 use crate::message::header_parser::{CompleteHeader, HeaderLimits, HeaderParser, HeaderProgress};
 use crate::plaintext_buf;
 use crate::suite::{AlgorithmSuite, SignatureAlgorithm, IV_LEN};
@@ -376,15 +376,7 @@ impl DecryptMachine {
                 auth_only.insert(k.clone(), v.clone());
             }
         }
-        // AAD = header body ‖ required-but-unstored pairs (spec: data-format/message-header.md
-        // #header-authentication-tag); most messages have none, so no copy of the body then.
-        if !auth_only.is_empty() {
-            let body = complete.body();
-            let mut aad = Vec::with_capacity(body.len() + 64);
-            aad.extend_from_slice(body);
-            aad.extend_from_slice(&context::serialize(&auth_only)?);
-            self.header_aad = Some(aad);
-        }
+        self.header_aad = extended_header_aad(complete.body(), &auth_only)?;
         self.encryption_context = materials.encryption_context.clone();
         self.state = State::Keys;
         Ok(())

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::materials::EncryptionMaterials;
 use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
 use crate::message::encrypt::{ClientConfig, EncryptOptions, Framing};
-use crate::message::header::{ContentType, MessageHeader};
+use crate::message::header::{extended_header_aad, ContentType, MessageHeader};
 use crate::plaintext_buf;
 use crate::suite::{AlgorithmSuite, SignatureAlgorithm, IV_LEN, TAG_LEN};
 
@@ -100,6 +100,8 @@ pub struct EncryptMachine {
     state: State,
     message_id: Vec<u8>,
     header: Option<MessageHeader>,
+    /// Pairs authenticated but not stored, until the header AAD is built.
+    auth_only: EncryptionContext,
     /// The header AAD while the header tag is made.
     header_aad: Vec<u8>,
     signed: bool,
@@ -158,6 +160,7 @@ impl EncryptMachine {
             state: State::Materials,
             message_id: Vec::new(),
             header: None,
+            auth_only: EncryptionContext::new(),
             header_aad: Vec::new(),
             signed: false,
             output: Vec::new(),
@@ -287,7 +290,7 @@ impl EncryptMachine {
             suite_data: Vec::new(),
             auth_tag: [0u8; TAG_LEN],
         });
-        self.header_aad = context::serialize(&auth_only)?;
+        self.auth_only = auth_only;
         self.state = State::Keys;
         Ok(())
     }
@@ -303,11 +306,9 @@ impl EncryptMachine {
                 ));
             }
             header.suite_data = commit_key.map(<[u8]>::to_vec).unwrap_or_default();
-            // AAD = header body ‖ required-but-unstored pairs (spec:
-            // data-format/message-header.md#header-authentication-tag).
-            let mut aad = header.serialize_body()?;
-            aad.extend_from_slice(&self.header_aad);
-            self.header_aad = aad;
+            let body = header.serialize_body()?;
+            let auth_only = core::mem::take(&mut self.auth_only);
+            self.header_aad = extended_header_aad(&body, &auth_only)?.unwrap_or(body);
             self.state = State::HeaderTag;
             Ok(())
         });

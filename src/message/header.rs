@@ -134,6 +134,26 @@ pub fn peek_suite(bytes: &[u8]) -> Result<Option<AlgorithmSuite>> {
     Ok(parser.suite())
 }
 
+/// The header authentication tag's AAD when it is more than the header body: the serialized
+/// body followed by the encryption-context pairs that are authenticated but not stored, which
+/// a required-encryption-context CMM asks for (spec: data-format/message-header.md, "Header
+/// Authentication Tag"; client-apis/encrypt.md, "Construct the header"). `None`: there are no
+/// such pairs and the AAD is the body itself, used where it is without a copy. Encryption and
+/// decryption both build it here, so the rule exists once.
+pub(crate) fn extended_header_aad(
+    body: &[u8],
+    auth_only: &EncryptionContext,
+) -> Result<Option<Vec<u8>>> {
+    if auth_only.is_empty() {
+        return Ok(None);
+    }
+    let pairs = context::serialize(auth_only)?;
+    let mut aad = Vec::with_capacity(body.len() + pairs.len());
+    aad.extend_from_slice(body);
+    aad.extend_from_slice(&pairs);
+    Ok(Some(aad))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
