@@ -625,6 +625,8 @@ impl DecryptMachine {
         r.map_err(|e| self.fail(e))
     }
 
+    #[cold]
+    #[inline(never)]
     fn fail(&mut self, e: Error) -> Error {
         if self.state != State::Failed {
             self.state = State::Failed;
@@ -644,11 +646,13 @@ impl DecryptMachine {
     }
 }
 
+#[cold]
 fn no_header() -> Error {
     Error::Truncated { field: "header" }
 }
 
 /// A batch the machine laid out is gone: a bug, reported rather than a panic.
+#[cold]
 fn lost_batch() -> Error {
     Error::invalid("a decryption step was answered out of order")
 }

@@ -523,6 +523,8 @@ impl EncryptMachine {
         r.map_err(|e| self.fail(e))
     }
 
+    #[cold]
+    #[inline(never)]
     fn fail(&mut self, e: Error) -> Error {
         if self.state != State::Failed {
             self.state = State::Failed;
@@ -535,6 +537,7 @@ impl EncryptMachine {
     }
 }
 
+#[cold]
 fn out_of_order() -> Error {
     Error::invalid("an encryption step was answered out of order")
 }
