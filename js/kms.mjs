@@ -443,6 +443,58 @@ export function createKmsApi(wasm, base, marshalling) {
     }
   }
 
+  // ---------------------------------------------------------------- caching
+
+  const cacheHandles = new WeakMap() // LocalCryptoMaterialsCache → WasmMaterialsCache
+  const cachingManagers = new WeakSet()
+  const HAS_CACHING = typeof wasm.WasmMaterialsCache === 'function'
+
+  /** An LRU cache of data keys in wasm memory, shareable between CachingMaterialsManagers. */
+  class LocalCryptoMaterialsCache {
+    constructor(capacity) {
+      if (!HAS_CACHING) throw notInLite('LocalCryptoMaterialsCache')
+      cacheHandles.set(this, call(() => new wasm.WasmMaterialsCache(capacity)))
+    }
+    /** The entry capacity. */
+    get capacity() {
+      return cacheHandles.get(this).capacity
+    }
+    /** The entries held now. */
+    get size() {
+      return cacheHandles.get(this).size
+    }
+    /** Evicts every entry; their data keys are zeroized. */
+    clear() {
+      cacheHandles.get(this).clear()
+    }
+  }
+
+  /**
+   * Reuses the materials of a keyring (or of another CachingMaterialsManager) for many messages
+   * (ESDK spec framework/caching-cmm.md); the limits are checked in Rust. Taken wherever a
+   * keyring is; messages go through the cache, while ItemEncryptor uses its keyring.
+   */
+  class CachingMaterialsManager {
+    constructor(config) {
+      if (!HAS_CACHING) throw notInLite('CachingMaterialsManager')
+      const o = options(config, 'CachingMaterialsManager options')
+      const given = (v) => v !== undefined && v !== null
+      if (given(o.keyring) === given(o.materialsManager)) throw invalid('CachingMaterialsManager needs exactly one of keyring or materialsManager')
+      if (given(o.keyring) && cachingManagers.has(o.keyring)) throw invalid('keyring must be a keyring; pass a CachingMaterialsManager as materialsManager')
+      if (given(o.materialsManager) && !cachingManagers.has(o.materialsManager)) throw invalid(`materialsManager must be a CachingMaterialsManager, got ${describe(o.materialsManager)}`)
+      const source = given(o.keyring) ? o.keyring : o.materialsManager
+      const h = handleOf(source, given(o.keyring) ? 'keyring' : 'materialsManager')
+      const c = cacheHandles.get(o.cache)
+      if (!c) throw invalid(`cache must be a LocalCryptoMaterialsCache, got ${describe(o.cache)}`)
+      const partition = given(o.partition) ? str(o.partition, 'partition') : undefined
+      if (o.maxAge === undefined) throw invalid('maxAge (milliseconds) is required')
+      handles.set(this, call(() => wasm.cachingMaterialsManager(h, c, o.maxAge, o.maxMessagesEncrypted, o.maxBytesEncrypted, partition)))
+      cachingManagers.add(this)
+      kmsKeyrings.add(this) // may wait: on its keyring, or on another request's call for the same entry
+      this.cache = o.cache
+    }
+  }
+
   // ---------------------------------------------------------------- items
 
 
@@ -546,6 +598,8 @@ export function createKmsApi(wasm, base, marshalling) {
     AwsKmsRsaKeyring,
     KmsBranchKeyStore,
     HierarchicalKeyring,
+    CachingMaterialsManager,
+    LocalCryptoMaterialsCache,
     ItemEncryptor,
     CryptoAction,
     marshall,

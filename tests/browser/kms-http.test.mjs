@@ -5,7 +5,6 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, extname, normalize } from 'node:path'
@@ -13,6 +12,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { webcrypto } from 'node:crypto'
 import { sealkit, PKG_DIR } from '../js/pkg.mjs'
+import { startKeyServer } from '../js/key-server.mjs'
 
 const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
 const { chromium } = require('playwright-core')
@@ -31,7 +31,7 @@ const profile = mkdtempSync(join(tmpdir(), 'sealkit-chromium-http-'))
 after(async () => {
   if (context) await context.close()
   if (page) await new Promise((r) => page.close(r))
-  if (keyServer) keyServer.kill()
+  if (keyServer) keyServer.stop()
   rmSync(profile, { recursive: true, force: true })
 })
 
@@ -48,16 +48,9 @@ function servePage() {
 
 // The page's origin is the only one the key server lets call it (CORS); the credentials come
 // through the environment, never a command line.
-function startKeyServer(pageOrigin) {
-  const env = { ...process.env, SEALKIT_KEY_SERVER_CREDENTIALS: `${AKID}:${SECRET}:${ROOT}` }
-  keyServer = spawn(SERVER, ['--cors-origin', pageOrigin], { stdio: ['ignore', 'pipe', 'inherit'], env })
-  return new Promise((resolve, reject) => {
-    keyServer.stdout.once('data', (d) => {
-      const m = /listening on (http:\/\/\S+)/.exec(String(d))
-      m ? resolve(m[1]) : reject(new Error(`unexpected key server output: ${d}`))
-    })
-    keyServer.once('error', reject)
-  })
+async function startPageKeyServer(pageOrigin) {
+  keyServer = await startKeyServer({ binary: SERVER, accessKeyId: AKID, secretAccessKey: SECRET, principal: ROOT, corsOrigins: [pageOrigin] })
+  return keyServer.url
 }
 
 // A user-supplied provider object: AES-GCM under a fixed key with the context bound as AAD.
@@ -88,7 +81,7 @@ const USER_PROVIDER_SRC = `(crypto, keyBytes, keyId) => {
 test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node decrypts', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : !existsSync(CHROMIUM) ? `no chromium at ${CHROMIUM}` : false }, async () => {
   const { HttpKmsProvider, AwsKmsKeyring, buildClient } = sealkit
   const port = await servePage()
-  const endpoint = await startKeyServer(`http://127.0.0.1:${port}`)
+  const endpoint = await startPageKeyServer(`http://127.0.0.1:${port}`)
   const nodeProvider = new HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: SECRET } })
   const { KeyMetadata } = await nodeProvider.send('CreateKey', {})
   const userKey = new Uint8Array(32).map((_, i) => 255 - i)
