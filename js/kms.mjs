@@ -93,9 +93,18 @@ export function createKmsApi(wasm, base, marshalling) {
    * calls share one refresh. `settings`: async () → { endpoint, region, credentials: function }.
    */
   function refreshingAdapter(settings, maxAttempts) {
-    let current // { handle, expiresAt }
+    // Each set of credentials has its own WasmKmsProvider handle: { handle, expiresAt, inUse,
+    // retired }. A refresh retires the one it replaces, which is freed (its wasm memory, with the
+    // secret key, released) once no call is using it.
+    let current
     let refreshing
     const usable = () => current && (current.expiresAt === undefined || current.expiresAt - Date.now() > REFRESH_BEFORE_MS)
+    const release = (e) => {
+      if (e.retired && e.inUse === 0 && !e.freed) {
+        e.freed = true
+        e.handle.free()
+      }
+    }
     async function refresh() {
       const { endpoint, region, credentials } = await settings()
       const c = options(await credentials(), 'credentials')
@@ -108,22 +117,33 @@ export function createKmsApi(wasm, base, marshalling) {
         if (Number.isNaN(expiresAt)) throw invalid('credentials.expiration must be a Date, a time value or a date string')
       }
       const handle = call(() => wasm.WasmKmsProvider.http(endpoint, region, c.accessKeyId, c.secretAccessKey, token, undefined, maxAttempts))
-      current = { handle, expiresAt }
-      return handle
+      const old = current
+      current = { handle, expiresAt, inUse: 0, retired: false, freed: false }
+      if (old) {
+        old.retired = true
+        release(old)
+      }
+      return current
     }
     return {
       async call(op, json) {
-        let h
+        let e
         try {
-          h = usable() ? current.handle : await (refreshing ||= refresh().finally(() => (refreshing = undefined)))
-        } catch (e) {
-          throw { name: 'CredentialsProviderError', message: `could not get credentials: ${(e && e.message) || String(e)}` }
+          e = usable() ? current : await (refreshing ||= refresh().finally(() => (refreshing = undefined)))
+        } catch (err) {
+          throw { name: 'CredentialsProviderError', message: `could not get credentials: ${(err && err.message) || String(err)}` }
         }
+        // A later refresh may have retired it while this call waited: the newer one is current.
+        if (e.retired) e = current
+        e.inUse++
         try {
-          return await h.sendJson(op, json)
-        } catch (e) {
-          const c = e && e.cause
-          throw { name: (c && c.name) || kmsErrorName(e), message: (c && c.message) || (e && e.message) || String(e), status: c && c.$metadata && c.$metadata.httpStatusCode }
+          return await e.handle.sendJson(op, json)
+        } catch (err) {
+          const c = err && err.cause
+          throw { name: (c && c.name) || kmsErrorName(err), message: (c && c.message) || (err && err.message) || String(err), status: c && c.$metadata && c.$metadata.httpStatusCode }
+        } finally {
+          e.inUse--
+          release(e)
         }
       },
     }
