@@ -1,6 +1,7 @@
 // Chromium: the wasm build encrypts through the HTTP KMS provider (fetch + SigV4, cross-origin)
 // against sealkit-key-server on 127.0.0.1, and through a user-supplied JS provider object
-// (WebCrypto AES-GCM); Node decrypts both. SEALKIT_KEY_SERVER: the server binary
+// (WebCrypto AES-GCM), and through a CachingMaterialsManager (calls counted on their way to the
+// server: 20 messages, 2 GenerateDataKey, 2 Decrypt); Node decrypts them. SEALKIT_KEY_SERVER: the server binary
 // (scripts/test-js.sh builds it). Servers are stopped by PID at the end.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -78,7 +79,7 @@ const USER_PROVIDER_SRC = `(crypto, keyBytes, keyId) => {
   }
 }`
 
-test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node decrypts', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : !existsSync(CHROMIUM) ? `no chromium at ${CHROMIUM}` : false }, async () => {
+test('chromium: HttpKmsProvider (fetch, SigV4), a JS provider object and a caching manager; node decrypts', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : !existsSync(CHROMIUM) ? `no chromium at ${CHROMIUM}` : false }, async () => {
   const { HttpKmsProvider, AwsKmsKeyring, buildClient } = sealkit
   const port = await servePage()
   const endpoint = await startPageKeyServer(`http://127.0.0.1:${port}`)
@@ -127,7 +128,20 @@ test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node de
         const bad = new s.HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: akid, secretAccessKey: 'wrong' } })
         await client.encrypt(new s.AwsKmsKeyring({ provider: bad, generatorKeyId: keyArn }), 'x')
       } catch (e) { wrongSecret = { name: e.name, code: e.code, message: e.message } }
-      return { http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret, streamed: b64(streamed), streamRoundTrip }
+      // a caching manager in front of the key server: 20 concurrent encrypts under
+      // maxMessagesEncrypted 10 → 2 GenerateDataKey; their decrypts → 2 Decrypt (counted on the
+      // way to the server)
+      const calls = { GenerateDataKey: 0, Decrypt: 0 }
+      const counted = {
+        generateDataKey: (r) => (calls.GenerateDataKey++, http.generateDataKey(r)),
+        encrypt: (r) => http.encrypt(r),
+        decrypt: (r) => (calls.Decrypt++, http.decrypt(r)),
+      }
+      const cmm = new s.CachingMaterialsManager({ keyring: new s.AwsKmsKeyring({ provider: counted, generatorKeyId: keyArn }), cache: new s.LocalCryptoMaterialsCache(4), maxAge: 60_000, maxMessagesEncrypted: 10 })
+      const cached = await Promise.all(Array.from({ length: 20 }, (_, i) => client.encrypt(cmm, `cached ${i}`, { suiteId: 0x0478 })))
+      let cachedRoundTrips = 0
+      for (const [i, m] of cached.entries()) if (new TextDecoder().decode((await client.decrypt(cmm, m.result)).plaintext) === `cached ${i}`) cachedRoundTrips++
+      return { http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret, streamed: b64(streamed), streamRoundTrip, calls, cachedRoundTrips, cached: b64(cached[19].result) }
     },
     { endpoint, akid: AKID, secret: SECRET, keyArn: KeyMetadata.Arn, userKey: [...userKey], userKeyId: USER_KEY, providerSrc: USER_PROVIDER_SRC },
   )
@@ -140,6 +154,10 @@ test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node de
   assert.equal(new TextDecoder().decode(fromHttp.plaintext), 'from chromium via fetch')
   assert.equal(fromHttp.encryptionContext.where, 'browser')
   console.log('browser kms-http: ok chromium encrypted through HttpKmsProvider, node decrypted')
+  assert.deepEqual(out.calls, { GenerateDataKey: 2, Decrypt: 2 })
+  assert.equal(out.cachedRoundTrips, 20)
+  assert.equal(new TextDecoder().decode((await client.decrypt(new AwsKmsKeyring({ provider: nodeProvider, keyIds: [KeyMetadata.Arn] }), Buffer.from(out.cached, 'base64'))).plaintext), 'cached 19')
+  console.log('browser kms-http: ok chromium CachingMaterialsManager: 20 messages, 2 GenerateDataKey, 2 Decrypt; node decrypted')
   assert.equal(out.streamRoundTrip, true, 'chromium: encryptStream → decryptStream through HttpKmsProvider')
   const fromStream = await client.decrypt(new AwsKmsKeyring({ provider: nodeProvider, keyIds: [KeyMetadata.Arn] }), Buffer.from(out.streamed, 'base64'))
   assert.equal(fromStream.plaintext.length, 300_000)
