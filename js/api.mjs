@@ -160,7 +160,7 @@ export function createApi(wasm, { extend } = {}) {
 
   function handleOf(keyring, name) {
     const h = handles.get(keyring)
-    if (h === undefined) throw invalid(`${name} must be a RawAesKeyring, RawRsaKeyring or MultiKeyring, got ${describe(keyring)}`)
+    if (h === undefined) throw invalid(`${name} must be a keyring (RawAesKeyring, RawRsaKeyring, MultiKeyring, a KMS or hierarchical keyring) or a CachingMaterialsManager, got ${describe(keyring)}`)
     if (h === null || h.disposed) throw invalid(`${name} has been disposed`)
     return h
   }
@@ -272,8 +272,9 @@ export function createApi(wasm, { extend } = {}) {
       if ([generator, ...children].some((k) => k && hooks.deferred(k))) return void hooks.deferMulti(this)
       const b = new WasmMultiBuilder()
       try {
-        if (generator !== undefined && generator !== null) b.generator(handleOf(generator, 'generator'))
-        children.forEach((c, i) => b.child(handleOf(c, `children[${i}]`)))
+        // A CachingMaterialsManager (a handle holding a CMM) is refused as a member, in Rust.
+        if (generator !== undefined && generator !== null) call(() => b.generator(handleOf(generator, 'generator')))
+        children.forEach((c, i) => call(() => b.child(handleOf(c, `children[${i}]`))))
         handles.set(this, call(() => b.build()))
       } finally {
         b.free()

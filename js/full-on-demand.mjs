@@ -187,6 +187,37 @@ export function createFullOnDemand(loadFull, { everything = false } = {}) {
     const KmsBranchKeyStore = deferredClass('KmsBranchKeyStore', Object, { methods: ['createBranchKey', 'versionBranchKey'], fields: ['kmsKeyId', 'logicalKeyStoreName'] })
     const ItemEncryptor = deferredClass('ItemEncryptor', Object, { methods: ['encryptItem', 'decryptItem'], fields: ['tableName', 'partitionKey', 'sortKey'] })
 
+    // ---------------------------------------------------------------- caching
+
+    // The manager and its cache live in the full module, made on first use (its keyring's twin
+    // there too, for a raw AES keyring); the cache's size is 0 until then.
+    const DeferredManager = deferredClass('CachingMaterialsManager', Object)
+    class CachingMaterialsManager extends DeferredManager {
+      constructor(config) {
+        super(config)
+        this.cache = config.cache
+      }
+    }
+    class LocalCryptoMaterialsCache {
+      #capacity
+      constructor(capacity) {
+        this.#capacity = capacity
+        standIns.set(this, newState((api) => new api.LocalCryptoMaterialsCache(capacity)))
+      }
+      get capacity() {
+        const made = standIns.get(this).made
+        return made ? made.capacity : this.#capacity
+      }
+      get size() {
+        const made = standIns.get(this).made
+        return made ? made.size : 0
+      }
+      clear() {
+        const made = standIns.get(this).made
+        if (made) made.clear()
+      }
+    }
+
     const { CryptoAction, marshall, unmarshall } = createMarshall(base)
     void wasm
     return {
@@ -200,6 +231,8 @@ export function createFullOnDemand(loadFull, { everything = false } = {}) {
       AwsKmsRsaKeyring,
       KmsBranchKeyStore,
       HierarchicalKeyring,
+      CachingMaterialsManager,
+      LocalCryptoMaterialsCache,
       ItemEncryptor,
       CryptoAction,
       marshall,

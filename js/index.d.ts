@@ -234,13 +234,13 @@ export interface Client {
   /** Messages with more EDKs than this are refused before any key is used (undefined: no limit). */
   readonly maxEncryptedDataKeys: number | undefined
   /** Encrypts a whole plaintext into one message. */
-  encrypt(keyring: AnyKeyring, plaintext: Bytes | string, options?: EncryptOptions): Promise<EncryptResult>
+  encrypt(keyring: MaterialsSource, plaintext: Bytes | string, options?: EncryptOptions): Promise<EncryptResult>
   /** Decrypts and verifies a whole message; nothing is returned unless every check passes. */
-  decrypt(keyring: AnyKeyring, ciphertext: Bytes, options?: DecryptOptions): Promise<DecryptResult>
+  decrypt(keyring: MaterialsSource, ciphertext: Bytes, options?: DecryptOptions): Promise<DecryptResult>
   /** A stream that encrypts its input into one message. */
-  encryptStream(keyring: AnyKeyring, options?: EncryptOptions): EncryptStream
+  encryptStream(keyring: MaterialsSource, options?: EncryptOptions): EncryptStream
   /** A stream that decrypts one message (signed ones are held until the signature verifies unless signedMessages says otherwise). */
-  decryptStream(keyring: AnyKeyring, options?: DecryptOptions): DecryptStream
+  decryptStream(keyring: MaterialsSource, options?: DecryptOptions): DecryptStream
 }
 
 /** A client; the default policy is REQUIRE_ENCRYPT_REQUIRE_DECRYPT (suite 0x0578). */
@@ -282,6 +282,10 @@ declare const sealkit: {
   KmsBranchKeyStore: typeof KmsBranchKeyStore
   /** {@link HierarchicalKeyring} */
   HierarchicalKeyring: typeof HierarchicalKeyring
+  /** {@link CachingMaterialsManager} */
+  CachingMaterialsManager: typeof CachingMaterialsManager
+  /** {@link LocalCryptoMaterialsCache} */
+  LocalCryptoMaterialsCache: typeof LocalCryptoMaterialsCache
   /** {@link ItemEncryptor} */
   ItemEncryptor: typeof ItemEncryptor
   /** {@link CryptoAction} */
@@ -542,6 +546,71 @@ export declare class HierarchicalKeyring extends Keyring {
   readonly branchKeyId: string
 }
 
+// ------------------------------------------------------------------ caching (js/kms.mjs)
+
+/**
+ * What encrypt, decrypt, the streams and ItemEncryptor take: a keyring, or a
+ * CachingMaterialsManager in front of one.
+ */
+export type MaterialsSource = AnyKeyring | CachingMaterialsManager
+
+/**
+ * An LRU cache of data keys held in wasm memory, shareable between CachingMaterialsManagers
+ * (ESDK spec framework/local-cryptographic-materials-cache.md). Evicted keys are zeroized. Not
+ * in 'sealkit/lite'; in the default browser entry it lives in the full module.
+ */
+export declare class LocalCryptoMaterialsCache {
+  /** At most `capacity` entries (a whole number from 1 to 2^32 − 1); the least recently used goes first. */
+  constructor(capacity: number)
+  /** The entry capacity. */
+  readonly capacity: number
+  /** The entries held now (0 in the default browser entry until the manager's first call). */
+  readonly size: number
+  /** Evicts every entry; their data keys are zeroized. */
+  clear(): void
+}
+
+/** Options of {@link CachingMaterialsManager}: exactly one of `keyring` or `materialsManager`. */
+export interface CachingMaterialsManagerOptions {
+  /** The keyring whose materials are cached. */
+  keyring?: AnyKeyring
+  /** Another caching manager to put this one in front of. */
+  materialsManager?: CachingMaterialsManager
+  /** Where the materials are kept. */
+  cache: LocalCryptoMaterialsCache
+  /** Required: the longest an entry is used, in milliseconds (at least 1), as in @aws-crypto. */
+  maxAge: number
+  /** Messages per data key, 1 to 2^32 (the default). */
+  maxMessagesEncrypted?: number
+  /** Plaintext bytes per data key, 0 to 2^63 − 1 (the default; pass a bigint above 2^53 − 1). */
+  maxBytesEncrypted?: number | bigint
+  /** Managers on one cache share entries only under the same partition (default: one of this manager's own). */
+  partition?: string
+}
+
+/**
+ * A caching materials manager (ESDK spec framework/caching-cmm.md): reuses each data key for
+ * many messages within `maxAge` and the message and byte limits, so a key service is called
+ * once per data key rather than once per message; concurrent requests that miss on the same
+ * entry make one call. Suites without key derivation are not cached, nor are the materials of
+ * encryptStream (its length is unknown when they are chosen; decryptStream does use the cache),
+ * nor those of signed suites where the signing key is held by the host (node:crypto in Node,
+ * WebCrypto in browsers: it cannot be copied for the next message): use an unsigned committing
+ * suite (0x0478) to cache there. Give it to encrypt, decrypt and the streams
+ * in place of a keyring. ItemEncryptor takes it too but uses its keyring: every record's
+ * context is bound into its wrapped key, so records cannot share one (use HierarchicalKeyring
+ * to cut calls for records). It is not a MultiKeyring member. Not in 'sealkit/lite'.
+ *
+ * What it trades away: a data key protects many messages and stays in memory up to `maxAge`
+ * (zeroized on eviction), and a disabled KMS key keeps working for cached entries until they
+ * expire. Use minutes, not hours, and message limits in the hundreds or thousands.
+ */
+export declare class CachingMaterialsManager {
+  constructor(options: CachingMaterialsManagerOptions)
+  /** The cache it stores materials in. */
+  readonly cache: LocalCryptoMaterialsCache
+}
+
 // ------------------------------------------------------------------ items
 
 /** DynamoDB AttributeValue as @aws-sdk/client-dynamodb uses it (B/BS may also be base64 strings on input). */
@@ -618,7 +687,7 @@ export declare class ItemEncryptor {
     defaultAction?: CryptoActionName
     allowedUnsignedAttributes?: string[]
     allowedUnsignedAttributePrefix?: string
-    keyring: AnyKeyring
+    keyring: MaterialsSource
     /** 0x6701 (default, ECDSA P-384 signed) or 0x6700. */
     algorithmSuiteId?: 0x6700 | 0x6701
   })

@@ -93,9 +93,18 @@ export function createKmsApi(wasm, base, marshalling) {
    * calls share one refresh. `settings`: async () → { endpoint, region, credentials: function }.
    */
   function refreshingAdapter(settings, maxAttempts) {
-    let current // { handle, expiresAt }
+    // Each set of credentials has its own WasmKmsProvider handle: { handle, expiresAt, inUse,
+    // retired }. A refresh retires the one it replaces, which is freed (its wasm memory, with the
+    // secret key, released) once no call is using it.
+    let current
     let refreshing
     const usable = () => current && (current.expiresAt === undefined || current.expiresAt - Date.now() > REFRESH_BEFORE_MS)
+    const release = (e) => {
+      if (e.retired && e.inUse === 0 && !e.freed) {
+        e.freed = true
+        e.handle.free()
+      }
+    }
     async function refresh() {
       const { endpoint, region, credentials } = await settings()
       const c = options(await credentials(), 'credentials')
@@ -108,22 +117,33 @@ export function createKmsApi(wasm, base, marshalling) {
         if (Number.isNaN(expiresAt)) throw invalid('credentials.expiration must be a Date, a time value or a date string')
       }
       const handle = call(() => wasm.WasmKmsProvider.http(endpoint, region, c.accessKeyId, c.secretAccessKey, token, undefined, maxAttempts))
-      current = { handle, expiresAt }
-      return handle
+      const old = current
+      current = { handle, expiresAt, inUse: 0, retired: false, freed: false }
+      if (old) {
+        old.retired = true
+        release(old)
+      }
+      return current
     }
     return {
       async call(op, json) {
-        let h
+        let e
         try {
-          h = usable() ? current.handle : await (refreshing ||= refresh().finally(() => (refreshing = undefined)))
-        } catch (e) {
-          throw { name: 'CredentialsProviderError', message: `could not get credentials: ${(e && e.message) || String(e)}` }
+          e = usable() ? current : await (refreshing ||= refresh().finally(() => (refreshing = undefined)))
+        } catch (err) {
+          throw { name: 'CredentialsProviderError', message: `could not get credentials: ${(err && err.message) || String(err)}` }
         }
+        // A later refresh may have retired it while this call waited: the newer one is current.
+        if (e.retired) e = current
+        e.inUse++
         try {
-          return await h.sendJson(op, json)
-        } catch (e) {
-          const c = e && e.cause
-          throw { name: (c && c.name) || kmsErrorName(e), message: (c && c.message) || (e && e.message) || String(e), status: c && c.$metadata && c.$metadata.httpStatusCode }
+          return await e.handle.sendJson(op, json)
+        } catch (err) {
+          const c = err && err.cause
+          throw { name: (c && c.name) || kmsErrorName(err), message: (c && c.message) || (err && err.message) || String(err), status: c && c.$metadata && c.$metadata.httpStatusCode }
+        } finally {
+          e.inUse--
+          release(e)
         }
       },
     }
@@ -443,6 +463,58 @@ export function createKmsApi(wasm, base, marshalling) {
     }
   }
 
+  // ---------------------------------------------------------------- caching
+
+  const cacheHandles = new WeakMap() // LocalCryptoMaterialsCache → WasmMaterialsCache
+  const cachingManagers = new WeakSet()
+  const HAS_CACHING = typeof wasm.WasmMaterialsCache === 'function'
+
+  /** An LRU cache of data keys in wasm memory, shareable between CachingMaterialsManagers. */
+  class LocalCryptoMaterialsCache {
+    constructor(capacity) {
+      if (!HAS_CACHING) throw notInLite('LocalCryptoMaterialsCache')
+      cacheHandles.set(this, call(() => new wasm.WasmMaterialsCache(capacity)))
+    }
+    /** The entry capacity. */
+    get capacity() {
+      return cacheHandles.get(this).capacity
+    }
+    /** The entries held now. */
+    get size() {
+      return cacheHandles.get(this).size
+    }
+    /** Evicts every entry; their data keys are zeroized. */
+    clear() {
+      cacheHandles.get(this).clear()
+    }
+  }
+
+  /**
+   * Reuses the materials of a keyring (or of another CachingMaterialsManager) for many messages
+   * (ESDK spec framework/caching-cmm.md); the limits are checked in Rust. Taken wherever a
+   * keyring is; messages go through the cache, while ItemEncryptor uses its keyring.
+   */
+  class CachingMaterialsManager {
+    constructor(config) {
+      if (!HAS_CACHING) throw notInLite('CachingMaterialsManager')
+      const o = options(config, 'CachingMaterialsManager options')
+      const given = (v) => v !== undefined && v !== null
+      if (given(o.keyring) === given(o.materialsManager)) throw invalid('CachingMaterialsManager needs exactly one of keyring or materialsManager')
+      if (given(o.keyring) && cachingManagers.has(o.keyring)) throw invalid('keyring must be a keyring; pass a CachingMaterialsManager as materialsManager')
+      if (given(o.materialsManager) && !cachingManagers.has(o.materialsManager)) throw invalid(`materialsManager must be a CachingMaterialsManager, got ${describe(o.materialsManager)}`)
+      const source = given(o.keyring) ? o.keyring : o.materialsManager
+      const h = handleOf(source, given(o.keyring) ? 'keyring' : 'materialsManager')
+      const c = cacheHandles.get(o.cache)
+      if (!c) throw invalid(`cache must be a LocalCryptoMaterialsCache, got ${describe(o.cache)}`)
+      const partition = given(o.partition) ? str(o.partition, 'partition') : undefined
+      if (o.maxAge === undefined) throw invalid('maxAge (milliseconds) is required')
+      handles.set(this, call(() => wasm.cachingMaterialsManager(h, c, o.maxAge, o.maxMessagesEncrypted, o.maxBytesEncrypted, partition)))
+      cachingManagers.add(this)
+      kmsKeyrings.add(this) // may wait: on its keyring, or on another request's call for the same entry
+      this.cache = o.cache
+    }
+  }
+
   // ---------------------------------------------------------------- items
 
 
@@ -546,6 +618,8 @@ export function createKmsApi(wasm, base, marshalling) {
     AwsKmsRsaKeyring,
     KmsBranchKeyStore,
     HierarchicalKeyring,
+    CachingMaterialsManager,
+    LocalCryptoMaterialsCache,
     ItemEncryptor,
     CryptoAction,
     marshall,

@@ -1,5 +1,5 @@
 // sealkit/lite's stand-ins for what its module leaves out (KMS providers and keyrings, the
-// hierarchical keyring, item encryption): the same names, throwing ERR_INVALID_ARGUMENT with a
+// hierarchical keyring, caching, item encryption): the same names, throwing ERR_INVALID_ARGUMENT with a
 // pointer to the full entry. Keeps js/kms.mjs out of lite bundles.
 
 export function createLiteStubs(wasm, { invalid }) {
@@ -9,7 +9,7 @@ export function createLiteStubs(wasm, { invalid }) {
         throw invalid(`${name} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from 'sealkit'`)
       }
     }
-  const names = ['LocalKms', 'HttpKmsProvider', 'AwsKmsKeyring', 'AwsKmsMrkAwareKeyring', 'AwsKmsDiscoveryKeyring', 'AwsKmsMrkDiscoveryKeyring', 'AwsKmsRsaKeyring', 'KmsBranchKeyStore', 'HierarchicalKeyring', 'ItemEncryptor']
+  const names = ['LocalKms', 'HttpKmsProvider', 'AwsKmsKeyring', 'AwsKmsMrkAwareKeyring', 'AwsKmsDiscoveryKeyring', 'AwsKmsMrkDiscoveryKeyring', 'AwsKmsRsaKeyring', 'KmsBranchKeyStore', 'HierarchicalKeyring', 'CachingMaterialsManager', 'LocalCryptoMaterialsCache', 'ItemEncryptor']
   const stubs = Object.fromEntries(names.map((n) => [n, absent(n)]))
   const noItems = () => {
     throw invalid("marshall/unmarshall (item encryption) are not included in 'sealkit/lite'; import them from 'sealkit'")

@@ -17,7 +17,8 @@
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
 #             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary);
 #             AWS SDK v3: @aws-sdk/client-kms KMS and KMSClient as providers against moto, error
-#             causes, credential provider functions
+#             causes, credential provider functions; CachingMaterialsManager with calls counted at
+#             sealkit-key-server and moto, its messages decrypted by the Python ESDK and client-node
 #   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors
 #   runtimes  the packed tarball in Node 18/this Node/22, Deno, Bun, Cloudflare Workers (workerd), Chromium:
 #             a message, a record, an AwsKmsKeyring over fetch against sealkit-key-server, SealkitErrors
@@ -77,7 +78,7 @@ files_for() {
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
     browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
-    kms) echo tests/js/kms.test.mjs tests/js/aws-sdk.test.mjs ;;
+    kms) echo tests/js/kms.test.mjs tests/js/aws-sdk.test.mjs tests/js/caching.test.mjs ;;
     item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs ;;
     runtimes) echo tests/js/runtimes.test.mjs ;;
   esac

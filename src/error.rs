@@ -116,6 +116,54 @@ impl Error {
         }
     }
 
+    /// A copy of this error, for each request that shares a failed call (single-flight waiters
+    /// of the caching CMM). An I/O error keeps its kind and text.
+    pub(crate) fn duplicate(&self) -> Error {
+        match self {
+            Error::InvalidArgument(m) => Error::InvalidArgument(m.clone()),
+            Error::Malformed { field, reason } => Error::Malformed {
+                field,
+                reason: reason.clone(),
+            },
+            Error::Truncated { field } => Error::Truncated { field },
+            Error::TrailingBytes(n) => Error::TrailingBytes(*n),
+            Error::Base64Input => Error::Base64Input,
+            Error::CommitmentPolicy(m) => Error::CommitmentPolicy(m.clone()),
+            Error::CommitmentMismatch => Error::CommitmentMismatch,
+            Error::HeaderAuthFailed => Error::HeaderAuthFailed,
+            Error::BodyAuthFailed { sequence } => Error::BodyAuthFailed {
+                sequence: *sequence,
+            },
+            Error::SignatureInvalid(m) => Error::SignatureInvalid(m.clone()),
+            Error::NoDecryptingKeyring(a) => Error::NoDecryptingKeyring(a.clone()),
+            Error::Keyring(m) => Error::Keyring(m.clone()),
+            Error::ContextMismatch(m) => Error::ContextMismatch(m.clone()),
+            Error::ReservedContextKey(k) => Error::ReservedContextKey(k.clone()),
+            Error::TooManyEncryptedDataKeys { max } => {
+                Error::TooManyEncryptedDataKeys { max: *max }
+            }
+            Error::HeaderTooLarge { max } => Error::HeaderTooLarge { max: *max },
+            Error::SignedMessageRefused => Error::SignedMessageRefused,
+            Error::Unsupported(m) => Error::Unsupported(m.clone()),
+            Error::LimitExceeded(m) => Error::LimitExceeded(m.clone()),
+            Error::Kms {
+                name,
+                message,
+                status,
+            } => Error::Kms {
+                name: name.clone(),
+                message: message.clone(),
+                status: *status,
+            },
+            #[cfg(not(target_arch = "wasm32"))]
+            Error::Io(e) => Error::Io(std::io::Error::new(e.kind(), e.to_string())),
+            Error::Item { attribute, reason } => Error::Item {
+                attribute: attribute.clone(),
+                reason: reason.clone(),
+            },
+        }
+    }
+
     pub(crate) fn malformed(field: &'static str, reason: impl Into<String>) -> Self {
         Error::Malformed {
             field,

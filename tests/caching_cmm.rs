@@ -450,3 +450,118 @@ fn lru_capacity_bounds_the_entries_kept() {
     encrypt(&cmm, b"x", opts(&[("t", "a")])); // evicted as least recently used
     assert_eq!(keyring.encrypts(), 4);
 }
+
+/// A keyring whose every call fails; the first holds on until `n` requests wait on the cache's
+/// flights.
+struct Failing {
+    calls: AtomicUsize,
+    hold_until_waiting: (Arc<LocalCryptoMaterialsCache>, usize),
+}
+
+impl Failing {
+    fn hold(&self) {
+        if self.calls.fetch_add(1, Ordering::SeqCst) > 0 {
+            return;
+        }
+        let (cache, n) = &self.hold_until_waiting;
+        // Bounded, as in `Counting`: a build without single-flight fails the count instead.
+        for _ in 0..60_000 {
+            if cache.waiting_requests() >= *n {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+impl Keyring for Failing {
+    fn on_encrypt(
+        &self,
+        _materials: EncryptionMaterials,
+    ) -> BoxFuture<'_, sealkit::Result<EncryptionMaterials>> {
+        self.hold();
+        Box::pin(async { Err(sealkit::Error::Keyring("key service unavailable".into())) })
+    }
+
+    fn on_decrypt<'a>(
+        &'a self,
+        _materials: DecryptionMaterials,
+        _edks: &'a [EncryptedDataKey],
+    ) -> BoxFuture<'a, sealkit::Result<DecryptionMaterials>> {
+        self.hold();
+        Box::pin(async { Err(sealkit::Error::Keyring("key service unavailable".into())) })
+    }
+}
+
+#[test]
+fn waiters_get_the_leaders_error_instead_of_retrying_one_by_one() {
+    const THREADS: usize = 50;
+    let cache = Arc::new(LocalCryptoMaterialsCache::new(16));
+    let keyring = Arc::new(Failing {
+        calls: AtomicUsize::new(0),
+        hold_until_waiting: (cache.clone(), THREADS - 1),
+    });
+    let cmm: Arc<dyn CryptoMaterialsManager> = Arc::new(
+        CachingMaterialsManager::with_keyring(
+            keyring.clone(),
+            cache.clone(),
+            Duration::from_secs(60),
+        )
+        .unwrap(),
+    );
+    let start = Arc::new(Barrier::new(THREADS));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (cmm, start) = (cmm.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                block_on(client().encrypt(cmm, b"x", opts(&[("a", "b")])))
+                    .err()
+                    .map(|e| e.to_string())
+            })
+        })
+        .collect();
+    for t in threads {
+        let err = t.join().unwrap().expect("every encrypt fails");
+        assert!(err.contains("key service unavailable"), "{err}");
+    }
+    // One call for all fifty: the waiters shared the leader's failure.
+    assert_eq!(keyring.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(cache.waiting_requests(), 0);
+    assert!(cache.is_empty());
+    // A failure is not cached: the next request asks again.
+    assert!(block_on(client().encrypt(cmm.clone(), b"x", opts(&[("a", "b")]))).is_err());
+    assert_eq!(keyring.calls.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_waiter_whose_request_differs_from_the_failed_leaders_asks_itself() {
+    // Same identifier (partition, suite, context), another commitment policy: the leader's
+    // error need not be this request's, so it is not handed on; the waiter makes its own call.
+    let cache = Arc::new(LocalCryptoMaterialsCache::new(16));
+    let keyring = Arc::new(Failing {
+        calls: AtomicUsize::new(0),
+        hold_until_waiting: (cache.clone(), 1),
+    });
+    let cmm: Arc<dyn CryptoMaterialsManager> = Arc::new(
+        CachingMaterialsManager::with_keyring(keyring.clone(), cache, Duration::from_secs(60))
+            .unwrap(),
+    );
+    let policies = [
+        CommitmentPolicy::RequireEncryptRequireDecrypt,
+        CommitmentPolicy::RequireEncryptAllowDecrypt,
+    ];
+    let threads: Vec<_> = policies
+        .into_iter()
+        .map(|policy| {
+            let cmm = cmm.clone();
+            std::thread::spawn(move || {
+                block_on(Client::new(policy).encrypt(cmm, b"x", opts(&[]))).is_err()
+            })
+        })
+        .collect();
+    for t in threads {
+        assert!(t.join().unwrap());
+    }
+    assert_eq!(keyring.calls.load(Ordering::SeqCst), 2);
+}

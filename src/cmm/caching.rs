@@ -9,14 +9,17 @@ use crate::cmm::cache_id::{self, CacheId};
 use crate::cmm::materials_cache::{
     CacheEntry, CachedMaterials, LocalCryptoMaterialsCache, Lookup, Use,
 };
+use crate::cmm::single_flight::{After, Landing, RequestTag};
 use crate::cmm::{
     CryptoMaterialsManager, DecryptionMaterialsRequest, DefaultCmm, EncryptionMaterialsRequest,
 };
+use crate::context::ContextKeys;
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
 use crate::keyring::hierarchical::{Clock, SystemClock};
 use crate::keyring::Keyring;
 use crate::materials::{DecryptionMaterials, EncryptionMaterials};
+use crate::policy::CommitmentPolicy;
 use crate::suite::{AlgorithmSuite, KeyDerivation};
 
 /// The default and largest message limit per data key: 2^32 ("Limit Messages"; the AWS
@@ -158,6 +161,55 @@ impl CachingMaterialsManager {
         now.saturating_add(self.max_age_millis)
     }
 
+    /// Serves one request through the cache: a usable entry (`decide` charges its usage under
+    /// the cache's lock), else one call to the underlying CMM per identifier at a time
+    /// (single-flight; see `single_flight` for what waiters do when it lands). `fetch` makes
+    /// the call and returns the materials with the entry to store, if they can be cached; the
+    /// entry's expiry is set here, from the time the call returned.
+    async fn through_cache<R, Fut>(
+        &self,
+        id: &CacheId,
+        tag: &RequestTag,
+        mut decide: impl FnMut(&mut CacheEntry) -> Use<R>,
+        fetch: impl FnOnce() -> Fut,
+    ) -> Result<R>
+    where
+        Fut: core::future::Future<Output = Result<(R, Option<CacheEntry>)>>,
+    {
+        loop {
+            let now = self.clock.now_millis();
+            let guard = match self.cache.lookup(id, now, &mut decide) {
+                Lookup::Hit(m) => return Ok(m),
+                Lookup::Wait(w) => match w.await.after(tag) {
+                    After::LookAgain => continue,
+                    After::Fail(e) => return Err(e),
+                    After::Bypass => return fetch().await.map(|(m, _)| m),
+                },
+                Lookup::Lead(guard) => guard,
+            };
+            return match fetch().await {
+                Ok((m, Some(mut entry))) => {
+                    let now = self.clock.now_millis();
+                    entry.expires_at = self.expiry(now);
+                    self.cache.put(id, entry, now);
+                    guard.land(Landing::Stored);
+                    Ok(m)
+                }
+                Ok((m, None)) => {
+                    guard.land(Landing::Uncached);
+                    Ok(m)
+                }
+                Err(error) => {
+                    guard.land(Landing::Failed {
+                        tag: *tag,
+                        error: error.duplicate(),
+                    });
+                    Err(error)
+                }
+            };
+        }
+    }
+
     async fn encryption_materials(
         &self,
         mut req: EncryptionMaterialsRequest,
@@ -172,48 +224,41 @@ impl CachingMaterialsManager {
             return self.inner.get_encryption_materials(req).await;
         }
         let id = cache_id::encryption(&self.partition, req.suite, &req.encryption_context)?;
-        loop {
-            let now = self.clock.now_millis();
-            let found = self
-                .cache
-                .lookup(&id, now, |entry| self.use_for_encrypt(entry, &req, length));
-            let guard = match found {
-                Lookup::Hit(m) => return Ok(m),
-                Lookup::Wait(w) => {
-                    w.await;
-                    continue;
-                }
-                Lookup::Lead(guard) => guard,
-            };
+        let tag = request_tag(
+            req.commitment_policy,
+            req.required_context_keys.iter().map(|k| (k.as_str(), "")),
+        );
+        let policy = req.commitment_policy;
+        let required = req.required_context_keys.clone();
+        let decide =
+            |entry: &mut CacheEntry| self.use_for_encrypt(entry, policy, &required, length);
+        let fetch = || async move {
             // "the request MUST include a Max Plaintext Length with a value equal to its Limit
             // Bytes value".
-            let policy = req.commitment_policy;
-            let required = req.required_context_keys.clone();
             req.max_plaintext_length = Some(self.max_bytes);
+            let required = req.required_context_keys.clone();
             let m = self.inner.get_encryption_materials(req).await?;
-            let reusable = 1 < self.max_messages && length < self.max_bytes;
             // A suite the underlying CMM chose may lack key derivation too; a host-held signing
             // key cannot be copied for the next message.
-            if reusable && !identity_kdf(m.suite) {
-                if let Some(copy) = copy_encryption_materials(&m) {
-                    let now = self.clock.now_millis();
-                    let entry = CacheEntry {
-                        materials: CachedMaterials::Encrypt {
-                            materials: copy,
-                            commitment_policy: policy,
-                            required_context_keys: required,
-                        },
-                        expires_at: self.expiry(now),
-                        // "the caching CMM MUST set the initial usage stats": this message.
-                        messages_encrypted: 1,
-                        bytes_encrypted: length,
-                    };
-                    self.cache.put(&id, entry, now);
-                }
-            }
-            drop(guard);
-            return Ok(m);
-        }
+            let reusable = 1 < self.max_messages && length < self.max_bytes;
+            let copy = match reusable && !identity_kdf(m.suite) {
+                true => copy_encryption_materials(&m),
+                false => None,
+            };
+            let entry = copy.map(|materials| CacheEntry {
+                materials: CachedMaterials::Encrypt {
+                    materials,
+                    commitment_policy: policy,
+                    required_context_keys: required,
+                },
+                expires_at: 0,
+                // "the caching CMM MUST set the initial usage stats": this message.
+                messages_encrypted: 1,
+                bytes_encrypted: length,
+            });
+            Ok((m, entry))
+        };
+        self.through_cache(&id, &tag, decide, fetch).await
     }
 
     /// "Usage Stats": a hit charges the message and its bytes to the entry; an entry that
@@ -221,7 +266,8 @@ impl CachingMaterialsManager {
     fn use_for_encrypt(
         &self,
         entry: &mut CacheEntry,
-        req: &EncryptionMaterialsRequest,
+        policy: CommitmentPolicy,
+        required: &ContextKeys,
         length: u64,
     ) -> Use<EncryptionMaterials> {
         let CachedMaterials::Encrypt {
@@ -232,9 +278,7 @@ impl CachingMaterialsManager {
         else {
             return Use::Evict;
         };
-        if *commitment_policy != req.commitment_policy
-            || *required_context_keys != req.required_context_keys
-        {
+        if *commitment_policy != policy || required_context_keys != required {
             return Use::Skip;
         }
         let messages = entry.messages_encrypted.saturating_add(1);
@@ -269,48 +313,60 @@ impl CachingMaterialsManager {
             &req.encrypted_data_keys,
             &req.stored_context,
         )?;
-        loop {
-            let now = self.clock.now_millis();
-            let found = self.cache.lookup(&id, now, |entry| match &entry.materials {
-                CachedMaterials::Decrypt {
-                    materials,
-                    commitment_policy,
-                    reproduced_context,
-                } if *commitment_policy == req.commitment_policy
-                    && *reproduced_context == req.reproduced_context =>
-                {
-                    Use::Hit(materials.clone())
-                }
-                CachedMaterials::Decrypt { .. } => Use::Skip,
-                CachedMaterials::Encrypt { .. } => Use::Evict,
-            });
-            let guard = match found {
-                Lookup::Hit(m) => return Ok(m),
-                Lookup::Wait(w) => {
-                    w.await;
-                    continue;
-                }
-                Lookup::Lead(guard) => guard,
-            };
-            let policy = req.commitment_policy;
-            let reproduced = req.reproduced_context.clone();
+        let tag = request_tag(
+            req.commitment_policy,
+            req.reproduced_context
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        let policy = req.commitment_policy;
+        let reproduced = req.reproduced_context.clone();
+        let decide = |entry: &mut CacheEntry| match &entry.materials {
+            CachedMaterials::Decrypt {
+                materials,
+                commitment_policy,
+                reproduced_context,
+            } if *commitment_policy == policy && *reproduced_context == reproduced => {
+                Use::Hit(materials.clone())
+            }
+            CachedMaterials::Decrypt { .. } => Use::Skip,
+            CachedMaterials::Encrypt { .. } => Use::Evict,
+        };
+        let fetch = || async move {
+            let reproduced_context = req.reproduced_context.clone();
             let m = self.inner.decrypt_materials(req).await?;
-            let now = self.clock.now_millis();
             let entry = CacheEntry {
                 materials: CachedMaterials::Decrypt {
                     materials: m.clone(),
                     commitment_policy: policy,
-                    reproduced_context: reproduced,
+                    reproduced_context,
                 },
-                expires_at: self.expiry(now),
+                expires_at: 0,
                 messages_encrypted: 0,
                 bytes_encrypted: 0,
             };
-            self.cache.put(&id, entry, now);
-            drop(guard);
-            return Ok(m);
+            Ok((m, Some(entry)))
+        };
+        self.through_cache(&id, &tag, decide, fetch).await
+    }
+}
+
+/// The [`RequestTag`] of a request: its commitment policy and its required keys (encrypt) or
+/// reproduced pairs (decrypt), each string length-prefixed so that no two lists share a digest.
+fn request_tag<'a>(
+    policy: CommitmentPolicy,
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> RequestTag {
+    use sha2::{Digest, Sha512};
+    let mut h = Sha512::new();
+    h.update([policy as u8]);
+    for (k, v) in pairs {
+        for s in [k, v] {
+            h.update((s.len() as u64).to_be_bytes());
+            h.update(s.as_bytes());
         }
     }
+    h.finalize().into()
 }
 
 /// Suites whose data key is the content key: caching one would reuse a content key across

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::cmm::cache_id::CacheId;
-use crate::cmm::single_flight::{Flight, FlightWait};
+use crate::cmm::single_flight::{Flight, FlightWait, Landing};
 use crate::context::{ContextKeys, EncryptionContext};
 use crate::materials::{DecryptionMaterials, EncryptionMaterials};
 use crate::policy::CommitmentPolicy;
@@ -63,9 +63,11 @@ pub(crate) enum Use<R> {
 pub(crate) enum Lookup<R> {
     /// Materials from the cache.
     Hit(R),
-    /// No usable entry: the caller asks the underlying CMM, then drops the guard.
+    /// No usable entry: the caller asks the underlying CMM, then lands the flight with
+    /// [`FlightGuard::land`].
     Lead(FlightGuard),
-    /// Another request is asking the underlying CMM for this identifier: wait, then look again.
+    /// Another request is asking the underlying CMM for this identifier: wait, then do what
+    /// the landed flight says ([`Flight::after`]).
     Wait(FlightWait),
 }
 
@@ -217,6 +219,7 @@ impl LocalCryptoMaterialsCache {
             cache: self.clone(),
             id: *id,
             flight,
+            landing: None,
         })
     }
 
@@ -239,13 +242,21 @@ impl LocalCryptoMaterialsCache {
     }
 }
 
-/// Held by the leader of a flight; dropping it (after the put, on an error, or when the
-/// leader's future is dropped mid-call) ends the flight and wakes the waiters, so none waits
-/// forever on a leader that went away.
+/// Held by the leader of a flight. [`land`](Self::land) ends the flight with its outcome;
+/// dropping the guard without landing it (the leader's future dropped mid-call) ends it as
+/// abandoned, so no waiter waits forever on a leader that went away.
 pub(crate) struct FlightGuard {
     cache: Arc<LocalCryptoMaterialsCache>,
     id: CacheId,
     flight: Arc<Flight>,
+    landing: Option<Landing>,
+}
+
+impl FlightGuard {
+    /// Ends the flight (after any put) and wakes its waiters.
+    pub fn land(mut self, landing: Landing) {
+        self.landing = Some(landing);
+    }
 }
 
 impl Drop for FlightGuard {
@@ -259,7 +270,8 @@ impl Drop for FlightGuard {
                 s.flights.remove(&self.id);
             }
         }
-        self.flight.land();
+        self.flight
+            .land(self.landing.take().unwrap_or(Landing::Abandoned));
     }
 }
 

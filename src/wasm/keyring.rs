@@ -1,6 +1,8 @@
 //! Keyring handles. A handle owns a slot holding the Rust keyring; `dispose` empties the slot,
 //! dropping the keyring (its AES / RSA key material zeroizes on drop). A multi-keyring refers
 //! to its members' slots, so disposing a member also takes it out of every multi-keyring.
+//! A caching materials manager's handle (`caching.rs`) is a keyring handle that also holds the
+//! manager: messages go through the manager, items through its keyring.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,6 +11,10 @@ use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+use crate::client::keyring_cmm;
+use crate::cmm::CryptoMaterialsManager;
+#[cfg(not(feature = "wasm-lite"))]
+use crate::cmm::DefaultCmm;
 #[cfg(not(feature = "wasm-lite"))]
 use crate::crypto::rsa::RsaPadding;
 use crate::error::{Error, Result};
@@ -57,18 +63,60 @@ impl Keyring for DisposableKeyring {
 #[wasm_bindgen]
 pub struct WasmKeyring {
     slot: DisposableKeyring,
+    /// Set for a caching materials manager: the CMM messages use (over `slot`'s keyring).
+    cmm: Option<Arc<dyn CryptoMaterialsManager>>,
 }
 
 impl WasmKeyring {
     pub(crate) fn wrap(k: Arc<dyn Keyring>) -> WasmKeyring {
         WasmKeyring {
             slot: DisposableKeyring(Rc::new(RefCell::new(Some(k)))),
+            cmm: None,
         }
+    }
+
+    /// A handle for a CMM made by `make` over this handle's materials (its keyring, or its CMM
+    /// for a handle that holds one); it shares this handle's keyring slot, so disposing the
+    /// keyring disposes the new handle too. (No caching manager in the `wasm-lite` build.)
+    #[cfg(not(feature = "wasm-lite"))]
+    pub(crate) fn derive_cmm(
+        &self,
+        make: impl FnOnce(Arc<dyn CryptoMaterialsManager>) -> Result<Arc<dyn CryptoMaterialsManager>>,
+    ) -> Result<WasmKeyring, JsValue> {
+        let inner = match &self.cmm {
+            Some(c) => c.clone(),
+            None => Arc::new(DefaultCmm::new(Arc::new(self.slot.clone()))),
+        };
+        Ok(WasmKeyring {
+            slot: self.slot.clone(),
+            cmm: Some(js(make(inner))?),
+        })
     }
 
     /// The keyring to use for one operation (fails once disposed).
     pub(crate) fn keyring(&self) -> Result<Arc<dyn Keyring>, JsValue> {
         js(self.slot.get())
+    }
+
+    /// The CMM of one message operation: the handle's manager, or a default CMM over its
+    /// keyring (fails once the keyring is disposed).
+    pub(crate) fn materials(&self) -> Result<Arc<dyn CryptoMaterialsManager>, JsValue> {
+        match &self.cmm {
+            Some(c) => {
+                js(self.slot.get())?;
+                Ok(c.clone())
+            }
+            None => Ok(keyring_cmm(self.keyring()?)),
+        }
+    }
+
+    fn member(&self) -> Result<DisposableKeyring, JsValue> {
+        match self.cmm {
+            Some(_) => Err(crate::wasm::convert::invalid(
+                "a CachingMaterialsManager is not a keyring: it cannot be a MultiKeyring member (wrap the MultiKeyring instead)",
+            )),
+            None => Ok(self.slot.clone()),
+        }
     }
 }
 
@@ -138,13 +186,15 @@ impl WasmMultiBuilder {
     }
 
     /// Sets the generator.
-    pub fn generator(&mut self, k: &WasmKeyring) {
-        self.generator = Some(k.slot.clone());
+    pub fn generator(&mut self, k: &WasmKeyring) -> Result<(), JsValue> {
+        self.generator = Some(k.member()?);
+        Ok(())
     }
 
     /// Adds a child.
-    pub fn child(&mut self, k: &WasmKeyring) {
-        self.children.push(k.slot.clone());
+    pub fn child(&mut self, k: &WasmKeyring) -> Result<(), JsValue> {
+        self.children.push(k.member()?);
+        Ok(())
     }
 
     /// Builds the multi-keyring.

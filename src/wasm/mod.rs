@@ -17,6 +17,8 @@
 #![allow(clippy::arc_with_non_send_sync)]
 
 mod async_client;
+#[cfg(not(feature = "wasm-lite"))]
+mod caching;
 mod convert;
 #[cfg(not(feature = "wasm-lite"))]
 mod fetch;
@@ -44,6 +46,8 @@ pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};
 // KMS providers/keyrings and item encryption: not in wasm-lite (the small raw-keyring message
 // module, which has promise-returning one-shot calls only, for its WebCrypto signatures).
 pub use async_client::{decrypt_async, encrypt_async};
+#[cfg(not(feature = "wasm-lite"))]
+pub use caching::{caching_materials_manager, WasmMaterialsCache};
 #[cfg(not(feature = "wasm-lite"))]
 pub use hierarchical::WasmKmsBranchKeyStore;
 #[cfg(all(not(feature = "wasm-lite"), feature = "builtin-ecdsa"))]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::client::{keyring_cmm, Client};
+use crate::client::Client;
 use crate::cmm::{CryptoMaterialsManager, RequiredEncryptionContextCmm};
 use crate::message::decrypt::{DecryptOptions, Decryptor, SignedMessages};
 use crate::message::encrypt::{EncryptOptions, Encryptor, Framing};
@@ -32,7 +32,7 @@ pub(crate) fn cmm(
     keyring: &WasmKeyring,
     required_keys: Vec<String>,
 ) -> Result<Arc<dyn CryptoMaterialsManager>, JsValue> {
-    let cmm = keyring_cmm(keyring.keyring()?);
+    let cmm = keyring.materials()?;
     Ok(if required_keys.is_empty() {
         cmm
     } else {

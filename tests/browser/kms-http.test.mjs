@@ -1,11 +1,11 @@
 // Chromium: the wasm build encrypts through the HTTP KMS provider (fetch + SigV4, cross-origin)
 // against sealkit-key-server on 127.0.0.1, and through a user-supplied JS provider object
-// (WebCrypto AES-GCM); Node decrypts both. SEALKIT_KEY_SERVER: the server binary
+// (WebCrypto AES-GCM), and through a CachingMaterialsManager (calls counted on their way to the
+// server: 20 messages, 2 GenerateDataKey, 2 Decrypt); Node decrypts them. SEALKIT_KEY_SERVER: the server binary
 // (scripts/test-js.sh builds it). Servers are stopped by PID at the end.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, extname, normalize } from 'node:path'
@@ -13,6 +13,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { webcrypto } from 'node:crypto'
 import { sealkit, PKG_DIR } from '../js/pkg.mjs'
+import { startKeyServer } from '../js/key-server.mjs'
 
 const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
 const { chromium } = require('playwright-core')
@@ -31,7 +32,7 @@ const profile = mkdtempSync(join(tmpdir(), 'sealkit-chromium-http-'))
 after(async () => {
   if (context) await context.close()
   if (page) await new Promise((r) => page.close(r))
-  if (keyServer) keyServer.kill()
+  if (keyServer) keyServer.stop()
   rmSync(profile, { recursive: true, force: true })
 })
 
@@ -48,16 +49,9 @@ function servePage() {
 
 // The page's origin is the only one the key server lets call it (CORS); the credentials come
 // through the environment, never a command line.
-function startKeyServer(pageOrigin) {
-  const env = { ...process.env, SEALKIT_KEY_SERVER_CREDENTIALS: `${AKID}:${SECRET}:${ROOT}` }
-  keyServer = spawn(SERVER, ['--cors-origin', pageOrigin], { stdio: ['ignore', 'pipe', 'inherit'], env })
-  return new Promise((resolve, reject) => {
-    keyServer.stdout.once('data', (d) => {
-      const m = /listening on (http:\/\/\S+)/.exec(String(d))
-      m ? resolve(m[1]) : reject(new Error(`unexpected key server output: ${d}`))
-    })
-    keyServer.once('error', reject)
-  })
+async function startPageKeyServer(pageOrigin) {
+  keyServer = await startKeyServer({ binary: SERVER, accessKeyId: AKID, secretAccessKey: SECRET, principal: ROOT, corsOrigins: [pageOrigin] })
+  return keyServer.url
 }
 
 // A user-supplied provider object: AES-GCM under a fixed key with the context bound as AAD.
@@ -85,10 +79,10 @@ const USER_PROVIDER_SRC = `(crypto, keyBytes, keyId) => {
   }
 }`
 
-test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node decrypts', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : !existsSync(CHROMIUM) ? `no chromium at ${CHROMIUM}` : false }, async () => {
+test('chromium: HttpKmsProvider (fetch, SigV4), a JS provider object and a caching manager; node decrypts', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : !existsSync(CHROMIUM) ? `no chromium at ${CHROMIUM}` : false }, async () => {
   const { HttpKmsProvider, AwsKmsKeyring, buildClient } = sealkit
   const port = await servePage()
-  const endpoint = await startKeyServer(`http://127.0.0.1:${port}`)
+  const endpoint = await startPageKeyServer(`http://127.0.0.1:${port}`)
   const nodeProvider = new HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: SECRET } })
   const { KeyMetadata } = await nodeProvider.send('CreateKey', {})
   const userKey = new Uint8Array(32).map((_, i) => 255 - i)
@@ -134,7 +128,20 @@ test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node de
         const bad = new s.HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: akid, secretAccessKey: 'wrong' } })
         await client.encrypt(new s.AwsKmsKeyring({ provider: bad, generatorKeyId: keyArn }), 'x')
       } catch (e) { wrongSecret = { name: e.name, code: e.code, message: e.message } }
-      return { http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret, streamed: b64(streamed), streamRoundTrip }
+      // a caching manager in front of the key server: 20 concurrent encrypts under
+      // maxMessagesEncrypted 10 → 2 GenerateDataKey; their decrypts → 2 Decrypt (counted on the
+      // way to the server)
+      const calls = { GenerateDataKey: 0, Decrypt: 0 }
+      const counted = {
+        generateDataKey: (r) => (calls.GenerateDataKey++, http.generateDataKey(r)),
+        encrypt: (r) => http.encrypt(r),
+        decrypt: (r) => (calls.Decrypt++, http.decrypt(r)),
+      }
+      const cmm = new s.CachingMaterialsManager({ keyring: new s.AwsKmsKeyring({ provider: counted, generatorKeyId: keyArn }), cache: new s.LocalCryptoMaterialsCache(4), maxAge: 60_000, maxMessagesEncrypted: 10 })
+      const cached = await Promise.all(Array.from({ length: 20 }, (_, i) => client.encrypt(cmm, `cached ${i}`, { suiteId: 0x0478 })))
+      let cachedRoundTrips = 0
+      for (const [i, m] of cached.entries()) if (new TextDecoder().decode((await client.decrypt(cmm, m.result)).plaintext) === `cached ${i}`) cachedRoundTrips++
+      return { http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret, streamed: b64(streamed), streamRoundTrip, calls, cachedRoundTrips, cached: b64(cached[19].result) }
     },
     { endpoint, akid: AKID, secret: SECRET, keyArn: KeyMetadata.Arn, userKey: [...userKey], userKeyId: USER_KEY, providerSrc: USER_PROVIDER_SRC },
   )
@@ -147,6 +154,10 @@ test('chromium: HttpKmsProvider (fetch, SigV4) and a JS provider object; node de
   assert.equal(new TextDecoder().decode(fromHttp.plaintext), 'from chromium via fetch')
   assert.equal(fromHttp.encryptionContext.where, 'browser')
   console.log('browser kms-http: ok chromium encrypted through HttpKmsProvider, node decrypted')
+  assert.deepEqual(out.calls, { GenerateDataKey: 2, Decrypt: 2 })
+  assert.equal(out.cachedRoundTrips, 20)
+  assert.equal(new TextDecoder().decode((await client.decrypt(new AwsKmsKeyring({ provider: nodeProvider, keyIds: [KeyMetadata.Arn] }), Buffer.from(out.cached, 'base64'))).plaintext), 'cached 19')
+  console.log('browser kms-http: ok chromium CachingMaterialsManager: 20 messages, 2 GenerateDataKey, 2 Decrypt; node decrypted')
   assert.equal(out.streamRoundTrip, true, 'chromium: encryptStream → decryptStream through HttpKmsProvider')
   const fromStream = await client.decrypt(new AwsKmsKeyring({ provider: nodeProvider, keyIds: [KeyMetadata.Arn] }), Buffer.from(out.streamed, 'base64'))
   assert.equal(fromStream.plaintext.length, 300_000)

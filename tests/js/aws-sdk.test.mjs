@@ -7,7 +7,8 @@
 // - HttpKmsProvider with an AWS credential provider function (as @aws-sdk/credential-providers
 //   returns), against sealkit-key-server, which checks every SigV4 signature: credentials are
 //   fetched once while far from `expiration`, again when within 5 minutes of it, once for
-//   concurrent calls, and a provider that fails is an ERR_KMS naming it.
+//   concurrent calls, and a provider that fails is an ERR_KMS naming it; the handle of replaced
+//   credentials is freed once no call uses it.
 // Servers are stopped by PID.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -16,8 +17,8 @@ import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
-import { sealkit } from './pkg.mjs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { sealkit, nodeEntry, PKG_DIR } from './pkg.mjs'
 import { startKeyServer } from './key-server.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -134,4 +135,58 @@ test('HttpKmsProvider with a credential provider function: refreshed before expi
   assert.ok(err instanceof SealkitError && err.code === 'ERR_KMS', String(err))
   assert.equal(err.cause.name, 'CredentialsProviderError')
   assert.match(err.message, /no profile/)
+})
+
+test('HttpKmsProvider credential refresh frees the replaced handle once no call uses it', async () => {
+  // The Node entry's own wasm glue (the module instance its classes use): its WasmKmsProvider
+  // methods are wrapped to see which handles are made, used and freed.
+  const glue = await import(pathToFileURL(PKG_DIR + '/sealkit_web.js').href)
+  const P = glue.WasmKmsProvider
+  const { http } = P
+  const { free, sendJson } = P.prototype
+  const made = []
+  const freed = new Set()
+  const events = []
+  let gate // while set, calls on made[0] wait on it before sending
+  P.http = function (...args) {
+    const h = http.apply(this, args)
+    made.push(h)
+    return h
+  }
+  P.prototype.free = function () {
+    freed.add(this)
+    events.push(`free ${made.indexOf(this)}`)
+    return free.call(this)
+  }
+  P.prototype.sendJson = async function (...args) {
+    const i = made.indexOf(this)
+    assert.ok(!freed.has(this), `call on freed handle ${i}`)
+    if (i === 0 && gate) await gate.promise
+    try {
+      return await sendJson.apply(this, args)
+    } finally {
+      events.push(`end ${i}`)
+    }
+  }
+  try {
+    // Credentials 4 minutes from expiration: every call fetches new ones (a new handle).
+    const provider = new nodeEntry.HttpKmsProvider({ endpoint: keyServer.url, region: 'us-east-1', credentials: async () => ({ ...CREDS, expiration: Date.now() + 4 * 60 * 1000 }) })
+    let open
+    gate = { promise: new Promise((r) => (open = r)) }
+    const a = provider.createKey({}) // handle 0, held at the gate
+    while (made.length < 1) await new Promise((r) => setImmediate(r))
+    const keyArn = (await provider.createKey({})).KeyMetadata.Arn // handle 1 replaces 0
+    assert.equal(made.length, 2)
+    assert.ok(!freed.has(made[0]), 'handle 0 is in use by the first call: not freed yet')
+    open()
+    assert.ok((await a).KeyMetadata.Arn)
+    assert.ok(freed.has(made[0]), 'handle 0 freed once its call ended')
+    assert.ok(events.indexOf('end 0') < events.indexOf('free 0'), events.join(', '))
+    await provider.describeKey({ KeyId: keyArn }) // handle 2 replaces 1, which no call uses
+    assert.deepEqual([...freed].map((h) => made.indexOf(h)).sort(), [0, 1])
+    assert.ok(!freed.has(made[2]), 'the current handle stays')
+  } finally {
+    Object.assign(P, { http })
+    Object.assign(P.prototype, { free, sendJson })
+  }
 })

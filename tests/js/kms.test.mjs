@@ -4,11 +4,10 @@
 // SEALKIT_KEY_SERVER: path of the sealkit-key-server binary (scripts/test-js.sh builds it).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { sealkit, pipeChunks } from './pkg.mjs'
+import { startKeyServer } from './key-server.mjs'
 
 const { buildClient, LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsRsaKeyring, MultiKeyring, RawAesKeyring, SealkitError } = sealkit
 const { encrypt, decrypt } = buildClient()
@@ -266,22 +265,9 @@ const SERVER = process.env.SEALKIT_KEY_SERVER
 const AKID = 'AKIDEXAMPLE'
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
 
-async function startServer() {
-  // credentials through the environment: never on a command line
-  const env = { ...process.env, SEALKIT_KEY_SERVER_CREDENTIALS: `${AKID}:${SECRET}:${ROOT}` }
-  const proc = spawn(SERVER, [], { stdio: ['ignore', 'pipe', 'inherit'], env })
-  const line = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout })
-    rl.once('line', resolve)
-    proc.once('exit', (code) => reject(new Error(`key server exited with ${code}`)))
-  })
-  const m = /listening on (http:\/\/\S+)/.exec(line)
-  assert.ok(m, `unexpected first line: ${line}`)
-  return { proc, url: m[1] }
-}
-
 test('HttpKmsProvider (fetch + SigV4) against sealkit-key-server', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : false }, async () => {
-  const { proc, url } = await startServer()
+  const server = await startKeyServer({ binary: SERVER, accessKeyId: AKID, secretAccessKey: SECRET, principal: ROOT })
+  const { url } = server
   try {
     const provider = new HttpKmsProvider({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: SECRET } })
     const { KeyMetadata: key } = await provider.send('CreateKey', { Description: 'over http' })
@@ -310,6 +296,6 @@ test('HttpKmsProvider (fetch + SigV4) against sealkit-key-server', { skip: !SERV
     const dead = new HttpKmsProvider({ endpoint: 'http://127.0.0.1:9/', region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: SECRET }, maxAttempts: 1 })
     await rejectsWith(dead.send('ListKeys', {}), 'ERR_KMS', /TransportError/)
   } finally {
-    process.kill(proc.pid)
+    server.stop()
   }
 })

@@ -208,6 +208,8 @@ test('classes outside sealkit/lite throw ERR_INVALID_ARGUMENT naming the full en
     () => lite.LocalKms.importState(new Uint8Array(1), new Uint8Array(32)),
     () => new lite.AwsKmsKeyring({ provider: {}, generatorKeyId: 'k' }),
     () => new lite.HierarchicalKeyring({}),
+    () => new lite.CachingMaterialsManager({}),
+    () => new lite.LocalCryptoMaterialsCache(1),
     () => new lite.ItemEncryptor({}),
     () => lite.marshall({ a: 1 }),
   ]

@@ -197,6 +197,39 @@ test('LocalKms, KMS keyrings, hierarchical keyring and items through the on-dema
   assert.equal(loads(), 1)
 })
 
+test('CachingMaterialsManager and its cache: made in the full module on first use, over a KMS keyring and over a raw AES keyring; items take it', async () => {
+  const { api, loads } = await loadBrowserDefault()
+  const kms = new api.LocalKms()
+  const provider = kms.client({ region: 'us-east-1' })
+  const cache = new api.LocalCryptoMaterialsCache(8)
+  const aes = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })
+  const overAes = new api.CachingMaterialsManager({ keyring: aes, cache, maxAge: 60_000 })
+  assert.equal(cache.size, 0)
+  assert.equal(cache.capacity, 8)
+  assert.equal(overAes.cache, cache)
+  assert.equal(loads(), 0, 'constructing them loads nothing')
+  const { KeyMetadata } = await provider.createKey({})
+  const keyring = new api.AwsKmsKeyring({ provider, generatorKeyId: KeyMetadata.Arn })
+  const cmm = new api.CachingMaterialsManager({ keyring, cache, maxAge: 60_000, maxMessagesEncrypted: 5, partition: 'p' })
+  const { encrypt, decrypt } = api.buildClient()
+  const messages = []
+  for (let i = 0; i < 10; i++) messages.push((await encrypt(cmm, `m${i}`, { suiteId: 0x0478 })).result)
+  const calls = (op) => kms.auditLog().filter((r) => r.operation === op).length
+  assert.equal(calls('GenerateDataKey'), 2)
+  for (const [i, m] of messages.entries()) assert.equal(text((await decrypt(cmm, m)).plaintext), `m${i}`)
+  assert.equal(calls('Decrypt'), 2)
+  assert.ok(cache.size > 0)
+  // over the small module's raw AES keyring (its twin in the full module); Node decrypts
+  const { result } = await encrypt(overAes, 'cached aes')
+  const nodeAes = new node.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })
+  assert.equal(text((await node.buildClient().decrypt(nodeAes, result)).plaintext), 'cached aes')
+  const items = new api.ItemEncryptor({ tableName: 't', partitionKey: 'id', attributeActions: { id: 'SIGN_ONLY', secret: 'ENCRYPT_AND_SIGN' }, keyring: cmm })
+  assert.equal(api.unmarshall(await items.decryptItem(await items.encryptItem(api.marshall({ id: 'a', secret: 's' })))).secret, 's')
+  cache.clear()
+  assert.equal(cache.size, 0)
+  assert.equal(loads(), 1)
+})
+
 test('without WebCrypto (insecure context) every keyring works through the full module', async () => {
   const { api, loads } = await loadBrowserDefault({ withoutWebCrypto: true })
   const aes = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })

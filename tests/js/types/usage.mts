@@ -5,6 +5,7 @@ import type { MessageHeader, SealkitErrorCode, EncryptionContext } from 'sealkit
 import sealkit from 'sealkit'
 import { RawAesKeyring as LiteAes } from 'sealkit/lite'
 import { ItemEncryptor, marshall } from 'sealkit/full'
+import { CachingMaterialsManager, LocalCryptoMaterialsCache } from 'sealkit'
 
 export async function roundTrip(pem: string): Promise<string> {
   const aes = new RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: new Uint8Array(32) })
@@ -47,6 +48,14 @@ export async function roundTrip(pem: string): Promise<string> {
   }
   const items = new ItemEncryptor({ tableName: 't', partitionKey: 'pk', attributeActions: { pk: 'SIGN_ONLY', secret: 'ENCRYPT_AND_SIGN' }, keyring: aes })
   await items.encryptItem(marshall({ pk: 'a', secret: 'b' }))
+  const cache = new LocalCryptoMaterialsCache(100)
+  const cmm = new CachingMaterialsManager({ keyring: aes, cache, maxAge: 60_000, maxMessagesEncrypted: 1000, maxBytesEncrypted: 2n ** 40n, partition: 'tenant-a' })
+  const outer = new CachingMaterialsManager({ materialsManager: cmm, cache, maxAge: 1000 })
+  await decrypt(outer, (await encrypt(cmm, 'cached', { suiteId: 0x0478 })).result)
+  decryptStream(cmm)
+  new ItemEncryptor({ tableName: 't', partitionKey: 'pk', attributeActions: { pk: 'SIGN_ONLY' }, keyring: cmm })
+  const entries: number = cache.size
+  void entries
   aes.dispose()
   const disposed: boolean = aes.disposed
   void disposed
@@ -66,4 +75,8 @@ export function misuses(aes: RawAesKeyring): void {
   buildClient().decrypt(aes, 'AYAAF...')
   // @ts-expect-error encryption context values are strings
   buildClient().encrypt(aes, 'x', { encryptionContext: { n: 1 } })
+  // @ts-expect-error maxAge is required
+  new CachingMaterialsManager({ keyring: aes, cache: new LocalCryptoMaterialsCache(1) })
+  // @ts-expect-error a caching manager is not a MultiKeyring member
+  new MultiKeyring({ generator: new CachingMaterialsManager({ keyring: aes, cache: new LocalCryptoMaterialsCache(1), maxAge: 1 }) })
 }
