@@ -101,7 +101,8 @@ impl Client {
         let mut enc =
             Encryptor::start(cmm, self.config, options, Some(plaintext.len() as u64)).await?;
         let header = enc.header().clone();
-        let mut ciphertext = Vec::with_capacity(plaintext.len() + plaintext.len() / 64 + 512);
+        // The encryptor sizes its own output and hands it over whole.
+        let mut ciphertext = Vec::new();
         enc.update_async(plaintext, &mut ciphertext).await?;
         enc.finish_async(&mut ciphertext).await?;
         Ok(EncryptedMessage { ciphertext, header })
@@ -115,7 +116,8 @@ impl Client {
         options: DecryptOptions,
     ) -> Result<DecryptedMessage> {
         let mut dec = self.decryptor(cmm, options);
-        let mut plaintext = Vec::with_capacity(ciphertext.len());
+        // Empty: the decryptor hands over its plaintext buffer instead of copying it.
+        let mut plaintext = Vec::new();
         let result = match dec.update(ciphertext, &mut plaintext).await {
             Ok(()) => dec.finish(&mut plaintext),
             Err(e) => Err(e),

@@ -212,7 +212,7 @@ impl DecryptMachine {
             return;
         }
         if out.capacity() == 0 {
-            // The first release of a one-shot decrypt: hand over the buffer itself.
+            // A new buffer (the one-shot decrypt's): hand over the plaintext buffer itself.
             *out = core::mem::take(&mut *self.released);
         } else {
             plaintext_buf::append(out, &mut self.released);

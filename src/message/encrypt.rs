@@ -174,6 +174,13 @@ impl Encryptor {
     /// completes are sealed as one batch. On error no frame of the batch is left in `out`, and
     /// the encryptor must not be used further.
     pub async fn update_async(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        // Frames add 32 bytes or less per frame of plaintext: 1/32 covers frames of 1 KiB or more.
+        self.machine.reserve(
+            input
+                .len()
+                .saturating_add(input.len() / 32)
+                .saturating_add(256),
+        );
         #[cfg(not(feature = "host-crypto"))]
         let chunks = input.chunks(SYNC_BATCH.max(1));
         #[cfg(feature = "host-crypto")]

@@ -351,6 +351,12 @@ impl EncryptMachine {
         self.settle(r)
     }
 
+    /// Makes room for `additional` more bytes of output (a hint: one allocation instead of
+    /// several growths, each of which zeroizes the old one).
+    pub fn reserve(&mut self, additional: usize) {
+        plaintext_buf::reserve(&mut self.output, additional);
+    }
+
     /// Ends the plaintext: the final frame (or the single block) is laid out next.
     pub fn end(&mut self) {
         self.ended = true;
