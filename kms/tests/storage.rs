@@ -10,6 +10,9 @@ use zeroize::Zeroizing;
 const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
 const DAY: u64 = 86_400;
 
+/// Code run inside another call.
+type Hook = Box<dyn FnOnce() + Send>;
+
 /// A memory store shared by several KMS instances (like processes over one database), which
 /// counts what each commit writes and can be told to fail.
 #[derive(Clone, Default)]
@@ -21,7 +24,7 @@ struct Shared {
     fail_commits: Arc<Mutex<bool>>,
     /// Runs once at the next `begin_write`, before the write lock is taken: another process
     /// committing between this one's catch-up and its lock.
-    on_begin: Arc<Mutex<Option<Box<dyn FnOnce() + Send>>>>,
+    on_begin: Arc<Mutex<Option<Hook>>>,
 }
 
 impl Storage for Shared {
