@@ -9,7 +9,8 @@ use crate::cors::{valid_origin, Cors};
 use crate::credentials;
 use crate::http::Limits;
 use crate::init;
-use crate::store::{read_root_key, StoreConfig};
+use crate::store::{read_root_key, Backend, StoreConfig};
+use zeroize::Zeroizing;
 
 pub const USAGE: &str = "\
 sealkit-key-server: the sealkit local KMS over the AWS KMS JSON 1.1 protocol (POST /, X-Amz-Target: TrentService.<Op>)
@@ -35,6 +36,9 @@ OPTIONS:
                                 DIR/kms.sqlite3, under DIR/root.key, callers of DIR/credentials
   --state FILE                  the SQLite database to serve (needs --root-key-file); an old
                                 whole-state file there is moved into a database at start
+  --database URL                serve from PostgreSQL (postgres://USER@HOST/DB or key=value
+                                pairs; needs --root-key-file); any number of server processes
+                                can share one database
   --root-key-file FILE          32 raw bytes: the key material is sealed under at rest
   --audit-retention-days N      prune audit rows older than N days (default: keep all)
   --busy-timeout-ms N           how long a write waits for another process's write lock before
@@ -73,6 +77,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
     let mut origins = Vec::new();
     let (mut state_file, mut root_key_file, mut data_dir) = (None, None, None::<PathBuf>);
     let mut retention_days: Option<u64> = None;
+    let mut database: Option<Zeroizing<String>> = None;
     let mut busy_timeout = std::time::Duration::from_secs(30);
     let mut limits = Limits::default();
     while let Some(a) = args.next() {
@@ -117,6 +122,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
                 limits.header_timeout = std::time::Duration::from_secs(secs);
                 limits.body_timeout = std::time::Duration::from_secs(secs);
             }
+            "--database" => database = Some(Zeroizing::new(value("--database")?)),
             "--data" => data_dir = Some(PathBuf::from(value("--data")?)),
             "--audit-retention-days" => {
                 retention_days = Some(
@@ -184,15 +190,23 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
         (true, true) => Some(principal),
     };
     let audit_retention_secs = retention_days.map(|d| d.saturating_mul(86_400));
-    let store = match (state_file, root_key_file) {
-        (Some(path), Some(k)) => Some(StoreConfig {
-            path,
+    let backend = match (state_file, database) {
+        (Some(_), Some(_)) => {
+            return Err("--database cannot be combined with --state or --data".into())
+        }
+        (Some(path), None) => Some(Backend::Sqlite(path)),
+        (None, Some(url)) => Some(Backend::Postgres(url)),
+        (None, None) => None,
+    };
+    let store = match (backend, root_key_file) {
+        (Some(backend), Some(k)) => Some(StoreConfig {
+            backend,
             root_key: read_root_key(&k)?,
             audit_retention_secs,
             busy_timeout,
         }),
         (None, None) => None,
-        _ => return Err("--state and --root-key-file go together".into()),
+        _ => return Err("--state (or --database) and --root-key-file go together".into()),
     };
     Ok(Some(Config {
         addr,

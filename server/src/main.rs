@@ -9,6 +9,7 @@ mod handler;
 mod http;
 mod init;
 mod log;
+mod pg_store;
 mod service;
 mod sqlite_store;
 mod store;

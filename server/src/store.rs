@@ -2,7 +2,8 @@
 //! [`LocalKms`].
 //!
 //! `--state FILE` (with `--root-key-file`) and `--data DIR` (`DIR/kms.sqlite3` under
-//! `DIR/root.key`) are SQLite databases. A `--state` file in the old whole-state format (one
+//! `DIR/root.key`) are SQLite databases; `--database postgres://…` (with `--root-key-file`) is
+//! a PostgreSQL database that several server processes can share. A `--state` file in the old whole-state format (one
 //! encrypted blob, magic `SKLKMS`) is moved into a new database once, at start: the rows are
 //! written to `FILE.migrating`, which is fsynced and renamed over the old file.
 
@@ -14,12 +15,23 @@ use sealkit_kms::clock::Clock;
 use sealkit_kms::local::LocalKms;
 use zeroize::Zeroizing;
 
+use sealkit_kms::local::Storage;
+
+use crate::pg_store::PgStorage;
 use crate::sqlite_store::SqliteStorage;
+
+/// Which database.
+pub enum Backend {
+    /// A SQLite database file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string (URL or `key=value` pairs), shared by many processes.
+    Postgres(Zeroizing<String>),
+}
 
 /// A configured store.
 pub struct StoreConfig {
-    /// The SQLite database file.
-    pub path: PathBuf,
+    /// The database.
+    pub backend: Backend,
     /// The key material is sealed under.
     pub root_key: Zeroizing<[u8; 32]>,
     /// Audit rows older than this are pruned.
@@ -34,21 +46,28 @@ const LEGACY_MAGIC: &[u8] = b"SKLKMS";
 impl StoreConfig {
     /// The persisted KMS of this store.
     pub fn open(&self, clock: Arc<dyn Clock>) -> Result<LocalKms, String> {
-        self.migrate_legacy(clock.clone())?;
-        let storage =
-            SqliteStorage::open(&self.path, self.audit_retention_secs, self.busy_timeout)?;
-        LocalKms::with_storage(Box::new(storage), self.root_key.clone(), clock).map_err(|e| {
+        let (storage, name): (Box<dyn Storage>, String) = match &self.backend {
+            Backend::Sqlite(path) => {
+                self.migrate_legacy(path, clock.clone())?;
+                let s = SqliteStorage::open(path, self.audit_retention_secs, self.busy_timeout)?;
+                (Box::new(s), path.display().to_string())
+            }
+            Backend::Postgres(params) => (
+                Box::new(PgStorage::connect(params, self.audit_retention_secs)?),
+                "the PostgreSQL database".to_string(),
+            ),
+        };
+        LocalKms::with_storage(storage, self.root_key.clone(), clock).map_err(|e| {
             format!(
-                "cannot load {}: {} (is it the right root key?)",
-                self.path.display(),
+                "cannot load {name}: {} (is it the right root key?)",
                 e.message
             )
         })
     }
 
-    fn migrate_legacy(&self, clock: Arc<dyn Clock>) -> Result<(), String> {
+    fn migrate_legacy(&self, path: &Path, clock: Arc<dyn Clock>) -> Result<(), String> {
         let mut head = [0u8; 6];
-        let is_legacy = File::open(&self.path)
+        let is_legacy = File::open(path)
             .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
             .is_ok()
             && head == LEGACY_MAGIC;
@@ -56,12 +75,11 @@ impl StoreConfig {
             return Ok(());
         }
         let blob = Zeroizing::new(
-            std::fs::read(&self.path)
-                .map_err(|e| format!("cannot read {}: {e}", self.path.display()))?,
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
         );
         let old = LocalKms::import_state(&blob, &self.root_key, clock)
-            .map_err(|e| format!("cannot load state {}: {}", self.path.display(), e.name))?;
-        let mut tmp = self.path.as_os_str().to_os_string();
+            .map_err(|e| format!("cannot load state {}: {}", path.display(), e.name))?;
+        let mut tmp = path.as_os_str().to_os_string();
         tmp.push(".migrating");
         let tmp = PathBuf::from(tmp);
         let _ = std::fs::remove_file(&tmp);
@@ -69,17 +87,17 @@ impl StoreConfig {
             let mut storage =
                 SqliteStorage::open(&tmp, self.audit_retention_secs, self.busy_timeout)?;
             old.copy_into(&mut storage, &self.root_key)
-                .map_err(|e| format!("cannot migrate {}: {}", self.path.display(), e.message))?;
+                .map_err(|e| format!("cannot migrate {}: {}", path.display(), e.message))?;
             // Dropping the connection checkpoints the WAL into the file.
         }
         File::open(&tmp)
             .and_then(|f| f.sync_all())
-            .and_then(|_| std::fs::rename(&tmp, &self.path))
-            .and_then(|_| sync_dir(&self.path))
-            .map_err(|e| format!("cannot migrate {}: {e}", self.path.display()))?;
+            .and_then(|_| std::fs::rename(&tmp, path))
+            .and_then(|_| sync_dir(path))
+            .map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
         eprintln!(
             "sealkit-key-server: moved the whole-state file {} into a SQLite database",
-            self.path.display()
+            path.display()
         );
         Ok(())
     }

@@ -242,3 +242,53 @@ fn create_key_and_generate_data_key_do_not_slow_down_with_10000_keys() {
     assert!(cl_m / cs_m < 2.0, "CreateKey ratio {}", cl_m / cs_m);
     assert!(gl_m / gs_m < 2.0, "GenerateDataKey ratio {}", gl_m / gs_m);
 }
+
+/// The latency table of BENCHMARKS.md (not run in CI):
+/// `SEALKIT_LATENCY_KEYS=10,1000,10000 cargo test --release -p sealkit-key-server --test storage
+/// -- --ignored --nocapture latency_table` (add 100000 for the long run).
+#[test]
+#[ignore]
+fn latency_table() {
+    let sizes: Vec<usize> = std::env::var("SEALKIT_LATENCY_KEYS")
+        .unwrap_or_else(|_| "10,1000,10000".into())
+        .split(',')
+        .map(|s| s.trim().parse().unwrap())
+        .collect();
+    let root = [6u8; 32];
+    let rounds = 201;
+    println!(
+        "| keys | CreateKey p50 | CreateKey p99 | GenerateDataKey p50 | GenerateDataKey p99 |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: |");
+    for n in sizes {
+        let dir = TempDir::new(&format!("latency-table-{n}"));
+        let keys = legacy_state(&dir.path("kms.state"), &root, n);
+        let server = start_with_env(&refs(&state_args(&dir, &root)), &[]);
+        let c = client(&server.url, sigv4("AKID", "open-mode"));
+        let (mut create, mut gdk) = (Vec::new(), Vec::new());
+        for i in 0..rounds {
+            let t = Instant::now();
+            block_on(c.create_key(CreateKeyRequest::default())).unwrap();
+            create.push(t.elapsed().as_secs_f64() * 1e3);
+            let t = Instant::now();
+            block_on(c.generate_data_key(GenerateDataKeyRequest {
+                key_id: keys[i % keys.len()].clone(),
+                number_of_bytes: Some(32),
+                ..Default::default()
+            }))
+            .unwrap();
+            gdk.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        let pct = |v: &mut Vec<f64>, p: f64| {
+            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            v[((v.len() - 1) as f64 * p) as usize]
+        };
+        println!(
+            "| {n} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
+            pct(&mut create, 0.5),
+            pct(&mut create, 0.99),
+            pct(&mut gdk, 0.5),
+            pct(&mut gdk, 0.99)
+        );
+    }
+}
