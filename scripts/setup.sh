@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh machine, skipping what is already present:
-# the wasm32 target, wasm-bindgen-cli (the exact version in Cargo.lock), Debian chromium,
+# the wasm32 target, wasm-bindgen-cli (the exact version in Cargo.lock), Debian chromium and
+# postgresql (server binaries under /usr/lib/postgresql/N/bin; the test runs its own cluster),
 # and the Python venv (official ESDK + moto). npm packages are installed by scripts/test-js.sh.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,6 +30,15 @@ else
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+fi
+
+step "postgresql (Debian) for the key server's shared-store test"
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "postgresql present: $(ls -d /usr/lib/postgresql/*/bin | tr '\n' ' ')"
+else
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
 step "python venv (.deps/venv)"

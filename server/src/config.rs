@@ -4,18 +4,22 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use zeroize::Zeroizing;
-
 use crate::auth::Caller;
 use crate::cors::{valid_origin, Cors};
 use crate::credentials;
 use crate::http::Limits;
-use crate::state_file::StateFile;
+use crate::init;
+use crate::store::{read_root_key, Backend, StoreConfig};
+use zeroize::Zeroizing;
 
 pub const USAGE: &str = "\
 sealkit-key-server: the sealkit local KMS over the AWS KMS JSON 1.1 protocol (POST /, X-Amz-Target: TrentService.<Op>)
 
-USAGE: sealkit-key-server [OPTIONS]
+USAGE: sealkit-key-server init --data DIR [--principal ARN]
+       sealkit-key-server [serve] [OPTIONS]
+  init writes DIR/root.key (a random root key) and DIR/credentials (an AWS shared-credentials
+  file, profile [default], for an admin caller acting as --principal); both 0600, never replaced.
+OPTIONS:
   --listen ADDR                 address to bind (default 127.0.0.1:0); the first line on stdout
                                 is `sealkit-key-server listening on http://HOST:PORT`
   --allow-remote                allow binding a non-loopback address
@@ -28,8 +32,17 @@ USAGE: sealkit-key-server [OPTIONS]
   --insecure-no-auth            serve with no authentication at all (loopback addresses only)
   --cors-origin ORIGIN          let browser pages of ORIGIN (http[s]://host[:port]) call the
                                 server; other origins are refused (repeatable)
-  --state FILE                  persist the whole KMS state here, encrypted (needs --root-key-file)
-  --root-key-file FILE          32 raw bytes: the key the state file is encrypted under
+  --data DIR                    serve the data directory made by init: the SQLite database
+                                DIR/kms.sqlite3, under DIR/root.key, callers of DIR/credentials
+  --state FILE                  the SQLite database to serve (needs --root-key-file); an old
+                                whole-state file there is moved into a database at start
+  --database URL                serve from PostgreSQL (postgres://USER@HOST/DB or key=value
+                                pairs; needs --root-key-file); any number of server processes
+                                can share one database
+  --root-key-file FILE          32 raw bytes: the key material is sealed under at rest
+  --audit-retention-days N      prune audit rows older than N days (default: keep all)
+  --busy-timeout-ms N           how long a write waits for another process's write lock before
+                                it fails with KMSInternalException (default 30000)
   --max-connections N           open connections at most (default 512; more wait in the backlog)
   --request-timeout SECS        headers, and then the body, must arrive within SECS (default 10)
   -h, --help                    this help
@@ -48,7 +61,7 @@ pub struct Config {
     /// `Some(principal)` in the explicit insecure mode: every request acts as it.
     pub open_principal: Option<String>,
     pub cors: Cors,
-    pub state: Option<StateFile>,
+    pub store: Option<StoreConfig>,
     pub limits: Limits,
 }
 
@@ -62,7 +75,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
     let mut principal = "arn:aws:iam::111122223333:root".to_string();
     let mut credential_files: Vec<PathBuf> = Vec::new();
     let mut origins = Vec::new();
-    let (mut state_file, mut root_key_file) = (None, None);
+    let (mut state_file, mut root_key_file, mut data_dir) = (None, None, None::<PathBuf>);
+    let mut retention_days: Option<u64> = None;
+    let mut database: Option<Zeroizing<String>> = None;
+    let mut busy_timeout = std::time::Duration::from_secs(30);
     let mut limits = Limits::default();
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
@@ -106,6 +122,24 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
                 limits.header_timeout = std::time::Duration::from_secs(secs);
                 limits.body_timeout = std::time::Duration::from_secs(secs);
             }
+            "--database" => database = Some(Zeroizing::new(value("--database")?)),
+            "--data" => data_dir = Some(PathBuf::from(value("--data")?)),
+            "--audit-retention-days" => {
+                retention_days = Some(
+                    value("--audit-retention-days")?
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or("--audit-retention-days must be a positive number of days")?,
+                )
+            }
+            "--busy-timeout-ms" => {
+                busy_timeout = std::time::Duration::from_millis(
+                    value("--busy-timeout-ms")?
+                        .parse()
+                        .map_err(|_| "--busy-timeout-ms must be a number of milliseconds")?,
+                )
+            }
             "--state" => state_file = Some(PathBuf::from(value("--state")?)),
             "--root-key-file" => root_key_file = Some(PathBuf::from(value("--root-key-file")?)),
             "-h" | "--help" => {
@@ -122,6 +156,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
         return Err(format!(
             "refusing to listen on non-loopback {addr} without --allow-remote"
         ));
+    }
+    if let Some(d) = &data_dir {
+        if state_file.is_some() || root_key_file.is_some() {
+            return Err("--data cannot be combined with --state or --root-key-file".into());
+        }
+        state_file = Some(d.join(init::DATABASE));
+        root_key_file = Some(d.join(init::ROOT_KEY));
+        credential_files.push(d.join(init::CREDENTIALS));
     }
     let mut callers = Vec::new();
     for f in &credential_files {
@@ -147,19 +189,24 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
         }
         (true, true) => Some(principal),
     };
-    let state = match (state_file, root_key_file) {
-        (Some(s), Some(k)) => {
-            let bytes = Zeroizing::new(
-                std::fs::read(&k).map_err(|e| format!("cannot read {}: {e}", k.display()))?,
-            );
-            let key: [u8; 32] = bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| "--root-key-file must hold exactly 32 bytes".to_string())?;
-            Some(StateFile::new(s, Zeroizing::new(key)))
+    let audit_retention_secs = retention_days.map(|d| d.saturating_mul(86_400));
+    let backend = match (state_file, database) {
+        (Some(_), Some(_)) => {
+            return Err("--database cannot be combined with --state or --data".into())
         }
+        (Some(path), None) => Some(Backend::Sqlite(path)),
+        (None, Some(url)) => Some(Backend::Postgres(url)),
         (None, None) => None,
-        _ => return Err("--state and --root-key-file go together".into()),
+    };
+    let store = match (backend, root_key_file) {
+        (Some(backend), Some(k)) => Some(StoreConfig {
+            backend,
+            root_key: read_root_key(&k)?,
+            audit_retention_secs,
+            busy_timeout,
+        }),
+        (None, None) => None,
+        _ => return Err("--state (or --database) and --root-key-file go together".into()),
     };
     Ok(Some(Config {
         addr,
@@ -167,7 +214,22 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
         callers,
         open_principal,
         cors: Cors::new(origins),
-        state,
+        store,
         limits,
     }))
+}
+
+/// Parses `init` arguments: `--data DIR [--principal ARN]`.
+pub fn parse_init(args: impl IntoIterator<Item = String>) -> Result<(PathBuf, String), String> {
+    let mut args = args.into_iter();
+    let (mut dir, mut principal) = (None, "arn:aws:iam::111122223333:root".to_string());
+    while let Some(a) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--data" => dir = Some(PathBuf::from(value("--data")?)),
+            "--principal" => principal = value("--principal")?,
+            other => return Err(format!("init: unknown option {other} (see --help)")),
+        }
+    }
+    Ok((dir.ok_or("init needs --data DIR")?, principal))
 }

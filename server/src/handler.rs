@@ -82,15 +82,20 @@ impl Handler {
                 "UnknownOperationException",
                 "missing X-Amz-Target: TrentService.<Op>",
             )),
-            Some(op) => auth::authenticate(
+            Some(op) => match auth::authenticate(
                 headers,
                 body,
                 &self.config.callers,
                 self.config.open_principal.as_deref(),
                 &self.config.region,
                 SystemClock.now_secs(),
-            )
-            .and_then(|id| self.service.call(&id, op, body)),
+            ) {
+                Ok(id) => self.service.call(&id, op, body),
+                Err(e) => {
+                    self.service.audit_refused(op, &self.config.region, &e);
+                    Err(e)
+                }
+            },
         };
         let mut reply = match result {
             Ok(b) => json(200, b),

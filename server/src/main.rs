@@ -7,9 +7,12 @@ mod cors;
 mod credentials;
 mod handler;
 mod http;
+mod init;
 mod log;
+mod pg_store;
 mod service;
-mod state_file;
+mod sqlite_store;
+mod store;
 mod test_clock;
 
 use std::sync::Arc;
@@ -18,7 +21,23 @@ use handler::Handler;
 use service::Service;
 
 fn main() {
-    let config = match config::parse(std::env::args().skip(1)) {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("init") => {
+            let done = config::parse_init(args.drain(..).skip(1))
+                .and_then(|(dir, principal)| init::init(&dir, &principal));
+            if let Err(e) = done {
+                eprintln!("sealkit-key-server: error: {e}");
+                std::process::exit(1);
+            }
+            return;
+        }
+        Some("serve") => {
+            args.remove(0);
+        }
+        _ => {}
+    }
+    let config = match config::parse(args) {
         Ok(Some(c)) => c,
         Ok(None) => return,
         Err(e) => {
@@ -34,15 +53,14 @@ fn main() {
 
 fn run(mut config: config::Config) -> Result<(), String> {
     let clock = test_clock::kms_clock()?;
-    let state = config.state.take();
-    let kms = match &state {
-        Some(f) => f.load(clock)?,
+    let kms = match config.store.take() {
+        Some(s) => s.open(clock)?,
         None => sealkit_kms::local::LocalKms::new(clock),
     };
     let (addr, limits) = (config.addr, config.limits);
     let handler = Arc::new(Handler {
         config,
-        service: Service::new(kms, state),
+        service: Service::new(kms),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,6 +1,7 @@
-//! Durability of the key server's state file against a real server process killed with SIGKILL:
-//! material made by an automatic rotation is saved before a data key under it is handed out, and
-//! a change whose save fails is undone (not visible, not saved later, no duplicate on retry).
+//! Durability of the key server's SQLite store against a real server process killed with
+//! SIGKILL: material made by an automatic rotation is committed before a data key under it is
+//! handed out, and a change whose commit fails is undone (not visible, not committed later, no
+//! duplicate on retry).
 
 mod common;
 
@@ -78,29 +79,30 @@ fn a_data_key_issued_after_an_automatic_rotation_decrypts_after_kill_9() {
 }
 
 #[test]
-fn a_failed_save_leaves_no_change_visible_and_a_retry_makes_no_duplicate() {
+fn a_failed_commit_leaves_no_change_visible_and_a_retry_makes_no_duplicate() {
     let dir = TempDir::new("failed-save");
-    let args = args(&dir);
+    let mut args = args(&dir);
+    args.extend(["--busy-timeout-ms".to_string(), "200".to_string()]);
     let server = start(&refs(&args));
     let c = client(&server.url, sigv4("AKID", "open-mode"));
     let count = |c: &sealkit::kms::http::HttpKmsClient| block_on(c.list_keys()).unwrap().keys.len();
     block_on(c.create_key(CreateKeyRequest::default())).unwrap();
     assert_eq!(count(&c), 1);
 
-    // A directory where the save's temporary file goes makes every save fail (even as root,
-    // where a read-only directory would not).
-    let blocker = dir.path("kms.state.tmp");
-    std::fs::create_dir(&blocker).unwrap();
+    // Another process holds the database's write lock: the server's commit cannot happen
+    // (even as root, where a read-only file would not stop it).
+    let blocker = rusqlite::Connection::open(dir.path("kms.state")).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let err = block_on(c.create_key(CreateKeyRequest::default())).unwrap_err();
     assert_eq!(err.name, "KMSInternalException");
+    blocker.execute_batch("ROLLBACK").unwrap();
     assert_eq!(count(&c), 1, "the failed CreateKey is not visible");
 
-    // The client retries once the disk is back: exactly one new key.
-    std::fs::remove_dir(&blocker).unwrap();
+    // The client retries once the lock is gone: exactly one new key.
     block_on(c.create_key(CreateKeyRequest::default())).unwrap();
     assert_eq!(count(&c), 2);
     server.kill9();
     let server = start(&refs(&args));
     let c = client(&server.url, sigv4("AKID", "open-mode"));
-    assert_eq!(count(&c), 2, "what was acknowledged is what was saved");
+    assert_eq!(count(&c), 2, "what was acknowledged is what was committed");
 }

@@ -43,7 +43,8 @@ pub(crate) fn create_key(
     };
     let key_id = if multi { mrk_id()? } else { uuid_v4()? };
     let arn = key_arn(c.region, c.account, &key_id);
-    let material_ref = format!("{}/{}", c.account, key_id);
+    // The creating key's ARN names the material: sealed at rest, it is bound to it (`rows`).
+    let material_ref = arn.clone();
     st.materials
         .insert(material_ref.clone(), MaterialSet::generate(&spec, c.now)?);
     let entry = KeyEntry {

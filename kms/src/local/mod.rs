@@ -22,14 +22,19 @@ mod admin;
 mod audit;
 mod ciphertext;
 pub mod dispatch;
+mod due;
 mod key;
 mod ops;
 mod persist;
 mod policy;
 mod rotation;
+mod rows;
+mod storage;
 mod store;
+mod table;
 
 pub use audit::{AuditFilter, AuditRecord};
+pub use storage::{MemoryStorage, Record, RecordKind, Storage};
 
 use crate::arn::principal_account;
 use crate::clock::{Clock, ManualClock};
@@ -39,9 +44,20 @@ use crate::types::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use store::{Call, State};
+use zeroize::Zeroizing;
+
+/// A [`Storage`] with the root key its material is sealed under, and how far it has been read.
+struct Persistence {
+    storage: Box<dyn Storage>,
+    root_key: Zeroizing<[u8; 32]>,
+    /// Every row of transactions up to this number is applied to the in-memory state.
+    cursor: u64,
+}
 
 struct Inner {
     state: Mutex<State>,
+    /// Locked only while `state` is locked (that order), so one operation at a time uses it.
+    persistence: Mutex<Option<Persistence>>,
     clock: Arc<dyn Clock>,
     /// Whether each operation first applies due rotations and deletions itself (the default).
     /// A host that persists the state turns this off and calls
@@ -84,12 +100,84 @@ impl LocalKms {
         (Self::new(clock.clone()), clock)
     }
 
+    /// A KMS persisted in `storage`: its state is read from it now, and every operation after
+    /// this is one transaction in it (see [`Storage`]) that holds only the rows the operation
+    /// changed, together with its audit record; an operation returns only after that commit, and
+    /// a failed commit is undone in memory and answers `KMSInternalException`. Before each
+    /// operation the rows other processes committed are read in, and an operation that writes
+    /// (or meets a due rotation or deletion) re-reads them under the store's write lock, so due
+    /// rotations happen once, whatever the number of processes. Key material is sealed under
+    /// `root_key`, bound to its key and version. The audit trail goes to the store, not to
+    /// memory.
+    pub fn with_storage(
+        mut storage: Box<dyn Storage>,
+        root_key: Zeroizing<[u8; 32]>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, KmsError> {
+        let mut state = State::default();
+        let records = storage.changes_since(0).map_err(|e| store_error(&e))?;
+        let cursor = records.iter().map(|r| r.seq).max().unwrap_or(0);
+        rows::apply(&mut state, records, &root_key)?;
+        let kms = Self::from_state(state, clock);
+        *kms.persist_lock() = Some(Persistence {
+            storage,
+            root_key,
+            cursor,
+        });
+        Ok(kms)
+    }
+
+    /// Writes every key, material set and alias of this (unpersisted) KMS into `storage`, in
+    /// one transaction: moving a state exported by [`export_state`](Self::export_state) into a
+    /// new store.
+    pub fn copy_into(
+        &self,
+        storage: &mut dyn Storage,
+        root_key: &[u8; 32],
+    ) -> Result<(), KmsError> {
+        let records = rows::all(&self.lock(), root_key)?;
+        storage.begin_write().map_err(|e| store_error(&e))?;
+        let written = storage.put(&records).and_then(|_| storage.commit());
+        if let Err(e) = written {
+            storage.rollback();
+            return Err(store_error(&e));
+        }
+        Ok(())
+    }
+
+    /// Appends an audit record of a request refused before it reached an operation (for
+    /// example by authentication): to the store when persisted, else to memory.
+    pub fn append_audit(&self, record: AuditRecord) -> Result<(), KmsError> {
+        let mut st = self.lock();
+        let mut p = self.persist_lock();
+        match p.as_mut() {
+            Some(p) => p
+                .storage
+                .append_audit(&[record])
+                .map_err(|e| store_error(&e)),
+            None => {
+                st.audit.push(record);
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether the store (if any) is usable.
+    pub fn check_storage(&self) -> Result<(), String> {
+        let _st = self.lock();
+        match self.persist_lock().as_mut() {
+            Some(p) => p.storage.check(),
+            None => Ok(()),
+        }
+    }
+
     // On wasm the clock is not `Send`/`Sync`; that target has a single thread.
     #[allow(clippy::arc_with_non_send_sync)]
     fn from_state(state: State, clock: Arc<dyn Clock>) -> Self {
         LocalKms {
             inner: Arc::new(Inner {
                 state: Mutex::new(state),
+                persistence: Mutex::new(None),
                 clock,
                 auto_maintenance: AtomicBool::new(true),
             }),
@@ -130,7 +218,15 @@ impl LocalKms {
         self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Audit records matching `filter`, oldest first.
+    fn persist_lock(&self) -> MutexGuard<'_, Option<Persistence>> {
+        self.inner
+            .persistence
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Audit records matching `filter`, oldest first (of a KMS without a store: a persisted
+    /// one keeps its trail in the store).
     pub fn audit_log(&self, filter: &AuditFilter) -> Vec<AuditRecord> {
         self.lock()
             .audit
@@ -174,7 +270,7 @@ impl LocalKms {
     pub fn run_maintenance(&self) -> Result<Option<Snapshot>, KmsError> {
         let now = self.now();
         let mut st = self.lock();
-        if !rotation::any_due(&st, now) && !st.deletion_due(now) {
+        if !st.maintenance_due(now) {
             return Ok(None);
         }
         let before = st.clone();
@@ -188,6 +284,9 @@ impl LocalKms {
     }
 
     fn maintain(st: &mut State, now: u64) -> Result<(), KmsError> {
+        if !st.maintenance_due(now) {
+            return Ok(());
+        }
         st.purge_deleted(now);
         rotation::run_due(st, now)
     }
@@ -199,12 +298,15 @@ impl LocalKms {
 
     /// Puts back a state taken by [`snapshot`](Self::snapshot), dropping every change since.
     pub fn restore(&self, snapshot: Snapshot) {
-        *self.lock() = snapshot.0;
+        let mut state = snapshot.0;
+        state.reindex();
+        *self.lock() = state;
     }
 
     /// Runs one operation: applies due rotations and deletions (unless the host does that, see
     /// [`set_automatic_maintenance`](Self::set_automatic_maintenance)), calls `f`, writes the
-    /// audit record.
+    /// audit record; with a store, all of it as one transaction (see
+    /// [`with_storage`](Self::with_storage)).
     fn run<T>(
         &self,
         client: &LocalKmsClient,
@@ -215,6 +317,7 @@ impl LocalKms {
         let now = self.now();
         let auto = self.inner.auto_maintenance.load(Ordering::SeqCst);
         let mut st = self.lock();
+        let mut persist = self.persist_lock();
         let mut call = Call {
             region: &client.region,
             principal: &client.principal,
@@ -222,13 +325,28 @@ impl LocalKms {
             now,
             key_arn: None,
         };
+        let mut writing = false;
+        if let Some(p) = persist.as_mut() {
+            // Catch up with what other processes committed; a writer does it again under the
+            // write lock, where nobody else can commit in between.
+            catch_up(&mut st, p)?;
+            let due = auto && st.maintenance_due(now);
+            if dispatch::is_mutating(op) || due {
+                p.storage.begin_write().map_err(|e| store_error(&e))?;
+                writing = true;
+                if let Err(e) = catch_up(&mut st, p) {
+                    p.storage.rollback();
+                    return Err(e);
+                }
+            }
+        }
         let maintained = if auto {
             Self::maintain(&mut st, now)
         } else {
             Ok(())
         };
-        let result = maintained.and_then(|_| f(&mut st, &mut call));
-        let record = AuditRecord {
+        let mut result = maintained.and_then(|_| f(&mut st, &mut call));
+        let mut record = AuditRecord {
             time: now,
             principal: client.principal.clone(),
             operation: op.to_string(),
@@ -238,9 +356,73 @@ impl LocalKms {
             success: result.is_ok(),
             error_code: result.as_ref().err().map(|e| e.name.clone()),
         };
-        st.audit.push(record);
+        let Some(p) = persist.as_mut() else {
+            st.settle();
+            st.audit.push(record);
+            return result;
+        };
+        let committed = if writing {
+            commit(&st, p, &record)
+        } else if st.is_dirty() {
+            // Only a writer changes the state; reaching here is a bug, and nothing is kept.
+            Err("a read changed the state".to_string())
+        } else {
+            p.storage.append_audit(&[record.clone()]).map(|_| p.cursor)
+        };
+        match committed {
+            Ok(seq) => {
+                p.cursor = seq;
+                st.settle();
+            }
+            Err(e) => {
+                if writing {
+                    p.storage.rollback();
+                }
+                st.rollback();
+                result = Err(store_error(&e));
+                // The refusal is audited too, when the store still takes it.
+                record.success = false;
+                record.error_code = Some(names::INTERNAL.to_string());
+                let _ = p.storage.append_audit(&[record]);
+            }
+        }
         result
     }
+}
+
+/// Reads in the rows committed since the cursor.
+fn catch_up(st: &mut State, p: &mut Persistence) -> Result<(), KmsError> {
+    let records = p
+        .storage
+        .changes_since(p.cursor)
+        .map_err(|e| store_error(&e))?;
+    if let Some(max) = records.iter().map(|r| r.seq).max() {
+        rows::apply(st, records, &p.root_key)?;
+        p.cursor = max;
+    }
+    Ok(())
+}
+
+/// Writes the changed rows and the audit record in the open write transaction and commits.
+fn commit(st: &State, p: &mut Persistence, record: &AuditRecord) -> Result<u64, String> {
+    let records = rows::changed(st, &p.root_key).map_err(|e| e.message)?;
+    if !records.is_empty() {
+        p.storage.put(&records)?;
+    }
+    p.storage.append_audit(core::slice::from_ref(record))?;
+    p.storage.commit()
+}
+
+/// The answer to a store failure; the detail goes to the host's log, not to the caller.
+fn store_error(detail: &str) -> KmsError {
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("sealkit-kms: storage error: {detail}");
+    #[cfg(target_arch = "wasm32")]
+    let _ = detail;
+    KmsError::new(
+        names::INTERNAL,
+        "the change could not be committed; nothing was changed",
+    )
 }
 
 /// A [`LocalKms`] seen from one region by one principal; implements [`KmsProvider`] and

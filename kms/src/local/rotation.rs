@@ -4,6 +4,7 @@
 use super::store::{new_version, MaterialSet, RotationEvent, State};
 use crate::error::KmsError;
 use crate::types::{KeyState, RotationType};
+use std::collections::BTreeSet;
 
 /// Default automatic rotation period.
 pub(crate) const DEFAULT_PERIOD_DAYS: u32 = 365;
@@ -36,11 +37,24 @@ pub(crate) fn disable(set: &mut MaterialSet) {
 /// Performs every automatic rotation that is due at `now`, for material sets used by at least
 /// one Enabled key (KMS does not rotate disabled keys). Each due date gets its own version.
 pub(crate) fn run_due(state: &mut State, now: u64) -> Result<(), KmsError> {
+    if !any_due(state, now) {
+        return Ok(());
+    }
     let live = live_materials(state);
-    for (name, set) in state.materials.iter_mut() {
-        if !set.rotation.enabled || !live.contains(name) {
+    let due: Vec<String> = state
+        .materials
+        .iter()
+        .filter(|(name, set)| {
+            set.rotation.enabled
+                && live.contains(name.as_str())
+                && set.rotation.next_rotation.is_some_and(|d| d <= now)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in due {
+        let Some(set) = state.materials.get_mut(&name) else {
             continue;
-        }
+        };
         let period = u64::from(set.rotation.period_days.max(1)) * DAY;
         while let Some(due) = set.rotation.next_rotation.filter(|d| *d <= now) {
             rotate(set, due, RotationType::Automatic)?;
@@ -52,20 +66,28 @@ pub(crate) fn run_due(state: &mut State, now: u64) -> Result<(), KmsError> {
 
 /// Whether [`run_due`] at `now` would rotate anything.
 pub(crate) fn any_due(state: &State, now: u64) -> bool {
+    // The scan for a due date allocates nothing; the set of live materials is built only when
+    // some date is due.
+    let is_due = |set: &MaterialSet| {
+        set.rotation.enabled && set.rotation.next_rotation.is_some_and(|d| d <= now)
+    };
+    if !state.materials.values().any(is_due) {
+        return false;
+    }
     let live = live_materials(state);
-    state.materials.iter().any(|(name, set)| {
-        set.rotation.enabled
-            && live.contains(name)
-            && set.rotation.next_rotation.is_some_and(|d| d <= now)
-    })
+    state
+        .materials
+        .iter()
+        .any(|(name, set)| is_due(set) && live.contains(name.as_str()))
 }
 
-/// Material sets used by at least one Enabled key.
-fn live_materials(state: &State) -> Vec<String> {
+/// Material sets used by at least one Enabled key (a set: one lookup per material, so a check
+/// stays linear in the number of keys).
+fn live_materials(state: &State) -> BTreeSet<&str> {
     state
         .keys
         .values()
         .filter(|k| k.state == KeyState::Enabled)
-        .map(|k| k.material_ref.clone())
+        .map(|k| k.material_ref.as_str())
         .collect()
 }

@@ -1,13 +1,14 @@
 //! The local KMS state: keys per region and account, shared material sets, aliases, audit.
 
 use super::audit::AuditRecord;
+use super::due::{key_due, material_due, Dated, DueIndex};
 use super::policy::{self, AuthRequest};
+use super::table::Table;
 use crate::arn::{KeyIdentifier, ResourceType};
 use crate::error::{names, KmsError};
 use crate::secret::{hex, random_bytes, SecretBytes};
 use crate::types::*;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Longest `KeyId` KMS accepts, in characters (AWS KMS API reference: `KeyId` length 1-2048).
 pub(crate) const MAX_KEY_ID_CHARS: usize = 2048;
@@ -114,12 +115,50 @@ impl KeyEntry {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct State {
     /// By key ARN.
-    pub keys: BTreeMap<String, KeyEntry>,
-    /// By `ACCOUNT/KEYID`.
-    pub materials: BTreeMap<String, MaterialSet>,
+    pub keys: Table<KeyEntry>,
+    /// By material reference: the ARN of the key that created it (`ACCOUNT/KEYID` in states
+    /// made before that).
+    pub materials: Table<MaterialSet>,
     /// Alias ARN → target key id (same region and account).
-    pub aliases: BTreeMap<String, String>,
+    pub aliases: Table<String>,
+    /// The audit trail of a KMS that keeps it in memory (one without a [`super::Storage`]).
     pub audit: Vec<AuditRecord>,
+    /// When maintenance is next due (derived from the tables, so not serialized).
+    #[serde(skip)]
+    pub due: DueIndex,
+}
+
+impl State {
+    /// Whether any table changed since the last [`settle`](Self::settle).
+    pub fn is_dirty(&self) -> bool {
+        self.keys.is_dirty() || self.materials.is_dirty() || self.aliases.is_dirty()
+    }
+
+    /// The changes are committed: index their dates and forget their journal.
+    pub fn settle(&mut self) {
+        if self.due.is_built() {
+            let keys: Vec<String> = self.keys.touched().map(str::to_string).collect();
+            for k in keys {
+                let d = self.keys.get(&k).and_then(key_due);
+                self.due.set(Dated::Key, &k, d);
+            }
+            let sets: Vec<String> = self.materials.touched().map(str::to_string).collect();
+            for m in sets {
+                let d = self.materials.get(&m).and_then(material_due);
+                self.due.set(Dated::Material, &m, d);
+            }
+        }
+        self.keys.settle();
+        self.materials.settle();
+        self.aliases.settle();
+    }
+
+    /// Undoes every change since the last settle.
+    pub fn rollback(&mut self) {
+        self.keys.rollback();
+        self.materials.rollback();
+        self.aliases.rollback();
+    }
 }
 
 /// The caller of one operation, and what it touched (for the audit record).
@@ -350,11 +389,35 @@ impl State {
         }
     }
 
-    /// Whether [`purge_deleted`](Self::purge_deleted) at `now` would remove a key.
-    pub fn deletion_due(&self, now: u64) -> bool {
-        self.keys.values().any(|k| {
-            k.state == KeyState::PendingDeletion && k.deletion_date.is_some_and(|d| d <= now)
-        })
+    /// Whether a key deletion or an automatic rotation may be due at `now`: O(log n) from the
+    /// date index (built from the whole state once, after a load); the operations that do the
+    /// work check each key's state themselves.
+    pub fn maintenance_due(&mut self, now: u64) -> bool {
+        if !self.due.is_built() {
+            self.due.reset();
+            let keys: Vec<(String, Option<u64>)> = self
+                .keys
+                .iter()
+                .map(|(n, k)| (n.clone(), key_due(k)))
+                .collect();
+            for (n, d) in keys {
+                self.due.set(Dated::Key, &n, d);
+            }
+            let sets: Vec<(String, Option<u64>)> = self
+                .materials
+                .iter()
+                .map(|(n, m)| (n.clone(), material_due(m)))
+                .collect();
+            for (n, d) in sets {
+                self.due.set(Dated::Material, &n, d);
+            }
+        }
+        self.due.earliest().is_some_and(|d| d <= now)
+    }
+
+    /// Marks the date index as out of date (the tables were replaced or loaded).
+    pub fn reindex(&mut self) {
+        self.due = DueIndex::default();
     }
 
     /// Removes keys whose deletion date has passed, their aliases, and orphaned material.
@@ -380,6 +443,7 @@ impl State {
         let prefix = alias_arn(&e.region, &e.account, "alias/");
         self.aliases
             .retain(|a, target| !(a.starts_with(&prefix) && *target == e.key_id));
+        // Linear in the keys, only when a key is deleted.
         if !self.keys.values().any(|k| k.material_ref == e.material_ref) {
             self.materials.remove(&e.material_ref);
         }

@@ -1,0 +1,208 @@
+//! The shared store: a PostgreSQL database (the `postgres` client crate) that any number of
+//! server processes use at once, the local KMS's [`Storage`].
+//!
+//! A write transaction starts by locking the one `sealkit_meta` row (`SELECT … FOR UPDATE`,
+//! PostgreSQL manual, "Explicit Locking: Row-Level Locks"), so writers of every process take
+//! turns and transaction numbers are committed in order; under READ COMMITTED each statement
+//! after the lock sees every earlier commit, which is how a process re-reads what others wrote
+//! before it decides on a due rotation. A commit returns after PostgreSQL's own durable commit
+//! (`synchronous_commit` on, the default; it is checked at start).
+//!
+//! ```text
+//! sealkit_meta  (id = 1, seq)                   last committed transaction number
+//! sealkit_rows  (kind, name) → value?, seq      keys, material sets (sealed), aliases
+//! sealkit_audit (id, time, record)              append-only
+//! ```
+
+use postgres::{Client, NoTls};
+use sealkit_kms::local::{AuditRecord, Record, RecordKind, Storage};
+
+/// A key for `pg_advisory_lock` while the schema is created (two processes starting at once).
+const SCHEMA_LOCK: i64 = 0x5ea1_4b17;
+/// How often (in appended audit records) old audit rows are pruned.
+const PRUNE_EVERY: u64 = 1024;
+
+/// A [`Storage`] in a PostgreSQL database.
+pub struct PgStorage {
+    client: Client,
+    next_seq: Option<u64>,
+    retention_secs: Option<u64>,
+    appended: u64,
+}
+
+fn err(what: &str) -> impl Fn(postgres::Error) -> String + '_ {
+    move |e| format!("postgres {what}: {e}")
+}
+
+fn to_i64(n: u64) -> Result<i64, String> {
+    i64::try_from(n).map_err(|_| "sequence number out of range".to_string())
+}
+
+impl PgStorage {
+    /// Connects with `params` (a `postgres://` URL or `key=value` pairs) and creates the
+    /// tables if needed. The connection string is not echoed in errors (it may hold a password).
+    pub fn connect(params: &str, retention_secs: Option<u64>) -> Result<Self, String> {
+        let mut client = Client::connect(params, NoTls).map_err(err("connect"))?;
+        client
+            .batch_execute(&format!("SELECT pg_advisory_lock({SCHEMA_LOCK})"))
+            .map_err(err("schema lock"))?;
+        let schema = client.batch_execute(
+            "CREATE TABLE IF NOT EXISTS sealkit_meta (id INT PRIMARY KEY CHECK (id = 1),
+                                                     seq BIGINT NOT NULL);
+             INSERT INTO sealkit_meta (id, seq) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+             CREATE TABLE IF NOT EXISTS sealkit_rows (kind TEXT NOT NULL, name TEXT NOT NULL,
+                                                     value BYTEA, seq BIGINT NOT NULL,
+                                                     PRIMARY KEY (kind, name));
+             CREATE INDEX IF NOT EXISTS sealkit_rows_by_seq ON sealkit_rows (seq);
+             CREATE TABLE IF NOT EXISTS sealkit_audit (id BIGSERIAL PRIMARY KEY,
+                                                      time BIGINT NOT NULL, record TEXT NOT NULL);
+             CREATE INDEX IF NOT EXISTS sealkit_audit_by_time ON sealkit_audit (time);",
+        );
+        let unlock = client.batch_execute(&format!("SELECT pg_advisory_unlock({SCHEMA_LOCK})"));
+        schema.map_err(err("schema"))?;
+        unlock.map_err(err("schema unlock"))?;
+        let sync: String = client
+            .query_one("SHOW synchronous_commit", &[])
+            .map_err(err("settings"))?
+            .get(0);
+        if sync == "off" {
+            return Err("postgres: synchronous_commit is off: commits would not be durable".into());
+        }
+        let mut s = PgStorage {
+            client,
+            next_seq: None,
+            retention_secs,
+            appended: 0,
+        };
+        s.prune()?;
+        Ok(s)
+    }
+
+    fn prune(&mut self) -> Result<(), String> {
+        let Some(keep) = self.retention_secs else {
+            return Ok(());
+        };
+        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+        self.client
+            .execute(
+                "DELETE FROM sealkit_audit WHERE time < (SELECT MAX(time) FROM sealkit_audit) - $1",
+                &[&keep],
+            )
+            .map_err(err("audit prune"))?;
+        Ok(())
+    }
+
+    fn insert_audit(&mut self, records: &[AuditRecord]) -> Result<(), String> {
+        for r in records {
+            let json = serde_json::to_string(r).map_err(|e| format!("audit record: {e}"))?;
+            let time = i64::try_from(r.time).unwrap_or(i64::MAX);
+            self.client
+                .execute(
+                    "INSERT INTO sealkit_audit (time, record) VALUES ($1, $2)",
+                    &[&time, &json],
+                )
+                .map_err(err("audit"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Storage for PgStorage {
+    fn changes_since(&mut self, since: u64) -> Result<Vec<Record>, String> {
+        let rows = self
+            .client
+            .query(
+                "SELECT kind, name, value, seq FROM sealkit_rows WHERE seq > $1 ORDER BY seq",
+                &[&to_i64(since)?],
+            )
+            .map_err(err("read"))?;
+        rows.into_iter()
+            .map(|r| {
+                let kind: String = r.get(0);
+                let seq: i64 = r.get(3);
+                Ok(Record {
+                    kind: RecordKind::parse(&kind)
+                        .ok_or_else(|| format!("unknown row kind {kind}"))?,
+                    name: r.get(1),
+                    value: r.get(2),
+                    seq: u64::try_from(seq).map_err(|_| "negative sequence number".to_string())?,
+                })
+            })
+            .collect()
+    }
+
+    fn begin_write(&mut self) -> Result<(), String> {
+        self.client.batch_execute("BEGIN").map_err(err("begin"))?;
+        let seq = self
+            .client
+            .query_one("SELECT seq FROM sealkit_meta WHERE id = 1 FOR UPDATE", &[])
+            .map_err(err("lock"))
+            .and_then(|r| {
+                u64::try_from(r.get::<_, i64>(0))
+                    .map_err(|_| "negative sequence number".to_string())
+            });
+        match seq {
+            Ok(s) => {
+                self.next_seq = Some(s + 1);
+                Ok(())
+            }
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    fn put(&mut self, records: &[Record]) -> Result<(), String> {
+        let seq = to_i64(self.next_seq.ok_or("no write transaction")?)?;
+        for r in records {
+            self.client
+                .execute(
+                    "INSERT INTO sealkit_rows (kind, name, value, seq) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (kind, name) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq",
+                    &[&r.kind.as_str(), &r.name, &r.value, &seq],
+                )
+                .map_err(err("write"))?;
+        }
+        Ok(())
+    }
+
+    fn append_audit(&mut self, records: &[AuditRecord]) -> Result<(), String> {
+        // Outside a write transaction each INSERT commits on its own.
+        self.insert_audit(records)?;
+        self.appended += records.len() as u64;
+        if self.appended % PRUNE_EVERY < records.len() as u64 && self.next_seq.is_none() {
+            self.prune()?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<u64, String> {
+        let seq = self.next_seq.ok_or("no write transaction")?;
+        let done = to_i64(seq)
+            .and_then(|s| {
+                self.client
+                    .execute("UPDATE sealkit_meta SET seq = $1 WHERE id = 1", &[&s])
+                    .map_err(err("meta"))
+            })
+            .and_then(|_| self.client.batch_execute("COMMIT").map_err(err("commit")));
+        if let Err(e) = done {
+            self.rollback();
+            return Err(e);
+        }
+        self.next_seq = None;
+        Ok(seq)
+    }
+
+    fn rollback(&mut self) {
+        self.next_seq = None;
+        let _ = self.client.batch_execute("ROLLBACK");
+    }
+
+    fn check(&mut self) -> Result<(), String> {
+        self.client
+            .query_one("SELECT seq FROM sealkit_meta WHERE id = 1", &[])
+            .map(|_| ())
+            .map_err(err("health"))
+    }
+}
