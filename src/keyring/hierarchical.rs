@@ -35,6 +35,7 @@ use crate::crypto::aead::AesGcmKey;
 use crate::crypto::random;
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
+use crate::keyring::attempts::Attempts;
 use crate::keyring::Keyring;
 use crate::materials::{DataKey, DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 use crate::suite::{IV_LEN, TAG_LEN};
@@ -217,8 +218,7 @@ impl Keyring for HierarchicalKeyring {
                 return Ok(m);
             }
             let id = self.branch_key_id(&m.encryption_context)?;
-            let describe = format!("hierarchical keyring (branch key '{id}')");
-            let mut attempts = Vec::new();
+            let mut attempts = Attempts::new(format!("hierarchical keyring (branch key '{id}')"));
             for (i, edk) in edks.iter().enumerate() {
                 if edk.provider_id != PROVIDER_ID || edk.provider_info != id.as_bytes() {
                     continue;
@@ -231,18 +231,18 @@ impl Keyring for HierarchicalKeyring {
                     Ok((salt, iv, version, r.rest()))
                 })();
                 let Ok((salt, iv, version_bytes, sealed)) = parsed else {
-                    attempts.push(format!("{describe}: EDK #{i} is too short"));
+                    attempts.failed(i, "too short");
                     continue;
                 };
                 if sealed.len() < TAG_LEN {
-                    attempts.push(format!("{describe}: EDK #{i} is too short"));
+                    attempts.failed(i, "too short");
                     continue;
                 }
                 let version = uuid_from_bytes(&version_bytes);
                 let bk = match self.versioned_key(&id, &version).await {
                     Ok(k) => k,
                     Err(e) => {
-                        attempts.push(format!("{describe}: EDK #{i}: version {version}: {e}"));
+                        attempts.failed(i, format_args!("version {version}: {e}"));
                         continue;
                     }
                 };
@@ -253,18 +253,16 @@ impl Keyring for HierarchicalKeyring {
                         m.data_key = Some(DataKey::new(k));
                         return Ok(m);
                     }
-                    Ok(_) => attempts.push(format!("{describe}: EDK #{i}: unwrapped key has the wrong length")),
-                    Err(_) => attempts.push(format!(
-                        "{describe}: EDK #{i}: AES-GCM unwrap failed (wrong branch key or encryption context)"
-                    )),
+                    Ok(_) => attempts.failed(i, "unwrapped key has the wrong length"),
+                    Err(_) => attempts.failed(
+                        i,
+                        "AES-GCM unwrap failed (wrong branch key or encryption context)",
+                    ),
                 }
             }
-            if attempts.is_empty() {
-                attempts.push(format!(
-                    "{describe}: no EDK with provider id '{PROVIDER_ID}' and this branch key id"
-                ));
-            }
-            Err(Error::NoDecryptingKeyring(attempts))
+            Err(attempts.none_unwrapped(&format!(
+                "no EDK with provider id '{PROVIDER_ID}' and this branch key id"
+            )))
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Keyrings: generate, wrap and unwrap data keys (spec: framework/keyring-interface.md).
 
+mod attempts;
 pub mod hierarchical;
 pub mod kms;
 mod multi;

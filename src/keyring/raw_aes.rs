@@ -6,6 +6,7 @@ use crate::crypto::content_key::ContentKey;
 use crate::crypto::random;
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
+use crate::keyring::attempts::Attempts;
 use crate::keyring::Keyring;
 use crate::materials::{DataKey, DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 use crate::suite::{IV_LEN, TAG_LEN};
@@ -120,7 +121,7 @@ impl Keyring for RawAesKeyring {
                 return Ok(m);
             }
             let aad = context::serialize(&m.encryption_context)?;
-            let mut attempts = Vec::new();
+            let mut attempts = Attempts::new(self.describe());
             for (i, edk) in edks.iter().enumerate() {
                 if edk.provider_id != self.namespace {
                     continue;
@@ -129,7 +130,7 @@ impl Keyring for RawAesKeyring {
                     Ok(iv) => iv,
                     Err(InfoMismatch::OtherKey) => continue,
                     Err(InfoMismatch::Invalid(why)) => {
-                        attempts.push(format!("{}: EDK #{i}: {why}", self.describe()));
+                        attempts.failed(i, why);
                         continue;
                     }
                 };
@@ -139,23 +140,12 @@ impl Keyring for RawAesKeyring {
                         m.data_key = Some(DataKey::from_zeroizing(k));
                         return Ok(m);
                     }
-                    Ok(_) => attempts.push(format!(
-                        "{}: EDK #{i}: unwrapped key has the wrong length",
-                        self.describe()
-                    )),
-                    Err(_) => attempts.push(format!(
-                        "{}: EDK #{i}: AES-GCM unwrap failed (wrong key or encryption context)",
-                        self.describe()
-                    )),
+                    Ok(_) => attempts.failed(i, "unwrapped key has the wrong length"),
+                    Err(_) => attempts
+                        .failed(i, "AES-GCM unwrap failed (wrong key or encryption context)"),
                 }
             }
-            if attempts.is_empty() {
-                attempts.push(format!(
-                    "{}: no EDK with this provider id and key name",
-                    self.describe()
-                ));
-            }
-            Err(Error::NoDecryptingKeyring(attempts))
+            Err(attempts.none_unwrapped("no EDK with this provider id and key name"))
         })
     }
 }

@@ -6,6 +6,7 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::crypto::rsa::{self as rsa_ops, RsaPadding};
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
+use crate::keyring::attempts::Attempts;
 use crate::keyring::Keyring;
 use crate::materials::{DataKey, DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 
@@ -114,7 +115,7 @@ impl Keyring for RawRsaKeyring {
                     self.describe()
                 )]));
             };
-            let mut attempts = Vec::new();
+            let mut attempts = Attempts::new(self.describe());
             for (i, edk) in edks.iter().enumerate() {
                 if edk.provider_id != self.namespace || edk.provider_info != self.name.as_bytes() {
                     continue;
@@ -125,16 +126,10 @@ impl Keyring for RawRsaKeyring {
                         m.data_key = Some(DataKey::new(k.to_vec()));
                         return Ok(m);
                     }
-                    _ => attempts.push(format!("{}: EDK #{i}: RSA unwrap failed", self.describe())),
+                    _ => attempts.failed(i, "RSA unwrap failed"),
                 }
             }
-            if attempts.is_empty() {
-                attempts.push(format!(
-                    "{}: no EDK with this provider id and key name",
-                    self.describe()
-                ));
-            }
-            Err(Error::NoDecryptingKeyring(attempts))
+            Err(attempts.none_unwrapped("no EDK with this provider id and key name"))
         })
     }
 }

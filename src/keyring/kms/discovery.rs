@@ -10,6 +10,7 @@ use sealkit_kms::KmsProvider;
 use super::{decrypt_edk, edk_key_arn, PROVIDER_ID};
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
+use crate::keyring::attempts::Attempts;
 use crate::keyring::Keyring;
 use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 
@@ -99,7 +100,7 @@ impl Discovery {
         if m.data_key.is_some() {
             return Ok(m);
         }
-        let mut attempts = Vec::new();
+        let mut attempts = Attempts::new("KMS discovery");
         for (i, edk) in edks.iter().enumerate() {
             if edk.provider_id != PROVIDER_ID {
                 continue;
@@ -107,7 +108,7 @@ impl Discovery {
             let (info, arn) = match edk_key_arn(edk) {
                 Ok(v) => v,
                 Err(why) => {
-                    attempts.push(format!("KMS discovery: EDK #{i}: {why}"));
+                    attempts.failed(i, why);
                     continue;
                 }
             };
@@ -125,13 +126,10 @@ impl Discovery {
                     m.data_key = Some(k);
                     return Ok(m);
                 }
-                Err(why) => attempts.push(format!("KMS discovery: EDK #{i} ({key_id}): {why}")),
+                Err(why) => attempts.failed(i, format_args!("{key_id}: {why}")),
             }
         }
-        if attempts.is_empty() {
-            attempts.push("KMS discovery: no aws-kms EDK passed the discovery filter".into());
-        }
-        Err(Error::NoDecryptingKeyring(attempts))
+        Err(attempts.none_unwrapped("no aws-kms EDK passed the discovery filter"))
     }
 }
 

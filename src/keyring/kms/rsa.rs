@@ -13,6 +13,7 @@ use crate::context;
 use crate::crypto::rsa::{self as rsa_ops, RsaPadding};
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
+use crate::keyring::attempts::Attempts;
 use crate::keyring::Keyring;
 use crate::materials::{DataKey, DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 
@@ -135,7 +136,7 @@ impl Keyring for AwsKmsRsaKeyring {
                 )]));
             };
             let expected = context_digest(&m.encryption_context)?;
-            let mut attempts = Vec::new();
+            let mut attempts = Attempts::new(format!("KMS RSA keyring {}", self.key_id));
             for (i, edk) in edks.iter().enumerate() {
                 let info = core::str::from_utf8(&edk.provider_info).unwrap_or("");
                 if edk.provider_id != PROVIDER_ID || !mrk_match(&self.key_id, info) {
@@ -153,36 +154,21 @@ impl Keyring for AwsKmsRsaKeyring {
                 let plain = match resp {
                     Ok(r) => r.plaintext,
                     Err(e) => {
-                        attempts.push(format!(
-                            "KMS RSA keyring {}: EDK #{i}: {}: {}",
-                            self.key_id, e.name, e.message
-                        ));
+                        attempts.failed(i, format_args!("{}: {}", e.name, e.message));
                         continue;
                     }
                 };
                 let (digest, key) = plain.split_at(plain.len().min(DIGEST_LEN));
                 if digest.len() != DIGEST_LEN || key.len() != m.suite.key_len() {
-                    attempts.push(format!(
-                        "KMS RSA keyring {}: EDK #{i}: unexpected plaintext length",
-                        self.key_id
-                    ));
+                    attempts.failed(i, "unexpected plaintext length");
                 } else if !bool::from(digest.ct_eq(&expected)) {
-                    attempts.push(format!(
-                        "KMS RSA keyring {}: EDK #{i}: encryption context does not match the wrapped digest",
-                        self.key_id
-                    ));
+                    attempts.failed(i, "encryption context does not match the wrapped digest");
                 } else {
                     m.data_key = Some(DataKey::new(key.to_vec()));
                     return Ok(m);
                 }
             }
-            if attempts.is_empty() {
-                attempts.push(format!(
-                    "KMS RSA keyring {}: no EDK made by this key",
-                    self.key_id
-                ));
-            }
-            Err(Error::NoDecryptingKeyring(attempts))
+            Err(attempts.none_unwrapped("no EDK made by this key"))
         })
     }
 }

@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 use super::{decrypt_edk, edk_key_arn, kms_error, PROVIDER_ID};
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
+use crate::keyring::attempts::Attempts;
 use crate::keyring::Keyring;
 use crate::materials::{DataKey, DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 
@@ -135,7 +136,7 @@ impl Inner {
         if m.data_key.is_some() {
             return Ok(m);
         }
-        let mut attempts = Vec::new();
+        let mut attempts = Attempts::new(format!("KMS keyring {}", self.key_id));
         for (i, edk) in edks.iter().enumerate() {
             if edk.provider_id != PROVIDER_ID {
                 continue;
@@ -143,7 +144,7 @@ impl Inner {
             let arn = match edk_key_arn(edk) {
                 Ok((s, _)) => s,
                 Err(why) => {
-                    attempts.push(format!("KMS keyring {}: EDK #{i}: {why}", self.key_id));
+                    attempts.failed(i, why);
                     continue;
                 }
             };
@@ -159,16 +160,10 @@ impl Inner {
                     m.data_key = Some(k);
                     return Ok(m);
                 }
-                Err(why) => attempts.push(format!("KMS keyring {}: EDK #{i}: {why}", self.key_id)),
+                Err(why) => attempts.failed(i, why),
             }
         }
-        if attempts.is_empty() {
-            attempts.push(format!(
-                "KMS keyring {}: no EDK made by this key",
-                self.key_id
-            ));
-        }
-        Err(Error::NoDecryptingKeyring(attempts))
+        Err(attempts.none_unwrapped("no EDK made by this key"))
     }
 }
 
