@@ -330,6 +330,7 @@ export function createApi(wasm, { extend } = {}) {
         contextPairs(o.encryptionContext, 'encryptionContext'),
         stringList(o.requiredEncryptionContextKeys, 'requiredEncryptionContextKeys'),
         signedMode(o),
+        integer(o.maxHeaderLength, 'maxHeaderLength', 1, 0xffffffff) || 0,
       ]
     }
 

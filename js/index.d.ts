@@ -59,6 +59,7 @@ export type SealkitErrorCode =
   | 'ERR_LIMIT_EXCEEDED'
   | 'ERR_KMS'
   | 'ERR_ITEM'
+  | 'ERR_ITEM_LIMIT'
   | 'ERR_UNSUPPORTED'
   | 'ERR_IO'
   | 'ERR_INTERNAL'
@@ -193,6 +194,8 @@ export interface DecryptOptions {
   signedMessages?: SignedMessages
   /** ESDK-style alias for signedMessages: 'refuse'. */
   unsignedOnly?: boolean
+  /** Longest header accepted, in bytes (default 1 MiB, 1048576); a longer one is refused with 'ERR_HEADER_TOO_LARGE' as its length fields arrive. */
+  maxHeaderLength?: number
 }
 
 /** What encrypt resolves to. */
@@ -672,6 +675,16 @@ export declare const CryptoAction: Readonly<{
 /** A crypto action's name. */
 export type CryptoActionName = keyof typeof CryptoAction
 
+/** Limits an ItemEncryptor applies to items (to encrypt, and stored ones before any key is unwrapped). */
+export interface ItemLimits {
+  /** Attributes per item, not counting aws_dbe_head and aws_dbe_foot (default 4096). */
+  maxAttributes?: number
+  /** L/M nesting levels of a value (default and maximum 32, DynamoDB's limit). */
+  maxDepth?: number
+  /** Bytes of one attribute value: strings, numbers, binaries, set members and map keys (default 409600 = 400 KiB, DynamoDB's item size). */
+  maxValueLength?: number
+}
+
 /**
  * Encrypts and signs items in the DB-ESDK item format (interoperable with the AWS Database
  * Encryption SDK). Errors: SealkitError 'ERR_ITEM' (naming the attribute), 'ERR_SIGNATURE_INVALID', ….
@@ -690,6 +703,8 @@ export declare class ItemEncryptor {
     keyring: MaterialsSource
     /** 0x6701 (default, ECDSA P-384 signed) or 0x6700. */
     algorithmSuiteId?: 0x6700 | 0x6701
+    /** Limits on the items encrypted and decrypted ('ERR_ITEM_LIMIT' names the attribute). */
+    limits?: ItemLimits
   })
   /** → the item to store: encrypted attributes as B, plus aws_dbe_head and aws_dbe_foot. */
   encryptItem(item: Item): Promise<Item>

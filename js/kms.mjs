@@ -571,6 +571,24 @@ export function createKmsApi(wasm, base, marshalling) {
     return out
   }
 
+  // ItemEncryptor's `limits` → [maxAttributes, maxDepth, maxValueLength], 0 = the default.
+  function itemLimits(value) {
+    if (value === undefined || value === null) return [0, 0, 0]
+    const o = options(value, 'limits')
+    return [
+      ['maxAttributes', 1, 0xffffffff],
+      ['maxDepth', 1, 32],
+      ['maxValueLength', 1, 0xffffffff],
+    ].map(([name, min, max]) => {
+      const v = o[name]
+      if (v === undefined || v === null) return 0
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+        throw invalid(`limits.${name} must be an integer between ${min} and ${max}`)
+      }
+      return v
+    })
+  }
+
   /** Encrypts and signs DynamoDB items (the DB-ESDK item format), with any keyring. */
   class ItemEncryptor {
     #h
@@ -588,8 +606,9 @@ export function createKmsApi(wasm, base, marshalling) {
       let suite = o.algorithmSuiteId === undefined ? 0x6701 : o.algorithmSuiteId
       if (typeof suite === 'string' && /^0x[0-9a-f]{4}$/i.test(suite)) suite = parseInt(suite, 16)
       if (suite !== 0x6700 && suite !== 0x6701) throw invalid('algorithmSuiteId must be 0x6700 or 0x6701')
+      const limits = itemLimits(o.limits)
       const h = handleOf(o.keyring, 'keyring')
-      this.#h = call(() => new wasm.WasmItemEncryptor(tableName, partitionKey, sortKey, actions, defaultAction, unsigned, prefix, h, suite))
+      this.#h = call(() => new wasm.WasmItemEncryptor(tableName, partitionKey, sortKey, actions, defaultAction, unsigned, prefix, h, suite, limits))
       this.tableName = tableName
       this.partitionKey = partitionKey
       this.sortKey = sortKey

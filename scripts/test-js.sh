@@ -20,6 +20,10 @@
 #             causes, credential provider functions; CachingMaterialsManager with calls counted at
 #             sealkit-key-server and moto, its messages decrypted by the Python ESDK and client-node
 #   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors
+#   tamper    every bit flip, truncation, append, frame swap/drop/duplicate of one small message per
+#             suite (framed, non-framed) and of one item per item suite: all refused, named errors
+#   boundary  every export and constructor of the Node and lite entries called with garbage: only
+#             SealkitError/TypeError, never a wasm trap; a round trip works afterwards
 #   runtimes  the packed tarball in Node 18/this Node/22, Deno, Bun, Cloudflare Workers (workerd), Chromium:
 #             a message, a record, an AwsKmsKeyring over fetch against sealkit-key-server, SealkitErrors
 # Installs test npm deps into tests/js/node_modules (git-ignored) when missing and builds the
@@ -37,9 +41,9 @@ command -v npm >/dev/null || die "npm not found"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm lite on-demand interop pack browser kms item runtimes)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(api vectors vectors-wasm lite on-demand interop pack browser kms item runtimes tamper boundary)
 for s in "${SUITES[@]}"; do
-  case "$s" in api | vectors | vectors-wasm | lite | on-demand | interop | pack | browser | kms | item | runtimes) ;; *) die "unknown suite '$s' (api vectors vectors-wasm lite on-demand interop pack browser kms item runtimes)" ;; esac
+  case "$s" in api | vectors | vectors-wasm | lite | on-demand | interop | pack | browser | kms | item | runtimes | tamper | boundary) ;; *) die "unknown suite '$s' (api vectors vectors-wasm lite on-demand interop pack browser kms item runtimes tamper boundary)" ;; esac
   if { [ "$s" = browser ] || [ "$s" = runtimes ]; } && [ ! -x "$CHROMIUM" ]; then
     die "chromium not found at $CHROMIUM: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=)"
   fi
@@ -81,6 +85,8 @@ files_for() {
     kms) echo tests/js/kms.test.mjs tests/js/aws-sdk.test.mjs tests/js/caching.test.mjs ;;
     item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs ;;
     runtimes) echo tests/js/runtimes.test.mjs ;;
+    tamper) echo tests/js/tamper.test.mjs ;;
+    boundary) echo tests/js/boundary.test.mjs ;;
   esac
 }
 
@@ -96,7 +102,7 @@ for s in "${SUITES[@]}"; do
   [ "$s" = lite ] && entry=lite
   [ "$s" = on-demand ] && entry=browser
   SEALKIT_ENTRY="$entry" SEALKIT_PURE_WASM="$host" CHROMIUM="$CHROMIUM" node --test --test-reporter=tap $(files_for "$s") 2>&1 | tee "$LOG/$s.tap" |
-    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|item vectors|zeroize|runtimes)|^not ok|^ +error:|^# (pass|fail) '
+    grep -E '^# (esdk|AES-GCM|interop|npm pack|browser|tamper|boundary|item vectors|zeroize|runtimes)|^not ok|^ +error:|^# (pass|fail) '
   rc=${PIPESTATUS[0]}
   pass=$(awk '/^# pass /{print $3}' "$LOG/$s.tap" | tail -1)
   fail=$(awk '/^# fail /{print $3}' "$LOG/$s.tap" | tail -1)

@@ -28,6 +28,8 @@ run "rust tests (library, vectors, CLI, KMS)" cargo test -- --nocapture --test-t
 for script in scripts/test-interop-python.sh scripts/test-kms.sh scripts/test-js.sh; do
   if [ -f "$script" ]; then run "$(basename "$script" .sh)" bash "$script"; fi
 done
+# 10 s per fuzz target after the nightly build (fuzz/README.md has the long runs).
+run "fuzz smoke" bash scripts/fuzz-smoke.sh 10
 run "docs (rustdoc, TypeDoc)" bash scripts/docs.sh
 # The README's first command, on the pkg/ and debug binaries built above: a broken demo fails CI.
 run "demo" bash scripts/demo.sh

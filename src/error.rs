@@ -84,6 +84,18 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
+    /// An item exceeds a limit of [`ItemLimits`](crate::item::ItemLimits) (attribute count,
+    /// nesting depth or the length of one value).
+    ItemLimit {
+        /// Which limit: `"attributes"`, `"nesting depth"` or `"value length"`.
+        limit: &'static str,
+        /// The configured maximum.
+        max: usize,
+        /// What the item has (for a value's length: at least this; counting stops there).
+        actual: usize,
+        /// The attribute (never its value); `None` for the attribute count.
+        attribute: Option<String>,
+    },
 }
 
 impl Error {
@@ -113,6 +125,7 @@ impl Error {
             #[cfg(not(target_arch = "wasm32"))]
             Error::Io(_) => "ERR_IO",
             Error::Item { .. } => "ERR_ITEM",
+            Error::ItemLimit { .. } => "ERR_ITEM_LIMIT",
         }
     }
 
@@ -254,6 +267,20 @@ impl fmt::Display for Error {
             #[cfg(not(target_arch = "wasm32"))]
             Error::Io(e) => write!(f, "I/O error: {e}"),
             Error::Item { attribute, reason } => write!(f, "attribute '{attribute}': {reason}"),
+            Error::ItemLimit {
+                limit,
+                max,
+                actual,
+                attribute,
+            } => {
+                if let Some(a) = attribute {
+                    write!(f, "attribute '{a}': ")?;
+                }
+                write!(
+                    f,
+                    "item {limit} {actual} exceeds the configured maximum of {max}"
+                )
+            }
         }
     }
 }

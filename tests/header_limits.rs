@@ -126,3 +126,41 @@ fn oversized_headers_are_refused_before_they_arrive() {
     let (code, _) = decrypt_in_chunks(&limited, &message, 64);
     assert_eq!(code, "ERR_TOO_MANY_EDKS");
 }
+
+#[test]
+fn a_64_mb_header_is_refused_after_the_first_mebibyte() {
+    // The growth case: 64 MB of header under the default 1 MiB limit. The streaming
+    // decryptor stops once the EDK whose length crosses the limit is announced, so the work is
+    // bounded by the limit, not by the header (and one-shot decrypt agrees).
+    let client = Client::default();
+    let message = header_of(64 << 20);
+    assert!(message.len() >= 64 << 20);
+    let chunk = 64 << 10;
+    let start = Instant::now();
+    let mut dec = client.decryptor(keyring_cmm(keyring()), DecryptOptions::default());
+    let mut out = Vec::new();
+    let mut fed = 0;
+    let err = loop {
+        let part = &message[fed..(fed + chunk).min(message.len())];
+        assert!(!part.is_empty(), "the whole 64 MB header was accepted");
+        fed += part.len();
+        if let Err(e) = block_on(dec.update(part, &mut out)) {
+            break e;
+        }
+    };
+    let streamed = start.elapsed();
+    assert_eq!(err.code(), "ERR_HEADER_TOO_LARGE");
+    assert!(
+        fed <= DEFAULT_MAX_HEADER_LEN + chunk,
+        "refused after {fed} bytes"
+    );
+    assert!(out.is_empty());
+    let start = Instant::now();
+    let err = block_on(client.decrypt(keyring_cmm(keyring()), &message, DecryptOptions::default()))
+        .unwrap_err();
+    assert_eq!(err.code(), "ERR_HEADER_TOO_LARGE");
+    eprintln!(
+        "64 MB header: refused after {fed} bytes streamed ({streamed:?}), one-shot in {:?}",
+        start.elapsed()
+    );
+}

@@ -529,3 +529,90 @@ fn item_rules_on_encrypt() {
     assert!(matches!(e["nickname"], V::B(_)));
     assert_eq!(block_on(enc.decrypt_item(&e)).unwrap(), item);
 }
+
+/// A limit error: its code, and the limit it names.
+fn item_limit(e: Error) -> (&'static str, usize, Option<String>) {
+    assert_eq!(e.code(), "ERR_ITEM_LIMIT", "{e}");
+    match e {
+        Error::ItemLimit {
+            limit,
+            max,
+            attribute,
+            ..
+        } => (limit, max, attribute),
+        other => panic!("not an item limit: {other}"),
+    }
+}
+
+#[test]
+fn item_limits_on_encrypt_and_decrypt() {
+    use sealkit::item::ItemLimits;
+    let limits = ItemLimits {
+        max_attributes: 3,
+        max_depth: 2,
+        max_value_len: 100,
+    };
+    let mut c = config_with(&[("pk", S), ("e", A), ("s", S)]);
+    c.limits = limits;
+    let enc = ItemEncryptor::new(c).unwrap();
+    // At every limit: a 100-byte encrypted value, depth 2, three attributes; it round-trips
+    // (the stored `B` value is 18 bytes longer and the header and footer are not counted).
+    let mut item = Item::new();
+    item.insert("pk".into(), V::S("p".into()));
+    item.insert("e".into(), V::S("x".repeat(100)));
+    item.insert("s".into(), V::L(vec![V::L(vec![V::Null])]));
+    let stored = block_on(enc.encrypt_item(&item)).unwrap();
+    assert_eq!(block_on(enc.decrypt_item(&stored)).unwrap(), item);
+
+    let over = |name: &str, v: V| {
+        let mut i = item.clone();
+        i.insert(name.into(), v);
+        i
+    };
+    let e = block_on(enc.encrypt_item(&over("e", V::S("x".repeat(101))))).unwrap_err();
+    assert_eq!(item_limit(e), ("value length", 100, Some("e".into())));
+    let e =
+        block_on(enc.encrypt_item(&over("s", V::L(vec![V::L(vec![V::L(vec![])])])))).unwrap_err();
+    assert_eq!(item_limit(e), ("nesting depth", 2, Some("s".into())));
+    let e = block_on(enc.encrypt_item(&over("t", V::Null))).unwrap_err();
+    assert_eq!(item_limit(e), ("attributes", 3, None));
+
+    // A stored item over a limit is refused before its header is even parsed.
+    let mut bad = stored.clone();
+    bad.insert(":extra".into(), V::Null);
+    let e = block_on(enc.decrypt_item(&bad)).unwrap_err();
+    assert_eq!(item_limit(e), ("attributes", 3, None));
+    let mut bad = stored.clone();
+    bad.insert("aws_dbe_head".into(), V::B(vec![0xff; 3]));
+    bad.insert("s".into(), V::B(vec![0; 119]));
+    let e = block_on(enc.decrypt_item(&bad)).unwrap_err();
+    assert_eq!(item_limit(e), ("value length", 100, Some("s".into())));
+
+    // Limits themselves are checked; the maximum depth is DynamoDB's 32.
+    let mut c = config_with(&[("pk", S)]);
+    c.limits.max_depth = 33;
+    assert!(config_error(c).contains("max_depth"));
+    let defaults = ItemLimits::default();
+    assert_eq!(
+        (
+            defaults.max_attributes,
+            defaults.max_depth,
+            defaults.max_value_len
+        ),
+        (4096, 32, 409_600)
+    );
+}
+
+#[test]
+fn an_item_limit_error_never_shows_the_value() {
+    let mut c = config_with(&[("pk", S), ("secret", A)]);
+    c.limits.max_value_len = 8;
+    let enc = ItemEncryptor::new(c).unwrap();
+    let mut item = Item::new();
+    item.insert("pk".into(), V::S("p".into()));
+    item.insert("secret".into(), V::S("hunter2-hunter2".into()));
+    let e = block_on(enc.encrypt_item(&item)).unwrap_err();
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("'secret'"), "{shown}");
+}

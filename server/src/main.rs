@@ -1,10 +1,8 @@
 //! `sealkit-key-server`: the embedded local KMS served over HTTP with the AWS KMS JSON 1.1
 //! protocol, so AWS SDKs, the AWS CLI and sealkit's HTTP provider can use it like AWS KMS.
 
-mod auth;
 mod config;
 mod cors;
-mod credentials;
 mod handler;
 mod http;
 mod init;
@@ -18,6 +16,7 @@ mod test_clock;
 use std::sync::Arc;
 
 use handler::Handler;
+use sealkit_key_server::{auth, credentials};
 use service::Service;
 
 fn main() {

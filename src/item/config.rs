@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::item::actions::CryptoAction;
+use crate::item::limits::ItemLimits;
 use crate::keyring::Keyring;
 use crate::suite::AlgorithmSuite;
 
@@ -41,6 +42,9 @@ pub struct ItemEncryptorConfig {
     pub keyring: Arc<dyn Keyring>,
     /// 0x6701 (ECDSA P-384 signature, the default) or 0x6700 (recipient tags only).
     pub algorithm_suite_id: u16,
+    /// Attribute count, nesting depth and value length limits, for encrypt and decrypt
+    /// (defaults: [`ItemLimits::default`]).
+    pub limits: ItemLimits,
 }
 
 impl core::fmt::Debug for ItemEncryptorConfig {
@@ -63,6 +67,7 @@ impl core::fmt::Debug for ItemEncryptorConfig {
                 "algorithm_suite_id",
                 &format_args!("0x{:04x}", self.algorithm_suite_id),
             )
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -84,6 +89,7 @@ impl ItemEncryptorConfig {
             allowed_unsigned_attribute_prefix: None,
             keyring,
             algorithm_suite_id: DEFAULT_ITEM_SUITE_ID,
+            limits: ItemLimits::default(),
         }
     }
 
@@ -146,6 +152,7 @@ impl ItemEncryptorConfig {
     /// Checks every rule that does not depend on an item.
     pub fn validate(&self) -> Result<()> {
         self.suite()?;
+        self.limits.validate()?;
         if self.table_name.is_empty() {
             return Err(Error::invalid(
                 "table_name (the logical table name) must not be empty",

@@ -105,6 +105,7 @@ impl ItemEncryptor {
     pub async fn encrypt_item(&self, item: &Item) -> Result<Item> {
         let cfg = &self.config;
         let suite = self.suite;
+        cfg.limits.check(item)?;
         let mut signed = Vec::new();
         for (name, value) in item {
             let action = cfg.action_for(name)?;
@@ -230,6 +231,8 @@ impl ItemEncryptor {
     /// the config supplies the key names and the unsigned attributes.
     pub async fn decrypt_item(&self, item: &Item) -> Result<Item> {
         let cfg = &self.config;
+        // Before any parsing or key unwrapping: the stored item is untrusted until verified.
+        cfg.limits.check_stored(item)?;
         let head = binary_attribute(item, HEADER_ATTRIBUTE)?;
         let foot = binary_attribute(item, FOOTER_ATTRIBUTE)?;
         let (header, covered_len) = ItemHeader::parse(head)?;
@@ -393,6 +396,9 @@ impl ItemEncryptor {
             let value = decrypt_field(&root, field_index, s)?;
             out.insert(s.name.to_owned(), value);
         }
+        // An encrypted value's nesting shows only now (it is authenticated, but may have been
+        // written under looser limits).
+        cfg.limits.check(&out)?;
         Ok(out)
     }
 

@@ -9,7 +9,9 @@ use zeroize::Zeroizing;
 
 use crate::wasm::convert::{decrypted_js, encrypted_js, js_error};
 use crate::wasm::keyring::WasmKeyring;
-use crate::wasm::session::{build_client, cmm, decrypt_options, encrypt_options};
+use crate::wasm::session::{
+    build_client, cmm, decrypt_options, encrypt_options, with_header_limit,
+};
 
 /// Encrypts → Promise of `{ result, messageHeader }` (arguments as `WasmClient::encrypt`).
 #[allow(clippy::too_many_arguments)]
@@ -39,6 +41,7 @@ pub fn encrypt_async(
 
 /// Decrypts → Promise of `{ plaintext, messageHeader, encryptionContext }`.
 #[wasm_bindgen(js_name = decryptAsync)]
+#[allow(clippy::too_many_arguments)]
 pub fn decrypt_async(
     policy: &str,
     max_edks: u32,
@@ -47,8 +50,9 @@ pub fn decrypt_async(
     context: Vec<String>,
     required_keys: Vec<String>,
     signed_messages: u8,
+    max_header_len: u32,
 ) -> Result<Promise, JsValue> {
-    let client = build_client(policy, max_edks)?;
+    let client = with_header_limit(build_client(policy, max_edks)?, max_header_len);
     let cmm = cmm(keyring, required_keys)?;
     let options = decrypt_options(context, signed_messages)?;
     Ok(crate::wasm::convert::promise(async move {

@@ -9,7 +9,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::item::json::{item_from_json_str, item_to_json};
-use crate::item::{CryptoAction, ItemEncryptor, ItemEncryptorConfig};
+use crate::item::{CryptoAction, ItemEncryptor, ItemEncryptorConfig, ItemLimits};
 use crate::wasm::convert::{invalid, js, js_error};
 use crate::wasm::keyring::WasmKeyring;
 
@@ -21,7 +21,8 @@ pub struct WasmItemEncryptor {
 
 #[wasm_bindgen]
 impl WasmItemEncryptor {
-    /// `actions`: flat `[name1, action1, …]`; `suite`: 0x6700 or 0x6701.
+    /// `actions`: flat `[name1, action1, …]`; `suite`: 0x6700 or 0x6701; `limits`:
+    /// `[max_attributes, max_depth, max_value_len]`, 0 keeping a default (see [`ItemLimits`]).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -34,6 +35,7 @@ impl WasmItemEncryptor {
         allowed_unsigned_prefix: Option<String>,
         keyring: &WasmKeyring,
         suite: u32,
+        limits: Vec<u32>,
     ) -> Result<WasmItemEncryptor, JsValue> {
         if actions.len() % 2 != 0 {
             return Err(invalid("attributeActions must map names to actions"));
@@ -52,6 +54,19 @@ impl WasmItemEncryptor {
         cfg.allowed_unsigned_attribute_prefix = allowed_unsigned_prefix;
         cfg.algorithm_suite_id = u16::try_from(suite)
             .map_err(|_| invalid("algorithmSuiteId must be 0x6700 or 0x6701"))?;
+        let [max_attributes, max_depth, max_value_len] = limits[..] else {
+            return Err(invalid("limits must hold 3 numbers"));
+        };
+        let given = |v: u32, default: usize| match v {
+            0 => default,
+            v => usize::try_from(v).unwrap_or(usize::MAX),
+        };
+        let defaults = ItemLimits::default();
+        cfg.limits = ItemLimits {
+            max_attributes: given(max_attributes, defaults.max_attributes),
+            max_depth: given(max_depth, defaults.max_depth),
+            max_value_len: given(max_value_len, defaults.max_value_len),
+        };
         Ok(WasmItemEncryptor {
             inner: Rc::new(js(ItemEncryptor::new(cfg))?),
         })

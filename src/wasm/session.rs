@@ -85,6 +85,15 @@ pub(crate) fn decrypt_options(
     })
 }
 
+/// `client` with the JS `maxHeaderLength` decrypt option (0 = the client's limit, by default
+/// [`crate::DEFAULT_MAX_HEADER_LEN`]).
+pub(crate) fn with_header_limit(client: Client, max_header_len: u32) -> Client {
+    match usize::try_from(max_header_len) {
+        Ok(max) if max != 0 => client.with_max_header_len(max),
+        _ => client,
+    }
+}
+
 /// A client from the JS policy name and EDK limit (0 = no limit).
 pub(crate) fn build_client(policy: &str, max_edks: u32) -> Result<Client, JsValue> {
     let mut client = Client::new(js(CommitmentPolicy::from_str(policy))?);
@@ -136,10 +145,12 @@ impl WasmClient {
         context: Vec<String>,
         required_keys: Vec<String>,
         signed_messages: u8,
+        max_header_len: u32,
     ) -> Result<JsValue, JsValue> {
         let cmm = cmm(keyring, required_keys)?;
         let options = decrypt_options(context, signed_messages)?;
-        let mut msg = js(run_now(self.client.decrypt(cmm, ciphertext, options))?)?;
+        let client = with_header_limit(self.client, max_header_len);
+        let mut msg = js(run_now(client.decrypt(cmm, ciphertext, options))?)?;
         Ok(decrypted_js(
             &mut msg.plaintext,
             &msg.header,
@@ -171,11 +182,13 @@ impl WasmClient {
         context: Vec<String>,
         required_keys: Vec<String>,
         signed_messages: u8,
+        max_header_len: u32,
     ) -> Result<WasmDecryptor, JsValue> {
         let cmm = cmm(keyring, required_keys)?;
         let options = decrypt_options(context, signed_messages)?;
+        let client = with_header_limit(self.client, max_header_len);
         Ok(WasmDecryptor {
-            inner: StreamState::new(self.client.decryptor(cmm, options)),
+            inner: StreamState::new(client.decryptor(cmm, options)),
         })
     }
 }

@@ -417,3 +417,18 @@ test('Node host AES-GCM (node:crypto) and pure-wasm frames produce interchangeab
     await rejects(() => c.decrypt(kr, bad), 'ERR_BODY_AUTH')
   }
 })
+
+test('maxHeaderLength: a longer header is refused (one-shot and streaming), the default is 1 MiB', async () => {
+  const { encrypt, decrypt, decryptStream } = buildClient()
+  const kr = aes()
+  // A header of about 2 KiB: a large stored encryption context.
+  const { result } = await encrypt(kr, 'header limits', { encryptionContext: { big: 'x'.repeat(2000) } })
+  assert.equal(text((await decrypt(kr, result)).plaintext), 'header limits')
+  assert.equal(text((await decrypt(kr, result, { maxHeaderLength: 4096 })).plaintext), 'header limits')
+  await rejects(() => decrypt(kr, result, { maxHeaderLength: 1024 }), 'ERR_HEADER_TOO_LARGE', /1024/)
+  await rejects(() => pipeChunks(decryptStream(kr, { maxHeaderLength: 1024 }), result), 'ERR_HEADER_TOO_LARGE')
+  assert.equal(text(await pipeChunks(decryptStream(kr, { maxHeaderLength: 4096 }), result)), 'header limits')
+  for (const bad of [0, -1, 1.5, '1024', 2 ** 32]) {
+    await rejects(() => decrypt(kr, result, { maxHeaderLength: bad }), 'ERR_INVALID_ARGUMENT', /maxHeaderLength/)
+  }
+})

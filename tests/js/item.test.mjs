@@ -174,3 +174,22 @@ test('signed items (0x6701): node:crypto ECDSA and pure-wasm ECDSA read each oth
     await assert.rejects(() => enc.decryptItem({ ...theirs, signed: { N: '8' } }), sealkitError('ERR_SIGNATURE_INVALID'))
   }
 })
+
+test('ItemEncryptor limits: attribute count, nesting depth, value length (ERR_ITEM_LIMIT, never the value)', async () => {
+  const make = (limits) =>
+    new ItemEncryptor({ tableName: 't', partitionKey: 'pk', attributeActions: { pk: 'SIGN_ONLY', e: 'ENCRYPT_AND_SIGN', s: 'SIGN_ONLY' }, keyring, algorithmSuiteId: 0x6700, limits })
+  const enc = make({ maxAttributes: 3, maxDepth: 2, maxValueLength: 100 })
+  const item = marshall({ pk: 'p', e: 'x'.repeat(100), s: [[null]] })
+  const stored = await enc.encryptItem(item)
+  assert.deepEqual(await enc.decryptItem(stored), item)
+  await assert.rejects(enc.encryptItem({ ...item, e: { S: 'hunter2'.repeat(20) } }), (e) => sealkitError('ERR_ITEM_LIMIT', /'e'.*value length/)(e) && !/hunter2/.test(e.message))
+  await assert.rejects(enc.encryptItem({ ...item, s: marshall({ s: [[[]]] }).s }), sealkitError('ERR_ITEM_LIMIT', /'s'.*nesting depth/))
+  await assert.rejects(enc.encryptItem({ ...item, t: { NULL: true } }), sealkitError('ERR_ITEM_LIMIT', /attributes 4 exceeds the configured maximum of 3/))
+  await assert.rejects(enc.decryptItem({ ...stored, ':x': { NULL: true } }), sealkitError('ERR_ITEM_LIMIT', /attributes/))
+  // Defaults: DynamoDB's limits; a bad limit is refused when the encryptor is made.
+  await make(undefined).encryptItem(marshall({ pk: 'p', e: 'x'.repeat(400 * 1024) }))
+  await assert.rejects(make(undefined).encryptItem(marshall({ pk: 'p', e: 'x'.repeat(400 * 1024 + 1) })), sealkitError('ERR_ITEM_LIMIT'))
+  for (const bad of [{ maxDepth: 33 }, { maxDepth: 0 }, { maxAttributes: -1 }, { maxValueLength: 1.5 }, 'x']) {
+    assert.throws(() => make(bad), sealkitError('ERR_INVALID_ARGUMENT', /limits/), JSON.stringify(bad))
+  }
+})
