@@ -174,6 +174,17 @@ impl Error {
                 attribute: attribute.clone(),
                 reason: reason.clone(),
             },
+            Error::ItemLimit {
+                limit,
+                max,
+                actual,
+                attribute,
+            } => Error::ItemLimit {
+                limit,
+                max: *max,
+                actual: *actual,
+                attribute: attribute.clone(),
+            },
         }
     }
 
