@@ -152,6 +152,14 @@ async function exercise(api, entryName) {
   await ctor('AwsKmsRsaKeyring', [{ keyId: keyArn, publicKey: RSA_PUBLIC, encryptionAlgorithm: 'RSAES_OAEP_SHA_256' }])
   await ctor('KmsBranchKeyStore', [{ provider: kmsProvider, kmsKeyId: keyArn, logicalKeyStoreName: 'store' }])
   await ctor('HierarchicalKeyring', [{ branchKeyId: 'b', branchKey: { version: 'v1', key: new Uint8Array(32) } }])
+  await ctor('LocalCryptoMaterialsCache', [10])
+  let cache
+  try {
+    cache = api.LocalCryptoMaterialsCache && new api.LocalCryptoMaterialsCache(10)
+  } catch (e) {
+    assert.ok(e instanceof api.SealkitError, `${entryName}: LocalCryptoMaterialsCache: ${e}`)
+  }
+  await ctor('CachingMaterialsManager', [{ keyring: kr, cache, maxAge: 60_000, maxMessagesEncrypted: 10, maxBytesEncrypted: 1 << 20, partition: 'p' }])
   const itemOpts = { tableName: 't', partitionKey: 'pk', attributeActions: { pk: 'SIGN_ONLY', s: 'ENCRYPT_AND_SIGN' }, keyring: kr, algorithmSuiteId: 0x6700, limits: { maxAttributes: 10 } }
   await ctor('ItemEncryptor', [itemOpts])
 
