@@ -12,51 +12,30 @@
 // Servers are stopped by PID.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { sealkit, nodeEntry, PKG_DIR } from './pkg.mjs'
 import { startKeyServer } from './key-server.mjs'
+import { startMoto } from './moto.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const root = join(here, '..', '..')
 const require = createRequire(join(here, 'package.json'))
 const { KMS, KMSClient, CreateKeyCommand } = require('@aws-sdk/client-kms')
 const { buildClient, AwsKmsKeyring, HttpKmsProvider, SealkitError } = sealkit
-const PYTHON = join(root, '.deps', 'venv', 'bin', 'python')
-const MOTO = join(root, 'tests', 'tools', 'moto_server_mrkfix.py')
 const text = (b) => new TextDecoder().decode(b)
 const CREDS = { accessKeyId: 'AKIDSDKV3', secretAccessKey: 'sdk-v3-secret' }
 
 let moto
 let motoUrl
 let keyServer
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-
 before(async () => {
-  assert.ok(existsSync(PYTHON), `no Python venv at ${PYTHON} (scripts/setup-python.sh makes it)`)
-  const port = await freePort()
-  moto = spawn(PYTHON, [MOTO, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
-  motoUrl = `http://127.0.0.1:${port}`
-  for (let i = 0; ; i++) {
-    const up = await fetch(`${motoUrl}/moto-api/`).then(() => true, () => false)
-    if (up) break
-    assert.ok(i < 150, 'moto did not start')
-    await new Promise((r) => setTimeout(r, 200))
-  }
+  moto = await startMoto()
+  motoUrl = moto.url
   keyServer = await startKeyServer({ binary: process.env.SEALKIT_KEY_SERVER, ...CREDS })
 })
 after(() => {
-  if (moto) moto.kill()
+  if (moto) moto.stop()
   if (keyServer) keyServer.stop()
 })
 

@@ -8,22 +8,19 @@
 // their own KMS keyrings against moto. Servers are stopped by PID.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { sealkit } from './pkg.mjs'
 import { startKeyServer } from './key-server.mjs'
+import { startMoto, PYTHON } from './moto.mjs'
 import { startCountingProxy } from './counting-proxy.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = join(here, '..', '..')
 const require = createRequire(join(here, 'package.json'))
 const { buildClient, HttpKmsProvider, AwsKmsKeyring, RawAesKeyring, MultiKeyring, ItemEncryptor, CachingMaterialsManager, LocalCryptoMaterialsCache, SealkitError } = sealkit
-const PYTHON = join(root, '.deps', 'venv', 'bin', 'python')
-const MOTO = join(root, 'tests', 'tools', 'moto_server_mrkfix.py')
 const ORACLE = join(root, 'tests', 'tools', 'esdk_kms_oracle.py')
 const KS_CREDS = { accessKeyId: 'AKIDCACHING', secretAccessKey: 'caching-secret' }
 const MOTO_CREDS = { accessKeyId: 'testing', secretAccessKey: 'testing' }
@@ -33,24 +30,9 @@ const text = (b) => new TextDecoder().decode(b)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 let moto, motoUrl, keyServer, ksProxy, motoProxy
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-
 before(async () => {
-  assert.ok(existsSync(PYTHON), `no Python venv at ${PYTHON} (scripts/setup-python.sh makes it)`)
-  const port = await freePort()
-  moto = spawn(PYTHON, [MOTO, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
-  motoUrl = `http://127.0.0.1:${port}`
-  for (let i = 0; ; i++) {
-    if (await fetch(`${motoUrl}/moto-api/`).then(() => true, () => false)) break
-    assert.ok(i < 150, 'moto did not start')
-    await sleep(200)
-  }
+  moto = await startMoto()
+  motoUrl = moto.url
   keyServer = await startKeyServer({ binary: process.env.SEALKIT_KEY_SERVER, ...KS_CREDS })
   ksProxy = await startCountingProxy(keyServer.url)
   motoProxy = await startCountingProxy(motoUrl)
@@ -58,7 +40,7 @@ before(async () => {
 after(async () => {
   if (ksProxy) await ksProxy.stop()
   if (motoProxy) await motoProxy.stop()
-  if (moto) moto.kill()
+  if (moto) moto.stop()
   if (keyServer) keyServer.stop()
 })
 
