@@ -240,6 +240,14 @@ fn added_and_renamed_attributes_fail_naming_them() {
     let mut added = encrypted.clone();
     added.insert(":note".into(), V::S("x".into()));
     assert!(block_on(enc.decrypt_item(&added)).is_ok());
+    // A reserved-prefix attribute other than the header and footer (a beacon, say) is outside the
+    // signature scope and passes through unchanged, as in the DB-ESDK's DecryptItem
+    // (decrypt-item.md#signature-scope); the header and footer never do.
+    let mut beacon = encrypted.clone();
+    beacon.insert("aws_dbe_b_email".into(), V::S("3f2a".into()));
+    let plain = block_on(enc.decrypt_item(&beacon)).unwrap();
+    assert_eq!(plain["aws_dbe_b_email"], V::S("3f2a".into()));
+    assert!(!plain.contains_key("aws_dbe_head") && !plain.contains_key("aws_dbe_foot"));
     for old in ["s_s", "e_s"] {
         let mut renamed = encrypted.clone();
         let v = renamed.remove(old).unwrap();
