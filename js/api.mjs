@@ -3,7 +3,9 @@
 // (index.node.mjs, index.browser.mjs, index.cjs) load the wasm and call createApi(glue).
 // scripts/build-wasm.sh derives api.cjs from this file (it must keep a single `export`).
 
-export function createApi(wasm, { extend } = {}) {
+// `driver` (js/driver.mjs): the small module's WebCrypto driver of the core's message machines,
+// which the promise-returning message calls go through there.
+export function createApi(wasm, { extend, driver } = {}) {
   const { WasmClient, WasmKeyring, WasmMultiBuilder } = wasm
 
   /** Every failure of the API: `code` is stable (Rust `Error::code()`), `message` is for humans. */
@@ -40,9 +42,10 @@ export function createApi(wasm, { extend } = {}) {
   // The small module (default browser entry, sealkit/lite) does its crypto with WebCrypto
   // (async): it has no synchronous one-shot calls, and no AES-192 (Chromium's WebCrypto has none).
   const ASYNC_ONE_SHOT = typeof WasmClient.prototype.encrypt !== 'function'
+  const encryptAsync = driver ? driver.encrypt : wasm.encryptAsync
+  const decryptAsync = driver ? driver.decrypt : wasm.decryptAsync
   // The core's facts about a suite id (wasm `suiteFacts`): false for anything not an id.
   const suiteFact = (bit) => (suite) => Number.isInteger(suite) && suite >= 0 && suite <= 0xffff && (wasm.suiteFacts(suite) & bit) !== 0
-  const signs = suiteFact(1)
   const isAes192 = suiteFact(2)
   const unsupported192 = (what) =>
     new SealkitError('ERR_UNSUPPORTED', `unsupported: ${what} (AES-192) is not in sealkit/lite's small module; import 'sealkit' or 'sealkit/full'`)
@@ -371,7 +374,7 @@ export function createApi(wasm, { extend } = {}) {
       const h = handleOf(keyring, 'keyring')
       const pt = bytes(plaintext, 'plaintext', true)
       const args = encryptArgs(options(opts, 'options'))
-      if (waits(keyring)) return settle(() => wasm.encryptAsync(policy, maxEdks || 0, h, pt, ...args))
+      if (waits(keyring)) return settle(() => encryptAsync(policy, maxEdks || 0, h, pt, ...args))
       return call(() => client.encrypt(h, pt, ...args))
     }
 
@@ -385,7 +388,7 @@ export function createApi(wasm, { extend } = {}) {
       const h = handleOf(keyring, 'keyring')
       const ct = bytes(ciphertext, 'ciphertext', false)
       const args = decryptArgs(options(opts, 'options'))
-      if (waits(keyring)) return settle(() => wasm.decryptAsync(policy, maxEdks || 0, h, ct, ...args))
+      if (waits(keyring)) return settle(() => decryptAsync(policy, maxEdks || 0, h, ct, ...args))
       return call(() => client.decrypt(h, ct, ...args))
     }
 
@@ -430,30 +433,6 @@ export function createApi(wasm, { extend } = {}) {
       return stream
     }
 
-    // A stream whose whole input is collected and handed to one-shot `run(bytes)` at the end:
-    // for decrypting signed messages under WebCrypto (sealkit/lite), which verifies whole inputs.
-    // `onResult` gets run's result and returns the bytes to emit.
-    function wholeMessageStream(run, onResult, fail) {
-      const chunks = []
-      return new TransformStream({
-        transform(chunk) {
-          chunks.push(bytes(chunk, 'chunk', true).slice())
-        },
-        async flush(controller) {
-          let r
-          try {
-            r = await run(concatChunks(chunks))
-          } catch (e) {
-            throw fail(toSealkitError(e))
-          } finally {
-            for (const c of chunks) c.fill(0)
-          }
-          const out = onResult(r)
-          if (out.length) controller.enqueue(out)
-        },
-      })
-    }
-
     function encryptStream(keyring, opts) {
       if (viaFull(keyring, suiteOption(opts))) return relayStream(() => delegated(keyring).then(([c, k]) => c.encryptStream(k, opts)))
       const h = handleOf(keyring, 'keyring')
@@ -476,8 +455,13 @@ export function createApi(wasm, { extend } = {}) {
         async start() {
           if (enc) return
           try {
-            enc = await wasm.encryptorAsync(policy, maxEdks || 0, h, ...args)
-            resolveHeader(call(() => enc.header()))
+            if (driver) {
+              enc = driver.encryptor(policy, maxEdks || 0, h, ...args)
+              resolveHeader(await enc.start())
+            } else {
+              enc = await wasm.encryptorAsync(policy, maxEdks || 0, h, ...args)
+              resolveHeader(call(() => enc.header()))
+            }
           } catch (e) {
             const err = toSealkitError(e)
             rejectHeader(err)
@@ -495,7 +479,7 @@ export function createApi(wasm, { extend } = {}) {
         },
         async flush(controller) {
           try {
-            const out = waits ? await enc.finishAsync() : enc.finish()
+            const out = driver ? await enc.finish() : waits ? await enc.finishAsync() : enc.finish()
             if (out.length) controller.enqueue(out)
           } catch (e) {
             throw toSealkitError(e)
@@ -516,10 +500,10 @@ export function createApi(wasm, { extend } = {}) {
       return incrementalDecryptStream(h, args, hooks.asyncKeyring(keyring))
     }
 
-    // The small module: unsigned messages stream through the incremental decryptor; a signed one
-    // (known from its first bytes) is collected and decrypted whole, since WebCrypto verifies
-    // whole inputs only. Nothing is released before the signature verifies in either case. An
-    // AES-192 message goes to the on-demand full module's stream (default browser entry).
+    // The small module: a message streams through the driver's incremental decryptor (a signed one
+    // releases nothing before its signature verifies, unless signedMessages allows it). An
+    // AES-192 message (known from its first bytes) goes to the on-demand full module's stream
+    // (default browser entry).
     function suiteAwareDecryptStream(keyring, opts, h, args) {
       let inner, writer, pump
       const head = []
@@ -531,21 +515,11 @@ export function createApi(wasm, { extend } = {}) {
       const fail = (e) => (rejectHeader(e), rejectContext(e), e)
       // Routes the message to its processor and replays the bytes held so far.
       const start = async (suite, controller) => {
-        const signed = signs(suite)
-        const full = viaFull(keyring, suite)
-        inner = full
+        inner = viaFull(keyring, suite)
           ? relayStream(() => delegated(keyring).then(([c, k]) => c.decryptStream(k, opts)))
-          : signed
-            ? wholeMessageStream(
-                (ct) => wasm.decryptAsync(policy, maxEdks || 0, h, ct, ...args),
-                (r) => (resolveHeader(r.messageHeader), resolveContext(r.encryptionContext), r.plaintext),
-                fail,
-              )
-            : incrementalDecryptStream(h, args)
-        if (full || !signed) {
-          inner.messageHeader.then(resolveHeader, rejectHeader)
-          inner.encryptionContext.then(resolveContext, rejectContext)
-        }
+          : incrementalDecryptStream(h, args)
+        inner.messageHeader.then(resolveHeader, rejectHeader)
+        inner.encryptionContext.then(resolveContext, rejectContext)
         ;({ writer, pump } = connect(inner, controller))
         for (const c of head.splice(0)) await writer.write(c)
       }
@@ -578,7 +552,7 @@ export function createApi(wasm, { extend } = {}) {
     // the header has been read, so updates go through the promise-returning call until then;
     // the frames after it need no provider and take the synchronous one.
     function incrementalDecryptStream(h, args, waits = false) {
-      const dec = call(() => client.decryptor(h, ...args))
+      const dec = driver ? call(() => driver.decryptor(policy, maxEdks || 0, h, ...args)) : call(() => client.decryptor(h, ...args))
       let headerDone = false
       let resolveHeader, rejectHeader, resolveContext, rejectContext
       const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
@@ -611,10 +585,10 @@ export function createApi(wasm, { extend } = {}) {
             throw fail(e)
           }
         },
-        flush(controller) {
+        async flush(controller) {
           let r
           try {
-            r = dec.finish()
+            r = await dec.finish()
             dec.free()
           } catch (e) {
             throw fail(e)

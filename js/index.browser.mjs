@@ -8,15 +8,16 @@ import init, * as glue from './sealkit_lite_web.js'
 import { createApi } from './api.mjs'
 import { installWebCryptoHost } from './webcrypto-host.mjs'
 import { createFullOnDemand } from './full-on-demand.mjs'
+import { createDriver } from './driver.mjs'
 
 await init({ module_or_path: new URL('./sealkit_lite_bg.wasm', import.meta.url) })
 const subtle = globalThis.crypto && globalThis.crypto.subtle
-if (subtle) installWebCryptoHost(glue, subtle)
+const driver = subtle && createDriver(glue, installWebCryptoHost(glue, subtle))
 
 // Without crypto.subtle (an insecure context) the small module cannot sign or verify: then every
 // keyring works through the full module (built-in ECDSA), fetched on first use.
 const loadFull = () => import('./full.browser.mjs').then((m) => m.loadFull())
-const api = createApi(glue, { extend: createFullOnDemand(loadFull, { everything: !subtle }) })
+const api = createApi(glue, { extend: createFullOnDemand(loadFull, { everything: !subtle }), driver })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, CachingMaterialsManager, LocalCryptoMaterialsCache, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

@@ -6,6 +6,17 @@
 // collected here until the signature is made or checked.
 
 export function installWebCryptoHost(wasm, subtle) {
+  const host = webCrypto(subtle)
+  if (wasm.setHostCrypto) wasm.setHostCrypto(host.crypto)
+  wasm.setHostSignatures(host.signatures)
+  return host
+}
+
+/**
+ * WebCrypto as `{ crypto, signatures }`: the host objects the module's seams take
+ * (`setHostCrypto`, `setHostSignatures`), also used directly by the JS driver (js/driver.mjs).
+ */
+export function webCrypto(subtle) {
   // Curve constants (SEC 2 / FIPS 186-4): field prime p and coefficient b of y² = x³ − 3x + b.
   const CURVES = {
     256: {
@@ -98,7 +109,7 @@ export function installWebCryptoHost(wasm, subtle) {
     secret(ikm.slice(), (b) => subtle.importKey('raw', b, 'HKDF', false, ['deriveBits', 'deriveKey'])),
     { name: 'HKDF', hash: `SHA-${hash}`, salt: salt.slice(), info: info.slice() },
   ]
-  if (wasm.setHostCrypto) wasm.setHostCrypto({
+  const crypto = {
     random(view) {
       globalThis.crypto.getRandomValues(view) // straight into wasm memory
     },
@@ -114,9 +125,9 @@ export function installWebCryptoHost(wasm, subtle) {
     async aesGcmKey(raw) {
       return gcmKey(await secret(raw.slice(), (b) => subtle.importKey('raw', b, 'AES-GCM', false, USES)))
     },
-  })
+  }
 
-  wasm.setHostSignatures({
+  const signatures = {
     signatureFormat: 'p1363',
     async generate(curve) {
       const c = CURVES[curve]
@@ -158,5 +169,6 @@ export function installWebCryptoHost(wasm, subtle) {
         },
       }))
     },
-  })
+  }
+  return { crypto, signatures }
 }

@@ -38,11 +38,16 @@ struct Held {
     steps: Vec<&'static str>,
     /// Leave a seal step unanswered.
     stall_seal: bool,
+    /// Take the output after every answered step (as a streaming driver may).
+    eager: Option<Vec<u8>>,
 }
 
 /// Answers steps until the machine needs input (or is done, or a seal is left unanswered).
 fn drive(m: &mut EncryptMachine, h: &mut Held) -> sealkit::Result<()> {
     loop {
+        if let Some(out) = h.eager.as_mut() {
+            m.take_output(out);
+        }
         match m.step()? {
             EncryptStep::NeedInput => return Ok(()),
             EncryptStep::Done => {
@@ -204,4 +209,28 @@ fn declared_length_and_reserved_context_are_checked() {
     opts.encryption_context
         .insert("aws-crypto-public-key".into(), "x".into());
     assert!(client.encrypt_machine(opts, None).is_err());
+}
+
+#[test]
+fn output_taken_after_every_step_still_signs_the_header() {
+    // The signer is handed the header from the output: none of it may leave before then.
+    let plaintext = vec![7u8; 300];
+    let client = client();
+    let suite = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
+    let mut m = client
+        .encrypt_machine(options(suite, Framing::Framed(128)), None)
+        .unwrap();
+    let mut h = Held {
+        eager: Some(Vec::new()),
+        ..Held::default()
+    };
+    drive(&mut m, &mut h).unwrap();
+    m.input(&plaintext).unwrap();
+    drive(&mut m, &mut h).unwrap();
+    m.end();
+    drive(&mut m, &mut h).unwrap();
+    let mut out = h.eager.take().unwrap();
+    m.take_output(&mut out);
+    let back = block_on(client.decrypt(cmm(), &out, DecryptOptions::default())).unwrap();
+    assert_eq!(back.plaintext, plaintext);
 }

@@ -46,29 +46,38 @@ pub async fn derive(
 /// The same derivations by the host's HKDF (an empty salt is the RFC 5869 all-zero salt). The
 /// host derives the content key straight into its AES-GCM, so it never reaches wasm or JS
 /// memory. (No AES-192 suites in this build.)
+/// What a host must run to derive one message's keys: HKDF over the data key with these
+/// parameters (spec: framework/algorithm-suites.md, "Key Derivation"), into an AES key of `len`
+/// bytes, and for committing suites a second HKDF (same hash and salt, info `COMMITKEY`) into
+/// the 32-byte commit key. `None` from [`host_plan`] = the identity KDF (the data key is the
+/// content key).
 #[cfg(feature = "host-crypto")]
-async fn derive_on_host(
-    suite: AlgorithmSuite,
-    data_key: &[u8],
-    message_id: &[u8],
-) -> Result<DerivedKeys> {
-    use crate::crypto::host::{host_crypto, HkdfHash};
-    let failed = || Error::Keyring("the host HKDF failed".into());
+pub(crate) struct HkdfPlan<'a> {
+    pub hash: crate::crypto::host::HkdfHash,
+    /// Empty for the all-zero salt.
+    pub salt: &'a [u8],
+    pub info: Vec<u8>,
+    pub len: usize,
+    pub committing: bool,
+}
+
+/// Info of the commit-key HKDF.
+#[cfg(feature = "host-crypto")]
+pub(crate) const COMMIT_INFO: &[u8] = b"COMMITKEY";
+
+/// The host derivation of `suite`'s keys for `message_id` (no AES-192: Chromium's WebCrypto
+/// refuses 192-bit keys, and the small module carries no AES).
+#[cfg(feature = "host-crypto")]
+pub(crate) fn host_plan(suite: AlgorithmSuite, message_id: &[u8]) -> Result<Option<HkdfPlan<'_>>> {
+    use crate::crypto::host::HkdfHash;
     let len = suite.key_len();
     if len == 24 {
         return Err(crate::crypto::content_key::no_aes192());
     }
     let (hash, salt): (HkdfHash, &[u8]) = match suite.kdf() {
-        KeyDerivation::Identity => {
-            return Ok(DerivedKeys {
-                content_key: ContentKey::new(data_key)?,
-                commit_key: None,
-            })
-        }
-        // v1: no salt, info = suite id ‖ message id.
+        KeyDerivation::Identity => return Ok(None),
         KeyDerivation::HkdfSha256 => (HkdfHash::Sha256, &[]),
         KeyDerivation::HkdfSha384 => (HkdfHash::Sha384, &[]),
-        // v2: salt = message id, info = suite id ‖ "DERIVEKEY"; the commit key from "COMMITKEY".
         KeyDerivation::HkdfSha512Committing => (HkdfHash::Sha512, message_id),
     };
     let mut info = Vec::with_capacity(2 + 32);
@@ -78,12 +87,36 @@ async fn derive_on_host(
     } else {
         info.extend_from_slice(message_id);
     }
+    Ok(Some(HkdfPlan {
+        hash,
+        salt,
+        info,
+        len,
+        committing: suite.is_committing(),
+    }))
+}
+
+#[cfg(feature = "host-crypto")]
+async fn derive_on_host(
+    suite: AlgorithmSuite,
+    data_key: &[u8],
+    message_id: &[u8],
+) -> Result<DerivedKeys> {
+    use crate::crypto::host::host_crypto;
+    let failed = || Error::Keyring("the host HKDF failed".into());
+    let Some(plan) = host_plan(suite, message_id)? else {
+        return Ok(DerivedKeys {
+            content_key: ContentKey::new(data_key)?,
+            commit_key: None,
+        });
+    };
     let host = host_crypto()?;
-    // Both derivations are in flight together.
-    let commit = suite
-        .is_committing()
-        .then(|| host.hkdf(hash, data_key, salt, b"COMMITKEY", COMMIT_KEY_LEN));
-    let content_key = host.hkdf_aes_key(hash, data_key, salt, &info, len).await;
+    let commit = plan
+        .committing
+        .then(|| host.hkdf(plan.hash, data_key, plan.salt, COMMIT_INFO, COMMIT_KEY_LEN));
+    let content_key = host
+        .hkdf_aes_key(plan.hash, data_key, plan.salt, &plan.info, plan.len)
+        .await;
     let content_key = ContentKey::from_host(content_key.ok_or_else(failed)?);
     let commit_key = match commit {
         None => None,

@@ -34,7 +34,8 @@ pub trait HostSignatures {
 }
 
 /// A host signing key with its running message hash. The private key stays in the host.
-pub trait HostSigner: MaybeSend {
+/// (`Any`: a host driver, such as the small module's JS driver, can get its own object back.)
+pub trait HostSigner: MaybeSend + core::any::Any {
     /// The SEC1 compressed public point.
     fn public_key(&self) -> Vec<u8>;
     /// Adds bytes to the signed data.
@@ -198,7 +199,7 @@ fn bad_public_key(why: &str) -> Error {
     Error::malformed("encryption_context.aws-crypto-public-key", why.to_string())
 }
 
-fn not_a_point(alg: SignatureAlgorithm) -> Error {
+pub(crate) fn not_a_point(alg: SignatureAlgorithm) -> Error {
     bad_public_key(match alg {
         SignatureAlgorithm::EcdsaP256Sha256 => "not a P-256 point",
         SignatureAlgorithm::EcdsaP384Sha384 => "not a P-384 point",
@@ -271,7 +272,7 @@ impl VerifyingKey {
     }
 }
 
-fn algorithm_mismatch() -> Error {
+pub(crate) fn algorithm_mismatch() -> Error {
     Error::SignatureInvalid("verification key and hash algorithm differ".into())
 }
 

@@ -362,9 +362,13 @@ impl EncryptMachine {
         self.ended = true;
     }
 
-    /// Moves the sealed output so far to the end of `out`.
+    /// Moves the sealed output so far to the end of `out`. Nothing is released before the
+    /// signer has the header ([`EncryptStep::StartSigner`] hands it over from the output).
     pub fn take_output(&mut self, out: &mut Vec<u8>) {
-        if self.state == State::Failed {
+        if matches!(
+            self.state,
+            State::Failed | State::Materials | State::Keys | State::HeaderTag | State::Signer
+        ) {
             return;
         }
         let sealed = self.batch_start.min(self.output.len());

@@ -149,6 +149,7 @@ pub(crate) fn decrypted_js(
 }
 
 /// `{ result, messageHeader }` of a finished encryption.
+#[cfg(not(feature = "wasm-lite"))]
 pub(crate) fn encrypted_js(ciphertext: &[u8], header: &MessageHeader) -> JsValue {
     let obj = Object::new();
     set(&obj, "result", &bytes(ciphertext));

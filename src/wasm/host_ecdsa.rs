@@ -137,6 +137,20 @@ impl HostSignatures for Host {
     }
 }
 
+/// The JS object of a host signing key (for the small module's JS driver, which signs with it
+/// directly); `None` for a key of another kind.
+#[cfg(feature = "wasm-lite")]
+pub(crate) fn js_signer(key: &crate::crypto::signature::SigningKey) -> Option<JsValue> {
+    match key {
+        crate::crypto::signature::SigningKey::Host(k) => {
+            let any: &dyn core::any::Any = &**k;
+            any.downcast_ref::<Signer>().map(|s| s.js.clone())
+        }
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
+}
+
 /// A host failure part-way through is remembered, so the message fails at the signature.
 struct Signer {
     js: JsHostSigner,

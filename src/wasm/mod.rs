@@ -16,6 +16,7 @@
 // `Send`/`Sync` on wasm (single-threaded JS values; see `future::MaybeSend`).
 #![allow(clippy::arc_with_non_send_sync)]
 
+#[cfg(not(feature = "wasm-lite"))]
 mod async_client;
 #[cfg(not(feature = "wasm-lite"))]
 mod caching;
@@ -34,7 +35,11 @@ mod item;
 mod keyring;
 #[cfg(not(feature = "wasm-lite"))]
 mod kms;
+#[cfg(feature = "wasm-lite")]
+mod machine;
 mod session;
+#[cfg(not(feature = "wasm-lite"))]
+mod streams;
 
 #[cfg(not(feature = "host-crypto"))]
 pub use host::set_host;
@@ -42,9 +47,14 @@ pub use host::set_host;
 pub use host_crypto::set_host as set_host_crypto;
 pub use host_ecdsa::set_host as set_host_signatures;
 pub use keyring::{WasmKeyring, WasmMultiBuilder};
-pub use session::{WasmClient, WasmDecryptor, WasmEncryptor};
+#[cfg(feature = "wasm-lite")]
+pub use machine::{decrypt_machine, encrypt_machine, WasmDecryptMachine, WasmEncryptMachine};
+pub use session::WasmClient;
+#[cfg(not(feature = "wasm-lite"))]
+pub use streams::{WasmDecryptor, WasmEncryptor};
 // KMS providers/keyrings and item encryption: not in wasm-lite (the small raw-keyring message
 // module, which has promise-returning one-shot calls only, for its WebCrypto signatures).
+#[cfg(not(feature = "wasm-lite"))]
 pub use async_client::{decrypt_async, encrypt_async};
 #[cfg(not(feature = "wasm-lite"))]
 pub use caching::{caching_materials_manager, WasmMaterialsCache};

@@ -1,31 +1,32 @@
-//! The client: one-shot encrypt/decrypt and the incremental encryptor/decryptor.
+//! The client (commitment policy, EDK limit) and its one-shot encrypt/decrypt; the option
+//! conversions every message binding shares.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
+#[cfg(not(feature = "wasm-lite"))]
 use zeroize::Zeroizing;
 
 use crate::client::Client;
 use crate::cmm::{CryptoMaterialsManager, RequiredEncryptionContextCmm};
-use crate::message::decrypt::{DecryptOptions, Decryptor, SignedMessages};
-use crate::message::encrypt::{EncryptOptions, Encryptor, Framing};
+use crate::message::decrypt::{DecryptOptions, SignedMessages};
+use crate::message::encrypt::{EncryptOptions, Framing};
 use crate::message::header::peek_suite;
 use crate::policy::CommitmentPolicy;
 use crate::suite::AlgorithmSuite;
+use crate::wasm::convert::{context_from_flat, invalid, js};
 #[cfg(not(feature = "wasm-lite"))]
-use crate::wasm::convert::encrypted_js;
-#[cfg(not(feature = "host-crypto"))]
-use crate::wasm::convert::run_now;
-use crate::wasm::convert::{context_from_flat, decrypted_js, header_js, invalid, js};
+use crate::wasm::convert::{decrypted_js, encrypted_js, run_now};
 use crate::wasm::keyring::WasmKeyring;
 
 /// A client: commitment policy and EDK limit.
 #[wasm_bindgen]
 pub struct WasmClient {
-    client: Client,
+    // In the small module the client only checks its settings: its messages run on machines
+    // (machine.rs), which build their own client from the same arguments.
+    #[cfg_attr(feature = "wasm-lite", allow(dead_code))]
+    pub(crate) client: Client,
 }
 
 pub(crate) fn cmm(
@@ -116,7 +117,7 @@ impl WasmClient {
     }
 
     /// One-shot encryption → `{ result, messageHeader }`. (Not in `sealkit/lite`, whose
-    /// WebCrypto signatures need the promise-returning `encryptAsync`.)
+    /// messages run on machines stepped by the JS driver: machine.rs.)
     #[cfg(not(feature = "wasm-lite"))]
     pub fn encrypt(
         &self,
@@ -155,239 +156,6 @@ impl WasmClient {
             &mut msg.plaintext,
             &msg.header,
             &msg.encryption_context,
-        ))
-    }
-
-    /// Starts an incremental encryption (materials and header are made now). (Not in
-    /// `sealkit/lite`, whose host crypto answers later: `encryptorAsync`.)
-    #[cfg(not(feature = "wasm-lite"))]
-    pub fn encryptor(
-        &self,
-        keyring: &WasmKeyring,
-        context: Vec<String>,
-        required_keys: Vec<String>,
-        suite: Option<u32>,
-        frame_length: Option<u32>,
-    ) -> Result<WasmEncryptor, JsValue> {
-        let cmm = cmm(keyring, required_keys)?;
-        let options = encrypt_options(context, suite, frame_length)?;
-        let enc = js(run_now(self.client.encryptor(cmm, options))?)?;
-        Ok(WasmEncryptor::new(enc))
-    }
-
-    /// Starts an incremental decryption.
-    pub fn decryptor(
-        &self,
-        keyring: &WasmKeyring,
-        context: Vec<String>,
-        required_keys: Vec<String>,
-        signed_messages: u8,
-        max_header_len: u32,
-    ) -> Result<WasmDecryptor, JsValue> {
-        let cmm = cmm(keyring, required_keys)?;
-        let options = decrypt_options(context, signed_messages)?;
-        let client = with_header_limit(self.client, max_header_len);
-        Ok(WasmDecryptor {
-            inner: StreamState::new(client.decryptor(cmm, options)),
-        })
-    }
-}
-
-fn finished() -> JsValue {
-    invalid("the stream has already finished or failed")
-}
-
-/// A stream object's state: shared with the promise of an asynchronous call, which takes it
-/// out while it runs (a second call meanwhile is refused) and puts it back when it succeeds.
-struct StreamState<T>(Rc<RefCell<Option<T>>>);
-
-impl<T> StreamState<T> {
-    fn new(value: T) -> Self {
-        StreamState(Rc::new(RefCell::new(Some(value))))
-    }
-    fn take(&self) -> Result<T, JsValue> {
-        self.0
-            .try_borrow_mut()
-            .ok()
-            .and_then(|mut v| v.take())
-            .ok_or_else(finished)
-    }
-    fn put(&self, value: T) {
-        if let Ok(mut v) = self.0.try_borrow_mut() {
-            *v = Some(value);
-        }
-    }
-    fn map<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
-        self.0.try_borrow().ok()?.as_ref().map(f)
-    }
-    fn shared(&self) -> Self {
-        StreamState(self.0.clone())
-    }
-}
-
-/// An incremental encryption.
-#[wasm_bindgen]
-pub struct WasmEncryptor {
-    inner: StreamState<Encryptor>,
-}
-
-impl WasmEncryptor {
-    fn new(enc: Encryptor) -> Self {
-        WasmEncryptor {
-            inner: StreamState::new(enc),
-        }
-    }
-}
-
-#[wasm_bindgen]
-impl WasmEncryptor {
-    /// The header of the message being written.
-    pub fn header(&self) -> Result<JsValue, JsValue> {
-        self.inner
-            .map(|e| header_js(e.header()))
-            .ok_or_else(finished)
-    }
-
-    /// Encrypts a chunk of plaintext (its copy in wasm memory is zeroized); returns the output
-    /// that is ready.
-    #[cfg(not(feature = "host-crypto"))]
-    pub fn update(&mut self, chunk: Vec<u8>) -> Result<Vec<u8>, JsValue> {
-        let chunk = Zeroizing::new(chunk);
-        let mut enc = self.inner.take()?;
-        let mut out = Vec::with_capacity(chunk.len() + 256);
-        js(enc.update(&chunk, &mut out))?;
-        self.inner.put(enc);
-        Ok(out)
-    }
-
-    /// Encrypts a chunk of plaintext (its copy in wasm memory is zeroized) → Promise of the
-    /// output that is ready. One call at a time.
-    #[cfg(feature = "host-crypto")]
-    pub fn update(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
-        let chunk = Zeroizing::new(chunk);
-        let mut enc = self.inner.take()?;
-        let slot = self.inner.shared();
-        Ok(crate::wasm::convert::promise(async move {
-            let mut out = Vec::with_capacity(chunk.len() + 256);
-            js(enc.update_async(&chunk, &mut out).await)?;
-            slot.put(enc);
-            Ok(js_sys::Uint8Array::from(out.as_slice()).into())
-        }))
-    }
-
-    /// Writes the final frame and the footer.
-    #[cfg(not(feature = "host-crypto"))]
-    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
-        let enc = self.inner.take()?;
-        let mut out = Vec::new();
-        js(enc.finish(&mut out))?;
-        Ok(out)
-    }
-
-    /// As `finish`, waiting for the host (WebCrypto signatures, host crypto) → Promise.
-    #[wasm_bindgen(js_name = finishAsync)]
-    pub fn finish_async(&mut self) -> Result<js_sys::Promise, JsValue> {
-        let enc = self.inner.take()?;
-        Ok(crate::wasm::convert::promise(async move {
-            let mut out = Vec::new();
-            js(enc.finish_async(&mut out).await)?;
-            Ok(js_sys::Uint8Array::from(out.as_slice()).into())
-        }))
-    }
-}
-
-/// As `WasmClient::encryptor`, for a signing key from an asynchronous host (WebCrypto) →
-/// Promise of a `WasmEncryptor`.
-#[wasm_bindgen(js_name = encryptorAsync)]
-pub fn encryptor_async(
-    policy: &str,
-    max_edks: u32,
-    keyring: &WasmKeyring,
-    context: Vec<String>,
-    required_keys: Vec<String>,
-    suite: Option<u32>,
-    frame_length: Option<u32>,
-) -> Result<js_sys::Promise, JsValue> {
-    let client = build_client(policy, max_edks)?;
-    let cmm = cmm(keyring, required_keys)?;
-    let options = encrypt_options(context, suite, frame_length)?;
-    Ok(crate::wasm::convert::promise(async move {
-        let enc = js(client.encryptor(cmm, options).await)?;
-        Ok(WasmEncryptor::new(enc).into())
-    }))
-}
-
-/// An incremental decryption.
-#[wasm_bindgen]
-pub struct WasmDecryptor {
-    inner: StreamState<Decryptor>,
-}
-
-impl WasmDecryptor {
-    /// The decryptor leaves its slot while the update runs (a second call meanwhile is
-    /// refused) and returns to it when the update succeeds.
-    fn update_promise(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
-        let mut dec = self.inner.take()?;
-        let slot = self.inner.shared();
-        Ok(crate::wasm::convert::promise(async move {
-            let out = decrypt_update(&mut dec, &chunk).await?;
-            slot.put(dec);
-            Ok(out.into())
-        }))
-    }
-}
-
-/// Runs one decryptor update; the plaintext it releases is copied to JS and zeroized here.
-async fn decrypt_update(dec: &mut Decryptor, chunk: &[u8]) -> Result<js_sys::Uint8Array, JsValue> {
-    let mut out = Zeroizing::new(Vec::new());
-    js(dec.update(chunk, &mut out).await)?;
-    Ok(js_sys::Uint8Array::from(out.as_slice()))
-}
-
-#[wasm_bindgen]
-impl WasmDecryptor {
-    /// The authenticated header, or `undefined` until it has been read.
-    pub fn header(&self) -> JsValue {
-        self.inner
-            .map(|d| d.header().map(header_js))
-            .flatten()
-            .unwrap_or(JsValue::UNDEFINED)
-    }
-
-    /// Decrypts a chunk; returns the plaintext that may be released (copied to JS, then
-    /// zeroized in wasm memory). After an error the decryptor is unusable.
-    #[cfg(not(feature = "host-crypto"))]
-    pub fn update(&mut self, chunk: &[u8]) -> Result<js_sys::Uint8Array, JsValue> {
-        let mut dec = self.inner.take()?;
-        let out = run_now(decrypt_update(&mut dec, chunk))??;
-        self.inner.put(dec);
-        Ok(out)
-    }
-
-    /// As the other builds' `update`, → Promise (the host crypto answers later). One call at a
-    /// time.
-    #[cfg(feature = "host-crypto")]
-    pub fn update(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
-        self.update_promise(chunk)
-    }
-
-    /// As `update`, → Promise: for keyrings that wait on a key provider (KMS), which unwrap the
-    /// data key when the header has been read. One call at a time.
-    #[cfg(not(feature = "host-crypto"))]
-    #[wasm_bindgen(js_name = updateAsync)]
-    pub fn update_async(&mut self, chunk: Vec<u8>) -> Result<js_sys::Promise, JsValue> {
-        self.update_promise(chunk)
-    }
-
-    /// Ends the input → `{ plaintext (held back until now), messageHeader, encryptionContext }`.
-    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let dec = self.inner.take()?;
-        let mut out = Vec::new();
-        let info = js(dec.finish(&mut out))?;
-        Ok(decrypted_js(
-            &mut out,
-            &info.header,
-            &info.encryption_context,
         ))
     }
 }

@@ -31,7 +31,10 @@ test('the lite module has no elliptic-curve code and no synchronous one-shot cal
   const { readFileSync } = await import('node:fs')
   const glue = await import(new URL('file://' + PKG_DIR + '/sealkit_lite_web.js').href)
   assert.equal(typeof glue.WasmClient.prototype.encrypt, 'undefined')
-  assert.equal(typeof glue.encryptAsync, 'function')
+  // Messages run on the core's machines, stepped by the JS driver: no async message engine.
+  assert.equal(typeof glue.encryptMachine, 'function')
+  assert.equal(typeof glue.decryptMachine, 'function')
+  for (const twin of ['encryptAsync', 'decryptAsync', 'encryptorAsync', 'WasmEncryptor', 'WasmDecryptor']) assert.equal(glue[twin], undefined, twin)
   // No P-256/P-384 arithmetic, RSA, KMS or items: well under the full module's 1.2 MB.
   assert.ok(readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm').length < 300_000)
 })
@@ -43,8 +46,9 @@ test('without WebCrypto (an insecure context) every message fails with ERR_UNSUP
   const glue = await import(href('sealkit_lite_web.js') + '?no-webcrypto')
   const { createApi } = await import(href('api.mjs'))
   const { createLiteStubs } = await import(href('lite-stubs.mjs'))
+  const { unsupportedDriver } = await import(href('driver.mjs'))
   glue.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
-  const api = createApi(glue, { extend: createLiteStubs })
+  const api = createApi(glue, { extend: createLiteStubs, driver: unsupportedDriver() })
   const message = (await full.buildClient().encrypt(keyrings(full), 'x', { suiteId: 0x0478 })).result
   for (const [suiteId, policy] of SUITES) {
     const client = api.buildClient(policy)
@@ -132,20 +136,19 @@ test('a failed decryption leaves no plaintext in the buffers WebCrypto returned,
       return out
     },
   })
+  // The driver's WebCrypto, wrapped; the module keeps its own host (the keyrings' AES).
+  const { createApi } = await import(new URL('file://' + PKG_DIR + '/api.mjs').href)
+  const { createDriver } = await import(new URL('file://' + PKG_DIR + '/driver.mjs').href)
+  const { crypto: h, signatures } = host.webCrypto(globalThis.crypto.subtle)
   const recording = {
-    setHostSignatures: (h) => glue.setHostSignatures(h),
-    setHostCrypto: (h) =>
-      glue.setHostCrypto({
-        random: (v) => h.random(v),
-        hkdf: (...a) => h.hkdf(...a),
-        hkdfAesKey: async (...a) => watch(await h.hkdfAesKey(...a)),
-        aesGcmKey: async (...a) => watch(await h.aesGcmKey(...a)),
-      }),
+    ...h,
+    hkdfAesKey: async (...a) => watch(await h.hkdfAesKey(...a)),
+    aesGcmKey: async (...a) => watch(await h.aesGcmKey(...a)),
   }
-  host.installWebCryptoHost(recording, globalThis.crypto.subtle)
-  try {
-    const k = keyrings(lite)
-    const c = lite.buildClient()
+  const watched = createApi(glue, { driver: createDriver(glue, { crypto: recording, signatures }) })
+  {
+    const k = keyrings(watched)
+    const c = watched.buildClient()
     const { result } = await c.encrypt(k, plaintext, { suiteId: 0x0478, frameLength: 100 })
     const bad = result.slice()
     bad[bad.length - 100 * 150] ^= 1 // a frame near the start of the last 64 in flight
@@ -154,8 +157,6 @@ test('a failed decryption leaves no plaintext in the buffers WebCrypto returned,
     await new Promise((r) => setTimeout(r, 100)) // answers that would arrive late
     assert.ok(returned.length > 10, `${returned.length} frames were opened`)
     assert.ok(returned.every((b) => b.every((x) => x === 0)), 'every plaintext buffer is zeroed')
-  } finally {
-    host.installWebCryptoHost(glue, globalThis.crypto.subtle)
   }
 })
 

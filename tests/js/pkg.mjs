@@ -22,9 +22,10 @@ export async function loadLite() {
   const { createApi } = await import(href('api.mjs'))
   const { createLiteStubs } = await import(href('lite-stubs.mjs'))
   const { installWebCryptoHost } = await import(href('webcrypto-host.mjs'))
+  const { createDriver } = await import(href('driver.mjs'))
   glue.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
-  installWebCryptoHost(glue, globalThis.crypto.subtle)
-  return createApi(glue, { extend: createLiteStubs })
+  const driver = createDriver(glue, installWebCryptoHost(glue, globalThis.crypto.subtle))
+  return createApi(glue, { extend: createLiteStubs, driver })
 }
 
 /**
@@ -43,8 +44,9 @@ export async function loadBrowserDefault({ withoutWebCrypto = false } = {}) {
   const { createApi } = await import(href('api.mjs'))
   const { installWebCryptoHost } = await import(href('webcrypto-host.mjs'))
   const { createFullOnDemand } = await import(href('full-on-demand.mjs'))
+  const { createDriver } = await import(href('driver.mjs'))
   lite.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
-  if (!withoutWebCrypto) installWebCryptoHost(lite, globalThis.crypto.subtle)
+  const driver = withoutWebCrypto ? undefined : createDriver(lite, installWebCryptoHost(lite, globalThis.crypto.subtle))
   let loads = 0
   const loadFull = async () => {
     loads++
@@ -54,7 +56,7 @@ export async function loadBrowserDefault({ withoutWebCrypto = false } = {}) {
     full.initSync({ module: readFileSync(PKG_DIR + '/sealkit_bg.wasm') })
     return createApi(full, { extend: (w, b) => createKmsApi(w, b, createMarshall(b)) })
   }
-  return { api: createApi(lite, { extend: createFullOnDemand(loadFull, { everything: withoutWebCrypto }) }), loads: () => loads }
+  return { api: createApi(lite, { extend: createFullOnDemand(loadFull, { everything: withoutWebCrypto }), driver }), loads: () => loads }
 }
 /** The vendored ESDK vectors (tests/vectors/esdk; provenance in tests/vectors/README.md). */
 export const VECTORS = fileURLToPath(new URL('../vectors/esdk', import.meta.url))

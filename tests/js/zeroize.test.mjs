@@ -14,12 +14,12 @@ import { PKG_DIR, pipeChunks } from './pkg.mjs'
 const href = (f) => pathToFileURL(PKG_DIR + '/' + f).href
 const { createApi } = await import(href('api.mjs'))
 const { installWebCryptoHost } = await import(href('webcrypto-host.mjs'))
+const { createDriver } = await import(href('driver.mjs'))
 
 async function instance(glueFile, wasmFile, setup) {
   const glue = await import(href(glueFile) + '?zeroize')
   const exports = glue.initSync({ module: readFileSync(PKG_DIR + '/' + wasmFile) })
-  if (setup) setup(glue)
-  return { api: createApi(glue), memory: exports.memory }
+  return { api: createApi(glue, { driver: setup && setup(glue) }), memory: exports.memory }
 }
 
 // Pieces of the plaintext found in `memory` (16-byte probes at many offsets).
@@ -35,7 +35,7 @@ function leftovers(memory, plaintext) {
 
 for (const [name, glueFile, wasmFile, setup] of [
   ['full module, pure wasm', 'sealkit_web.js', 'sealkit_bg.wasm'],
-  ['small module, WebCrypto ECDSA', 'sealkit_lite_web.js', 'sealkit_lite_bg.wasm', (g) => installWebCryptoHost(g, globalThis.crypto.subtle)],
+  ['small module, WebCrypto ECDSA', 'sealkit_lite_web.js', 'sealkit_lite_bg.wasm', (g) => createDriver(g, installWebCryptoHost(g, globalThis.crypto.subtle))],
 ]) {
   test(`${name}: no plaintext left in wasm memory`, async () => {
     const { api, memory } = await instance(glueFile, wasmFile, setup)

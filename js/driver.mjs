@@ -1,0 +1,255 @@
+// The small module's message driver (sealkit/lite and the default browser entry): it steps the
+// core's sans-IO machines (src/wasm/machine.rs) and answers each step with WebCrypto — key
+// derivation (HKDF), the header tag and every frame (AES-GCM), the footer signature (ECDSA). The
+// module parses and writes the format, checks the key commitment in constant time, holds
+// plaintext back until it may be released and names every error; the only Rust code that waits
+// is the materials manager (the keyrings). So the module carries no async message engine.
+//
+// A step is an array `[code, …fields]`: 0 input, 1 materials, 2 derive, 3 header tag, 4 start
+// signing / verifying, 5 frames, 6 sign / verify, 7 done. Frame work is one buffer and five
+// numbers per job `[offset, len, ivOffset, aadOffset, aadLen]` into a parameter buffer.
+
+const EMPTY = new Uint8Array(0)
+const TAG = 16
+
+/** `host`: `webCrypto(subtle)` of js/webcrypto-host.mjs. */
+export function createDriver(wasm, host) {
+  const { crypto: c, signatures } = host
+
+  // → [the content key ({ seal, open }), the commit key or undefined]. The data key copy the
+  // module handed over is zeroed here once WebCrypto has imported it.
+  async function derive([, dataKey, hash, salt, info, len, commitInfo]) {
+    try {
+      if (!hash) return [await c.aesGcmKey(dataKey), undefined]
+      return await Promise.all([c.hkdfAesKey(hash, dataKey, salt, info, len), commitInfo && c.hkdf(hash, dataKey, salt, commitInfo, 32)])
+    } finally {
+      dataKey.fill(0)
+    }
+  }
+
+  // Job `i` of a frame table: [offset, len, iv, aad].
+  const job = (jobs, params, i) => {
+    const [at, len, iv, aad, aadLen] = jobs.subarray(5 * i, 5 * i + 5)
+    return [at, len, params.subarray(iv, iv + 12), params.subarray(aad, aad + aadLen)]
+  }
+  // WebCrypto calls that do not depend on each other run at once (one per frame of a batch).
+  const eachJob = (jobs, params, f) => Promise.all(Array.from({ length: jobs.length / 5 }, (_, i) => f(...job(jobs, params, i))))
+
+  const answerKeys = async (m, s, st) => {
+    const [key, commit] = await derive(s)
+    st.key = key
+    try {
+      m.keysDerived(commit)
+    } finally {
+      if (commit) commit.fill(0)
+    }
+  }
+
+  /** Steps decryption machine `m` until it needs input (→ false) or is done (→ true). */
+  async function runDecrypt(m, st) {
+    for (;;) {
+      const s = m.step()
+      switch (s[0]) {
+        case 0:
+          return false
+        case 1:
+          await m.materials()
+          m.useMaterials()
+          break
+        case 2:
+          await answerKeys(m, s, st)
+          break
+        case 3: {
+          const sealed = new Uint8Array(TAG) // no ciphertext, then the tag
+          sealed.set(s[3])
+          m.headerOpened((await st.key.open(s[1], s[2], sealed)) !== null)
+          break
+        }
+        case 4: {
+          let verifier
+          try {
+            verifier = await signatures.verifier(s[1], s[2])
+          } catch {
+            throw m.verifierFailed(s[1])
+          }
+          st.verifier = verifier
+          verifier.update(s[3])
+          m.verifierStarted()
+          break
+        }
+        case 5: {
+          const [, src, jobs, params] = s
+          const plain = await eachJob(jobs, params, (at, len, iv, aad) => st.key.open(iv, aad, src.subarray(at, at + len + TAG)))
+          let failed = plain.indexOf(null)
+          plain.forEach((p, i) => {
+            if (p && failed < 0) m.putPlaintext(i, p)
+            if (p) p.fill(0)
+          })
+          if (failed < 0 && st.verifier) st.verifier.update(src)
+          m.opened(failed)
+          break
+        }
+        case 6:
+          m.verified(s.length > 1 && (await st.verifier.verify(s[1])))
+          break
+        default:
+          return true
+      }
+    }
+  }
+
+  /** Steps encryption machine `m` until it needs input (→ false) or is done (→ true); the
+   * message bytes made meanwhile go to `out`. */
+  async function runEncrypt(m, st, out) {
+    for (;;) {
+      const s = m.step()
+      switch (s[0]) {
+        case 0:
+          return false
+        case 1:
+          await m.materials()
+          m.useMaterials()
+          break
+        case 2:
+          await answerKeys(m, s, st)
+          break
+        case 3:
+          m.headerSealed(await st.key.seal(s[1], s[2], EMPTY))
+          break
+        case 4:
+          st.signer = s[1]
+          st.signer.update(s[2])
+          m.signerStarted()
+          break
+        case 5: {
+          const [, buf, jobs, params] = s
+          let sealed
+          try {
+            sealed = await eachJob(jobs, params, (at, len, iv, aad) => st.key.seal(iv, aad, buf.subarray(at, at + len)))
+          } finally {
+            buf.fill(0) // a copy of the plaintext
+          }
+          sealed.forEach((x, i) => m.putSealed(i, x))
+          const signed = m.sealed()
+          if (st.signer) st.signer.update(signed)
+          break
+        }
+        case 6:
+          m.signed(await st.signer.sign())
+          break
+        default:
+          out.push(m.takeOutput())
+          return true
+      }
+      const o = m.takeOutput()
+      if (o.length) out.push(o)
+    }
+  }
+
+  const join = (chunks) => {
+    if (chunks.length === 1) return chunks[0]
+    const out = new Uint8Array(chunks.reduce((n, x) => n + x.length, 0))
+    let at = 0
+    for (const x of chunks) out.set(x, at), (at += x.length)
+    return out
+  }
+
+  // Frees a machine once (a machine whose `finish` ran is already empty; freeing wipes the rest).
+  const freeing = (m) => {
+    let live = true
+    return () => {
+      if (live) (live = false), m.free()
+    }
+  }
+
+  return {
+    /** One-shot encryption (arguments as `encryptMachine` without the length) → `{ result, messageHeader }`. */
+    async encrypt(policy, maxEdks, keyring, plaintext, ...args) {
+      const m = wasm.encryptMachine(policy, maxEdks, keyring, ...args, plaintext.length)
+      try {
+        const out = []
+        const st = {}
+        await runEncrypt(m, st, out)
+        m.input(plaintext)
+        m.end()
+        await runEncrypt(m, st, out)
+        return { result: join(out), messageHeader: m.header() }
+      } finally {
+        m.free()
+      }
+    },
+
+    /** One-shot decryption → `{ plaintext, messageHeader, encryptionContext }`. */
+    async decrypt(policy, maxEdks, keyring, ciphertext, ...args) {
+      const m = wasm.decryptMachine(policy, maxEdks, keyring, ...args)
+      try {
+        m.input(ciphertext)
+        m.end()
+        await runDecrypt(m, {})
+        return m.finish()
+      } finally {
+        m.free()
+      }
+    },
+
+    /** An incremental encryption: `start()` (materials, header) → the header; `update(chunk)` and
+     * `finish()` → the message bytes ready. One call at a time. */
+    encryptor(policy, maxEdks, keyring, ...args) {
+      const m = wasm.encryptMachine(policy, maxEdks, keyring, ...args, undefined)
+      const free = freeing(m)
+      const st = {}
+      const out = []
+      const run = async (f) => {
+        try {
+          f()
+          await runEncrypt(m, st, out)
+          return join(out.splice(0))
+        } catch (e) {
+          free()
+          throw e
+        }
+      }
+      return {
+        start: () => run(() => {}).then((head) => (out.push(head), m.header())),
+        update: (chunk) => run(() => m.input(chunk)),
+        finish: () => run(() => m.end()).finally(free),
+        free,
+      }
+    },
+
+    /** An incremental decryption: `update(chunk)` → the plaintext that may be released; `header()`
+     * once authenticated; `finish()` → `{ plaintext, messageHeader, encryptionContext }`. */
+    decryptor(policy, maxEdks, keyring, ...args) {
+      const m = wasm.decryptMachine(policy, maxEdks, keyring, ...args)
+      const free = freeing(m)
+      const st = {}
+      const run = async (f, then) => {
+        try {
+          f()
+          await runDecrypt(m, st)
+          return then()
+        } catch (e) {
+          free()
+          throw e
+        }
+      }
+      return {
+        update: (chunk) => run(() => m.input(chunk), () => m.takePlaintext()),
+        header: () => m.header(),
+        finish: () => run(() => m.end(), () => m.finish()).finally(free),
+        free,
+      }
+    },
+  }
+}
+
+/** The driver where there is no WebCrypto (`crypto.subtle` exists in secure contexts only):
+ * every message call fails with ERR_UNSUPPORTED. */
+export function unsupportedDriver() {
+  const fail = () => {
+    const e = new Error('unsupported: this context has no WebCrypto (crypto.subtle is offered in secure contexts only: https, localhost)')
+    e.code = 'ERR_UNSUPPORTED'
+    throw e
+  }
+  return { encrypt: async () => fail(), decrypt: async () => fail(), encryptor: fail, decryptor: fail }
+}
