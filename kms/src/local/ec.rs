@@ -11,18 +11,23 @@ use crate::error::{names, KmsError};
 use crate::types::KeySpec;
 use zeroize::Zeroizing;
 
+/// Bytes, or the error of a failed key operation.
+type Bytes<T> = Result<T, KmsError>;
+/// A verification: key, digest, signature.
+type VerifyFn = fn(&[u8], &[u8], &[u8]) -> Bytes<bool>;
+
 /// The operations on one curve's keys.
 pub(crate) struct Curve {
     /// A fresh private scalar.
     pub generate: fn() -> Vec<u8>,
     /// DER SubjectPublicKeyInfo of a scalar.
-    pub public_der: fn(&[u8]) -> Result<Vec<u8>, KmsError>,
+    pub public_der: fn(&[u8]) -> Bytes<Vec<u8>>,
     /// PKCS#8 DER of a scalar.
-    pub pkcs8: fn(&[u8]) -> Result<Zeroizing<Vec<u8>>, KmsError>,
+    pub pkcs8: fn(&[u8]) -> Bytes<Zeroizing<Vec<u8>>>,
     /// DER ECDSA signature of a digest.
-    pub sign: fn(&[u8], &[u8]) -> Result<Vec<u8>, KmsError>,
+    pub sign: fn(&[u8], &[u8]) -> Bytes<Vec<u8>>,
     /// Whether a DER signature of a digest verifies.
-    pub verify: fn(&[u8], &[u8], &[u8]) -> Result<bool, KmsError>,
+    pub verify: VerifyFn,
 }
 
 fn unreadable() -> KmsError {
