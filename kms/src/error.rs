@@ -34,6 +34,16 @@ pub mod names {
     pub const MALFORMED_POLICY: &str = "MalformedPolicyDocumentException";
     /// An ARN is not valid.
     pub const INVALID_ARN: &str = "InvalidArnException";
+    /// A quota is reached (tags or grants per key).
+    pub const LIMIT_EXCEEDED: &str = "LimitExceededException";
+    /// A grant token does not name a grant.
+    pub const INVALID_GRANT_TOKEN: &str = "InvalidGrantTokenException";
+    /// A grant id does not name a grant of the key.
+    pub const INVALID_GRANT_ID: &str = "InvalidGrantIdException";
+    /// A tag is not valid (for example a reserved `aws:` key).
+    pub const TAG: &str = "TagException";
+    /// A `Marker` is not one this service returned.
+    pub const INVALID_MARKER: &str = "InvalidMarkerException";
     /// Internal KMS failure; retryable.
     pub const INTERNAL: &str = "KMSInternalException";
     /// The transport failed (network, timeout, unparsable response).

@@ -10,6 +10,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
+mod grant;
+mod key_pair;
+mod paging;
+mod tag;
+pub use grant::*;
+pub use key_pair::*;
+pub use paging::*;
+pub use tag::*;
+
 /// Encryption context: string pairs bound to a ciphertext.
 pub type EncryptionContext = BTreeMap<String, String>;
 
@@ -28,11 +37,11 @@ wire_enum!(
         EccNistP256 = "ECC_NIST_P256",
         /// NIST P-384.
         EccNistP384 = "ECC_NIST_P384",
-        /// NIST P-521 (not supported by the local KMS).
+        /// NIST P-521 (local KMS: with the `extra-curves` feature).
         EccNistP521 = "ECC_NIST_P521",
-        /// secp256k1 (not supported by the local KMS).
+        /// secp256k1 (local KMS: with the `extra-curves` feature).
         EccSecgP256k1 = "ECC_SECG_P256K1",
-        /// HMAC-SHA-224 (not supported by the local KMS).
+        /// HMAC-SHA-224.
         Hmac224 = "HMAC_224",
         /// HMAC-SHA-256.
         Hmac256 = "HMAC_256",
@@ -108,11 +117,11 @@ wire_enum!(
         RsassaPkcs1V15Sha384 = "RSASSA_PKCS1_V1_5_SHA_384",
         /// RSASSA-PKCS1-v1_5 SHA-512.
         RsassaPkcs1V15Sha512 = "RSASSA_PKCS1_V1_5_SHA_512",
-        /// ECDSA SHA-256 (P-256).
+        /// ECDSA SHA-256 (P-256, secp256k1).
         EcdsaSha256 = "ECDSA_SHA_256",
         /// ECDSA SHA-384 (P-384).
         EcdsaSha384 = "ECDSA_SHA_384",
-        /// ECDSA SHA-512 (P-521; not supported by the local KMS).
+        /// ECDSA SHA-512 (P-521).
         EcdsaSha512 = "ECDSA_SHA_512",
     }
 );
@@ -678,6 +687,9 @@ pub struct CreateKeyRequest {
     /// Key policy JSON (default: the account root has full access).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// Tags of the new key (at most 50).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
 }
 
 /// `CreateKey` / `ReplicateKey` response metadata holder.
@@ -713,6 +725,12 @@ pub struct ListAliasesRequest {
     /// Only aliases of this key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// At most this many aliases (1..=100, default 50).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The `NextMarker` of the previous page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
 }
 
 /// One alias.
@@ -735,6 +753,11 @@ pub struct AliasListEntry {
 pub struct ListAliasesResponse {
     /// The aliases.
     pub aliases: Vec<AliasListEntry>,
+    /// The marker of the next page, when truncated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
+    /// Whether more entries follow.
+    pub truncated: bool,
 }
 
 /// One key of `ListKeys`.
@@ -753,6 +776,11 @@ pub struct KeyListEntry {
 pub struct ListKeysResponse {
     /// The keys.
     pub keys: Vec<KeyListEntry>,
+    /// The marker of the next page, when truncated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
+    /// Whether more entries follow.
+    pub truncated: bool,
 }
 
 /// `ReplicateKey` request.
@@ -868,6 +896,11 @@ pub struct RotationsListEntry {
 pub struct ListKeyRotationsResponse {
     /// Rotations, oldest first.
     pub rotations: Vec<RotationsListEntry>,
+    /// The marker of the next page, when truncated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
+    /// Whether more entries follow.
+    pub truncated: bool,
 }
 
 /// `PutKeyPolicy` request.

@@ -354,6 +354,7 @@ fn aliases() {
     block_on(c.create_alias(alias("alias/second", &k2))).unwrap();
     let list = block_on(c.list_aliases(ListAliasesRequest {
         key_id: Some(k2.clone()),
+        ..Default::default()
     }))
     .unwrap()
     .aliases;

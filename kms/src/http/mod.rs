@@ -317,8 +317,28 @@ impl KmsAdmin for HttpKmsClient {
     fn list_aliases(&self, req: ListAliasesRequest) -> KmsFuture<'_, ListAliasesResponse> {
         self.op("ListAliases", req)
     }
+    /// Every key: the pages of `ListKeys` (`NextMarker`), joined.
     fn list_keys(&self) -> KmsFuture<'_, ListKeysResponse> {
-        self.op("ListKeys", serde_json::Map::new())
+        Box::pin(async move {
+            let mut all = ListKeysResponse::default();
+            let mut marker: Option<String> = None;
+            loop {
+                let page: ListKeysResponse = self
+                    .call(
+                        "ListKeys",
+                        &ListKeysRequest {
+                            limit: Some(1000),
+                            marker: marker.take(),
+                        },
+                    )
+                    .await?;
+                all.keys.extend(page.keys);
+                match page.next_marker {
+                    Some(m) if page.truncated => marker = Some(m),
+                    _ => return Ok(all),
+                }
+            }
+        })
     }
     fn replicate_key(&self, req: ReplicateKeyRequest) -> KmsFuture<'_, ReplicateKeyResponse> {
         self.op("ReplicateKey", req)

@@ -1,5 +1,7 @@
 //! Key-management operations of the local KMS (the `KmsAdmin` surface).
 
+use super::limits::{self, MAX_DESCRIPTION_CHARS};
+use super::paging::Window;
 use super::policy;
 use super::rotation;
 use super::store::{
@@ -11,16 +13,11 @@ use crate::types::*;
 
 const DAY: u64 = 86_400;
 
-/// Longest key description, in characters (AWS KMS API reference, CreateKey: `Description`
-/// length 0-8192).
-const MAX_DESCRIPTION_CHARS: usize = 8192;
-
+/// `Description`: 0..=8192 characters (AWS KMS API reference, CreateKey).
 fn check_description(d: Option<&String>) -> Result<(), KmsError> {
     match d {
-        Some(d) if d.chars().count() > MAX_DESCRIPTION_CHARS => Err(KmsError::validation(format!(
-            "Description must be at most {MAX_DESCRIPTION_CHARS} characters"
-        ))),
-        _ => Ok(()),
+        Some(d) => limits::chars("Description", d, 0, MAX_DESCRIPTION_CHARS),
+        None => Ok(()),
     }
 }
 
@@ -30,6 +27,8 @@ pub(crate) fn create_key(
     req: CreateKeyRequest,
 ) -> Result<CreateKeyResponse, KmsError> {
     check_description(req.description.as_ref())?;
+    let mut tags = super::tags::Tags::new();
+    super::tags::merge(&mut tags, &req.tags)?;
     let spec = req.key_spec.unwrap_or(KeySpec::SymmetricDefault);
     let usage = req.key_usage.unwrap_or(KeyUsage::EncryptDecrypt);
     super::key::check_spec_usage(&spec, &usage)?;
@@ -62,6 +61,7 @@ pub(crate) fn create_key(
         policy,
         material_ref,
         mrk_primary_region: multi.then(|| c.region.to_string()),
+        tags,
     };
     c.key_arn = Some(arn.clone());
     let md = st.metadata(&entry);
@@ -70,6 +70,7 @@ pub(crate) fn create_key(
 }
 
 fn check_alias_name(name: &str) -> Result<(), KmsError> {
+    limits::chars("AliasName", name, 1, 256)?;
     let rest = name
         .strip_prefix("alias/")
         .ok_or_else(|| KmsError::validation("alias names start with alias/"))?;
@@ -166,38 +167,87 @@ pub(crate) fn list_aliases(
     c: &mut Call<'_>,
     req: ListAliasesRequest,
 ) -> Result<ListAliasesResponse, KmsError> {
+    // AWS KMS API reference, ListAliases: Limit 1..=100, default 50.
+    let w = Window::new(req.limit, req.marker.as_deref(), 100, 50)?;
     let filter = match req.key_id {
         Some(k) => Some(st.entry(&st.resolve(c, &k)?)?.key_id.clone()),
         None => None,
     };
     let prefix = alias_arn(c.region, c.account, "alias/");
-    let aliases = st
-        .aliases
-        .iter()
-        .filter(|(a, t)| a.starts_with(&prefix) && filter.as_ref().is_none_or(|f| f == *t))
-        .map(|(a, t)| AliasListEntry {
+    let page = w.over(
+        &st.aliases,
+        &prefix,
+        |_, t| filter.as_ref().is_none_or(|f| f == t),
+        |a, t| AliasListEntry {
             alias_name: a
                 .rsplit_once(':')
                 .map(|(_, n)| n.to_string())
                 .unwrap_or_default(),
-            alias_arn: a.clone(),
+            alias_arn: a.to_string(),
             target_key_id: Some(t.clone()),
-        })
-        .collect();
-    Ok(ListAliasesResponse { aliases })
+        },
+    );
+    Ok(ListAliasesResponse {
+        aliases: page.items,
+        next_marker: page.next_marker,
+        truncated: page.truncated,
+    })
 }
 
-pub(crate) fn list_keys(st: &mut State, c: &mut Call<'_>) -> Result<ListKeysResponse, KmsError> {
-    let keys = st
-        .keys
-        .values()
-        .filter(|k| k.region == c.region && k.account == c.account)
-        .map(|k| KeyListEntry {
+/// `ListKeys`, one page: the caller's keys in its region, by key ARN.
+pub(crate) fn list_keys(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: ListKeysRequest,
+) -> Result<ListKeysResponse, KmsError> {
+    // AWS KMS API reference, ListKeys: Limit 1..=1000, default 100.
+    let w = Window::new(req.limit, req.marker.as_deref(), 1000, 100)?;
+    let prefix = key_arn(c.region, c.account, "");
+    let page = w.over(
+        &st.keys,
+        &prefix,
+        |_, _| true,
+        |_, k| KeyListEntry {
             key_id: k.key_id.clone(),
             key_arn: k.arn.clone(),
-        })
-        .collect();
-    Ok(ListKeysResponse { keys })
+        },
+    );
+    Ok(ListKeysResponse {
+        keys: page.items,
+        next_marker: page.next_marker,
+        truncated: page.truncated,
+    })
+}
+
+pub(crate) fn update_key_description(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: UpdateKeyDescriptionRequest,
+) -> Result<(), KmsError> {
+    check_description(Some(&req.description))?;
+    let e = st.authorized(c, &req.key_id, "UpdateKeyDescription", None)?;
+    require_not_pending(&e)?;
+    st.entry_mut(&e.arn)?.description = req.description;
+    Ok(())
+}
+
+pub(crate) fn list_key_policies(
+    st: &mut State,
+    c: &mut Call<'_>,
+    req: ListKeyPoliciesRequest,
+) -> Result<ListKeyPoliciesResponse, KmsError> {
+    // AWS KMS API reference, ListKeyPolicies: Limit 1..=1000, default 100; the only policy
+    // name is `default`.
+    let w = Window::new(req.limit, req.marker.as_deref(), 1000, 100)?;
+    st.authorized(c, &req.key_id, "ListKeyPolicies", None)?;
+    let names = std::iter::once(("default".to_string(), "default".to_string()))
+        .filter(|(k, _)| w.marker.is_none_or(|m| k.as_str() >= m));
+    let page = w.take(names);
+    Ok(ListKeyPoliciesResponse {
+        policy_names: page.items,
+        next_marker: page.next_marker,
+        truncated: page.truncated,
+    })
 }
 
 pub(crate) fn replicate_key(
@@ -246,6 +296,8 @@ pub(crate) fn replicate_key(
         deletion_date: None,
         pending_window_days: None,
         policy: policy.clone(),
+        // A replica has its own tags (AWS KMS API reference, ReplicateKey `Tags`).
+        tags: Default::default(),
         ..e
     };
     st.keys.insert(arn.clone(), replica);
@@ -421,21 +473,38 @@ pub(crate) fn rotate_key_on_demand(
 pub(crate) fn list_key_rotations(
     st: &mut State,
     c: &mut Call<'_>,
-    req: KeyIdRequest,
+    req: ListKeyRotationsRequest,
 ) -> Result<ListKeyRotationsResponse, KmsError> {
+    // AWS KMS API reference, ListKeyRotations: Limit 1..=1000, default 100. The marker is the
+    // number of the next rotation (oldest first), zero-padded so markers sort as numbers.
+    let w = Window::new(req.limit, req.marker.as_deref(), 1000, 100)?;
+    let from = match w.marker {
+        None => 0,
+        Some(m) => m.parse::<usize>().map_err(|_| {
+            KmsError::new(
+                names::INVALID_MARKER,
+                "Marker is not a ListKeyRotations marker",
+            )
+        })?,
+    };
     let e = st.authorized(c, &req.key_id, "ListKeyRotations", None)?;
-    let rotations = st
-        .materials_of(&e)?
-        .rotation
-        .history
-        .iter()
-        .map(|r| RotationsListEntry {
-            key_id: e.arn.clone(),
-            rotation_date: Some(r.date as f64),
-            rotation_type: Some(r.kind.clone()),
-        })
-        .collect();
-    Ok(ListKeyRotationsResponse { rotations })
+    let history = &st.materials_of(&e)?.rotation.history;
+    let entries = history.iter().enumerate().skip(from).map(|(n, r)| {
+        (
+            format!("{n:010}"),
+            RotationsListEntry {
+                key_id: e.arn.clone(),
+                rotation_date: Some(r.date as f64),
+                rotation_type: Some(r.kind.clone()),
+            },
+        )
+    });
+    let page = w.take(entries);
+    Ok(ListKeyRotationsResponse {
+        rotations: page.items,
+        next_marker: page.next_marker,
+        truncated: page.truncated,
+    })
 }
 
 pub(crate) fn put_key_policy(
@@ -443,6 +512,7 @@ pub(crate) fn put_key_policy(
     c: &mut Call<'_>,
     req: PutKeyPolicyRequest,
 ) -> Result<(), KmsError> {
+    limits::chars("Policy", &req.policy, 1, 32_768)?;
     if req.policy_name.as_deref().is_some_and(|n| n != "default") {
         return Err(KmsError::validation("PolicyName must be default"));
     }

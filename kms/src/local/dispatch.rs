@@ -25,6 +25,12 @@ pub fn is_mutating(op: &str) -> bool {
             | "GetKeyRotationStatus"
             | "ListKeyRotations"
             | "GetKeyPolicy"
+            | "GenerateDataKeyPair"
+            | "GenerateDataKeyPairWithoutPlaintext"
+            | "GenerateRandom"
+            | "ListResourceTags"
+            | "ListGrants"
+            | "ListKeyPolicies"
     )
 }
 
@@ -58,11 +64,14 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, KmsError> {
 }
 
 macro_rules! ops {
-    ($client:expr, $op:expr, $body:expr, { $($name:literal => $method:ident),* $(,)? }) => {
+    ($client:expr, $op:expr, $body:expr,
+     { $($name:literal => $method:ident),* $(,)? },
+     direct { $($dname:literal => $dmethod:ident),* $(,)? }) => {
         match $op {
             $($name => encode(&now_or_never($client.$method(parse($body)?))?),)*
-            "ListKeys" => encode(&now_or_never($client.list_keys())?),
-            other => Err(KmsError::new("UnknownOperationException", format!("unknown operation {other}"))),
+            $($dname => encode(&$client.$dmethod(parse($body)?)?),)*
+            // The name is not echoed: it is caller input of any length.
+            _ => Err(KmsError::new("UnknownOperationException", "unknown operation")),
         }
     };
 }
@@ -95,8 +104,22 @@ pub fn dispatch_json(client: &LocalKmsClient, op: &str, body: &[u8]) -> Result<V
         "DisableKeyRotation" => disable_key_rotation,
         "GetKeyRotationStatus" => get_key_rotation_status,
         "RotateKeyOnDemand" => rotate_key_on_demand,
-        "ListKeyRotations" => list_key_rotations,
         "PutKeyPolicy" => put_key_policy,
         "GetKeyPolicy" => get_key_policy,
+    }, direct {
+        "ListKeys" => list_keys_page,
+        "ListKeyRotations" => list_key_rotations_page,
+        "GenerateDataKeyPair" => generate_data_key_pair,
+        "GenerateDataKeyPairWithoutPlaintext" => generate_data_key_pair_without_plaintext,
+        "GenerateRandom" => generate_random,
+        "TagResource" => tag_resource,
+        "UntagResource" => untag_resource,
+        "ListResourceTags" => list_resource_tags,
+        "CreateGrant" => create_grant,
+        "ListGrants" => list_grants,
+        "RevokeGrant" => revoke_grant,
+        "RetireGrant" => retire_grant,
+        "UpdateKeyDescription" => update_key_description,
+        "ListKeyPolicies" => list_key_policies,
     })
 }

@@ -12,7 +12,8 @@ use hmac::{Hmac, Mac};
 use rand_core::OsRng;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use rsa::{Oaep, Pkcs1v15Sign, Pss, RsaPrivateKey};
-use sha2::{Digest, Sha256, Sha384, Sha512};
+use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+use zeroize::Zeroizing;
 
 fn internal(msg: &str) -> KmsError {
     KmsError::new(names::INTERNAL, msg)
@@ -30,8 +31,13 @@ pub(crate) fn check_spec_usage(spec: &KeySpec, usage: &KeyUsage) -> Result<(), K
         Rsa2048 | Rsa3072 | Rsa4096 => {
             matches!(usage, KeyUsage::EncryptDecrypt | KeyUsage::SignVerify)
         }
-        EccNistP256 | EccNistP384 => *usage == KeyUsage::SignVerify,
-        Hmac256 | Hmac384 | Hmac512 => *usage == KeyUsage::GenerateVerifyMac,
+        EccNistP256 | EccNistP384 | EccNistP521 | EccSecgP256k1 => {
+            if let Some(Err(e)) = super::ec::curve(spec) {
+                return Err(e);
+            }
+            *usage == KeyUsage::SignVerify
+        }
+        Hmac224 | Hmac256 | Hmac384 | Hmac512 => *usage == KeyUsage::GenerateVerifyMac,
         _ => {
             return Err(KmsError::new(
                 names::UNSUPPORTED,
@@ -52,6 +58,8 @@ pub(crate) fn check_spec_usage(spec: &KeySpec, usage: &KeyUsage) -> Result<(), K
 pub(crate) fn generate(spec: &KeySpec) -> Result<SecretBytes, KmsError> {
     let bytes = match spec {
         KeySpec::SymmetricDefault | KeySpec::Hmac256 => random_bytes(32)?,
+        // HMAC key lengths equal the digest lengths (AWS KMS developer guide, "HMAC key specs").
+        KeySpec::Hmac224 => random_bytes(28)?,
         KeySpec::Hmac384 => random_bytes(48)?,
         KeySpec::Hmac512 => random_bytes(64)?,
         KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => {
@@ -67,8 +75,10 @@ pub(crate) fn generate(spec: &KeySpec) -> Result<SecretBytes, KmsError> {
                 .map_err(|_| internal("RSA key encoding failed"))?;
             der.as_bytes().to_vec()
         }
-        KeySpec::EccNistP256 => p256::SecretKey::random(&mut OsRng).to_bytes().to_vec(),
-        KeySpec::EccNistP384 => p384::SecretKey::random(&mut OsRng).to_bytes().to_vec(),
+        other if super::ec::curve(other).is_some() => {
+            let curve = super::ec::curve(other).ok_or_else(|| internal("no curve"))??;
+            (curve.generate)()
+        }
         other => {
             return Err(KmsError::new(
                 names::UNSUPPORTED,
@@ -83,31 +93,47 @@ fn rsa_key(m: &SecretBytes) -> Result<RsaPrivateKey, KmsError> {
     RsaPrivateKey::from_pkcs8_der(m.expose()).map_err(|_| internal("stored RSA key is unreadable"))
 }
 
-fn p256_key(m: &SecretBytes) -> Result<p256::SecretKey, KmsError> {
-    p256::SecretKey::from_slice(m.expose()).map_err(|_| internal("stored EC key is unreadable"))
-}
-
-fn p384_key(m: &SecretBytes) -> Result<p384::SecretKey, KmsError> {
-    p384::SecretKey::from_slice(m.expose()).map_err(|_| internal("stored EC key is unreadable"))
-}
-
 /// DER SubjectPublicKeyInfo of an asymmetric key.
 pub(crate) fn public_key_der(spec: &KeySpec, m: &SecretBytes) -> Result<Vec<u8>, KmsError> {
     let der = match spec {
         KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => {
             rsa_key(m)?.to_public_key().to_public_key_der()
         }
-        KeySpec::EccNistP256 => p256_key(m)?.public_key().to_public_key_der(),
-        KeySpec::EccNistP384 => p384_key(m)?.public_key().to_public_key_der(),
-        _ => {
+        spec => {
+            if let Some(curve) = super::ec::curve(spec) {
+                return (curve?.public_der)(m.expose());
+            }
             return Err(KmsError::new(
                 names::UNSUPPORTED,
                 "GetPublicKey needs an asymmetric key",
-            ))
+            ));
         }
     };
     der.map(|d| d.as_bytes().to_vec())
         .map_err(|_| internal("public key encoding failed"))
+}
+
+/// A fresh key pair of `spec` (GenerateDataKeyPair): the private key as PKCS#8 DER and the
+/// public key as DER SubjectPublicKeyInfo.
+pub(crate) fn generate_pair(spec: &KeySpec) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), KmsError> {
+    let unsupported = || {
+        KmsError::validation(
+            "KeyPairSpec must be RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, \
+             ECC_NIST_P521 or ECC_SECG_P256K1",
+        )
+    };
+    match spec {
+        KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => {
+            let m = generate(spec)?;
+            let public = public_key_der(spec, &m)?;
+            Ok((Zeroizing::new(m.expose().to_vec()), public))
+        }
+        spec => {
+            let curve = super::ec::curve(spec).ok_or_else(unsupported)??;
+            let scalar = Zeroizing::new((curve.generate)());
+            Ok(((curve.pkcs8)(&scalar)?, (curve.public_der)(&scalar)?))
+        }
+    }
 }
 
 /// AES-256-GCM seal: returns IV ‖ ciphertext ‖ tag.
@@ -193,8 +219,9 @@ pub(crate) fn signing_algorithms(spec: &KeySpec) -> Vec<SigningAlgorithm> {
             RsassaPssSha384,
             RsassaPssSha512,
         ],
-        KeySpec::EccNistP256 => vec![EcdsaSha256],
+        KeySpec::EccNistP256 | KeySpec::EccSecgP256k1 => vec![EcdsaSha256],
         KeySpec::EccNistP384 => vec![EcdsaSha384],
+        KeySpec::EccNistP521 => vec![EcdsaSha512],
         _ => vec![],
     }
 }
@@ -202,6 +229,7 @@ pub(crate) fn signing_algorithms(spec: &KeySpec) -> Vec<SigningAlgorithm> {
 /// The MAC algorithm of an HMAC key spec.
 pub(crate) fn mac_algorithm(spec: &KeySpec) -> Option<MacAlgorithm> {
     match spec {
+        KeySpec::Hmac224 => Some(MacAlgorithm::HmacSha224),
         KeySpec::Hmac256 => Some(MacAlgorithm::HmacSha256),
         KeySpec::Hmac384 => Some(MacAlgorithm::HmacSha384),
         KeySpec::Hmac512 => Some(MacAlgorithm::HmacSha512),
@@ -282,42 +310,29 @@ pub(crate) fn sign(
     msg: &[u8],
     mt: &Option<MessageType>,
 ) -> Result<Vec<u8>, KmsError> {
-    use p256::ecdsa::signature::hazmat::PrehashSigner;
     check_alg(spec, alg)?;
     let digest = prepare_digest(alg, msg, mt)?;
-    let fail = |_: p256::ecdsa::Error| internal("signing failed");
-    match spec {
-        KeySpec::EccNistP256 => {
-            let sk = p256::ecdsa::SigningKey::from(p256_key(m)?);
-            let sig: p256::ecdsa::Signature = sk.sign_prehash(&digest).map_err(fail)?;
-            Ok(sig.to_der().as_bytes().to_vec())
-        }
-        KeySpec::EccNistP384 => {
-            let sk = p384::ecdsa::SigningKey::from(p384_key(m)?);
-            let sig: p384::ecdsa::Signature = sk.sign_prehash(&digest).map_err(fail)?;
-            Ok(sig.to_der().as_bytes().to_vec())
-        }
-        _ => {
-            let key = rsa_key(m)?;
-            use SigningAlgorithm::*;
-            let r = match alg {
-                // With an rng, PKCS#1 v1.5 signing (deterministic output) is blinded too.
-                RsassaPkcs1V15Sha256 => {
-                    key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha256>(), &digest)
-                }
-                RsassaPkcs1V15Sha384 => {
-                    key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha384>(), &digest)
-                }
-                RsassaPkcs1V15Sha512 => {
-                    key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha512>(), &digest)
-                }
-                RsassaPssSha256 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha256>(), &digest),
-                RsassaPssSha384 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha384>(), &digest),
-                _ => key.sign_with_rng(&mut OsRng, Pss::new::<Sha512>(), &digest),
-            };
-            r.map_err(|_| internal("signing failed"))
-        }
+    if let Some(curve) = super::ec::curve(spec) {
+        return (curve?.sign)(m.expose(), &digest);
     }
+    let key = rsa_key(m)?;
+    use SigningAlgorithm::*;
+    let r = match alg {
+        // With an rng, PKCS#1 v1.5 signing (deterministic output) is blinded too.
+        RsassaPkcs1V15Sha256 => {
+            key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha256>(), &digest)
+        }
+        RsassaPkcs1V15Sha384 => {
+            key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha384>(), &digest)
+        }
+        RsassaPkcs1V15Sha512 => {
+            key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha512>(), &digest)
+        }
+        RsassaPssSha256 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha256>(), &digest),
+        RsassaPssSha384 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha384>(), &digest),
+        _ => key.sign_with_rng(&mut OsRng, Pss::new::<Sha512>(), &digest),
+    };
+    r.map_err(|_| internal("signing failed"))
 }
 
 /// Verifies; a bad signature is `KMSInvalidSignatureException`.
@@ -329,22 +344,12 @@ pub(crate) fn verify(
     mt: &Option<MessageType>,
     signature: &[u8],
 ) -> Result<(), KmsError> {
-    use p256::ecdsa::signature::hazmat::PrehashVerifier;
     check_alg(spec, alg)?;
     let digest = prepare_digest(alg, msg, mt)?;
     let bad = || KmsError::new(names::INVALID_SIGNATURE, "");
-    let ok = match spec {
-        KeySpec::EccNistP256 => {
-            let vk = p256::ecdsa::VerifyingKey::from(p256_key(m)?.public_key());
-            p256::ecdsa::Signature::from_der(signature)
-                .is_ok_and(|s| vk.verify_prehash(&digest, &s).is_ok())
-        }
-        KeySpec::EccNistP384 => {
-            let vk = p384::ecdsa::VerifyingKey::from(p384_key(m)?.public_key());
-            p384::ecdsa::Signature::from_der(signature)
-                .is_ok_and(|s| vk.verify_prehash(&digest, &s).is_ok())
-        }
-        _ => {
+    let ok = match super::ec::curve(spec) {
+        Some(curve) => (curve?.verify)(m.expose(), &digest, signature)?,
+        None => {
             let key = rsa_key(m)?.to_public_key();
             use SigningAlgorithm::*;
             match alg {
@@ -390,6 +395,11 @@ pub(crate) fn mac(
     let k = m.expose();
     let bad = |_| internal("bad HMAC key");
     Ok(match alg {
+        MacAlgorithm::HmacSha224 => {
+            let mut h = <Hmac<Sha224> as Mac>::new_from_slice(k).map_err(bad)?;
+            h.update(msg);
+            h.finalize().into_bytes().to_vec()
+        }
         MacAlgorithm::HmacSha256 => {
             let mut h = <Hmac<Sha256> as Mac>::new_from_slice(k).map_err(bad)?;
             h.update(msg);

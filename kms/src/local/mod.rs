@@ -23,8 +23,13 @@ mod audit;
 mod ciphertext;
 pub mod dispatch;
 mod due;
+mod ec;
+mod grants;
 mod key;
+mod key_pair;
+mod limits;
 mod ops;
+mod paging;
 mod persist;
 mod policy;
 mod rotation;
@@ -32,6 +37,7 @@ mod rows;
 mod storage;
 mod store;
 mod table;
+mod tags;
 
 pub use audit::{AuditFilter, AuditRecord};
 pub use storage::{MemoryStorage, Record, RecordKind, Storage};
@@ -314,6 +320,10 @@ impl LocalKms {
         ctx: Option<&EncryptionContext>,
         f: impl FnOnce(&mut State, &mut Call<'_>) -> Result<T, KmsError>,
     ) -> Result<T, KmsError> {
+        // Checked before any lock or store access, for every operation that takes a context.
+        if let Some(ctx) = ctx {
+            limits::context("EncryptionContext", ctx)?;
+        }
         let now = self.now();
         let auto = self.inner.auto_maintenance.load(Ordering::SeqCst);
         let mut st = self.lock();
@@ -454,6 +464,132 @@ impl LocalKmsClient {
     }
 }
 
+/// Operations beyond the [`KmsProvider`] and [`KmsAdmin`] traits (and the paged forms of the
+/// list operations), as the key server and the JS bindings call them through
+/// [`dispatch::dispatch_json`].
+impl LocalKmsClient {
+    /// `GenerateDataKeyPair`.
+    pub fn generate_data_key_pair(
+        &self,
+        req: GenerateDataKeyPairRequest,
+    ) -> Result<GenerateDataKeyPairResponse, KmsError> {
+        let ctx = req.encryption_context.clone();
+        self.kms
+            .run(self, "GenerateDataKeyPair", Some(&ctx), |st, c| {
+                key_pair::generate_data_key_pair(st, c, req)
+            })
+    }
+
+    /// `GenerateDataKeyPairWithoutPlaintext`.
+    pub fn generate_data_key_pair_without_plaintext(
+        &self,
+        req: GenerateDataKeyPairRequest,
+    ) -> Result<GenerateDataKeyPairWithoutPlaintextResponse, KmsError> {
+        let ctx = req.encryption_context.clone();
+        self.kms.run(
+            self,
+            "GenerateDataKeyPairWithoutPlaintext",
+            Some(&ctx),
+            |st, c| key_pair::generate_data_key_pair_without_plaintext(st, c, req),
+        )
+    }
+
+    /// `GenerateRandom` (1..=1024 bytes).
+    pub fn generate_random(
+        &self,
+        req: GenerateRandomRequest,
+    ) -> Result<GenerateRandomResponse, KmsError> {
+        self.kms.run(self, "GenerateRandom", None, |st, c| {
+            key_pair::generate_random(st, c, req)
+        })
+    }
+
+    /// `TagResource`.
+    pub fn tag_resource(&self, req: TagResourceRequest) -> Result<(), KmsError> {
+        self.kms.run(self, "TagResource", None, |st, c| {
+            tags::tag_resource(st, c, req)
+        })
+    }
+
+    /// `UntagResource`.
+    pub fn untag_resource(&self, req: UntagResourceRequest) -> Result<(), KmsError> {
+        self.kms.run(self, "UntagResource", None, |st, c| {
+            tags::untag_resource(st, c, req)
+        })
+    }
+
+    /// `ListResourceTags` (one page).
+    pub fn list_resource_tags(
+        &self,
+        req: ListResourceTagsRequest,
+    ) -> Result<ListResourceTagsResponse, KmsError> {
+        self.kms.run(self, "ListResourceTags", None, |st, c| {
+            tags::list_resource_tags(st, c, req)
+        })
+    }
+
+    /// `CreateGrant`.
+    pub fn create_grant(&self, req: CreateGrantRequest) -> Result<CreateGrantResponse, KmsError> {
+        self.kms.run(self, "CreateGrant", None, |st, c| {
+            grants::create_grant(st, c, req)
+        })
+    }
+
+    /// `ListGrants` (one page).
+    pub fn list_grants(&self, req: ListGrantsRequest) -> Result<ListGrantsResponse, KmsError> {
+        self.kms.run(self, "ListGrants", None, |st, c| {
+            grants::list_grants(st, c, req)
+        })
+    }
+
+    /// `RevokeGrant`.
+    pub fn revoke_grant(&self, req: RevokeGrantRequest) -> Result<(), KmsError> {
+        self.kms.run(self, "RevokeGrant", None, |st, c| {
+            grants::revoke_grant(st, c, req)
+        })
+    }
+
+    /// `RetireGrant`.
+    pub fn retire_grant(&self, req: RetireGrantRequest) -> Result<(), KmsError> {
+        self.kms.run(self, "RetireGrant", None, |st, c| {
+            grants::retire_grant(st, c, req)
+        })
+    }
+
+    /// `UpdateKeyDescription`.
+    pub fn update_key_description(&self, req: UpdateKeyDescriptionRequest) -> Result<(), KmsError> {
+        self.kms.run(self, "UpdateKeyDescription", None, |st, c| {
+            admin::update_key_description(st, c, req)
+        })
+    }
+
+    /// `ListKeyPolicies` (`["default"]`).
+    pub fn list_key_policies(
+        &self,
+        req: ListKeyPoliciesRequest,
+    ) -> Result<ListKeyPoliciesResponse, KmsError> {
+        self.kms.run(self, "ListKeyPolicies", None, |st, c| {
+            admin::list_key_policies(st, c, req)
+        })
+    }
+
+    /// `ListKeys`, one page (`Limit`, `Marker`).
+    pub fn list_keys_page(&self, req: ListKeysRequest) -> Result<ListKeysResponse, KmsError> {
+        self.kms
+            .run(self, "ListKeys", None, |st, c| admin::list_keys(st, c, req))
+    }
+
+    /// `ListKeyRotations`, one page (`Limit`, `Marker`).
+    pub fn list_key_rotations_page(
+        &self,
+        req: ListKeyRotationsRequest,
+    ) -> Result<ListKeyRotationsResponse, KmsError> {
+        self.kms.run(self, "ListKeyRotations", None, |st, c| {
+            admin::list_key_rotations(st, c, req)
+        })
+    }
+}
+
 fn ready<'a, T: crate::future::MaybeSend + 'a>(r: Result<T, KmsError>) -> KmsFuture<'a, T> {
     Box::pin(core::future::ready(r))
 }
@@ -570,8 +706,24 @@ impl KmsAdmin for LocalKmsClient {
         "ListAliases",
         admin
     );
+    /// Every key of the caller's account and region: the pages of `ListKeys`, joined.
     fn list_keys(&self) -> KmsFuture<'_, ListKeysResponse> {
-        ready(self.kms.run(self, "ListKeys", None, admin::list_keys))
+        let mut all = ListKeysResponse::default();
+        let mut marker = None;
+        loop {
+            let page = match self.list_keys_page(ListKeysRequest {
+                limit: Some(1000),
+                marker: marker.take(),
+            }) {
+                Ok(p) => p,
+                Err(e) => return ready(Err(e)),
+            };
+            all.keys.extend(page.keys);
+            match page.next_marker {
+                Some(m) if page.truncated => marker = Some(m),
+                _ => return ready(Ok(all)),
+            }
+        }
     }
     local_op!(
         replicate_key,
@@ -624,13 +776,14 @@ impl KmsAdmin for LocalKmsClient {
         "RotateKeyOnDemand",
         admin
     );
-    local_op!(
-        list_key_rotations,
-        KeyIdRequest,
-        ListKeyRotationsResponse,
-        "ListKeyRotations",
-        admin
-    );
+    /// The first page (up to 1000) of `ListKeyRotations`.
+    fn list_key_rotations(&self, req: KeyIdRequest) -> KmsFuture<'_, ListKeyRotationsResponse> {
+        ready(self.list_key_rotations_page(ListKeyRotationsRequest {
+            key_id: req.key_id,
+            limit: Some(1000),
+            marker: None,
+        }))
+    }
     local_op!(
         put_key_policy,
         PutKeyPolicyRequest,

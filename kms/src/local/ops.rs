@@ -2,6 +2,7 @@
 
 use super::ciphertext;
 use super::key;
+use super::limits;
 use super::store::{require_enabled, require_usage, Call, KeyEntry, State};
 use crate::error::{names, KmsError};
 use crate::types::*;
@@ -18,8 +19,9 @@ fn is_rsa(spec: &KeySpec) -> bool {
     matches!(spec, KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096)
 }
 
-/// Encrypts `pt` under a key (symmetric: our blob; RSA: raw OAEP).
-fn seal(
+/// Encrypts `pt` under a key (symmetric: our blob; RSA: raw OAEP): the ciphertext, the algorithm
+/// and the material version id.
+pub(crate) fn seal(
     st: &State,
     e: &KeyEntry,
     pt: &[u8],
@@ -197,6 +199,7 @@ pub(crate) fn generate_data_key(
     c: &mut Call<'_>,
     req: GenerateDataKeyRequest,
 ) -> Result<GenerateDataKeyResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     let (e, plaintext, ciphertext_blob, key_material_id) =
         generate(st, c, &req, "GenerateDataKey")?;
     Ok(GenerateDataKeyResponse {
@@ -212,6 +215,7 @@ pub(crate) fn generate_data_key_without_plaintext(
     c: &mut Call<'_>,
     req: GenerateDataKeyRequest,
 ) -> Result<GenerateDataKeyWithoutPlaintextResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     let (e, _, ciphertext_blob, key_material_id) =
         generate(st, c, &req, "GenerateDataKeyWithoutPlaintext")?;
     Ok(GenerateDataKeyWithoutPlaintextResponse {
@@ -226,6 +230,7 @@ pub(crate) fn encrypt(
     c: &mut Call<'_>,
     req: EncryptRequest,
 ) -> Result<EncryptResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     if req.plaintext.is_empty() || req.plaintext.len() > MAX_PLAINTEXT {
         return Err(KmsError::validation(
             "Plaintext must be between 1 and 4096 bytes",
@@ -251,6 +256,7 @@ pub(crate) fn decrypt(
     c: &mut Call<'_>,
     req: DecryptRequest,
 ) -> Result<DecryptResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     let o = open(
         st,
         c,
@@ -273,6 +279,8 @@ pub(crate) fn re_encrypt(
     c: &mut Call<'_>,
     req: ReEncryptRequest,
 ) -> Result<ReEncryptResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
+    limits::context("SourceEncryptionContext", &req.source_encryption_context)?;
     let o = open(
         st,
         c,
@@ -309,6 +317,7 @@ pub(crate) fn get_public_key(
     c: &mut Call<'_>,
     req: KeyIdRequest,
 ) -> Result<GetPublicKeyResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     let e = st.usable(c, &req.key_id, "GetPublicKey", None)?;
     let (_, v) = st.materials_of(&e)?.current()?;
     let public_key = key::public_key_der(&e.spec, &v.secret)?;
@@ -329,10 +338,20 @@ pub(crate) fn describe_key(
     c: &mut Call<'_>,
     req: KeyIdRequest,
 ) -> Result<DescribeKeyResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     let e = st.authorized(c, &req.key_id, "DescribeKey", None)?;
     Ok(DescribeKeyResponse {
         key_metadata: st.metadata(&e),
     })
+}
+
+/// `Signature` and `Mac`: 1..=6144 bytes (AWS KMS API reference, Verify and VerifyMac).
+fn check_blob(param: &str, b: &[u8]) -> Result<(), KmsError> {
+    if b.is_empty() || b.len() > MAX_CIPHERTEXT {
+        Err(limits::invalid(param, "must be between 1 and 6144 bytes"))
+    } else {
+        Ok(())
+    }
 }
 
 fn check_message(m: &[u8]) -> Result<(), KmsError> {
@@ -350,6 +369,7 @@ pub(crate) fn sign(
     c: &mut Call<'_>,
     req: SignRequest,
 ) -> Result<SignResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     check_message(&req.message)?;
     let e = st.usable(c, &req.key_id, "Sign", None)?;
     require_usage(&e, KeyUsage::SignVerify)?;
@@ -373,7 +393,9 @@ pub(crate) fn verify(
     c: &mut Call<'_>,
     req: VerifyRequest,
 ) -> Result<VerifyResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     check_message(&req.message)?;
+    check_blob("Signature", &req.signature)?;
     let e = st.usable(c, &req.key_id, "Verify", None)?;
     require_usage(&e, KeyUsage::SignVerify)?;
     let (_, v) = st.materials_of(&e)?.current()?;
@@ -397,6 +419,7 @@ pub(crate) fn generate_mac(
     c: &mut Call<'_>,
     req: GenerateMacRequest,
 ) -> Result<GenerateMacResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     check_message(&req.message)?;
     let e = st.usable(c, &req.key_id, "GenerateMac", None)?;
     require_usage(&e, KeyUsage::GenerateVerifyMac)?;
@@ -414,7 +437,9 @@ pub(crate) fn verify_mac(
     c: &mut Call<'_>,
     req: VerifyMacRequest,
 ) -> Result<VerifyMacResponse, KmsError> {
+    limits::grant_tokens(&req.grant_tokens)?;
     check_message(&req.message)?;
+    check_blob("Mac", &req.mac)?;
     let e = st.usable(c, &req.key_id, "VerifyMac", None)?;
     require_usage(&e, KeyUsage::GenerateVerifyMac)?;
     let (_, v) = st.materials_of(&e)?.current()?;

@@ -251,31 +251,46 @@ fn statement_matches(s: &Statement, req: &AuthRequest<'_>) -> bool {
         && s.conditions.iter().all(|c| condition_holds(c, req))
 }
 
-/// Evaluates `doc` for `req`: `Ok(())` if allowed, `AccessDeniedException` otherwise (also for a
-/// stored document that no longer parses).
-pub(crate) fn authorize(doc: &str, req: &AuthRequest<'_>) -> Result<(), KmsError> {
-    let denied = || {
-        KmsError::new(
-            names::ACCESS_DENIED,
-            format!(
-                "{} is not authorized to perform {} on {}",
-                req.principal, req.action, req.resource
-            ),
-        )
+/// The outcome of evaluating a key policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Some statement allows, none denies.
+    Allow,
+    /// No statement matches: a grant may still allow (AWS KMS developer guide, "Grants in AWS
+    /// KMS": a grant allows what the key policy does not explicitly deny).
+    NoMatch,
+    /// A statement denies (or the stored document no longer parses): nothing else can allow.
+    Deny,
+}
+
+/// Evaluates `doc` for `req`.
+pub(crate) fn decide(doc: &str, req: &AuthRequest<'_>) -> Decision {
+    let Ok(statements) = parse(doc) else {
+        return Decision::Deny;
     };
-    let statements = parse(doc).map_err(|_| denied())?;
     let mut allowed = false;
     for s in statements.iter().filter(|s| statement_matches(s, req)) {
         if !s.allow {
-            return Err(denied());
+            return Decision::Deny;
         }
         allowed = true;
     }
     if allowed {
-        Ok(())
+        Decision::Allow
     } else {
-        Err(denied())
+        Decision::NoMatch
     }
+}
+
+/// The `AccessDeniedException` of a refused request.
+pub(crate) fn denied(req: &AuthRequest<'_>) -> KmsError {
+    KmsError::new(
+        names::ACCESS_DENIED,
+        format!(
+            "{} is not authorized to perform {} on {}",
+            req.principal, req.action, req.resource
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! the ARN of the key that created the material (older states: `ACCOUNT/KEYID`), so a sealed
 //! secret moved to another key's row, or to another version of the same key, does not open.
 
+use super::grants::GrantEntry;
 use super::key::{aes_open, aes_seal};
 use super::storage::{Record, RecordKind};
 use super::store::{KeyEntry, MaterialSet, MaterialVersion, RotationState, State};
@@ -108,6 +109,10 @@ pub(crate) fn changed(state: &State, root_key: &[u8; 32]) -> Result<Vec<Record>,
         let value = state.aliases.get(name).map(json).transpose()?;
         out.push(record(RecordKind::Alias, name, value));
     }
+    for name in state.grants.touched() {
+        let value = state.grants.get(name).map(json).transpose()?;
+        out.push(record(RecordKind::Grant, name, value));
+    }
     Ok(out)
 }
 
@@ -123,6 +128,9 @@ pub(crate) fn all(state: &State, root_key: &[u8; 32]) -> Result<Vec<Record>, Kms
     }
     for (name, target) in state.aliases.iter() {
         out.push(record(RecordKind::Alias, name, Some(json(target)?)));
+    }
+    for (name, grant) in state.grants.iter() {
+        out.push(record(RecordKind::Grant, name, Some(json(grant)?)));
     }
     Ok(out)
 }
@@ -176,6 +184,16 @@ pub(crate) fn apply(
                     None => None,
                 };
                 state.aliases.load(name, v);
+            }
+            RecordKind::Grant => {
+                let v: Option<GrantEntry> = match r.value {
+                    Some(b) => Some(
+                        serde_json::from_slice(&b)
+                            .map_err(|_| internal("stored grant is unreadable"))?,
+                    ),
+                    None => None,
+                };
+                state.grants.load(name, v);
             }
         }
     }

@@ -1,9 +1,9 @@
 //! Where a persisted local KMS keeps its state: a [`Storage`] of rows, written one transaction
 //! per operation, holding only the rows that operation changed.
 //!
-//! The state is three tables of rows named by a string: keys (by key ARN), material sets (by
-//! their reference, the ARN of the key that created them; multi-Region replicas share it) and
-//! aliases (by alias ARN). A row's value is JSON; in a material row every version's secret is
+//! The state is four tables of rows named by a string: keys (by key ARN), material sets (by
+//! their reference, the ARN of the key that created them; multi-Region replicas share it),
+//! aliases (by alias ARN) and grants (by key ARN and grant id). A row's value is JSON; in a material row every version's secret is
 //! sealed under the root key with the row name and version number as AAD (see
 //! [`crate::local::LocalKms::with_storage`]). A deleted row is kept as a tombstone (no value), so
 //! that other processes sharing the store see the deletion.
@@ -26,6 +26,9 @@ pub enum RecordKind {
     Material,
     /// An alias (the target key id as a JSON string), by alias ARN.
     Alias,
+    /// A grant (JSON), by `"{key ARN}#{grant id}"`. A new kind needs no schema change: the
+    /// stores keep the kind as text, so data directories made before grants open unchanged.
+    Grant,
 }
 
 impl RecordKind {
@@ -35,6 +38,7 @@ impl RecordKind {
             RecordKind::Key => "key",
             RecordKind::Material => "material",
             RecordKind::Alias => "alias",
+            RecordKind::Grant => "grant",
         }
     }
 
@@ -44,6 +48,7 @@ impl RecordKind {
             "key" => Some(RecordKind::Key),
             "material" => Some(RecordKind::Material),
             "alias" => Some(RecordKind::Alias),
+            "grant" => Some(RecordKind::Grant),
             _ => None,
         }
     }

@@ -2,16 +2,16 @@
 
 use super::audit::AuditRecord;
 use super::due::{key_due, material_due, Dated, DueIndex};
-use super::policy::{self, AuthRequest};
+use super::grants::GrantEntry;
+use super::policy::{self, AuthRequest, Decision};
 use super::table::Table;
+use super::tags::Tags;
 use crate::arn::{KeyIdentifier, ResourceType};
 use crate::error::{names, KmsError};
 use crate::secret::{hex, random_bytes, SecretBytes};
 use crate::types::*;
 use serde::{Deserialize, Serialize};
-
-/// Longest `KeyId` KMS accepts, in characters (AWS KMS API reference: `KeyId` length 1-2048).
-pub(crate) const MAX_KEY_ID_CHARS: usize = 2048;
+use std::collections::BTreeMap;
 
 /// Partition of every ARN the local KMS makes.
 pub(crate) const PARTITION: &str = "aws";
@@ -100,6 +100,9 @@ pub(crate) struct KeyEntry {
     pub material_ref: String,
     /// Region of the primary key, for multi-Region keys.
     pub mrk_primary_region: Option<String>,
+    /// Tags (absent in rows written before tags existed).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
 }
 
 impl KeyEntry {
@@ -121,6 +124,9 @@ pub(crate) struct State {
     pub materials: Table<MaterialSet>,
     /// Alias ARN → target key id (same region and account).
     pub aliases: Table<String>,
+    /// Grants, by `"{key ARN}#{grant id}"` (absent in states saved before grants existed).
+    #[serde(default)]
+    pub grants: Table<GrantEntry>,
     /// The audit trail of a KMS that keeps it in memory (one without a [`super::Storage`]).
     pub audit: Vec<AuditRecord>,
     /// When maintenance is next due (derived from the tables, so not serialized).
@@ -131,7 +137,10 @@ pub(crate) struct State {
 impl State {
     /// Whether any table changed since the last [`settle`](Self::settle).
     pub fn is_dirty(&self) -> bool {
-        self.keys.is_dirty() || self.materials.is_dirty() || self.aliases.is_dirty()
+        self.keys.is_dirty()
+            || self.materials.is_dirty()
+            || self.aliases.is_dirty()
+            || self.grants.is_dirty()
     }
 
     /// The changes are committed: index their dates and forget their journal.
@@ -151,6 +160,7 @@ impl State {
         self.keys.settle();
         self.materials.settle();
         self.aliases.settle();
+        self.grants.settle();
     }
 
     /// Undoes every change since the last settle.
@@ -158,6 +168,7 @@ impl State {
         self.keys.rollback();
         self.materials.rollback();
         self.aliases.rollback();
+        self.grants.rollback();
     }
 }
 
@@ -206,11 +217,7 @@ impl State {
     /// absent). Bare ids and alias names are looked up in the caller's account; ARNs name theirs.
     pub fn resolve(&self, c: &Call<'_>, ident: &str) -> Result<String, KmsError> {
         // Checked first, and not echoed: an error must not carry megabytes of input back.
-        if ident.chars().count() > MAX_KEY_ID_CHARS {
-            return Err(KmsError::validation(format!(
-                "KeyId must be at most {MAX_KEY_ID_CHARS} characters"
-            )));
-        }
+        super::limits::key_id("KeyId", ident)?;
         let nf = || KmsError::not_found(&format!("key '{ident}'"));
         let arn = match KeyIdentifier::parse(ident).map_err(|e| {
             if e.name == names::INVALID_ARN {
@@ -283,7 +290,8 @@ impl State {
         Ok(e.clone())
     }
 
-    /// Checks the key policy of `e` for `action`.
+    /// Checks the key policy of `e` for `action`, then its grants: a grant allows what the
+    /// policy does not explicitly deny (AWS KMS developer guide, "Grants in AWS KMS").
     pub fn authorize_entry(
         &self,
         c: &Call<'_>,
@@ -291,17 +299,19 @@ impl State {
         action: &str,
         ctx: Option<&EncryptionContext>,
     ) -> Result<(), KmsError> {
-        let action = format!("kms:{action}");
-        policy::authorize(
-            &e.policy,
-            &AuthRequest {
-                principal: c.principal,
-                account: c.account,
-                action: &action,
-                resource: &e.arn,
-                context: ctx,
-            },
-        )
+        let qualified = format!("kms:{action}");
+        let req = AuthRequest {
+            principal: c.principal,
+            account: c.account,
+            action: &qualified,
+            resource: &e.arn,
+            context: ctx,
+        };
+        match policy::decide(&e.policy, &req) {
+            Decision::Allow => Ok(()),
+            Decision::NoMatch if super::grants::allow(self, e, c.principal, action, ctx) => Ok(()),
+            _ => Err(policy::denied(&req)),
+        }
     }
 
     /// Resolves, authorizes and requires the key to be Enabled (cryptographic operations).
@@ -440,6 +450,7 @@ impl State {
         let Some(e) = self.keys.remove(arn) else {
             return;
         };
+        super::grants::remove_all(self, arn);
         let prefix = alias_arn(&e.region, &e.account, "alias/");
         self.aliases
             .retain(|a, target| !(a.starts_with(&prefix) && *target == e.key_id));
