@@ -4,16 +4,19 @@
 
 use sealkit_kms::clock::{Clock, SystemClock};
 use sealkit_kms::KmsError;
+use zeroize::Zeroizing;
 
 use crate::auth;
 use crate::config::Config;
 use crate::service::Service;
 
-/// An answer to send.
+/// An answer to send. The body is wiped when dropped: responses of GenerateDataKey, Decrypt,
+/// GenerateRandom and GenerateDataKeyPair carry plaintext key material (see
+/// [`crate::secret_body`]).
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
-    pub body: Vec<u8>,
+    pub body: Zeroizing<Vec<u8>>,
 }
 
 /// The KMS error body.
@@ -27,7 +30,7 @@ fn json(status: u16, body: Vec<u8>) -> Reply {
     Reply {
         status,
         headers: vec![("Content-Type", "application/x-amz-json-1.1".to_string())],
-        body,
+        body: Zeroizing::new(body),
     }
 }
 
@@ -68,7 +71,7 @@ impl Handler {
             return Some(Reply {
                 status: 204,
                 headers: self.config.cors.headers(origin, true),
-                body: Vec::new(),
+                body: Zeroizing::new(Vec::new()),
             });
         }
         None

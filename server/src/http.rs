@@ -8,15 +8,16 @@
 //!   and a chunked body is cut off as soon as it passes the cap;
 //! - at most [`Limits::max_connections`] connections are open; further ones wait in the
 //!   listen backlog;
-//! - SIGTERM (or SIGINT) stops accepting and lets in-flight requests finish.
+//! - SIGTERM (or SIGINT) stops accepting and lets in-flight requests finish;
+//! - only `POST` runs operations (`GET /health` aside); other methods get a KMS-shaped 405;
+//! - request and response bodies live in buffers wiped after use ([`crate::secret_body`]).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper::body::{Bytes, Incoming};
+use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_LENGTH};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -29,6 +30,8 @@ use tokio::sync::Semaphore;
 
 use crate::handler::{self, Handler, Reply};
 use crate::log;
+use crate::secret_body::{self, ReadError, SecretBody};
+use zeroize::Zeroizing;
 
 /// Largest request body accepted. The largest KMS request fields are a key policy (32,768
 /// characters, AWS KMS API reference, PutKeyPolicy) and base64 blobs of at most 6,144 bytes
@@ -60,10 +63,15 @@ fn kms_error(status: u16, name: &str, message: &str) -> Reply {
     handler::error(status, &KmsError::new(name, message))
 }
 
-fn to_response(reply: Reply) -> Response<Full<Bytes>> {
-    let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
-    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
-    for (k, v) in reply.headers {
+fn to_response(reply: Reply) -> Response<SecretBody> {
+    let Reply {
+        status,
+        headers,
+        body,
+    } = reply;
+    let mut resp = Response::new(SecretBody::new(body));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    for (k, v) in headers {
         if let Ok(v) = HeaderValue::from_str(&v) {
             resp.headers_mut().append(k, v);
         }
@@ -72,22 +80,26 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
 }
 
 /// Reads the body within the limits, or says why not.
-async fn read_body(body: Incoming, timeout: Duration) -> Result<Bytes, Reply> {
-    let limited = Limited::new(body, MAX_BODY);
-    match tokio::time::timeout(timeout, limited.collect()).await {
-        Err(_) => Err(kms_error(
-            408,
-            "RequestTimeoutException",
-            "the request body did not arrive in time",
-        )),
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Ok(Err(_)) => Err(kms_error(
-            400,
-            "SerializationException",
-            "cannot read the request body",
-        )),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-    }
+async fn read_body(
+    body: Incoming,
+    declared: Option<u64>,
+    timeout: Duration,
+) -> Result<Zeroizing<Vec<u8>>, Reply> {
+    secret_body::read(body, declared, MAX_BODY, timeout)
+        .await
+        .map_err(|e| match e {
+            ReadError::Timeout => kms_error(
+                408,
+                "RequestTimeoutException",
+                "the request body did not arrive in time",
+            ),
+            ReadError::TooLarge => too_large(),
+            ReadError::Broken => kms_error(
+                400,
+                "SerializationException",
+                "cannot read the request body",
+            ),
+        })
 }
 
 fn too_large() -> Reply {
@@ -104,7 +116,7 @@ async fn serve(
     limits: Limits,
     peer: SocketAddr,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<SecretBody>, Infallible> {
     let started = Instant::now();
     let method = req.method().clone();
     let headers: Vec<(String, String)> = req
@@ -143,7 +155,8 @@ async fn serve(
         // refused from the header alone: not one byte of the body is read
         too_large()
     } else {
-        match read_body(req.into_body(), limits.body_timeout).await {
+        let declared = declared_length(&req);
+        match read_body(req.into_body(), declared, limits.body_timeout).await {
             Err(r) => r,
             Ok(body) => {
                 let hh = h.clone();
@@ -164,7 +177,7 @@ fn health(status: u16, what: &str) -> Reply {
     Reply {
         status,
         headers: vec![("Content-Type", "application/json".to_string())],
-        body: format!("{{\"status\":\"{what}\"}}").into_bytes(),
+        body: Zeroizing::new(format!("{{\"status\":\"{what}\"}}").into_bytes()),
     }
 }
 
@@ -243,6 +256,9 @@ pub async fn run(h: Arc<Handler>, addr: SocketAddr, limits: Limits) -> Result<()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
             .keep_alive(true)
+            // Queue body buffers instead of copying them into hyper's own (unwiped) write
+            // buffer: the response body is written from the `SecretBody` and wiped with it.
+            .writev(true)
             .serve_connection(
                 TokioIo::new(stream),
                 service_fn(move |req| serve(hh.clone(), limits, peer, req)),

@@ -8,6 +8,7 @@ mod http;
 mod init;
 mod log;
 mod pg_store;
+mod secret_body;
 mod service;
 mod sqlite_store;
 mod store;
