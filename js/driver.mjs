@@ -35,7 +35,14 @@ export function createDriver(wasm, host) {
   // WebCrypto calls that do not depend on each other run at once (one per frame of a batch).
   const eachJob = (jobs, params, f) => Promise.all(Array.from({ length: jobs.length / 5 }, (_, i) => f(...job(jobs, params, i))))
 
-  const answerKeys = async (m, s, st) => {
+  // The steps both directions share, materials and key derivation → whether `s` was one.
+  async function shared(m, s, st) {
+    if (s[0] === 1) {
+      await m.materials()
+      m.useMaterials()
+      return true
+    }
+    if (s[0] !== 2) return false
     const [key, commit] = await derive(s)
     st.key = key
     try {
@@ -43,22 +50,17 @@ export function createDriver(wasm, host) {
     } finally {
       if (commit) commit.fill(0)
     }
+    return true
   }
 
   /** Steps decryption machine `m` until it needs input (→ false) or is done (→ true). */
   async function runDecrypt(m, st) {
     for (;;) {
       const s = m.step()
+      if (await shared(m, s, st)) continue
       switch (s[0]) {
         case 0:
           return false
-        case 1:
-          await m.materials()
-          m.useMaterials()
-          break
-        case 2:
-          await answerKeys(m, s, st)
-          break
         case 3: {
           const sealed = new Uint8Array(TAG) // no ciphertext, then the tag
           sealed.set(s[3])
@@ -103,16 +105,10 @@ export function createDriver(wasm, host) {
   async function runEncrypt(m, st, out) {
     for (;;) {
       const s = m.step()
+      if (await shared(m, s, st)) continue
       switch (s[0]) {
         case 0:
           return false
-        case 1:
-          await m.materials()
-          m.useMaterials()
-          break
-        case 2:
-          await answerKeys(m, s, st)
-          break
         case 3:
           m.headerSealed(await st.key.seal(s[1], s[2], EMPTY))
           break

@@ -22,13 +22,8 @@ pub struct DerivedKeys {
     pub commit_key: Option<[u8; COMMIT_KEY_LEN]>,
 }
 
-/// Derives the content key (and commit key) from the data key and message id. (Async for the
-/// `host-crypto` build, where the host derives; the built-in derivation never waits.)
-pub async fn derive(
-    suite: AlgorithmSuite,
-    data_key: &[u8],
-    message_id: &[u8],
-) -> Result<DerivedKeys> {
+/// A data key must be as long as the suite's key.
+pub(crate) fn check_data_key(suite: AlgorithmSuite, data_key: &[u8]) -> Result<()> {
     if data_key.len() != suite.key_len() {
         return Err(Error::Keyring(format!(
             "data key is {} bytes; suite 0x{:04x} needs {}",
@@ -37,6 +32,17 @@ pub async fn derive(
             suite.key_len()
         )));
     }
+    Ok(())
+}
+
+/// Derives the content key (and commit key) from the data key and message id. (Async for the
+/// `host-crypto` build, where the host derives; the built-in derivation never waits.)
+pub async fn derive(
+    suite: AlgorithmSuite,
+    data_key: &[u8],
+    message_id: &[u8],
+) -> Result<DerivedKeys> {
+    check_data_key(suite, data_key)?;
     #[cfg(feature = "host-crypto")]
     return derive_on_host(suite, data_key, message_id).await;
     #[cfg(not(feature = "host-crypto"))]

@@ -57,7 +57,8 @@ extern "C" {
     fn verify(this: &JsHostVerifier, signature: &[u8]) -> Result<JsValue, JsValue>;
 }
 
-fn curve(alg: SignatureAlgorithm) -> u32 {
+/// The curve's size in bits, as the JS host objects name it.
+pub(crate) fn curve(alg: SignatureAlgorithm) -> u32 {
     match alg {
         SignatureAlgorithm::EcdsaP256Sha256 => 256,
         SignatureAlgorithm::EcdsaP384Sha384 => 384,
@@ -65,7 +66,7 @@ fn curve(alg: SignatureAlgorithm) -> u32 {
 }
 
 /// Width of r and of s in the fixed encoding.
-fn width(alg: SignatureAlgorithm) -> usize {
+pub(crate) fn width(alg: SignatureAlgorithm) -> usize {
     match alg {
         SignatureAlgorithm::EcdsaP256Sha256 => 32,
         SignatureAlgorithm::EcdsaP384Sha384 => 48,

@@ -21,7 +21,7 @@ use crate::cmm::CryptoMaterialsManager;
 use crate::codec::ecdsa_sig;
 use crate::crypto::content_key::{OpenJob, SealJob};
 use crate::crypto::host::HkdfHash;
-use crate::crypto::kdf::{host_plan, COMMIT_INFO};
+use crate::crypto::kdf::{check_data_key, host_plan, COMMIT_INFO};
 use crate::crypto::signature::{algorithm_mismatch, VerifyingKey};
 use crate::error::Error;
 use crate::materials::{DecryptionMaterials, EncryptionMaterials};
@@ -29,6 +29,7 @@ use crate::message::decrypt_machine::{DecryptMachine, DecryptStep};
 use crate::message::encrypt_machine::{EncryptMachine, EncryptStep};
 use crate::suite::{AlgorithmSuite, SignatureAlgorithm};
 use crate::wasm::convert::{bytes, decrypted_js, header_js, invalid, js, js_error, promise};
+use crate::wasm::host_ecdsa::{curve, width};
 use crate::wasm::keyring::WasmKeyring;
 use crate::wasm::session::{
     build_client, cmm, decrypt_options, encrypt_options, with_header_limit,
@@ -68,20 +69,6 @@ fn finished() -> JsValue {
     invalid("the message has already finished or failed")
 }
 
-fn curve(alg: SignatureAlgorithm) -> u32 {
-    match alg {
-        SignatureAlgorithm::EcdsaP256Sha256 => 256,
-        SignatureAlgorithm::EcdsaP384Sha384 => 384,
-    }
-}
-
-fn width(alg: SignatureAlgorithm) -> usize {
-    match alg {
-        SignatureAlgorithm::EcdsaP256Sha256 => 32,
-        SignatureAlgorithm::EcdsaP384Sha384 => 48,
-    }
-}
-
 fn hash_bits(hash: HkdfHash) -> u32 {
     match hash {
         HkdfHash::Sha256 => 256,
@@ -92,14 +79,7 @@ fn hash_bits(hash: HkdfHash) -> u32 {
 
 /// `[DERIVE, dataKey, hash bits (0 = identity), salt, info, key length, commit info]`.
 fn derive_step(suite: AlgorithmSuite, message_id: &[u8], data_key: &[u8]) -> Result<Array, Error> {
-    if data_key.len() != suite.key_len() {
-        return Err(Error::Keyring(format!(
-            "data key is {} bytes; suite 0x{:04x} needs {}",
-            data_key.len(),
-            suite.id(),
-            suite.key_len()
-        )));
-    }
+    check_data_key(suite, data_key)?;
     let key = bytes(data_key);
     Ok(match host_plan(suite, message_id)? {
         None => step(DERIVE, &[key, JsValue::from(0u32)]),
