@@ -190,3 +190,37 @@ fn unit_operations_accept_empty_bodies() {
     block_on(c.disable_key(KeyIdRequest::new("k"))).unwrap();
     assert_eq!(t.seen.lock().unwrap()[1].body, br#"{"KeyId":"k"}"#);
 }
+
+#[test]
+fn list_keys_follows_markers_and_stops_a_server_whose_pages_do_not_end() {
+    let page = |marker: &str| {
+        ok(
+            200,
+            &format!(
+                r#"{{"Keys":[{{"KeyId":"k{marker}","KeyArn":"arn:aws:kms:us-east-1:1:key/k{marker}"}}],"Truncated":true,"NextMarker":"{marker}"}}"#
+            ),
+        )
+    };
+    let last = ok(
+        200,
+        r#"{"Keys":[{"KeyId":"z","KeyArn":"arn:aws:kms:us-east-1:1:key/z"}],"Truncated":false}"#,
+    );
+    // Three pages, each marker passed back: every key once.
+    let t = Scripted::new(vec![page("a"), page("b"), last]);
+    let (c, _) = client(t.clone(), sigv4());
+    let all = block_on(c.list_keys()).unwrap();
+    assert_eq!(all.keys.len(), 3);
+    assert_eq!(t.seen.lock().unwrap().len(), 3);
+    // The same marker again (the fuzz finding: an endless, growing loop before).
+    let t = Scripted::new(vec![page("m"), page("m"), page("m")]);
+    let (c, _) = client(t.clone(), sigv4());
+    let e = block_on(c.list_keys()).unwrap_err();
+    assert!(e.is("InvalidMarkerException"), "{e:?}");
+    assert_eq!(t.seen.lock().unwrap().len(), 2);
+    // New markers forever: stopped after the page bound.
+    let t = Scripted::new((0..1500).map(|i| page(&i.to_string())).collect());
+    let (c, _) = client(t.clone(), sigv4());
+    let e = block_on(c.list_keys()).unwrap_err();
+    assert!(e.is("LimitExceededException"), "{e:?}");
+    assert_eq!(t.seen.lock().unwrap().len(), 1000);
+}

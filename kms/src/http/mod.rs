@@ -22,7 +22,7 @@ pub use sigv4::{sign_request, Credentials, SigningOutput};
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, NoSleep, Sleeper, TransportError};
 
 use crate::clock::{amz_date, Clock};
-use crate::error::KmsError;
+use crate::error::{names, KmsError};
 use crate::provider::{KmsAdmin, KmsFuture, KmsProvider};
 use crate::types::*;
 use core::fmt;
@@ -48,6 +48,9 @@ impl fmt::Debug for Auth {
         }
     }
 }
+
+/// Most pages `list_keys` follows.
+const MAX_LIST_PAGES: usize = 1000;
 
 /// Client configuration.
 #[derive(Debug, Clone)]
@@ -322,22 +325,38 @@ impl KmsAdmin for HttpKmsClient {
         Box::pin(async move {
             let mut all = ListKeysResponse::default();
             let mut marker: Option<String> = None;
-            loop {
+            // A server's pages must end: each one moves its marker on, and there are at most
+            // MAX_LIST_PAGES of them (1,000,000 keys at the limit asked for), so a server that
+            // repeats itself cannot keep the client fetching and collecting forever (found by
+            // the kms_response fuzz target as an out-of-memory).
+            for _ in 0..MAX_LIST_PAGES {
                 let page: ListKeysResponse = self
                     .call(
                         "ListKeys",
                         &ListKeysRequest {
                             limit: Some(1000),
-                            marker: marker.take(),
+                            marker: marker.clone(),
                         },
                     )
                     .await?;
                 all.keys.extend(page.keys);
                 match page.next_marker {
-                    Some(m) if page.truncated => marker = Some(m),
+                    Some(m) if page.truncated => {
+                        if marker.as_deref() == Some(m.as_str()) {
+                            return Err(KmsError::new(
+                                names::INVALID_MARKER,
+                                "ListKeys: the server answered a page with the marker it was given",
+                            ));
+                        }
+                        marker = Some(m);
+                    }
                     _ => return Ok(all),
                 }
             }
+            Err(KmsError::new(
+                names::LIMIT_EXCEEDED,
+                format!("ListKeys: the server's pages did not end after {MAX_LIST_PAGES}"),
+            ))
         })
     }
     fn replicate_key(&self, req: ReplicateKeyRequest) -> KmsFuture<'_, ReplicateKeyResponse> {
