@@ -61,18 +61,15 @@ export function createDriver(wasm, host) {
       switch (s[0]) {
         case 0:
           return false
-        case 3: {
-          const sealed = new Uint8Array(TAG) // no ciphertext, then the tag
-          sealed.set(s[3])
-          m.headerOpened((await st.key.open(s[1], s[2], sealed)) !== null)
+        case 3: // no ciphertext: the sealed input is the tag alone
+          m.headerOpened((await st.key.open(s[1], s[2], s[3])) !== null)
           break
-        }
         case 4: {
           let verifier
           try {
             verifier = await signatures.verifier(s[1], s[2])
           } catch {
-            throw m.verifierFailed(s[1])
+            throw m.verifierFailed()
           }
           st.verifier = verifier
           verifier.update(s[3])
@@ -113,8 +110,7 @@ export function createDriver(wasm, host) {
           m.headerSealed(await st.key.seal(s[1], s[2], EMPTY))
           break
         case 4:
-          st.signer = s[1]
-          st.signer.update(s[2])
+          st.signer = s[1] // from now on it gets every output byte, the header first
           m.signerStarted()
           break
         case 5: {
@@ -126,19 +122,24 @@ export function createDriver(wasm, host) {
             buf.fill(0) // a copy of the plaintext
           }
           sealed.forEach((x, i) => m.putSealed(i, x))
-          const signed = m.sealed()
-          if (st.signer) st.signer.update(signed)
+          m.sealed()
           break
         }
-        case 6:
-          m.signed(await st.signer.sign())
+        case 6: {
+          const signer = st.signer
+          st.signer = undefined // the footer is not signed
+          m.signed(await signer.sign())
           break
+        }
         default:
           out.push(m.takeOutput())
           return true
       }
       const o = m.takeOutput()
-      if (o.length) out.push(o)
+      if (o.length) {
+        if (st.signer) st.signer.update(o) // the signer copies: `out` goes to the caller
+        out.push(o)
+      }
     }
   }
 

@@ -5,8 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::{bin, Server, TempDir};
 
@@ -17,24 +16,7 @@ fn load_bin() -> &'static str {
 /// `serve --data DIR`, its per-request log lines dropped (2,000 of them would bury the test
 /// output); stopped by PID when dropped.
 fn serve(data: &str) -> Server {
-    let mut child = Command::new(bin())
-        .args(["serve", "--data", data])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start key server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read banner");
-    let url = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-    Server { child, url }
+    common::start_quiet(&["serve", "--data", data])
 }
 
 fn init(dir: &TempDir) -> String {

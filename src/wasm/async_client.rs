@@ -9,9 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::wasm::convert::{decrypted_js, encrypted_js, js_error};
 use crate::wasm::keyring::WasmKeyring;
-use crate::wasm::session::{
-    build_client, cmm, decrypt_options, encrypt_options, with_header_limit,
-};
+use crate::wasm::session::{decrypt_setup, encrypt_setup};
 
 /// Encrypts → Promise of `{ result, messageHeader }` (arguments as `WasmClient::encrypt`).
 #[allow(clippy::too_many_arguments)]
@@ -27,9 +25,15 @@ pub fn encrypt_async(
     frame_length: Option<u32>,
 ) -> Result<Promise, JsValue> {
     let plaintext = Zeroizing::new(plaintext);
-    let client = build_client(policy, max_edks)?;
-    let cmm = cmm(keyring, required_keys)?;
-    let options = encrypt_options(context, suite, frame_length)?;
+    let (client, cmm, options) = encrypt_setup(
+        policy,
+        max_edks,
+        keyring,
+        context,
+        required_keys,
+        suite,
+        frame_length,
+    )?;
     Ok(crate::wasm::convert::promise(async move {
         let msg = client
             .encrypt(cmm, &plaintext, options)
@@ -52,9 +56,15 @@ pub fn decrypt_async(
     signed_messages: u8,
     max_header_len: u32,
 ) -> Result<Promise, JsValue> {
-    let client = with_header_limit(build_client(policy, max_edks)?, max_header_len);
-    let cmm = cmm(keyring, required_keys)?;
-    let options = decrypt_options(context, signed_messages)?;
+    let (client, cmm, options) = decrypt_setup(
+        policy,
+        max_edks,
+        keyring,
+        context,
+        required_keys,
+        signed_messages,
+        max_header_len,
+    )?;
     Ok(crate::wasm::convert::promise(async move {
         let mut msg = client
             .decrypt(cmm, &ciphertext, options)

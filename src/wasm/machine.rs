@@ -24,16 +24,15 @@ use crate::crypto::host::HkdfHash;
 use crate::crypto::kdf::{check_data_key, host_plan, COMMIT_INFO};
 use crate::crypto::signature::{algorithm_mismatch, VerifyingKey};
 use crate::error::Error;
+use crate::future::BoxFuture;
 use crate::materials::{DecryptionMaterials, EncryptionMaterials};
 use crate::message::decrypt_machine::{DecryptMachine, DecryptStep};
 use crate::message::encrypt_machine::{EncryptMachine, EncryptStep};
-use crate::suite::{AlgorithmSuite, SignatureAlgorithm};
+use crate::suite::AlgorithmSuite;
 use crate::wasm::convert::{bytes, decrypted_js, header_js, invalid, js, js_error, promise};
 use crate::wasm::host_ecdsa::{curve, width};
 use crate::wasm::keyring::WasmKeyring;
-use crate::wasm::session::{
-    build_client, cmm, decrypt_options, encrypt_options, with_header_limit,
-};
+use crate::wasm::session::{decrypt_setup, encrypt_setup};
 
 /// Step codes.
 const INPUT: u32 = 0;
@@ -134,14 +133,147 @@ fn seal_jobs(jobs: &[SealJob]) -> (JsValue, JsValue) {
 /// The materials manager's answer, shared with the promise that waits for it.
 type Slot<T> = Rc<RefCell<Option<T>>>;
 
+/// What the bindings need of a machine, the same for both directions.
+trait Machine: Sized + 'static {
+    type Materials: 'static;
+    /// `Machine::settle`: an error stops the machine.
+    fn settle_unit(&mut self, r: crate::Result<()>) -> crate::Result<()>;
+    /// For a materials step: the manager's call for it.
+    fn ask(
+        &mut self,
+        cmm: Arc<dyn CryptoMaterialsManager>,
+    ) -> crate::Result<Option<BoxFuture<'static, crate::Result<Self::Materials>>>>;
+    fn take_materials(&mut self, materials: &Self::Materials) -> crate::Result<()>;
+    fn derived(&mut self, commit_key: Option<&[u8]>) -> crate::Result<()>;
+    /// The driver holds the content key now: the data key is dropped (zeroized).
+    fn forget_data_key(materials: &mut Self::Materials);
+}
+
+/// A machine with its materials manager and the materials the manager gave (kept for the steps
+/// that read them: derivation, the signing or verification key).
+struct Driven<M: Machine> {
+    machine: Option<M>,
+    cmm: Arc<dyn CryptoMaterialsManager>,
+    pending: Slot<M::Materials>,
+    materials: Option<M::Materials>,
+}
+
+impl<M: Machine> Driven<M> {
+    fn new(machine: M, cmm: Arc<dyn CryptoMaterialsManager>) -> Self {
+        Driven {
+            machine: Some(machine),
+            cmm,
+            pending: Rc::default(),
+            materials: None,
+        }
+    }
+
+    fn m(&mut self) -> Result<&mut M, JsValue> {
+        self.machine.as_mut().ok_or_else(finished)
+    }
+
+    /// Runs `f` on the machine; an error stops it (`settle`) and is thrown.
+    fn answer(&mut self, f: impl FnOnce(&mut M) -> crate::Result<()>) -> Result<(), JsValue> {
+        let m = self.m()?;
+        let r = f(m);
+        js(m.settle_unit(r))
+    }
+
+    /// Asks the materials manager for the materials step → Promise (then `use_materials`).
+    fn materials(&mut self) -> Result<js_sys::Promise, JsValue> {
+        let cmm = self.cmm.clone();
+        let call = js(self.m()?.ask(cmm))?.ok_or_else(|| invalid("no materials were asked for"))?;
+        let slot = self.pending.clone();
+        Ok(promise(async move {
+            *slot.borrow_mut() = Some(js(call.await)?);
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+
+    fn use_materials(&mut self) -> Result<(), JsValue> {
+        let materials = self.pending.borrow_mut().take().ok_or_else(finished)?;
+        self.answer(|m| m.take_materials(&materials))?;
+        self.materials = Some(materials);
+        Ok(())
+    }
+
+    fn keys_derived(&mut self, commit_key: Option<Vec<u8>>) -> Result<(), JsValue> {
+        let commit_key = commit_key.map(Zeroizing::new);
+        if let Some(m) = self.materials.as_mut() {
+            M::forget_data_key(m);
+        }
+        self.answer(|m| m.derived(commit_key.as_ref().map(|c| &c[..])))
+    }
+
+    /// The signer or verifier has its key: the materials are no longer needed.
+    fn key_handed_over(
+        &mut self,
+        f: impl FnOnce(&mut M) -> crate::Result<()>,
+    ) -> Result<(), JsValue> {
+        self.materials = None;
+        self.answer(f)
+    }
+}
+
+impl Machine for DecryptMachine {
+    type Materials = DecryptionMaterials;
+    fn settle_unit(&mut self, r: crate::Result<()>) -> crate::Result<()> {
+        self.settle(r)
+    }
+    fn ask(
+        &mut self,
+        cmm: Arc<dyn CryptoMaterialsManager>,
+    ) -> crate::Result<Option<BoxFuture<'static, crate::Result<DecryptionMaterials>>>> {
+        Ok(match self.step()? {
+            DecryptStep::NeedMaterials(request) => {
+                Some(Box::pin(
+                    async move { cmm.decrypt_materials(request).await },
+                ))
+            }
+            _ => None,
+        })
+    }
+    fn take_materials(&mut self, materials: &DecryptionMaterials) -> crate::Result<()> {
+        self.use_materials(materials)
+    }
+    fn derived(&mut self, commit_key: Option<&[u8]>) -> crate::Result<()> {
+        self.keys_derived(commit_key)
+    }
+    fn forget_data_key(materials: &mut DecryptionMaterials) {
+        materials.data_key = None;
+    }
+}
+
+impl Machine for EncryptMachine {
+    type Materials = EncryptionMaterials;
+    fn settle_unit(&mut self, r: crate::Result<()>) -> crate::Result<()> {
+        self.settle(r)
+    }
+    fn ask(
+        &mut self,
+        cmm: Arc<dyn CryptoMaterialsManager>,
+    ) -> crate::Result<Option<BoxFuture<'static, crate::Result<EncryptionMaterials>>>> {
+        Ok(match self.step()? {
+            EncryptStep::NeedMaterials(request) => Some(Box::pin(async move {
+                cmm.get_encryption_materials(request).await
+            })),
+            _ => None,
+        })
+    }
+    fn take_materials(&mut self, materials: &EncryptionMaterials) -> crate::Result<()> {
+        self.use_materials(materials)
+    }
+    fn derived(&mut self, commit_key: Option<&[u8]>) -> crate::Result<()> {
+        self.keys_derived(commit_key)
+    }
+    fn forget_data_key(materials: &mut EncryptionMaterials) {
+        materials.data_key = None;
+    }
+}
+
 /// Decrypts one message: the machine, its materials manager and materials.
 #[wasm_bindgen]
-pub struct WasmDecryptMachine {
-    machine: Option<DecryptMachine>,
-    cmm: Arc<dyn CryptoMaterialsManager>,
-    pending: Slot<DecryptionMaterials>,
-    materials: Option<DecryptionMaterials>,
-}
+pub struct WasmDecryptMachine(Driven<DecryptMachine>);
 
 /// A decryption (arguments as `WasmClient::decryptor`).
 #[wasm_bindgen(js_name = decryptMachine)]
@@ -154,44 +286,32 @@ pub fn decrypt_machine(
     signed_messages: u8,
     max_header_len: u32,
 ) -> Result<WasmDecryptMachine, JsValue> {
-    let client = with_header_limit(build_client(policy, max_edks)?, max_header_len);
-    let cmm = cmm(keyring, required_keys)?;
-    let options = decrypt_options(context, signed_messages)?;
-    Ok(WasmDecryptMachine {
-        machine: Some(client.decrypt_machine(options)),
+    let (client, cmm, options) = decrypt_setup(
+        policy,
+        max_edks,
+        keyring,
+        context,
+        required_keys,
+        signed_messages,
+        max_header_len,
+    )?;
+    Ok(WasmDecryptMachine(Driven::new(
+        client.decrypt_machine(options),
         cmm,
-        pending: Rc::default(),
-        materials: None,
-    })
-}
-
-impl WasmDecryptMachine {
-    fn m(&mut self) -> Result<&mut DecryptMachine, JsValue> {
-        self.machine.as_mut().ok_or_else(finished)
-    }
-
-    /// Runs `f` on the machine; an error stops it (`settle`) and is thrown.
-    fn answer(
-        &mut self,
-        f: impl FnOnce(&mut DecryptMachine) -> crate::Result<()>,
-    ) -> Result<(), JsValue> {
-        let m = self.m()?;
-        let r = f(m);
-        js(m.settle(r))
-    }
+    )))
 }
 
 #[wasm_bindgen]
 impl WasmDecryptMachine {
     /// Adds message bytes.
     pub fn input(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.m()?.input(chunk);
+        self.0.m()?.input(chunk);
         Ok(())
     }
 
     /// Ends the input.
     pub fn end(&mut self) -> Result<(), JsValue> {
-        self.m()?.end();
+        self.0.m()?.end();
         Ok(())
     }
 
@@ -201,8 +321,8 @@ impl WasmDecryptMachine {
     /// `[5, frames, jobs, params]` open (`putPlaintext` per job, then `opened`); `[6, r‖s]`
     /// verify (`verified`; no signature field: the DER was malformed); `[7]` done (`finish`).
     pub fn step(&mut self) -> Result<Array, JsValue> {
-        let materials = &mut self.materials;
-        let m = self.machine.as_mut().ok_or_else(finished)?;
+        let materials = &self.0.materials;
+        let m = self.0.machine.as_mut().ok_or_else(finished)?;
         // The footer's algorithm, once the header is authenticated.
         let alg = m.header().and_then(|h| h.suite.signature());
         let s = js(m.step())?;
@@ -251,62 +371,41 @@ impl WasmDecryptMachine {
 
     /// Asks the materials manager for the step `[1]` → Promise (then `useMaterials()`).
     pub fn materials(&mut self) -> Result<js_sys::Promise, JsValue> {
-        let m = self.m()?;
-        let request = match js(m.step())? {
-            DecryptStep::NeedMaterials(request) => request,
-            _ => return Err(invalid("no materials were asked for")),
-        };
-        let cmm = self.cmm.clone();
-        let slot = self.pending.clone();
-        Ok(promise(async move {
-            let materials = js(cmm.decrypt_materials(request).await)?;
-            *slot.borrow_mut() = Some(materials);
-            Ok(JsValue::UNDEFINED)
-        }))
+        self.0.materials()
     }
 
     /// Answers step `[1]` with the materials `materials()` got.
     #[wasm_bindgen(js_name = useMaterials)]
     pub fn use_materials(&mut self) -> Result<(), JsValue> {
-        let materials = self.pending.borrow_mut().take().ok_or_else(finished)?;
-        self.answer(|m| m.use_materials(&materials))?;
-        self.materials = Some(materials);
-        Ok(())
+        self.0.use_materials()
     }
 
     /// Answers step `[2]`: the commit key, for a committing suite.
     #[wasm_bindgen(js_name = keysDerived)]
     pub fn keys_derived(&mut self, commit_key: Option<Vec<u8>>) -> Result<(), JsValue> {
-        let commit_key = commit_key.map(Zeroizing::new);
-        if let Some(m) = self.materials.as_mut() {
-            m.data_key = None; // the driver holds the content key now
-        }
-        self.answer(|m| m.keys_derived(commit_key.as_ref().map(|c| &c[..])))
+        self.0.keys_derived(commit_key)
     }
 
     /// Answers step `[3]`.
     #[wasm_bindgen(js_name = headerOpened)]
     pub fn header_opened(&mut self, verified: bool) -> Result<(), JsValue> {
-        self.answer(|m| m.header_opened(verified))
+        self.0.answer(|m| m.header_opened(verified))
     }
 
     /// Answers step `[4]`: the driver's verifier is ready (and has the header).
     #[wasm_bindgen(js_name = verifierStarted)]
     pub fn verifier_started(&mut self) -> Result<(), JsValue> {
-        self.materials = None;
-        self.answer(|m| m.verifier_started())
+        self.0.key_handed_over(|m| m.verifier_started())
     }
 
     /// Answers step `[4]`: the host refused the verification key. Returns the error to throw.
     #[wasm_bindgen(js_name = verifierFailed)]
-    pub fn verifier_failed(&mut self, curve: u32) -> JsValue {
-        let alg = if curve == 256 {
-            SignatureAlgorithm::EcdsaP256Sha256
-        } else {
-            SignatureAlgorithm::EcdsaP384Sha384
+    pub fn verifier_failed(&mut self) -> JsValue {
+        let e = match self.0.materials.as_ref().map(|m| &m.verifying_key) {
+            Some(Some(VerifyingKey::Host(alg, _))) => crate::crypto::signature::not_a_point(*alg),
+            _ => Error::SignatureInvalid("no verification key for a signed message".into()),
         };
-        let e = crate::crypto::signature::not_a_point(alg);
-        match self.machine.as_mut() {
+        match self.0.machine.as_mut() {
             Some(m) => stop!(m, e),
             None => js_error(&e),
         }
@@ -317,7 +416,7 @@ impl WasmDecryptMachine {
     #[wasm_bindgen(js_name = putPlaintext)]
     pub fn put_plaintext(&mut self, index: usize, plaintext: Vec<u8>) -> Result<(), JsValue> {
         let plaintext = Zeroizing::new(plaintext);
-        let m = self.m()?;
+        let m = self.0.m()?;
         let DecryptStep::Open(work) = js(m.step())? else {
             return Err(invalid("no frames are being opened"));
         };
@@ -335,25 +434,26 @@ impl WasmDecryptMachine {
     /// Answers step `[5]`: `failed` = the first job whose tag did not verify, or -1.
     pub fn opened(&mut self, failed: i32) -> Result<(), JsValue> {
         let result = usize::try_from(failed).map_or(Ok(()), Err);
-        self.answer(|m| m.opened(result))
+        self.0.answer(|m| m.opened(result))
     }
 
     /// Answers step `[6]`.
     pub fn verified(&mut self, matched: bool) -> Result<(), JsValue> {
-        self.answer(|m| m.verified(matched))
+        self.0.answer(|m| m.verified(matched))
     }
 
     /// The plaintext that may be released now (the wasm copy is zeroized).
     #[wasm_bindgen(js_name = takePlaintext)]
     pub fn take_plaintext(&mut self) -> Result<Uint8Array, JsValue> {
         let mut out = Zeroizing::new(Vec::new());
-        self.m()?.take_plaintext(&mut out);
+        self.0.m()?.take_plaintext(&mut out);
         Ok(Uint8Array::from(out.as_slice()))
     }
 
     /// The authenticated header, or `undefined` until then.
     pub fn header(&self) -> JsValue {
-        self.machine
+        self.0
+            .machine
             .as_ref()
             .and_then(|m| m.header())
             .map_or(JsValue::UNDEFINED, header_js)
@@ -361,7 +461,7 @@ impl WasmDecryptMachine {
 
     /// Ends the message → `{ plaintext (the rest), messageHeader, encryptionContext }`.
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let m = self.machine.take().ok_or_else(finished)?;
+        let m = self.0.machine.take().ok_or_else(finished)?;
         let mut out = Zeroizing::new(Vec::new());
         let info = js(m.finish(&mut out))?;
         Ok(decrypted_js(
@@ -374,12 +474,7 @@ impl WasmDecryptMachine {
 
 /// Encrypts one message: the machine, its materials manager and materials.
 #[wasm_bindgen]
-pub struct WasmEncryptMachine {
-    machine: Option<EncryptMachine>,
-    cmm: Arc<dyn CryptoMaterialsManager>,
-    pending: Slot<EncryptionMaterials>,
-    materials: Option<EncryptionMaterials>,
-}
+pub struct WasmEncryptMachine(Driven<EncryptMachine>);
 
 /// An encryption (arguments as `WasmClient::encryptor`); `plaintext_length`, when known, bounds
 /// the input (and lets a caching manager charge it).
@@ -395,43 +490,36 @@ pub fn encrypt_machine(
     frame_length: Option<u32>,
     plaintext_length: Option<f64>,
 ) -> Result<WasmEncryptMachine, JsValue> {
-    let client = build_client(policy, max_edks)?;
-    let cmm = cmm(keyring, required_keys)?;
-    let options = encrypt_options(context, suite, frame_length)?;
+    let (client, cmm, options) = encrypt_setup(
+        policy,
+        max_edks,
+        keyring,
+        context,
+        required_keys,
+        suite,
+        frame_length,
+    )?;
     // A JS number of bytes: an integer below 2^53 (a Uint8Array's length).
     let declared = plaintext_length.map(|n| n as u64);
-    Ok(WasmEncryptMachine {
-        machine: Some(js(client.encrypt_machine(options, declared))?),
+    Ok(WasmEncryptMachine(Driven::new(
+        js(client.encrypt_machine(options, declared))?,
         cmm,
-        pending: Rc::default(),
-        materials: None,
-    })
-}
-
-impl WasmEncryptMachine {
-    fn m(&mut self) -> Result<&mut EncryptMachine, JsValue> {
-        self.machine.as_mut().ok_or_else(finished)
-    }
-
-    fn answer(
-        &mut self,
-        f: impl FnOnce(&mut EncryptMachine) -> crate::Result<()>,
-    ) -> Result<(), JsValue> {
-        let m = self.m()?;
-        let r = f(m);
-        js(m.settle(r))
-    }
+    )))
 }
 
 #[wasm_bindgen]
 impl WasmEncryptMachine {
     /// The next step: `[1]` materials (`materials()`, then `useMaterials()`); `[2, …]` derive
-    /// (`keysDerived`); `[3, iv, aad]` header tag (`headerSealed`); `[4, signer, header]` start
-    /// signing (`signerStarted`); `[0]` input (`input` / `end`); `[5, frames, jobs, params]`
-    /// seal (`putSealed` per job, then `sealed`); `[6]` sign (`signed`); `[7]` done.
+    /// (`keysDerived`); `[3, iv, aad]` header tag (`headerSealed`); `[4, signer]` start signing
+    /// (`signerStarted`); `[0]` input (`input` / `end`); `[5, frames, jobs, params]` seal
+    /// (`putSealed` per job, then `sealed`); `[6]` sign (`signed`); `[7]` done.
+    ///
+    /// A signing suite's signer gets every byte `takeOutput()` gives from `[4]` until `[6]`:
+    /// the signature covers the whole message before its footer (data-format/message-footer.md),
+    /// and no output leaves the machine before the signer has started, so the header comes first.
     pub fn step(&mut self) -> Result<Array, JsValue> {
-        let materials = &self.materials;
-        let m = self.machine.as_mut().ok_or_else(finished)?;
+        let materials = &self.0.materials;
+        let m = self.0.machine.as_mut().ok_or_else(finished)?;
         let s = js(m.step())?;
         let out = match s {
             EncryptStep::NeedMaterials(_) => Ok(step(MATERIALS, &[])),
@@ -442,13 +530,13 @@ impl WasmEncryptMachine {
                 }
             }
             EncryptStep::SealHeader { iv, aad } => Ok(step(HEADER, &[bytes(iv), bytes(aad)])),
-            EncryptStep::StartSigner { alg: _, header } => {
+            EncryptStep::StartSigner { .. } => {
                 let signer = materials
                     .as_ref()
                     .and_then(|m| m.signing_key.as_ref())
                     .and_then(crate::wasm::host_ecdsa::js_signer);
                 match signer {
-                    Some(signer) => Ok(step(SIGNATURE_START, &[signer, bytes(header)])),
+                    Some(signer) => Ok(step(SIGNATURE_START, &[signer])),
                     None => Err(Error::invalid(
                         "no WebCrypto signing key for a signing suite",
                     )),
@@ -467,68 +555,49 @@ impl WasmEncryptMachine {
 
     /// Asks the materials manager for the step `[1]` → Promise (then `useMaterials()`).
     pub fn materials(&mut self) -> Result<js_sys::Promise, JsValue> {
-        let m = self.m()?;
-        let request = match js(m.step())? {
-            EncryptStep::NeedMaterials(request) => request,
-            _ => return Err(invalid("no materials were asked for")),
-        };
-        let cmm = self.cmm.clone();
-        let slot = self.pending.clone();
-        Ok(promise(async move {
-            let materials = js(cmm.get_encryption_materials(request).await)?;
-            *slot.borrow_mut() = Some(materials);
-            Ok(JsValue::UNDEFINED)
-        }))
+        self.0.materials()
     }
 
     /// Answers step `[1]` with the materials `materials()` got.
     #[wasm_bindgen(js_name = useMaterials)]
     pub fn use_materials(&mut self) -> Result<(), JsValue> {
-        let materials = self.pending.borrow_mut().take().ok_or_else(finished)?;
-        self.answer(|m| m.use_materials(&materials))?;
-        self.materials = Some(materials);
-        Ok(())
+        self.0.use_materials()
     }
 
     /// Answers step `[2]`: the commit key, for a committing suite.
     #[wasm_bindgen(js_name = keysDerived)]
     pub fn keys_derived(&mut self, commit_key: Option<Vec<u8>>) -> Result<(), JsValue> {
-        let commit_key = commit_key.map(Zeroizing::new);
-        if let Some(m) = self.materials.as_mut() {
-            m.data_key = None;
-        }
-        self.answer(|m| m.keys_derived(commit_key.as_ref().map(|c| &c[..])))
+        self.0.keys_derived(commit_key)
     }
 
     /// Answers step `[3]` with the 16-byte tag.
     #[wasm_bindgen(js_name = headerSealed)]
     pub fn header_sealed(&mut self, tag: &[u8]) -> Result<(), JsValue> {
-        self.answer(|m| m.header_sealed(tag))
+        self.0.answer(|m| m.header_sealed(tag))
     }
 
-    /// Answers step `[4]`: the signer has the header.
+    /// Answers step `[4]`: the signer is ready for the output.
     #[wasm_bindgen(js_name = signerStarted)]
     pub fn signer_started(&mut self) -> Result<(), JsValue> {
-        self.materials = None;
-        self.answer(|m| m.signer_started())
+        self.0.key_handed_over(|m| m.signer_started())
     }
 
     /// Adds plaintext (its copy in wasm memory is zeroized).
     pub fn input(&mut self, chunk: Vec<u8>) -> Result<(), JsValue> {
         let chunk = Zeroizing::new(chunk);
-        self.answer(|m| m.input(&chunk))
+        self.0.answer(|m| m.input(&chunk))
     }
 
     /// Ends the plaintext.
     pub fn end(&mut self) -> Result<(), JsValue> {
-        self.m()?.end();
+        self.0.m()?.end();
         Ok(())
     }
 
     /// Step `[5]`: job `index`'s `ciphertext ‖ tag`, written in place.
     #[wasm_bindgen(js_name = putSealed)]
     pub fn put_sealed(&mut self, index: usize, sealed: &[u8]) -> Result<(), JsValue> {
-        let m = self.m()?;
+        let m = self.0.m()?;
         let EncryptStep::Seal(work) = js(m.step())? else {
             return Err(invalid("no frames are being sealed"));
         };
@@ -544,35 +613,30 @@ impl WasmEncryptMachine {
         Ok(())
     }
 
-    /// Answers step `[5]` → the sealed batch as the signer must get it (empty when unsigned).
-    pub fn sealed(&mut self) -> Result<Uint8Array, JsValue> {
-        let m = self.m()?;
-        let signed = match js(m.step())? {
-            EncryptStep::Seal(work) if work.signed => Uint8Array::from(&*work.buf),
-            _ => Uint8Array::new_with_length(0),
-        };
-        self.answer(|m| m.sealed())?;
-        Ok(signed)
+    /// Answers step `[5]`: every job is sealed in place.
+    pub fn sealed(&mut self) -> Result<(), JsValue> {
+        self.0.answer(|m| m.sealed())
     }
 
     /// Answers step `[6]` with WebCrypto's `r ‖ s` signature.
     pub fn signed(&mut self, fixed: &[u8]) -> Result<(), JsValue> {
         let der = ecdsa_sig::fixed_to_der(fixed)
             .ok_or_else(|| Error::SignatureInvalid("the host signature is malformed".into()));
-        self.answer(|m| m.signed(&der?))
+        self.0.answer(|m| m.signed(&der?))
     }
 
     /// The message bytes ready so far.
     #[wasm_bindgen(js_name = takeOutput)]
     pub fn take_output(&mut self) -> Result<Uint8Array, JsValue> {
         let mut out = Vec::new();
-        self.m()?.take_output(&mut out);
+        self.0.m()?.take_output(&mut out);
         Ok(Uint8Array::from(out.as_slice()))
     }
 
     /// The message header, once its tag is made (else `undefined`).
     pub fn header(&self) -> JsValue {
-        self.machine
+        self.0
+            .machine
             .as_ref()
             .and_then(|m| m.header())
             .map_or(JsValue::UNDEFINED, header_js)

@@ -86,6 +86,48 @@ pub(crate) fn decrypt_options(
     })
 }
 
+/// What an encryption's JS arguments make: its client, materials manager and options.
+pub(crate) type EncryptSetup = (Client, Arc<dyn CryptoMaterialsManager>, EncryptOptions);
+/// What a decryption's JS arguments make.
+pub(crate) type DecryptSetup = (Client, Arc<dyn CryptoMaterialsManager>, DecryptOptions);
+
+/// The client, manager and options of an encryption called with these JS arguments (the
+/// promise-returning calls and the small module's machines take the same ones).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn encrypt_setup(
+    policy: &str,
+    max_edks: u32,
+    keyring: &WasmKeyring,
+    context: Vec<String>,
+    required_keys: Vec<String>,
+    suite: Option<u32>,
+    frame_length: Option<u32>,
+) -> Result<EncryptSetup, JsValue> {
+    Ok((
+        build_client(policy, max_edks)?,
+        cmm(keyring, required_keys)?,
+        encrypt_options(context, suite, frame_length)?,
+    ))
+}
+
+/// As [`encrypt_setup`], for a decryption.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn decrypt_setup(
+    policy: &str,
+    max_edks: u32,
+    keyring: &WasmKeyring,
+    context: Vec<String>,
+    required_keys: Vec<String>,
+    signed_messages: u8,
+    max_header_len: u32,
+) -> Result<DecryptSetup, JsValue> {
+    Ok((
+        with_header_limit(build_client(policy, max_edks)?, max_header_len),
+        cmm(keyring, required_keys)?,
+        decrypt_options(context, signed_messages)?,
+    ))
+}
+
 /// `client` with the JS `maxHeaderLength` decrypt option (0 = the client's limit, by default
 /// [`crate::DEFAULT_MAX_HEADER_LEN`]).
 pub(crate) fn with_header_limit(client: Client, max_header_len: u32) -> Client {

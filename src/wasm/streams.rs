@@ -13,7 +13,7 @@ use crate::message::encrypt::Encryptor;
 use crate::wasm::convert::{decrypted_js, header_js, invalid, js, run_now};
 use crate::wasm::keyring::WasmKeyring;
 use crate::wasm::session::{
-    build_client, cmm, decrypt_options, encrypt_options, with_header_limit, WasmClient,
+    cmm, decrypt_options, encrypt_options, encrypt_setup, with_header_limit, WasmClient,
 };
 
 #[wasm_bindgen]
@@ -150,9 +150,15 @@ pub fn encryptor_async(
     suite: Option<u32>,
     frame_length: Option<u32>,
 ) -> Result<js_sys::Promise, JsValue> {
-    let client = build_client(policy, max_edks)?;
-    let cmm = cmm(keyring, required_keys)?;
-    let options = encrypt_options(context, suite, frame_length)?;
+    let (client, cmm, options) = encrypt_setup(
+        policy,
+        max_edks,
+        keyring,
+        context,
+        required_keys,
+        suite,
+        frame_length,
+    )?;
     Ok(crate::wasm::convert::promise(async move {
         let enc = js(client.encryptor(cmm, options).await)?;
         Ok(WasmEncryptor::new(enc).into())

@@ -45,11 +45,20 @@ pub fn bin() -> &'static str {
 
 /// Starts the server with `args` and extra environment; waits for the URL line.
 pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
+    spawn(args, env, Stdio::inherit())
+}
+
+/// As [`start`], its per-request log lines (stderr) dropped: for tests that send thousands.
+pub fn start_quiet(args: &[&str]) -> Server {
+    spawn(args, &[], Stdio::null())
+}
+
+fn spawn(args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Server {
     let mut child = Command::new(bin())
         .args(args)
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .expect("start key server");
     let mut line = String::new();
