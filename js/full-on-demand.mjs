@@ -1,5 +1,5 @@
 // The default browser entry's classes that need the full wasm module (RSA, KMS providers and
-// keyrings, the hierarchical keyring, items). Each one is constructed at once and keeps a
+// keyrings, the hierarchical keyring, items; the KMS RSA keyring only to decrypt). Each one is constructed at once and keeps a
 // snapshot of its options; its counterpart is made in the full module, which is fetched the
 // first time any of them is used — always from an async call (encrypt, decrypt, a stream's
 // start, a KMS or item call). Until then a raw-AES app never downloads the full module.
@@ -8,6 +8,7 @@
 // first use; a raw AES keyring mixed with them (a MultiKeyring, an ItemEncryptor) is re-created
 // in the full module from a copy of its wrapping key that is kept until dispose().
 import { createMarshall } from './marshall.mjs'
+import { createOfflineRsaKeyring } from './kms-rsa-offline.mjs'
 
 const KMS_METHODS = ['send', 'createKey', 'createAlias', 'rotateKeyOnDemand', 'getPublicKey', 'generateDataKey', 'encrypt', 'decrypt', 'describeKey']
 
@@ -113,7 +114,19 @@ export function createFullOnDemand(loadFull, { everything = false } = {}) {
     const AwsKmsMrkAwareKeyring = keyring('AwsKmsMrkAwareKeyring', 'keyId')
     const AwsKmsDiscoveryKeyring = keyring('AwsKmsDiscoveryKeyring')
     const AwsKmsMrkDiscoveryKeyring = keyring('AwsKmsMrkDiscoveryKeyring', 'region')
-    const AwsKmsRsaKeyring = keyring('AwsKmsRsaKeyring', 'keyId', 'encryptionAlgorithm')
+    // Offline encrypt (no provider) runs in the small module, with a twin in the full module made
+    // only if it is mixed with the classes here; with a provider it lives in the full module.
+    const deferRsa = (k, config) => {
+      const secrets = []
+      const snap = snapshot(config, secrets)
+      standIns.set(k, newState(async (api) => new api.AwsKmsRsaKeyring(await resolve(snap)), secrets))
+    }
+    const AwsKmsRsaKeyring = everything
+      ? keyring('AwsKmsRsaKeyring', 'keyId', 'encryptionAlgorithm')
+      : createOfflineRsaKeyring(wasm, base, {
+          withProvider: deferRsa,
+          created: (k, o) => twins.set(k, newState((api) => new api.AwsKmsRsaKeyring(o))),
+        })
     const HierarchicalKeyring = keyring('HierarchicalKeyring', 'branchKeyId')
 
     // A raw AES keyring works in the small module; its twin in the full module (made if it is
@@ -219,7 +232,6 @@ export function createFullOnDemand(loadFull, { everything = false } = {}) {
     }
 
     const { CryptoAction, marshall, unmarshall } = createMarshall(base)
-    void wasm
     return {
       RawRsaKeyring,
       LocalKms,

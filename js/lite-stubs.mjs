@@ -1,20 +1,28 @@
 // sealkit/lite's stand-ins for what its module leaves out (KMS providers and keyrings, the
 // hierarchical keyring, caching, item encryption): the same names, throwing ERR_INVALID_ARGUMENT with a
-// pointer to the full entry. Keeps js/kms.mjs out of lite bundles.
+// pointer to the full entry. Keeps js/kms.mjs out of lite bundles. AwsKmsRsaKeyring is real
+// here for offline encrypt (no provider).
+import { createOfflineRsaKeyring } from './kms-rsa-offline.mjs'
 
-export function createLiteStubs(wasm, { invalid }) {
+export function createLiteStubs(wasm, base) {
+  const { invalid } = base
   const absent = (name) =>
     class {
       constructor() {
         throw invalid(`${name} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from 'sealkit'`)
       }
     }
-  const names = ['LocalKms', 'HttpKmsProvider', 'AwsKmsKeyring', 'AwsKmsMrkAwareKeyring', 'AwsKmsDiscoveryKeyring', 'AwsKmsMrkDiscoveryKeyring', 'AwsKmsRsaKeyring', 'KmsBranchKeyStore', 'HierarchicalKeyring', 'CachingMaterialsManager', 'LocalCryptoMaterialsCache', 'ItemEncryptor']
+  const names = ['LocalKms', 'HttpKmsProvider', 'AwsKmsKeyring', 'AwsKmsMrkAwareKeyring', 'AwsKmsDiscoveryKeyring', 'AwsKmsMrkDiscoveryKeyring', 'KmsBranchKeyStore', 'HierarchicalKeyring', 'CachingMaterialsManager', 'LocalCryptoMaterialsCache', 'ItemEncryptor']
   const stubs = Object.fromEntries(names.map((n) => [n, absent(n)]))
   const noItems = () => {
     throw invalid("marshall/unmarshall (item encryption) are not included in 'sealkit/lite'; import them from 'sealkit'")
   }
   stubs.LocalKms.importState = () => new stubs.LocalKms()
+  stubs.AwsKmsRsaKeyring = createOfflineRsaKeyring(wasm, base, {
+    withProvider: () => {
+      throw invalid("AwsKmsRsaKeyring with a provider (decryption through KMS) is not included in 'sealkit/lite', which encrypts offline only; import it from 'sealkit'")
+    },
+  })
   return {
     ...stubs,
     CryptoAction: Object.freeze({ ENCRYPT_AND_SIGN: 'ENCRYPT_AND_SIGN', SIGN_ONLY: 'SIGN_ONLY', SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', DO_NOTHING: 'DO_NOTHING' }),

@@ -1,4 +1,5 @@
-// WebCrypto as the small wasm module's AES-GCM and HKDF (src/wasm/host_crypto.rs) and ECDSA
+// WebCrypto as the small wasm module's AES-GCM, HKDF, SHA-384 and RSA-OAEP encryption
+// (src/wasm/host_crypto.rs) and ECDSA
 // (src/wasm/host_ecdsa.rs), for `sealkit/lite` and the default browser entry: the module
 // carries no SHA-2, no elliptic-curve code and only AES-192 (which Chromium's WebCrypto refuses). Key pairs are generated non-extractable inside
 // WebCrypto; signatures cross as IEEE P1363 `r ‖ s` (the core converts to and from DER).
@@ -124,6 +125,22 @@ export function webCrypto(subtle) {
     },
     async aesGcmKey(raw) {
       return gcmKey(await secret(raw.slice(), (b) => subtle.importKey('raw', b, 'AES-GCM', false, USES)))
+    },
+    // digest copies its input before it returns (WebCrypto spec, digest step 2).
+    async digest(bits, data) {
+      return new Uint8Array(await subtle.digest(`SHA-${bits}`, data))
+    },
+    // The KMS RSA keyring's offline encrypt; the plaintext (digest ‖ data key) is copied out of
+    // wasm memory before the first await and zeroed once encrypted.
+    async rsaOaepEncrypt(hash, spki, plaintext) {
+      const data = plaintext.slice()
+      try {
+        const params = { name: 'RSA-OAEP', hash: hash === 1 ? 'SHA-1' : `SHA-${hash}` }
+        const key = await subtle.importKey('spki', spki.slice(), params, false, ['encrypt'])
+        return new Uint8Array(await subtle.encrypt({ name: 'RSA-OAEP' }, key, data))
+      } finally {
+        data.fill(0)
+      }
     },
   }
 

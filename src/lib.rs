@@ -58,7 +58,7 @@ pub use item::{AttributeValue, CryptoAction, Item, ItemEncryptor, ItemEncryptorC
 pub use keyring::{
     aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring,
     AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter, HierarchicalKeyring, Keyring,
-    MultiKeyring, RawAesKeyring, RawRsaKeyring,
+    KmsRsaOfflineKeyring, MultiKeyring, RawAesKeyring, RawRsaKeyring,
 };
 pub use materials::EncryptedDataKey;
 pub use message::decrypt::{DecryptOptions, DecryptedMessageInfo, Decryptor, SignedMessages};

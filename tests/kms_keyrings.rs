@@ -14,6 +14,7 @@ use sealkit::{
     aws_kms_multi_keyring, block_on, keyring_cmm, AlgorithmSuite, AwsKmsDiscoveryKeyring,
     AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, Client,
     CommitmentPolicy, DecryptOptions, DiscoveryFilter, EncryptOptions, Keyring,
+    KmsRsaOfflineKeyring,
 };
 
 const ROOT: &str = "arn:aws:iam::111122223333:root";
@@ -202,25 +203,56 @@ fn rsa_keyring_encrypts_offline_and_decrypts_through_the_provider() {
         EncryptionAlgorithm::RsaesOaepSha256,
         EncryptionAlgorithm::RsaesOaepSha1,
     ] {
-        // encrypt-only keyring: no provider at all
+        // encrypt-only keyrings: no provider at all, as the full keyring and as the offline
+        // half on its own (what the small browser module builds)
         let offline: Arc<dyn Keyring> =
             Arc::new(AwsKmsRsaKeyring::new(&key, alg.clone(), Some(&pem), None).unwrap());
+        let half: Arc<dyn Keyring> = Arc::new(KmsRsaOfflineKeyring::new(&key, &alg, &pem).unwrap());
         let online: Arc<dyn Keyring> = Arc::new(
             AwsKmsRsaKeyring::new(&key, alg.clone(), None, Some(provider.clone())).unwrap(),
         );
         let suite = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY;
-        assert_eq!(
-            roundtrip(offline.clone(), online.clone(), suite).unwrap(),
-            b"kms data"
-        );
-        // signing suites are refused
-        let signed = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
-        assert_eq!(
-            roundtrip(offline.clone(), online.clone(), signed)
-                .unwrap_err()
-                .code(),
-            "ERR_KEYRING"
-        );
+        for enc in [&offline, &half] {
+            assert_eq!(
+                roundtrip(enc.clone(), online.clone(), suite).unwrap(),
+                b"kms data"
+            );
+            // signing suites are refused
+            let signed = AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
+            assert_eq!(
+                roundtrip(enc.clone(), online.clone(), signed)
+                    .unwrap_err()
+                    .code(),
+                "ERR_KEYRING"
+            );
+            // without a provider nothing decrypts
+            let e = roundtrip(enc.clone(), enc.clone(), suite).unwrap_err();
+            assert_eq!(e.code(), "ERR_NO_DECRYPTING_KEYRING");
+            assert!(e.to_string().contains("no provider to decrypt with"), "{e}");
+        }
+    }
+    // the offline half checks what the full keyring checks
+    let sha256 = EncryptionAlgorithm::RsaesOaepSha256;
+    for (id, alg, pem, want) in [
+        ("", &sha256, pem.as_str(), "keyId"),
+        (
+            key.as_str(),
+            &EncryptionAlgorithm::from_wire("RSAES_PKCS1_V1_5"),
+            pem.as_str(),
+            "encryptionAlgorithm",
+        ),
+        (
+            key.as_str(),
+            &sha256,
+            "-----BEGIN PUBLIC KEY-----\nMA==\n-----END PUBLIC KEY-----",
+            "not a valid PEM",
+        ),
+    ] {
+        let e = KmsRsaOfflineKeyring::new(id, alg, pem)
+            .err()
+            .expect("refused");
+        assert_eq!(e.code(), "ERR_INVALID_ARGUMENT");
+        assert!(e.to_string().contains(want), "{e}");
     }
     // the EC digest binds the context: a message decrypted with an extra reproduced pair fails
     let offline: Arc<dyn Keyring> = Arc::new(

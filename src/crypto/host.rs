@@ -6,12 +6,15 @@
 //! decryption await each batch of frames (see [`ContentKey`](super::content_key::ContentKey)). Every
 //! call copies its inputs before returning its future, so many calls can be in flight at once.
 //! Built-in AES-192-GCM stays in the module: Chromium's WebCrypto refuses 192-bit AES keys.
+//! The KMS RSA keyring's offline encrypt (RSA-OAEP and the SHA-384 of the context) comes from
+//! the host too, so the module carries no RSA or SHA-2 code.
 
 use std::rc::Rc;
 
 use zeroize::Zeroizing;
 
 use crate::crypto::aead::AuthFailed;
+use crate::crypto::oaep_public::OaepHash;
 use crate::future::BoxFuture;
 use crate::suite::IV_LEN;
 
@@ -55,6 +58,19 @@ pub trait HostCrypto {
 
     /// Imports a 16- or 32-byte AES-GCM key.
     fn aes_gcm_key(&self, key: &[u8]) -> BoxFuture<'static, Option<Rc<dyn HostGcmKey>>>;
+
+    /// SHA-384 of `data`.
+    fn sha384(&self, data: &[u8]) -> BoxFuture<'static, Option<[u8; 48]>>;
+
+    /// RSA-OAEP (MGF1 with the same hash, empty label) of `plaintext` under the DER
+    /// SubjectPublicKeyInfo `spki` (already checked by
+    /// [`RsaSpki`](crate::crypto::rsa_spki::RsaSpki)).
+    fn rsa_oaep_encrypt(
+        &self,
+        hash: OaepHash,
+        spki: &[u8],
+        plaintext: &[u8],
+    ) -> BoxFuture<'static, Option<Vec<u8>>>;
 }
 
 /// Bytes a host call produced, still in host memory: copied out once, straight to where they go.
@@ -105,7 +121,8 @@ pub fn set_host_crypto(host: Option<Rc<dyn HostCrypto>>) {
 pub(crate) fn host_crypto() -> crate::error::Result<Rc<dyn HostCrypto>> {
     HOST_CRYPTO.with(|h| h.borrow().clone()).ok_or_else(|| {
         crate::error::Error::Unsupported(
-            "this module needs WebCrypto (crypto.subtle, a secure context) for AES-GCM".into(),
+            "this module needs WebCrypto (crypto.subtle, a secure context) for its cryptography"
+                .into(),
         )
     })
 }

@@ -10,7 +10,7 @@ mod raw_rsa;
 pub use hierarchical::HierarchicalKeyring;
 pub use kms::{
     aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring,
-    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter,
+    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter, KmsRsaOfflineKeyring,
 };
 pub use multi::MultiKeyring;
 pub use raw_aes::RawAesKeyring;

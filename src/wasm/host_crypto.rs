@@ -15,6 +15,7 @@ use crate::crypto::aead::AuthFailed;
 use crate::crypto::host::{
     set_host_crypto, GcmAnswer, HkdfHash, HostBytes, HostCrypto, HostGcmKey,
 };
+use crate::crypto::oaep_public::OaepHash;
 use crate::future::BoxFuture;
 use crate::suite::IV_LEN;
 use crate::wasm::host_ecdsa::settle;
@@ -22,8 +23,9 @@ use crate::wasm::host_ecdsa::settle;
 #[wasm_bindgen]
 extern "C" {
     /// `{ random(view), hkdf(hash, ikm, salt, info, length), hkdfAesKey(…the same),
-    /// aesGcmKey(key) }`, all but `random` returning a Promise; `hash` = 256 | 384 | 512; the
-    /// keys are [`JsGcmKey`]s.
+    /// aesGcmKey(key), digest(hash, data), rsaOaepEncrypt(hash, spki, plaintext) }`, all but
+    /// `random` returning a Promise; `hash` = 256 | 384 | 512 (1 = SHA-1 for OAEP); the keys are
+    /// [`JsGcmKey`]s.
     pub type JsHostCrypto;
     #[wasm_bindgen(method, catch)]
     fn hkdf(
@@ -48,6 +50,17 @@ extern "C" {
     fn random(this: &JsHostCrypto, buf: &mut [u8]) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = aesGcmKey)]
     fn aes_gcm_key(this: &JsHostCrypto, key: &[u8]) -> Result<JsValue, JsValue>;
+    /// `digest(384, data)` → Promise of the 48 bytes.
+    #[wasm_bindgen(method, catch)]
+    fn digest(this: &JsHostCrypto, hash: u32, data: &[u8]) -> Result<JsValue, JsValue>;
+    /// `rsaOaepEncrypt(hash, spki, plaintext)` → Promise of the ciphertext; `hash` = 1 | 256.
+    #[wasm_bindgen(method, catch, js_name = rsaOaepEncrypt)]
+    fn rsa_oaep_encrypt(
+        this: &JsHostCrypto,
+        hash: u32,
+        spki: &[u8],
+        plaintext: &[u8],
+    ) -> Result<JsValue, JsValue>;
 
     /// `{ seal(iv, aad, plaintext) → Promise<ciphertext ‖ tag>, open(iv, aad, sealed) →
     /// Promise<plaintext | null> }` (null: authentication failed).
@@ -121,6 +134,36 @@ impl HostCrypto for Host {
     fn aes_gcm_key(&self, key: &[u8]) -> BoxFuture<'static, Option<Rc<dyn HostGcmKey>>> {
         let call = self.0.aes_gcm_key(key);
         Box::pin(async move { gcm_key(settle(call).await.ok()?) })
+    }
+
+    fn sha384(&self, data: &[u8]) -> BoxFuture<'static, Option<[u8; 48]>> {
+        let call = self.0.digest(384, data);
+        Box::pin(async move {
+            let array = settle(call).await.ok()?.dyn_into::<Uint8Array>().ok()?;
+            let mut out = [0u8; 48];
+            if array.length() as usize != out.len() {
+                return None;
+            }
+            array.copy_to(&mut out);
+            Some(out)
+        })
+    }
+
+    fn rsa_oaep_encrypt(
+        &self,
+        hash: OaepHash,
+        spki: &[u8],
+        plaintext: &[u8],
+    ) -> BoxFuture<'static, Option<Vec<u8>>> {
+        let bits = match hash {
+            OaepHash::Sha1 => 1,
+            OaepHash::Sha256 => 256,
+        };
+        let call = self.0.rsa_oaep_encrypt(bits, spki, plaintext);
+        Box::pin(async move {
+            let array = settle(call).await.ok()?.dyn_into::<Uint8Array>().ok()?;
+            Some(array.to_vec())
+        })
     }
 }
 

@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use sealkit_kms::EncryptionAlgorithm;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -21,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::future::BoxFuture;
 #[cfg(not(feature = "wasm-lite"))]
 use crate::keyring::RawRsaKeyring;
-use crate::keyring::{Keyring, MultiKeyring, RawAesKeyring};
+use crate::keyring::{Keyring, KmsRsaOfflineKeyring, MultiKeyring, RawAesKeyring};
 use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 use crate::wasm::convert::js;
 
@@ -167,6 +168,25 @@ impl WasmKeyring {
     pub fn disposed(&self) -> bool {
         self.slot.0.borrow().is_none()
     }
+}
+
+/// The KMS RSA keyring without a provider: encrypts offline with the PEM public key (from KMS
+/// GetPublicKey), never calling KMS. In the small module the RSA-OAEP and the SHA-384 of the
+/// context are the host's (WebCrypto); decryption needs a provider, in the full module.
+#[wasm_bindgen(js_name = kmsRsaKeyring)]
+pub fn kms_rsa_keyring(
+    key_id: &str,
+    encryption_algorithm: &str,
+    public_key_pem: Option<String>,
+) -> Result<WasmKeyring, JsValue> {
+    let Some(pem) = public_key_pem else {
+        return Err(crate::wasm::convert::invalid(
+            "AwsKmsRsaKeyring needs a publicKey (encrypt), a provider (decrypt), or both",
+        ));
+    };
+    let algorithm = EncryptionAlgorithm::from_wire(encryption_algorithm);
+    let k = js(KmsRsaOfflineKeyring::new(key_id, &algorithm, &pem))?;
+    Ok(WasmKeyring::wrap(Arc::new(k)))
 }
 
 /// Collects the members of a multi-keyring.

@@ -381,21 +381,6 @@ fn rsa_algorithm(name: &str) -> EncryptionAlgorithm {
     EncryptionAlgorithm::from_wire(name)
 }
 
-/// The KMS RSA keyring without a provider: encrypts offline with the PEM public key.
-#[wasm_bindgen(js_name = kmsRsaKeyring)]
-pub fn kms_rsa_keyring(
-    key_id: &str,
-    encryption_algorithm: &str,
-    public_key_pem: Option<String>,
-) -> Result<WasmKeyring, JsValue> {
-    wrap(AwsKmsRsaKeyring::new(
-        key_id,
-        rsa_algorithm(encryption_algorithm),
-        public_key_pem.as_deref(),
-        None,
-    ))
-}
-
 /// The KMS RSA keyring with a provider (decrypts through it; encrypts offline if a PEM is given).
 #[wasm_bindgen(js_name = kmsRsaKeyringWithProvider)]
 pub fn kms_rsa_keyring_with_provider(

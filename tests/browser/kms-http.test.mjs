@@ -1,7 +1,8 @@
 // Chromium: the wasm build encrypts through the HTTP KMS provider (fetch + SigV4, cross-origin)
 // against sealkit-key-server on 127.0.0.1, and through a user-supplied JS provider object
 // (WebCrypto AES-GCM), and through a CachingMaterialsManager (calls counted on their way to the
-// server: 20 messages, 2 GenerateDataKey, 2 Decrypt); Node decrypts them. SEALKIT_KEY_SERVER: the server binary
+// server: 20 messages, 2 GenerateDataKey, 2 Decrypt), and offline with a KMS RSA public key in
+// the small module (no full module fetched); Node decrypts them. SEALKIT_KEY_SERVER: the server binary
 // (scripts/test-js.sh builds it). Servers are stopped by PID at the end.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -36,9 +37,12 @@ after(async () => {
   rmSync(profile, { recursive: true, force: true })
 })
 
+const fetched = new Set() // paths the page requested
+
 function servePage() {
   page = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
+    fetched.add(path)
     if (path === '/' || path === '/index.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
     const file = path.startsWith('/pkg/') ? join(PKG_DIR, path.slice(5)) : null
     if (!file || !file.startsWith(PKG_DIR) || !existsSync(file)) return res.writeHead(404).end()
@@ -98,6 +102,26 @@ test('chromium: HttpKmsProvider (fetch, SigV4), a JS provider object and a cachi
   await tab.goto(`http://127.0.0.1:${port}/`)
   await tab.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 }).catch(() => {})
   assert.ok(await tab.evaluate(() => window.__ready === true), `page did not load: ${errors.join(' | ')}`)
+
+  // Offline RSA first, before anything loads the full module: the small module encrypts with
+  // WebCrypto RSA-OAEP, and the page fetches no sealkit_bg.wasm for it.
+  const { KeyMetadata: rsaKey } = await nodeProvider.send('CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' })
+  const der = (await nodeProvider.getPublicKey({ KeyId: rsaKey.Arn })).PublicKey
+  const rsaPem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PUBLIC KEY-----\n`
+  const offline = await tab.evaluate(async ({ keyId, publicKey }) => {
+    const s = window.sealkit
+    const keyring = new s.AwsKmsRsaKeyring({ keyId, publicKey })
+    const { result } = await s.buildClient().encrypt(keyring, 'offline from chromium', { suiteId: 0x0478, encryptionContext: { where: 'offline' } })
+    let x = ''
+    for (const b of result) x += String.fromCharCode(b)
+    return btoa(x)
+  }, { keyId: rsaKey.Arn, publicKey: rsaPem })
+  assert.ok(fetched.has('/pkg/sealkit_lite_bg.wasm'))
+  assert.ok(!fetched.has('/pkg/sealkit_bg.wasm'), 'offline RSA encrypt fetched the full module')
+  const fromOffline = await buildClient().decrypt(new sealkit.AwsKmsRsaKeyring({ keyId: rsaKey.Arn, provider: nodeProvider }), Buffer.from(offline, 'base64'))
+  assert.equal(new TextDecoder().decode(fromOffline.plaintext), 'offline from chromium')
+  assert.equal(fromOffline.encryptionContext.where, 'offline')
+  console.log('browser kms-http: ok chromium encrypted offline with a KMS RSA public key in the small module (WebCrypto RSA-OAEP), node decrypted through the key server')
 
   const out = await tab.evaluate(
     async ({ endpoint, akid, secret, keyArn, userKey, userKeyId, providerSrc }) => {

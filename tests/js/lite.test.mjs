@@ -201,6 +201,51 @@ test('point decompression matches OpenSSL (P-256, P-384, both parities)', async 
   assert.throws(() => hostObject.verifier(384, randomBytes(10)), /SEC1/)
 })
 
+test('AwsKmsRsaKeyring encrypts offline in sealkit/lite (WebCrypto RSA-OAEP and SHA-384); the full entry decrypts through KMS', async () => {
+  const kms = new full.LocalKms()
+  const provider = kms.client({ region: 'us-east-1', principal: 'arn:aws:iam::111122223333:root' })
+  const text = (b) => new TextDecoder().decode(b)
+  for (const [keySpec, encryptionAlgorithm] of [['RSA_2048', 'RSAES_OAEP_SHA_256'], ['RSA_3072', 'RSAES_OAEP_SHA_1'], ['RSA_4096', undefined]]) {
+    const { KeyMetadata: key } = await provider.createKey({ KeySpec: keySpec, KeyUsage: 'ENCRYPT_DECRYPT' })
+    const der = (await provider.getPublicKey({ KeyId: key.Arn })).PublicKey
+    const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PUBLIC KEY-----\n`
+    const offline = new lite.AwsKmsRsaKeyring({ keyId: key.Arn, publicKey: pem, encryptionAlgorithm })
+    assert.equal(offline.encryptionAlgorithm, encryptionAlgorithm || 'RSAES_OAEP_SHA_256')
+    const online = new full.AwsKmsRsaKeyring({ keyId: key.Arn, provider, encryptionAlgorithm: offline.encryptionAlgorithm })
+    const calls = kms.auditLog().length
+    const { result, messageHeader } = await lite.buildClient().encrypt(offline, plaintext, { suiteId: 0x0478, encryptionContext })
+    assert.equal(kms.auditLog().length, calls, 'encryption made no KMS call')
+    const [edk] = messageHeader.encryptedDataKeys
+    assert.equal(edk.providerId, 'aws-kms-rsa')
+    assert.equal(edk.encryptedDataKey.length, Number(keySpec.slice(4)) / 8)
+    assert.deepEqual((await full.buildClient().decrypt(online, result)).plaintext, plaintext)
+    // the context is bound: the same EDK under another context does not unwrap
+    const other = await lite.buildClient().encrypt(offline, 'x', { suiteId: 0x0478, encryptionContext: { purpose: 'other' } })
+    assert.equal(text((await full.buildClient().decrypt(online, other.result)).plaintext), 'x')
+    // a multi-keyring of the small module with a raw AES member: both unwrap
+    const multi = new lite.MultiKeyring({ generator: keyrings(lite), children: [offline] })
+    const both = (await lite.buildClient().encrypt(multi, 'both', { suiteId: 0x0478 })).result
+    assert.equal(text((await full.buildClient().decrypt(online, both)).plaintext), 'both')
+    assert.equal(text((await lite.buildClient().decrypt(keyrings(lite), both)).plaintext), 'both')
+    // it cannot decrypt (no provider), and signing suites are refused as in the ESDK
+    await rejectsWith(() => lite.buildClient().decrypt(offline, result), 'ERR_NO_DECRYPTING_KEYRING')
+    await rejectsWith(() => lite.buildClient().encrypt(offline, 'x', { suiteId: 0x0578 }), 'ERR_KEYRING')
+  }
+  // bad keys and options: named at construction, by the Rust checks
+  const small = `-----BEGIN PUBLIC KEY-----\n${(await import('node:crypto')).generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}\n-----END PUBLIC KEY-----`
+  for (const [config, re] of [
+    [{ keyId: 'k', publicKey: small }, /2048 bits/],
+    [{ keyId: 'k', publicKey: '-----BEGIN PUBLIC KEY-----\nMA==\n-----END PUBLIC KEY-----' }, /not a valid PEM/],
+    [{ keyId: 'k', publicKey: 'nope' }, /not a valid PEM/],
+    [{ keyId: '', publicKey: small }, /keyId/],
+    [{ keyId: 'k', publicKey: small, encryptionAlgorithm: 'RSAES_PKCS1_V1_5' }, /encryptionAlgorithm/],
+    [{ keyId: 'k' }, /needs a publicKey/],
+    [{ keyId: 'k', provider: {} }, /sealkit\/lite/],
+  ]) {
+    assert.throws(() => new lite.AwsKmsRsaKeyring(config), (e) => e instanceof lite.SealkitError && e.code === 'ERR_INVALID_ARGUMENT' && re.test(e.message), JSON.stringify(config))
+  }
+})
+
 test('classes outside sealkit/lite throw ERR_INVALID_ARGUMENT naming the full entry', () => {
   const pem = '-----BEGIN PUBLIC KEY-----\nMA==\n-----END PUBLIC KEY-----'
   const attempts = [

@@ -197,6 +197,40 @@ test('LocalKms, KMS keyrings, hierarchical keyring and items through the on-dema
   assert.equal(loads(), 1)
 })
 
+test('AwsKmsRsaKeyring: offline encrypt runs in the small module (no full module, no KMS call); with a provider, or mixed with KMS keyrings, in the full module', async () => {
+  const { api, loads } = await loadBrowserDefault()
+  const kms = new node.LocalKms()
+  const nodeProvider = kms.client({ region: 'us-east-1' })
+  const { KeyMetadata: key } = await nodeProvider.createKey({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' })
+  const der = (await nodeProvider.getPublicKey({ KeyId: key.Arn })).PublicKey
+  const publicKey = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(der).toString('base64')}\n-----END PUBLIC KEY-----`
+  const offline = new api.AwsKmsRsaKeyring({ keyId: key.Arn, publicKey: new TextEncoder().encode(publicKey) })
+  const { encrypt, decrypt, encryptStream } = api.buildClient()
+  const calls = kms.auditLog().length
+  const { result } = await encrypt(offline, 'offline', { suiteId: 0x0478 })
+  const streamed = await pipeChunks(encryptStream(offline, { suiteId: 0x0478, frameLength: 1000 }), input)
+  assert.equal(loads(), 0, 'offline RSA encrypt did not fetch the full module')
+  assert.equal(kms.auditLog().length, calls)
+  const nodeOnline = new node.AwsKmsRsaKeyring({ keyId: key.Arn, provider: nodeProvider })
+  assert.equal(text((await node.buildClient().decrypt(nodeOnline, result)).plaintext), 'offline')
+  assert.deepEqual((await node.buildClient().decrypt(nodeOnline, streamed)).plaintext, input)
+  // decryption needs the provider: a JS provider object (the Node entry's client) in the full module
+  const online = new api.AwsKmsRsaKeyring({ keyId: key.Arn, provider: { decrypt: (r) => nodeProvider.decrypt(r) } })
+  assert.equal(loads(), 0, 'constructed without the full module')
+  assert.equal(text((await decrypt(online, result)).plaintext), 'offline')
+  assert.equal(loads(), 1)
+  // mixed with a keyring of the full module: the offline keyring's twin encrypts there
+  const aesKms = (await nodeProvider.createKey({})).KeyMetadata.Arn
+  const kmsKeyring = new api.AwsKmsKeyring({ provider: { generateDataKey: (r) => nodeProvider.generateDataKey(r), decrypt: (r) => nodeProvider.decrypt(r) }, generatorKeyId: aesKms })
+  const mixed = new api.MultiKeyring({ generator: kmsKeyring, children: [offline] })
+  const both = (await encrypt(mixed, 'both', { suiteId: 0x0478 })).result
+  assert.equal(text((await decrypt(online, both)).plaintext), 'both')
+  assert.equal(text((await decrypt(kmsKeyring, both)).plaintext), 'both')
+  offline.dispose()
+  assert.ok(offline.disposed)
+  await assert.rejects(encrypt(offline, 'x', { suiteId: 0x0478 }), (e) => e.code === 'ERR_INVALID_ARGUMENT')
+})
+
 test('CachingMaterialsManager and its cache: made in the full module on first use, over a KMS keyring and over a raw AES keyring; items take it', async () => {
   const { api, loads } = await loadBrowserDefault()
   const kms = new api.LocalKms()

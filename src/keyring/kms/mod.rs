@@ -4,10 +4,12 @@
 
 mod discovery;
 mod rsa;
+mod rsa_offline;
 mod strict;
 
 pub use discovery::{AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, DiscoveryFilter};
 pub use rsa::AwsKmsRsaKeyring;
+pub use rsa_offline::KmsRsaOfflineKeyring;
 pub use strict::{AwsKmsKeyring, AwsKmsMrkAwareKeyring};
 
 use std::sync::Arc;
