@@ -16,6 +16,7 @@
 
 use postgres::{Client, NoTls};
 use sealkit_kms::local::{AuditRecord, Record, RecordKind, Storage};
+use zeroize::Zeroizing;
 
 /// A key for `pg_advisory_lock` while the schema is created (two processes starting at once).
 const SCHEMA_LOCK: i64 = 0x5ea1_4b17;
@@ -25,6 +26,8 @@ const PRUNE_EVERY: u64 = 1024;
 /// A [`Storage`] in a PostgreSQL database.
 pub struct PgStorage {
     client: Client,
+    /// The connection string, for [`Storage::audit_handle`]'s second connection.
+    params: Zeroizing<String>,
     next_seq: Option<u64>,
     retention_secs: Option<u64>,
     appended: u64,
@@ -70,12 +73,24 @@ impl PgStorage {
         }
         let mut s = PgStorage {
             client,
+            params: Zeroizing::new(params.to_string()),
             next_seq: None,
             retention_secs,
             appended: 0,
         };
         s.prune()?;
         Ok(s)
+    }
+
+    /// Opens a new connection when the last one was lost (PostgreSQL restarted, a network
+    /// cut): the call that met the loss failed (`KMSInternalException`, nothing acknowledged),
+    /// and the next one starts on a fresh connection, without a restart of the key server.
+    /// Only between transactions: a transaction open on a lost connection is lost with it.
+    fn reconnect_if_closed(&mut self) -> Result<(), String> {
+        if self.client.is_closed() && self.next_seq.is_none() {
+            self.client = Client::connect(&self.params, NoTls).map_err(err("reconnect"))?;
+        }
+        Ok(())
     }
 
     fn prune(&mut self) -> Result<(), String> {
@@ -109,6 +124,7 @@ impl PgStorage {
 
 impl Storage for PgStorage {
     fn changes_since(&mut self, since: u64) -> Result<Vec<Record>, String> {
+        self.reconnect_if_closed()?;
         let rows = self
             .client
             .query(
@@ -132,6 +148,7 @@ impl Storage for PgStorage {
     }
 
     fn begin_write(&mut self) -> Result<(), String> {
+        self.reconnect_if_closed()?;
         self.client.batch_execute("BEGIN").map_err(err("begin"))?;
         let seq = self
             .client
@@ -168,8 +185,20 @@ impl Storage for PgStorage {
     }
 
     fn append_audit(&mut self, records: &[AuditRecord]) -> Result<(), String> {
-        // Outside a write transaction each INSERT commits on its own.
-        self.insert_audit(records)?;
+        if self.next_seq.is_some() {
+            self.insert_audit(records)?;
+        } else {
+            self.reconnect_if_closed()?;
+            // A group of records is one transaction: one durable commit for all of them.
+            self.client.batch_execute("BEGIN").map_err(err("begin"))?;
+            let done = self
+                .insert_audit(records)
+                .and_then(|_| self.client.batch_execute("COMMIT").map_err(err("commit")));
+            if let Err(e) = done {
+                let _ = self.client.batch_execute("ROLLBACK");
+                return Err(e);
+            }
+        }
         self.appended += records.len() as u64;
         if self.appended % PRUNE_EVERY < records.len() as u64 && self.next_seq.is_none() {
             self.prune()?;
@@ -199,7 +228,15 @@ impl Storage for PgStorage {
         let _ = self.client.batch_execute("ROLLBACK");
     }
 
+    fn audit_handle(&mut self) -> Result<Option<Box<dyn Storage>>, String> {
+        Ok(Some(Box::new(PgStorage::connect(
+            &self.params,
+            self.retention_secs,
+        )?)))
+    }
+
     fn check(&mut self) -> Result<(), String> {
+        self.reconnect_if_closed()?;
         self.client
             .query_one("SELECT seq FROM sealkit_meta WHERE id = 1", &[])
             .map(|_| ())
