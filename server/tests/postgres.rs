@@ -66,7 +66,6 @@ fn pg_cmd(uid: Option<(u32, u32)>, name: &str) -> Command {
 
 impl Postgres {
     fn start(dir: &Path) -> Self {
-        let bin = pg_bin();
         let data = dir.join("pgdata");
         let socket_dir = dir.join("sock");
         std::fs::create_dir_all(&socket_dir).unwrap();
