@@ -242,8 +242,8 @@ mod tests {
         let state = kms.lock();
         let secrets: Vec<Vec<u8>> = state
             .materials
-            .iter()
-            .flat_map(|(_, set)| set.versions.iter().map(|v| v.secret.expose().to_vec()))
+            .values()
+            .flat_map(|set| set.versions.iter().map(|v| v.secret.expose().to_vec()))
             .collect();
         // symmetric (2 versions; the replica shares them), HMAC, RSA, EC
         assert_eq!(secrets.len(), 5);
@@ -270,8 +270,8 @@ mod tests {
         apply(&mut back, rows, &root).unwrap();
         let reopened: Vec<Vec<u8>> = back
             .materials
-            .iter()
-            .flat_map(|(_, set)| set.versions.iter().map(|v| v.secret.expose().to_vec()))
+            .values()
+            .flat_map(|set| set.versions.iter().map(|v| v.secret.expose().to_vec()))
             .collect();
         assert_eq!(reopened, secrets);
     }
