@@ -76,7 +76,11 @@ start_postgres() {
   [ -x "$bin/initdb" ] || { echo "PostgreSQL is not installed: run scripts/setup.sh" >&2; exit 1; }
   mkdir -p "$WORK/pg/sock"
   local as=()
-  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$WORK/pg"; as=(runuser -u postgres --); fi
+  # As root, the cluster belongs to the postgres user, who must be able to reach it through
+  # the (0700) temp dir: traverse only, no listing.
+  if [ "$(id -u)" = 0 ]; then
+    chmod o+x "$WORK"; chown -R postgres:postgres "$WORK/pg"; as=(runuser -u postgres --)
+  fi
   "${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U postgres -A trust --no-sync >/dev/null
   "${server_pin[@]}" "${as[@]}" "$bin/postgres" -D "$WORK/pg/data" -k "$WORK/pg/sock" \
     -c listen_addresses= -c fsync=on -c max_connections=50 >"$OUT/postgres.log" 2>&1 &

@@ -44,6 +44,9 @@ pub struct Limits {
     pub header_timeout: Duration,
     pub body_timeout: Duration,
     pub max_connections: usize,
+    /// How many KMS operations run at once; later ones wait in arrival order (a FIFO
+    /// semaphore), so no connection is overtaken while it waits for a thread.
+    pub max_in_flight: usize,
     /// How long shutdown waits for in-flight requests.
     pub shutdown_grace: Duration,
 }
@@ -54,6 +57,7 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
             max_connections: 512,
+            max_in_flight: 128,
             shutdown_grace: Duration::from_secs(30),
         }
     }
@@ -114,6 +118,7 @@ fn too_large() -> Reply {
 async fn serve(
     h: Arc<Handler>,
     limits: Limits,
+    queue: Arc<Semaphore>,
     peer: SocketAddr,
     req: Request<Incoming>,
 ) -> Result<Response<SecretBody>, Infallible> {
@@ -161,11 +166,20 @@ async fn serve(
             Ok(body) => {
                 let hh = h.clone();
                 let headers = headers.clone();
-                tokio::task::spawn_blocking(move || hh.handle(&headers, &body))
+                // tokio's semaphore is fair: permits go out in the order they were asked for
+                // (tokio::sync::Semaphore, "fairness"). The queue is never closed.
+                match queue.acquire_owned().await {
+                    Ok(turn) => tokio::task::spawn_blocking(move || {
+                        let reply = hh.handle(&headers, &body);
+                        drop(turn);
+                        reply
+                    })
                     .await
                     .unwrap_or_else(|_| {
                         kms_error(500, "KMSInternalException", "the operation failed")
-                    })
+                    }),
+                    Err(_) => kms_error(500, "KMSInternalException", "the server is stopping"),
+                }
             }
         }
     };
@@ -231,6 +245,7 @@ pub async fn run(h: Arc<Handler>, addr: SocketAddr, limits: Limits) -> Result<()
         ),
     );
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let queue = Arc::new(Semaphore::new(limits.max_in_flight));
     let graceful = GracefulShutdown::new();
     let stop = shutdown_signal();
     tokio::pin!(stop);
@@ -252,6 +267,7 @@ pub async fn run(h: Arc<Handler>, addr: SocketAddr, limits: Limits) -> Result<()
         };
         let _ = stream.set_nodelay(true);
         let hh = h.clone();
+        let q = queue.clone();
         let conn = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
@@ -261,7 +277,7 @@ pub async fn run(h: Arc<Handler>, addr: SocketAddr, limits: Limits) -> Result<()
             .writev(true)
             .serve_connection(
                 TokioIo::new(stream),
-                service_fn(move |req| serve(hh.clone(), limits, peer, req)),
+                service_fn(move |req| serve(hh.clone(), limits, q.clone(), peer, req)),
             );
         let conn = graceful.watch(conn);
         tokio::spawn(async move {

@@ -16,18 +16,26 @@
 
 use postgres::{Client, NoTls};
 use sealkit_kms::local::{AuditRecord, Record, RecordKind, Storage};
+use zeroize::Zeroizing;
 
 /// A key for `pg_advisory_lock` while the schema is created (two processes starting at once).
 const SCHEMA_LOCK: i64 = 0x5ea1_4b17;
 /// How often (in appended audit records) old audit rows are pruned.
 const PRUNE_EVERY: u64 = 1024;
+/// How long the check of a connection after a failed call waits for PostgreSQL's answer.
+const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A [`Storage`] in a PostgreSQL database.
 pub struct PgStorage {
     client: Client,
+    /// The connection string, for [`Storage::audit_handle`]'s second connection.
+    params: Zeroizing<String>,
     next_seq: Option<u64>,
     retention_secs: Option<u64>,
     appended: u64,
+    /// A call failed since the last check: the connection may be lost even when the client
+    /// has not noticed yet (`is_closed` turns true only once it has).
+    suspect: bool,
 }
 
 fn err(what: &str) -> impl Fn(postgres::Error) -> String + '_ {
@@ -70,12 +78,52 @@ impl PgStorage {
         }
         let mut s = PgStorage {
             client,
+            params: Zeroizing::new(params.to_string()),
             next_seq: None,
             retention_secs,
             appended: 0,
+            suspect: false,
         };
         s.prune()?;
         Ok(s)
+    }
+
+    /// Opens a new connection when the last one was lost (PostgreSQL restarted, a network
+    /// cut): the call that met the loss failed (`KMSInternalException`, nothing acknowledged),
+    /// and the next one starts on a fresh connection, without a restart of the key server.
+    /// Only between transactions: a transaction open on a lost connection is lost with it.
+    fn reconnect_if_closed(&mut self) -> Result<(), String> {
+        if self.next_seq.is_some() {
+            return Ok(());
+        }
+        let lost = self.client.is_closed()
+            || (self.suspect && self.client.is_valid(PING_TIMEOUT).is_err());
+        if lost {
+            self.client = Client::connect(&self.params, NoTls).map_err(err("reconnect"))?;
+        }
+        self.suspect = false;
+        Ok(())
+    }
+
+    /// `BEGIN`, tried once more on a new connection when it fails: nothing was sent yet, so
+    /// the first transaction after PostgreSQL is back does not fail.
+    fn begin(&mut self) -> Result<(), String> {
+        self.reconnect_if_closed()?;
+        if self.client.batch_execute("BEGIN").is_ok() {
+            return Ok(());
+        }
+        self.suspect = true;
+        self.reconnect_if_closed()?;
+        let again = self.client.batch_execute("BEGIN").map_err(err("begin"));
+        self.watch(again)
+    }
+
+    /// Notes a failed call (see `suspect`) and passes its result on.
+    fn watch<T>(&mut self, r: Result<T, String>) -> Result<T, String> {
+        if r.is_err() {
+            self.suspect = true;
+        }
+        r
     }
 
     fn prune(&mut self) -> Result<(), String> {
@@ -109,13 +157,26 @@ impl PgStorage {
 
 impl Storage for PgStorage {
     fn changes_since(&mut self, since: u64) -> Result<Vec<Record>, String> {
-        let rows = self
-            .client
-            .query(
+        self.reconnect_if_closed()?;
+        let since = to_i64(since)?;
+        let read = |c: &mut Client| {
+            c.query(
                 "SELECT kind, name, value, seq FROM sealkit_rows WHERE seq > $1 ORDER BY seq",
-                &[&to_i64(since)?],
+                &[&since],
             )
-            .map_err(err("read"))?;
+            .map_err(err("read"))
+        };
+        let rows = match read(&mut self.client) {
+            Ok(rows) => rows,
+            // A read changes nothing: after a lost connection it is tried once more on a new
+            // one, so the first call after PostgreSQL is back does not fail.
+            Err(_) => {
+                self.suspect = true;
+                self.reconnect_if_closed()?;
+                let again = read(&mut self.client);
+                self.watch(again)?
+            }
+        };
         rows.into_iter()
             .map(|r| {
                 let kind: String = r.get(0);
@@ -132,7 +193,7 @@ impl Storage for PgStorage {
     }
 
     fn begin_write(&mut self) -> Result<(), String> {
-        self.client.batch_execute("BEGIN").map_err(err("begin"))?;
+        self.begin()?;
         let seq = self
             .client
             .query_one("SELECT seq FROM sealkit_meta WHERE id = 1 FOR UPDATE", &[])
@@ -168,8 +229,21 @@ impl Storage for PgStorage {
     }
 
     fn append_audit(&mut self, records: &[AuditRecord]) -> Result<(), String> {
-        // Outside a write transaction each INSERT commits on its own.
-        self.insert_audit(records)?;
+        if self.next_seq.is_some() {
+            self.insert_audit(records)?;
+        } else {
+            self.reconnect_if_closed()?;
+            // A group of records is one transaction: one durable commit for all of them.
+            let done = self
+                .begin()
+                .and_then(|_| self.insert_audit(records))
+                .and_then(|_| self.client.batch_execute("COMMIT").map_err(err("commit")));
+            if let Err(e) = done {
+                self.suspect = true;
+                let _ = self.client.batch_execute("ROLLBACK");
+                return Err(e);
+            }
+        }
         self.appended += records.len() as u64;
         if self.appended % PRUNE_EVERY < records.len() as u64 && self.next_seq.is_none() {
             self.prune()?;
@@ -195,14 +269,26 @@ impl Storage for PgStorage {
     }
 
     fn rollback(&mut self) {
+        // Every failed write ends here.
+        self.suspect = true;
         self.next_seq = None;
         let _ = self.client.batch_execute("ROLLBACK");
     }
 
+    fn audit_handle(&mut self) -> Result<Option<Box<dyn Storage>>, String> {
+        Ok(Some(Box::new(PgStorage::connect(
+            &self.params,
+            self.retention_secs,
+        )?)))
+    }
+
     fn check(&mut self) -> Result<(), String> {
-        self.client
+        self.reconnect_if_closed()?;
+        let r = self
+            .client
             .query_one("SELECT seq FROM sealkit_meta WHERE id = 1", &[])
             .map(|_| ())
-            .map_err(err("health"))
+            .map_err(err("health"));
+        self.watch(r)
     }
 }

@@ -33,6 +33,7 @@ pub struct SqliteStorage {
     /// The number the open write transaction commits as.
     next_seq: Option<u64>,
     retention_secs: Option<u64>,
+    busy_timeout: Duration,
     appended: u64,
 }
 
@@ -85,6 +86,7 @@ impl SqliteStorage {
             identity,
             next_seq: None,
             retention_secs,
+            busy_timeout,
             appended: 0,
         };
         s.prune()?;
@@ -208,8 +210,12 @@ impl Storage for SqliteStorage {
         if self.next_seq.is_some() {
             self.insert_audit(records)?;
         } else {
-            // Its own transaction, committed (and synced) before the answer goes out.
-            self.conn.execute_batch("BEGIN").map_err(err("begin"))?;
+            // Its own transaction, committed (and synced) before the answer goes out; IMMEDIATE
+            // takes the write lock first, so waiting for another writer goes through the busy
+            // timeout instead of failing at the upgrade from a read lock.
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(err("begin"))?;
             if let Err(e) = self.insert_audit(records) {
                 let _ = self.conn.execute_batch("ROLLBACK");
                 return Err(e);
@@ -246,6 +252,16 @@ impl Storage for SqliteStorage {
         if !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+    }
+
+    fn audit_handle(&mut self) -> Result<Option<Box<dyn Storage>>, String> {
+        // A second connection to the same file: WAL lets it commit audit rows while this one
+        // reads, and SQLite's write lock orders its commits with this one's.
+        let other = SqliteStorage::open(&self.path, self.retention_secs, self.busy_timeout)?;
+        if other.identity != self.identity {
+            return Err(format!("{} was replaced", self.path.display()));
+        }
+        Ok(Some(Box::new(other)))
     }
 
     fn check(&mut self) -> Result<(), String> {

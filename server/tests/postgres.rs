@@ -50,11 +50,22 @@ fn output(cmd: &mut Command) -> String {
 struct Postgres {
     child: Child,
     socket_dir: PathBuf,
+    data: PathBuf,
+    /// The owner of the cluster when the test runs as root.
+    uid: Option<(u32, u32)>,
+}
+
+fn pg_cmd(uid: Option<(u32, u32)>, name: &str) -> Command {
+    let mut c = Command::new(pg_bin().join(name));
+    if let Some((uid, gid)) = uid {
+        use std::os::unix::process::CommandExt;
+        c.uid(uid).gid(gid);
+    }
+    c
 }
 
 impl Postgres {
     fn start(dir: &Path) -> Self {
-        let bin = pg_bin();
         let data = dir.join("pgdata");
         let socket_dir = dir.join("sock");
         std::fs::create_dir_all(&socket_dir).unwrap();
@@ -74,38 +85,56 @@ impl Postgres {
             ]));
             (uid, gid)
         });
-        let cmd = |name: &str| {
-            let mut c = Command::new(bin.join(name));
-            if let Some((uid, gid)) = uid {
-                use std::os::unix::process::CommandExt;
-                c.uid(uid).gid(gid);
-            }
-            c
+        output(
+            pg_cmd(uid, "initdb")
+                .args(["-D", &data.to_string_lossy()])
+                .args(["-U", "postgres", "-A", "trust", "--no-sync"]),
+        );
+        let child = Self::spawn(uid, &data, &socket_dir);
+        let pg = Postgres {
+            child,
+            socket_dir,
+            data,
+            uid,
         };
-        output(cmd("initdb").args(["-D", &data.to_string_lossy()]).args([
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "--no-sync",
-        ]));
-        let child = cmd("postgres")
+        pg.wait_ready();
+        pg
+    }
+
+    fn spawn(uid: Option<(u32, u32)>, data: &Path, socket_dir: &Path) -> Child {
+        pg_cmd(uid, "postgres")
             .args(["-D", &data.to_string_lossy()])
             .args(["-k", &socket_dir.to_string_lossy()])
             .args(["-c", "listen_addresses=", "-c", "fsync=on"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("start postgres");
-        let pg = Postgres { child, socket_dir };
+            .expect("start postgres")
+    }
+
+    /// Fast shutdown of this server by its PID (`pg_ctl kill INT PID`), waiting until it is
+    /// gone: every client connection is dropped.
+    fn stop(&mut self) {
+        output(pg_cmd(self.uid, "pg_ctl").args(["kill", "INT", &self.child.id().to_string()]));
+        let _ = self.child.wait();
+    }
+
+    /// The same cluster started again after [`stop`](Self::stop).
+    fn start_again(&mut self) {
+        self.child = Self::spawn(self.uid, &self.data, &self.socket_dir);
+        self.wait_ready();
+    }
+
+    fn wait_ready(&self) {
+        let bin = pg_bin();
         let deadline = Instant::now() + Duration::from_secs(30);
-        while !pg.socket_dir.join(".s.PGSQL.5432").exists() {
+        while !self.socket_dir.join(".s.PGSQL.5432").exists() {
             assert!(Instant::now() < deadline, "postgres did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
         // The socket appears before the server accepts connections; wait for it.
         while Command::new(bin.join("pg_isready"))
-            .args(["-h", &pg.socket_dir.to_string_lossy(), "-q"])
+            .args(["-h", &self.socket_dir.to_string_lossy(), "-q"])
             .status()
             .map(|s| !s.success())
             .unwrap_or(true)
@@ -113,7 +142,6 @@ impl Postgres {
             assert!(Instant::now() < deadline, "postgres is not ready");
             std::thread::sleep(Duration::from_millis(50));
         }
-        pg
     }
 
     fn params(&self) -> String {
@@ -247,5 +275,92 @@ fn two_processes_share_one_postgres_database() {
         assert!(listed.iter().any(|e| &e.key_arn == k), "{k} lost");
     }
     drop(b);
+    drop(pg);
+}
+
+/// A client that tries each call once (the test sees every failure).
+fn once_client(url: &str) -> sealkit::kms::http::HttpKmsClient {
+    let mut config = sealkit::kms::http::HttpKmsConfig::new(
+        url.to_string(),
+        "us-east-1",
+        sigv4("AKID", "open-mode"),
+    );
+    config.max_attempts = 1;
+    sealkit::kms::http::HttpKmsClient::new(
+        config,
+        Arc::new(sealkit::kms::http::native::UreqTransport::new(
+            Duration::from_secs(30),
+        )),
+        Arc::new(sealkit::kms::clock::SystemClock),
+    )
+}
+
+#[test]
+fn a_server_recovers_when_postgres_restarts() {
+    let dir = TempDir::new("postgres-restart");
+    let mut pg = Postgres::start(&dir.0);
+    let root = dir.path("root.key");
+    std::fs::write(&root, [5u8; 32]).unwrap();
+    let params = pg.params();
+    let root_s = root.to_string_lossy().into_owned();
+    let server = start(&[
+        "serve",
+        "--insecure-no-auth",
+        "--database",
+        &params,
+        "--root-key-file",
+        &root_s,
+    ]);
+    let c = once_client(&server.url);
+    let gdk = |key: &str| {
+        block_on(c.generate_data_key(GenerateDataKeyRequest {
+            key_id: key.to_string(),
+            number_of_bytes: Some(32),
+            ..Default::default()
+        }))
+    };
+    let key = block_on(c.create_key(CreateKeyRequest::default()))
+        .unwrap()
+        .key_metadata
+        .arn;
+    let before = gdk(&key).unwrap();
+
+    // While PostgreSQL is down every call fails as KMSInternalException: no answer without
+    // its commit (a read needs its audit record, a write its rows).
+    pg.stop();
+    for _ in 0..3 {
+        let e = gdk(&key).unwrap_err();
+        assert_eq!(e.name, "KMSInternalException", "{}", e.message);
+        let e = block_on(c.create_key(CreateKeyRequest::default())).unwrap_err();
+        assert_eq!(e.name, "KMSInternalException", "{}", e.message);
+    }
+
+    // Back up: the same server process serves again, reads and writes.
+    pg.start_again();
+    let after = gdk(&key).expect("a read after PostgreSQL is back");
+    let opened = block_on(c.decrypt(DecryptRequest {
+        ciphertext_blob: before.ciphertext_blob.clone(),
+        ..Default::default()
+    }))
+    .unwrap();
+    assert_eq!(opened.plaintext.as_slice(), before.plaintext.as_slice());
+    let opened = block_on(c.decrypt(DecryptRequest {
+        ciphertext_blob: after.ciphertext_blob.clone(),
+        ..Default::default()
+    }))
+    .unwrap();
+    assert_eq!(opened.plaintext.as_slice(), after.plaintext.as_slice());
+    let second = block_on(c.create_key(CreateKeyRequest::default()))
+        .expect("a write after PostgreSQL is back")
+        .key_metadata
+        .arn;
+    let keys = block_on(c.list_keys()).unwrap().keys;
+    assert!(keys.iter().any(|k| k.key_arn == key) && keys.iter().any(|k| k.key_arn == second));
+    assert_eq!(
+        keys.len(),
+        2,
+        "no key of the failed CreateKey calls was kept"
+    );
+    drop(server);
     drop(pg);
 }

@@ -20,6 +20,7 @@
 
 mod admin;
 mod audit;
+mod audit_group;
 mod ciphertext;
 pub mod dispatch;
 mod due;
@@ -62,8 +63,13 @@ struct Persistence {
 
 struct Inner {
     state: Mutex<State>,
-    /// Locked only while `state` is locked (that order), so one operation at a time uses it.
+    /// Locked while `state` is locked (that order) by operations, so one operation at a time
+    /// uses it; a group flush of audit records without an own handle locks it alone.
     persistence: Mutex<Option<Persistence>>,
+    /// The audit records of reads and refusals of a persisted KMS, committed in groups.
+    audit_group: audit_group::AuditGroup,
+    /// The store's own audit handle ([`Storage::audit_handle`]), if it has one.
+    audit_handle: Mutex<Option<Box<dyn Storage>>>,
     clock: Arc<dyn Clock>,
     /// Whether each operation first applies due rotations and deletions itself (the default).
     /// A host that persists the state turns this off and calls
@@ -124,7 +130,12 @@ impl LocalKms {
         let records = storage.changes_since(0).map_err(|e| store_error(&e))?;
         let cursor = records.iter().map(|r| r.seq).max().unwrap_or(0);
         rows::apply(&mut state, records, &root_key)?;
+        let audit_handle = storage.audit_handle().map_err(|e| store_error(&e))?;
         let kms = Self::from_state(state, clock);
+        *kms.inner
+            .audit_handle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = audit_handle;
         *kms.persist_lock() = Some(Persistence {
             storage,
             root_key,
@@ -154,18 +165,33 @@ impl LocalKms {
     /// Appends an audit record of a request refused before it reached an operation (for
     /// example by authentication): to the store when persisted, else to memory.
     pub fn append_audit(&self, record: AuditRecord) -> Result<(), KmsError> {
-        let mut st = self.lock();
-        let mut p = self.persist_lock();
-        match p.as_mut() {
-            Some(p) => p
-                .storage
-                .append_audit(&[record])
-                .map_err(|e| store_error(&e)),
-            None => {
-                st.audit.push(record);
-                Ok(())
-            }
+        if self.persist_lock().is_none() {
+            self.lock().audit.push(record);
+            return Ok(());
         }
+        self.append_audit_grouped(record)
+            .map_err(|e| store_error(&e))
+    }
+
+    /// Commits `record` outside any write transaction, in a group with the records of other
+    /// calls waiting at the same time (see `audit_group`), and returns once it is durable.
+    /// Called with no lock held: the state stays free for other calls during the fsync.
+    fn append_audit_grouped(&self, record: AuditRecord) -> Result<(), String> {
+        self.inner.audit_group.append(record, |batch| {
+            let mut handle = self
+                .inner
+                .audit_handle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if let Some(h) = handle.as_mut() {
+                return h.append_audit(batch);
+            }
+            drop(handle);
+            match self.persist_lock().as_mut() {
+                Some(p) => p.storage.append_audit(batch),
+                None => Err("no store".into()),
+            }
+        })
     }
 
     /// Whether the store (if any) is usable.
@@ -186,6 +212,8 @@ impl LocalKms {
                 persistence: Mutex::new(None),
                 clock,
                 auto_maintenance: AtomicBool::new(true),
+                audit_group: audit_group::AuditGroup::default(),
+                audit_handle: Mutex::new(None),
             }),
         }
     }
@@ -371,13 +399,28 @@ impl LocalKms {
             st.audit.push(record);
             return result;
         };
+        if !writing && !st.is_dirty() {
+            // A read: its answer goes out once its audit record is durable, committed in a
+            // group with other reads' records and with no lock held, so no other call waits
+            // for this fsync.
+            drop(persist);
+            drop(st);
+            return match self.append_audit_grouped(record.clone()) {
+                Ok(()) => result,
+                Err(e) => {
+                    let refused = Err(store_error(&e));
+                    record.success = false;
+                    record.error_code = Some(names::INTERNAL.to_string());
+                    let _ = self.append_audit_grouped(record);
+                    refused
+                }
+            };
+        }
         let committed = if writing {
             commit(&st, p, &record)
-        } else if st.is_dirty() {
+        } else {
             // Only a writer changes the state; reaching here is a bug, and nothing is kept.
             Err("a read changed the state".to_string())
-        } else {
-            p.storage.append_audit(&[record.clone()]).map(|_| p.cursor)
         };
         match committed {
             Ok(seq) => {

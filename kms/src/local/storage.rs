@@ -105,6 +105,14 @@ pub trait Storage: Send {
 
     /// Whether the store is reachable and usable (for a health check).
     fn check(&mut self) -> Result<(), String>;
+
+    /// A second handle on the same store (its own connection) used only for
+    /// [`append_audit`](Self::append_audit) outside write transactions: the audit records of
+    /// reads and refusals are committed in groups through it, while this handle serves the
+    /// reads and writes of operations. `None` (the default) sends them through this handle.
+    fn audit_handle(&mut self) -> Result<Option<Box<dyn Storage>>, String> {
+        Ok(None)
+    }
 }
 
 /// A [`Storage`] held in memory: the rows, tombstones and audit trail of a store that lasts as
