@@ -15,6 +15,7 @@ pub mod future;
 pub mod http;
 pub mod local;
 pub mod provider;
+pub mod rsa_private;
 mod secret;
 pub mod types;
 mod wire_enum;

@@ -5,6 +5,8 @@ use std::str::FromStr;
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::{Oaep, Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
+pub use sealkit_kms::rsa_private::{RsaBackend, RsaPrivateOps};
+use sealkit_kms::rsa_private::{RsaDecryptPadding, RsaHash};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -94,23 +96,35 @@ pub fn encrypt(key: &RsaPublicKey, padding: RsaPadding, data: &[u8]) -> Result<V
     r.map_err(|e| Error::Keyring(format!("RSA {} encryption failed: {e}", padding.name())))
 }
 
+/// The padding's private-key form (OAEP: MGF1 with the same hash, empty label).
+fn decrypt_padding(padding: RsaPadding) -> RsaDecryptPadding {
+    match padding {
+        RsaPadding::Pkcs1 => RsaDecryptPadding::Pkcs1v15,
+        RsaPadding::OaepSha1 => RsaDecryptPadding::Oaep(RsaHash::Sha1),
+        RsaPadding::OaepSha256 => RsaDecryptPadding::Oaep(RsaHash::Sha256),
+        RsaPadding::OaepSha384 => RsaDecryptPadding::Oaep(RsaHash::Sha384),
+        RsaPadding::OaepSha512 => RsaDecryptPadding::Oaep(RsaHash::Sha512),
+    }
+}
+
+/// A private key ready for decryption through `backend`: constant-time AWS-LC in the native
+/// CLI's build (feature `aws-lc-rsa`), rsa 0.9 with blinding otherwise (RUSTSEC-2023-0071,
+/// Marvin; see SECURITY.md). AWS-LC refuses keys outside 2048..=8192 bits.
+pub fn private_ops(backend: RsaBackend, key: RsaPrivateKey) -> Result<Box<dyn RsaPrivateOps>> {
+    backend.from_rsa_key(key).map_err(|_| {
+        Error::invalid(format!(
+            "RSA private key is not accepted by the {} RSA implementation (2048 to 8192 bits)",
+            backend.name()
+        ))
+    })
+}
+
 /// Decrypts with the private key. Failures carry no detail (no padding oracle in messages).
 pub fn decrypt(
-    key: &RsaPrivateKey,
+    key: &dyn RsaPrivateOps,
     padding: RsaPadding,
     data: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    // Blinded (a fresh random factor per operation), so the private exponentiation's timing
-    // does not follow the attacker's ciphertext: the mitigation for RUSTSEC-2023-0071 (Marvin)
-    // available in rsa 0.9. See SECURITY.md for what remains.
-    let mut rng = rand_core::OsRng;
-    let r = match padding {
-        RsaPadding::Pkcs1 => key.decrypt_blinded(&mut rng, Pkcs1v15Encrypt, data),
-        RsaPadding::OaepSha1 => key.decrypt_blinded(&mut rng, Oaep::new::<sha1::Sha1>(), data),
-        RsaPadding::OaepSha256 => key.decrypt_blinded(&mut rng, Oaep::new::<sha2::Sha256>(), data),
-        RsaPadding::OaepSha384 => key.decrypt_blinded(&mut rng, Oaep::new::<sha2::Sha384>(), data),
-        RsaPadding::OaepSha512 => key.decrypt_blinded(&mut rng, Oaep::new::<sha2::Sha512>(), data),
-    };
-    r.map(Zeroizing::new)
+    key.decrypt(decrypt_padding(padding), data)
         .map_err(|_| Error::Keyring(format!("RSA {} decryption failed", padding.name())))
 }

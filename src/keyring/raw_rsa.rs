@@ -16,7 +16,8 @@ pub struct RawRsaKeyring {
     name: String,
     padding: RsaPadding,
     public_key: Option<RsaPublicKey>,
-    private_key: Option<RsaPrivateKey>,
+    /// Decryption through the build's RSA backend (`crypto::rsa::private_ops`).
+    private_key: Option<Box<dyn rsa_ops::RsaPrivateOps>>,
 }
 
 impl core::fmt::Debug for RawRsaKeyring {
@@ -61,6 +62,9 @@ impl RawRsaKeyring {
                 "RSA keyring needs a publicKey, a privateKey, or both",
             ));
         }
+        let private_key = private_key
+            .map(|k| rsa_ops::private_ops(rsa_ops::RsaBackend::for_build(), k))
+            .transpose()?;
         Ok(RawRsaKeyring {
             namespace,
             name: name.into(),
@@ -121,7 +125,7 @@ impl Keyring for RawRsaKeyring {
                     continue;
                 }
                 // Any failure (padding included) is one opaque attempt; no detail that could act as an oracle.
-                match rsa_ops::decrypt(private, self.padding, &edk.ciphertext) {
+                match rsa_ops::decrypt(private.as_ref(), self.padding, &edk.ciphertext) {
                     Ok(k) if k.len() == m.suite.key_len() => {
                         m.data_key = Some(DataKey::new(k.to_vec()));
                         return Ok(m);

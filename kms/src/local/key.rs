@@ -2,6 +2,7 @@
 //! module except as public keys, and errors never mention it.
 
 use crate::error::{names, KmsError};
+use crate::rsa_private::{RsaBackend, RsaDecryptPadding, RsaHash, RsaPrivateOps, RsaSignScheme};
 use crate::secret::{random_bytes, SecretBytes};
 use crate::types::{
     EncryptionAlgorithm, KeySpec, KeyUsage, MacAlgorithm, MessageType, SigningAlgorithm,
@@ -87,6 +88,13 @@ pub(crate) fn generate(spec: &KeySpec) -> Result<SecretBytes, KmsError> {
         }
     };
     Ok(SecretBytes::new(bytes))
+}
+
+/// The stored key for a private-key operation, through the build's RSA backend.
+fn rsa_private_key(m: &SecretBytes) -> Result<Box<dyn RsaPrivateOps>, KmsError> {
+    RsaBackend::for_build()
+        .load_pkcs8_der(m.expose())
+        .map_err(|_| internal("stored RSA key is unreadable"))
 }
 
 fn rsa_key(m: &SecretBytes) -> Result<RsaPrivateKey, KmsError> {
@@ -191,20 +199,17 @@ pub(crate) fn rsa_decrypt(
     alg: &EncryptionAlgorithm,
     ct: &[u8],
 ) -> Result<Vec<u8>, KmsError> {
-    let key = rsa_key(m)?;
-    // Blinded private-key operations (RUSTSEC-2023-0071, Marvin; see SECURITY.md): the key
-    // server answers Decrypt for anyone who can reach it, so its timing must not follow the
-    // ciphertext.
-    let res = match alg {
-        EncryptionAlgorithm::RsaesOaepSha1 => {
-            key.decrypt_blinded(&mut OsRng, Oaep::new::<sha1::Sha1>(), ct)
-        }
-        EncryptionAlgorithm::RsaesOaepSha256 => {
-            key.decrypt_blinded(&mut OsRng, Oaep::new::<Sha256>(), ct)
-        }
+    let padding = match alg {
+        EncryptionAlgorithm::RsaesOaepSha1 => RsaDecryptPadding::Oaep(RsaHash::Sha1),
+        EncryptionAlgorithm::RsaesOaepSha256 => RsaDecryptPadding::Oaep(RsaHash::Sha256),
         other => return Err(usage_err(format!("{other} is not valid for an RSA key"))),
     };
-    res.map_err(|_| KmsError::invalid_ciphertext())
+    // The key server answers Decrypt for anyone who can reach it, so its timing must not follow
+    // the ciphertext (RUSTSEC-2023-0071, Marvin; see SECURITY.md): constant-time AWS-LC in the
+    // key server's build, rsa 0.9 with blinding otherwise.
+    let res = rsa_private_key(m)?.decrypt(padding, ct);
+    res.map(|p| p.to_vec())
+        .map_err(|_| KmsError::invalid_ciphertext())
 }
 
 /// The signing algorithms of a key spec.
@@ -315,24 +320,18 @@ pub(crate) fn sign(
     if let Some(curve) = super::ec::curve(spec) {
         return (curve?.sign)(m.expose(), &digest);
     }
-    let key = rsa_key(m)?;
     use SigningAlgorithm::*;
-    let r = match alg {
-        // With an rng, PKCS#1 v1.5 signing (deterministic output) is blinded too.
-        RsassaPkcs1V15Sha256 => {
-            key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha256>(), &digest)
-        }
-        RsassaPkcs1V15Sha384 => {
-            key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha384>(), &digest)
-        }
-        RsassaPkcs1V15Sha512 => {
-            key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha512>(), &digest)
-        }
-        RsassaPssSha256 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha256>(), &digest),
-        RsassaPssSha384 => key.sign_with_rng(&mut OsRng, Pss::new::<Sha384>(), &digest),
-        _ => key.sign_with_rng(&mut OsRng, Pss::new::<Sha512>(), &digest),
+    let scheme = match alg {
+        RsassaPkcs1V15Sha256 => RsaSignScheme::Pkcs1v15(RsaHash::Sha256),
+        RsassaPkcs1V15Sha384 => RsaSignScheme::Pkcs1v15(RsaHash::Sha384),
+        RsassaPkcs1V15Sha512 => RsaSignScheme::Pkcs1v15(RsaHash::Sha512),
+        RsassaPssSha256 => RsaSignScheme::Pss(RsaHash::Sha256),
+        RsassaPssSha384 => RsaSignScheme::Pss(RsaHash::Sha384),
+        _ => RsaSignScheme::Pss(RsaHash::Sha512),
     };
-    r.map_err(|_| internal("signing failed"))
+    rsa_private_key(m)?
+        .sign(scheme, &digest)
+        .map_err(|_| internal("signing failed"))
 }
 
 /// Verifies; a bad signature is `KMSInvalidSignatureException`.
