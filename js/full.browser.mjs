@@ -4,13 +4,14 @@
 import init, * as glue from './sealkit_web.js'
 import { createApi } from './api.mjs'
 import { createKmsApi } from './kms.mjs'
+import { createItemApi } from './items.mjs'
 import { createMarshall } from './marshall.mjs'
 
 let loading
 
 export function loadFull() {
   loading ||= init({ module_or_path: new URL('./sealkit_bg.wasm', import.meta.url) }).then(() =>
-    createApi(glue, { extend: (wasm, base) => createKmsApi(wasm, base, createMarshall(base)) }),
+    createApi(glue, { extend: (wasm, base, m = createMarshall(base)) => ({ ...createKmsApi(wasm, base, m), ...createItemApi(wasm, base, m) }) }),
   )
   return loading
 }

@@ -5,9 +5,10 @@
 const glue = require('./sealkit_node.cjs')
 const { createApi } = require('./api.cjs')
 const { createKmsApi } = require('./kms.cjs')
+const { createItemApi } = require('./items.cjs')
 const { createMarshall } = require('./marshall.cjs')
 const { installNodeHost } = require('./node-host.cjs')
 
 // node:crypto does AES-GCM frames and ECDSA signatures; SEALKIT_PURE_WASM=1 keeps both in wasm.
 if (process.env.SEALKIT_PURE_WASM !== '1') installNodeHost(glue, require('crypto'))
-module.exports = createApi(glue, { extend: (wasm, base) => createKmsApi(wasm, base, createMarshall(base)) })
+module.exports = createApi(glue, { extend: (wasm, base, m = createMarshall(base)) => ({ ...createKmsApi(wasm, base, m), ...createItemApi(wasm, base, m) }) })

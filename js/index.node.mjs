@@ -5,6 +5,7 @@ import * as nodeCrypto from 'node:crypto'
 import * as glue from './sealkit_web.js'
 import { createApi } from './api.mjs'
 import { createKmsApi } from './kms.mjs'
+import { createItemApi } from './items.mjs'
 import { createMarshall } from './marshall.mjs'
 import { installNodeHost } from './node-host.mjs'
 
@@ -15,7 +16,7 @@ glue.initSync({ module: readFileSync(new URL('./sealkit_bg.wasm', import.meta.ur
 
 // node:crypto does AES-GCM frames and ECDSA signatures; SEALKIT_PURE_WASM=1 keeps both in wasm.
 if (process.env.SEALKIT_PURE_WASM !== '1') installNodeHost(glue, nodeCrypto)
-const api = createApi(glue, { extend: (wasm, base) => createKmsApi(wasm, base, createMarshall(base)) })
+const api = createApi(glue, { extend: (wasm, base, m = createMarshall(base)) => ({ ...createKmsApi(wasm, base, m), ...createItemApi(wasm, base, m) }) })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, CachingMaterialsManager, LocalCryptoMaterialsCache, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

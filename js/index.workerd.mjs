@@ -8,10 +8,11 @@ import wasmModule from './sealkit_bg.wasm'
 import * as glue from './sealkit_web.js'
 import { createApi } from './api.mjs'
 import { createKmsApi } from './kms.mjs'
+import { createItemApi } from './items.mjs'
 import { createMarshall } from './marshall.mjs'
 
 glue.initSync({ module: wasmModule })
-const api = createApi(glue, { extend: (wasm, base) => createKmsApi(wasm, base, createMarshall(base)) })
+const api = createApi(glue, { extend: (wasm, base, m = createMarshall(base)) => ({ ...createKmsApi(wasm, base, m), ...createItemApi(wasm, base, m) }) })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, CachingMaterialsManager, LocalCryptoMaterialsCache, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

@@ -9,13 +9,13 @@ export function createLiteStubs(wasm, base) {
   const absent = (name) =>
     class {
       constructor() {
-        throw invalid(`${name} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from 'sealkit'`)
+        throw invalid(`${name} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from ${name === 'ItemEncryptor' ? "'sealkit/items' (records, small module) or " : ''}'sealkit'`)
       }
     }
   const names = ['LocalKms', 'HttpKmsProvider', 'AwsKmsKeyring', 'AwsKmsMrkAwareKeyring', 'AwsKmsDiscoveryKeyring', 'AwsKmsMrkDiscoveryKeyring', 'KmsBranchKeyStore', 'HierarchicalKeyring', 'CachingMaterialsManager', 'LocalCryptoMaterialsCache', 'ItemEncryptor']
   const stubs = Object.fromEntries(names.map((n) => [n, absent(n)]))
   const noItems = () => {
-    throw invalid("marshall/unmarshall (item encryption) are not included in 'sealkit/lite'; import them from 'sealkit'")
+    throw invalid("marshall/unmarshall (item encryption) are not included in 'sealkit/lite'; import them from 'sealkit/items' or 'sealkit'")
   }
   stubs.LocalKms.importState = () => new stubs.LocalKms()
   stubs.AwsKmsRsaKeyring = createOfflineRsaKeyring(wasm, base, {

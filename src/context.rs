@@ -103,41 +103,12 @@ impl EncryptionContext {
     /// O(n log n) whatever the order (it runs on untrusted message headers).
     fn from_unique_pairs(mut pairs: Vec<(String, String)>) -> core::result::Result<Self, String> {
         if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
-            heap_sort_by_key(&mut pairs);
+            crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
             if let Some(w) = pairs.windows(2).find(|w| w[0].0 == w[1].0) {
                 return Err(w[0].0.clone());
             }
         }
         Ok(EncryptionContext { pairs })
-    }
-}
-
-/// In-place heapsort by key: O(n log n), no allocation, and far less code in the wasm module
-/// than the standard library's sorts (which the common, already sorted, case never needs).
-fn heap_sort_by_key(v: &mut [(String, String)]) {
-    fn sift_down(v: &mut [(String, String)], mut root: usize, end: usize) {
-        loop {
-            let mut child = 2 * root + 1;
-            if child >= end {
-                return;
-            }
-            if child + 1 < end && v[child].0 < v[child + 1].0 {
-                child += 1;
-            }
-            if v[root].0 >= v[child].0 {
-                return;
-            }
-            v.swap(root, child);
-            root = child;
-        }
-    }
-    let n = v.len();
-    for root in (0..n / 2).rev() {
-        sift_down(v, root, n);
-    }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift_down(v, 0, end);
     }
 }
 

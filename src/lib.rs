@@ -31,14 +31,14 @@ pub mod context;
 pub mod crypto;
 pub mod error;
 pub mod future;
-/// DB-ESDK item encryption (its footer signature needs the built-in P-384 arithmetic).
-#[cfg(feature = "builtin-ecdsa")]
+/// DB-ESDK item encryption.
 pub mod item;
 pub mod keyring;
 pub mod materials;
 pub mod message;
 mod plaintext_buf;
 pub mod policy;
+mod sort;
 pub mod suite;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -53,7 +53,6 @@ pub use crypto::rsa::RsaPadding;
 pub use error::{Error, Result};
 #[cfg(not(target_arch = "wasm32"))]
 pub use future::block_on;
-#[cfg(feature = "builtin-ecdsa")]
 pub use item::{AttributeValue, CryptoAction, Item, ItemEncryptor, ItemEncryptorConfig};
 pub use keyring::{
     aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsKeyring, AwsKmsMrkAwareKeyring,

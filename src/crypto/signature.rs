@@ -144,6 +144,19 @@ impl SigningKey {
         }
     }
 
+    /// A fresh DER ECDSA signature over `data` alone (hashed with the key's curve hash), with
+    /// new randomness on every call: item footers draw again until one has a fixed length.
+    pub async fn sign_data(&self, data: &[u8]) -> Result<Vec<u8>> {
+        match self {
+            SigningKey::Host(k) => k
+                .sign_data(data)
+                .await
+                .ok_or_else(|| Error::Keyring("ECDSA signing failed in the host".into())),
+            #[cfg(feature = "builtin-ecdsa")]
+            key => builtin::sign_data(key, data),
+        }
+    }
+
     /// Starts signing a message for `alg` (which must be the key's algorithm).
     #[cfg_attr(not(feature = "builtin-ecdsa"), allow(unused_variables))]
     pub fn start(self, alg: SignatureAlgorithm) -> Result<MessageSigner> {
@@ -366,6 +379,32 @@ mod builtin {
                 }
             })
         }
+    }
+
+    /// A randomized signature over `data` (RFC 6979 with added entropy, so each call differs).
+    pub(super) fn sign_data(key: &SigningKey, data: &[u8]) -> Result<Vec<u8>> {
+        use p256::ecdsa::signature::RandomizedDigestSigner;
+        let failed = |_| Error::Keyring("ECDSA signing failed".into());
+        let mut rng = rand_core::OsRng;
+        Ok(match key {
+            SigningKey::P256(k) => {
+                let sig: p256::ecdsa::Signature = k
+                    .try_sign_digest_with_rng(&mut rng, Sha256::new_with_prefix(data))
+                    .map_err(failed)?;
+                sig.to_der().as_bytes().to_vec()
+            }
+            SigningKey::P384(k) => {
+                let sig: p384::ecdsa::Signature = k
+                    .try_sign_digest_with_rng(&mut rng, Sha384::new_with_prefix(data))
+                    .map_err(failed)?;
+                sig.to_der().as_bytes().to_vec()
+            }
+            SigningKey::Host(_) => {
+                return Err(Error::Keyring(
+                    "internal: a host key signs in the host".into(),
+                ))
+            }
+        })
     }
 
     pub(super) fn verifying_key(alg: SignatureAlgorithm, sec1: &[u8]) -> Option<VerifyingKey> {

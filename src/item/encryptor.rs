@@ -2,7 +2,6 @@
 //! (DB-ESDK spec: dynamodb-encryption-client/encrypt-item.md, decrypt-item.md,
 //! structured-encryption/encrypt-structure.md, decrypt-structure.md).
 
-use sha2::{Digest, Sha384};
 use zeroize::Zeroizing;
 
 use crate::context::{EncryptionContext, PUBLIC_KEY_FIELD};
@@ -13,7 +12,8 @@ use crate::error::{Error, Result};
 use crate::item::actions::CryptoAction;
 use crate::item::config::{ItemEncryptorConfig, FOOTER_ATTRIBUTE, HEADER_ATTRIBUTE};
 use crate::item::context::{self, KeySchema};
-use crate::item::footer::{canonical_hash, CanonicalField, ItemFooter, SIGNATURE_LEN};
+use crate::item::footer::{canonical_hash, CanonicalField, ItemFooter};
+use crate::item::footer_signature;
 use crate::item::header::{ItemHeader, MESSAGE_ID_LEN};
 use crate::item::keys::{self, ct_eq, KEY_LEN};
 use crate::item::path::{canonical_path, sort_canonical};
@@ -206,7 +206,7 @@ impl ItemEncryptor {
             .map(|k| keys::recipient_tag(k.as_ref(), &hash))
             .collect::<Result<Vec<_>>>()?;
         let signature = match &signing_key {
-            Some(key) => Some(sign_footer(key, &hash).await?),
+            Some(key) => Some(footer_signature::sign(key, &hash).await?),
             None => None,
         };
         let footer = ItemFooter { tags, signature };
@@ -615,42 +615,4 @@ fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<A
     let plaintext = Zeroizing::new(plaintext);
     serialize::deserialize(type_id, &plaintext)
         .map_err(|e| Error::item(s.name, format!("decrypted value is malformed: {e}")))
-}
-
-/// ECDSA P-384 over the canonical hash with a 103-byte DER encoding (the fixed footer size the
-/// DB-ESDK parses; its spec, structured-encryption/footer.md "Footer Format", says 0 or 96).
-/// (r, s) and (r, n − s) are both valid, and one of them almost always encodes to 103 bytes, so
-/// one signing operation suffices; a new signature is drawn only in the rare case that r is too
-/// short. The key may live in the host (node:crypto).
-async fn sign_footer(key: &SigningKey, hash: &[u8; 48]) -> Result<Vec<u8>> {
-    use p384::ecdsa::signature::RandomizedDigestSigner;
-    let failed = || Error::Keyring("ECDSA signing failed".into());
-    for _ in 0..64 {
-        let sig: p384::ecdsa::Signature = match key {
-            SigningKey::P384(k) => {
-                let mut digest = Sha384::new();
-                digest.update(hash);
-                k.try_sign_digest_with_rng(&mut rand_core::OsRng, digest)
-                    .map_err(|_| failed())?
-            }
-            SigningKey::Host(k) => {
-                let der = k.sign_data(hash).await.ok_or_else(failed)?;
-                p384::ecdsa::Signature::from_der(&der).map_err(|_| failed())?
-            }
-            SigningKey::P256(_) => {
-                return Err(Error::Keyring("item suites sign with ECDSA P-384".into()))
-            }
-        };
-        let (r, s) = sig.split_scalars();
-        let flipped = p384::ecdsa::Signature::from_scalars(r, -s).map_err(|_| failed())?;
-        for candidate in [sig, flipped] {
-            let der = candidate.to_der();
-            if der.as_bytes().len() == SIGNATURE_LEN {
-                return Ok(der.as_bytes().to_vec());
-            }
-        }
-    }
-    Err(Error::Keyring(
-        "could not produce a 103-byte ECDSA signature".into(),
-    ))
 }

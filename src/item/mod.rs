@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod encryptor;
 pub mod footer;
+mod footer_signature;
 pub mod header;
 pub mod json;
 pub mod keys;

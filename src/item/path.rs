@@ -32,7 +32,7 @@ pub fn cmp_attributes(a: &str, b: &str) -> Ordering {
 
 /// Sorts attribute names into canonical order.
 pub fn sort_canonical<T, F: Fn(&T) -> &str>(items: &mut [T], name: F) {
-    items.sort_by(|a, b| cmp_attributes(name(a), name(b)));
+    crate::sort::sort_by(items, |a, b| cmp_attributes(name(a), name(b)));
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ fn serialize_at(value: &AttributeValue, depth: usize) -> Result<Terminal> {
         AttributeValue::Bool(b) => (BOOLEAN, vec![u8::from(*b)]),
         AttributeValue::Ss(items) => {
             let mut sorted: Vec<&str> = items.iter().map(String::as_str).collect();
-            sorted.sort_by(|a, b| cmp_utf16(a, b));
+            crate::sort::sort_by(&mut sorted, |a, b| cmp_utf16(a, b));
             (
                 STRING_SET,
                 set_bytes(sorted.iter().map(|s| s.as_bytes()), "SS")?,
@@ -97,7 +97,7 @@ fn serialize_at(value: &AttributeValue, depth: usize) -> Result<Terminal> {
                 .iter()
                 .map(|n| number::normalize(n))
                 .collect::<Result<Vec<_>>>()?;
-            sorted.sort_by(|a, b| cmp_utf16(a, b));
+            crate::sort::sort_by(&mut sorted, |a, b| cmp_utf16(a, b));
             (
                 NUMBER_SET,
                 set_bytes(sorted.iter().map(|s| s.as_bytes()), "NS")?,
@@ -105,7 +105,7 @@ fn serialize_at(value: &AttributeValue, depth: usize) -> Result<Terminal> {
         }
         AttributeValue::Bs(items) => {
             let mut sorted: Vec<&[u8]> = items.iter().map(Vec::as_slice).collect();
-            sorted.sort();
+            crate::sort::sort_by(&mut sorted, |a, b| a.cmp(b));
             (BINARY_SET, set_bytes(sorted.into_iter(), "BS")?)
         }
         AttributeValue::L(items) => {
@@ -121,7 +121,7 @@ fn serialize_at(value: &AttributeValue, depth: usize) -> Result<Terminal> {
         }
         AttributeValue::M(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| cmp_utf16(a, b));
+            crate::sort::sort_by(&mut keys, |a, b| cmp_utf16(a, b));
             let mut out = Vec::new();
             out.put_u32(len_u32(map.len(), "map")?);
             for k in keys {
@@ -260,7 +260,7 @@ fn read_set(bytes: &[u8]) -> Result<Vec<&[u8]>> {
     }
     r.expect_end(FIELD)?;
     let mut sorted = members.clone();
-    sorted.sort();
+    crate::sort::sort_by(&mut sorted, |a, b| a.cmp(b));
     if sorted.windows(2).any(|w| w[0] == w[1]) {
         return Err(Error::malformed(FIELD, "set contains duplicate members"));
     }

@@ -30,7 +30,7 @@ mod host;
 #[cfg(feature = "host-crypto")]
 mod host_crypto;
 mod host_ecdsa;
-#[cfg(all(not(feature = "wasm-lite"), feature = "builtin-ecdsa"))]
+#[cfg(any(not(feature = "wasm-lite"), feature = "wasm-items"))]
 mod item;
 mod keyring;
 #[cfg(not(feature = "wasm-lite"))]
@@ -52,15 +52,15 @@ pub use machine::{decrypt_machine, encrypt_machine, WasmDecryptMachine, WasmEncr
 pub use session::WasmClient;
 #[cfg(not(feature = "wasm-lite"))]
 pub use streams::{WasmDecryptor, WasmEncryptor};
-// KMS providers/keyrings and item encryption: not in wasm-lite (the small raw-keyring message
-// module, which has promise-returning one-shot calls only, for its WebCrypto signatures).
+// KMS providers and keyrings: not in wasm-lite (the small module, whose messages run on the
+// machines driven from JS). Items: in the full module and in wasm-items (WebCrypto signatures).
 #[cfg(not(feature = "wasm-lite"))]
 pub use async_client::{decrypt_async, encrypt_async};
 #[cfg(not(feature = "wasm-lite"))]
 pub use caching::{caching_materials_manager, WasmMaterialsCache};
 #[cfg(not(feature = "wasm-lite"))]
 pub use hierarchical::WasmKmsBranchKeyStore;
-#[cfg(all(not(feature = "wasm-lite"), feature = "builtin-ecdsa"))]
+#[cfg(any(not(feature = "wasm-lite"), feature = "wasm-items"))]
 pub use item::WasmItemEncryptor;
 #[cfg(not(feature = "wasm-lite"))]
 pub use kms::{WasmKmsProvider, WasmLocalKms};

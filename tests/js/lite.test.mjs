@@ -6,6 +6,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ECDH, randomBytes } from 'node:crypto'
 import { nodeEntry as full, loadLite, pipeChunks, PKG_DIR } from './pkg.mjs'
+import { runRawAesItemVectors } from './item-rawaes-vectors.mjs'
+import { canon } from './item-canon.mjs'
 
 const lite = await loadLite()
 const wrappingKey = new Uint8Array(32).fill(7)
@@ -268,4 +270,80 @@ test('classes outside sealkit/lite throw ERR_INVALID_ARGUMENT naming the full en
     })
   }
   assert.equal(lite.CryptoAction.SIGN_ONLY, 'SIGN_ONLY')
+})
+
+// ---------------------------------------------------------------- items (sealkit/items)
+
+// The sealkit/items entry: the small module plus the item format, in a module of its own.
+const items = await loadLite({ items: true })
+
+const ITEM = {
+  pk: { S: 'user#1' },
+  sk: { N: '0042.50' },
+  name: { S: 'Zoë ✓' },
+  photo: { B: new Uint8Array([0, 1, 2, 255]) },
+  tags: { SS: ['b', 'a'] },
+  scores: { NS: ['3', '-1.5'] },
+  blobs: { BS: [new Uint8Array([9]), new Uint8Array(0)] },
+  nested: { M: { l: { L: [{ BOOL: true }, { NULL: true }, { M: {} }] } } },
+  region: { S: 'eu' },
+  note: { S: 'not signed' },
+}
+const ITEM_ACTIONS = { pk: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', sk: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', name: 'ENCRYPT_AND_SIGN', photo: 'ENCRYPT_AND_SIGN', tags: 'ENCRYPT_AND_SIGN', scores: 'SIGN_ONLY', blobs: 'ENCRYPT_AND_SIGN', nested: 'ENCRYPT_AND_SIGN', region: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', note: 'DO_NOTHING' }
+const itemEncryptor = (api, suite, keyring = keyrings(api)) =>
+  new api.ItemEncryptor({ tableName: 'people', partitionKey: 'pk', sortKey: 'sk', attributeActions: ITEM_ACTIONS, allowedUnsignedAttributes: ['note'], keyring, algorithmSuiteId: suite })
+
+for (const suite of [0x6701, 0x6700]) {
+  test(`items 0x${suite.toString(16)} in sealkit/items (WebCrypto signatures): lite ⇄ full, tampering named`, async () => {
+    const mine = itemEncryptor(items, suite)
+    const theirs = itemEncryptor(full, suite)
+    const stored = await mine.encryptItem(ITEM)
+    assert.ok(stored.name.B instanceof Uint8Array && stored.aws_dbe_head.B instanceof Uint8Array)
+    assert.deepEqual(stored.note, ITEM.note)
+    // 0x6701 carries one 48-byte recipient tag and the 103-byte DER signature the DB-ESDK expects.
+    assert.equal(stored.aws_dbe_foot.B.length, 48 + (suite === 0x6701 ? 103 : 0))
+    assert.deepEqual(canon(await theirs.decryptItem(stored)), canon(ITEM))
+    assert.deepEqual(canon(await mine.decryptItem(await theirs.encryptItem(ITEM))), canon(ITEM))
+    assert.deepEqual(canon(await mine.decryptItem(stored)), canon(ITEM))
+    // A changed signed plaintext attribute, a changed encrypted one, a changed footer signature.
+    await assert.rejects(mine.decryptItem({ ...stored, scores: { NS: ['3', '-1.4'] } }), (e) => e instanceof items.SealkitError && /scores|signature/.test(e.message))
+    const photo = stored.photo.B.slice()
+    photo[photo.length - 1] ^= 1
+    await assert.rejects(mine.decryptItem({ ...stored, photo: { B: photo } }), (e) => e instanceof items.SealkitError && /'photo'/.test(e.message))
+    if (suite === 0x6701) {
+      const foot = stored.aws_dbe_foot.B.slice()
+      foot[foot.length - 5] ^= 1
+      await assert.rejects(mine.decryptItem({ ...stored, aws_dbe_foot: { B: foot } }), (e) => e instanceof items.SealkitError && /aws_dbe_foot|signature/i.test(e.message))
+    }
+  })
+}
+
+test('items in sealkit/items: every raw-AES DB-ESDK vector, marshall/unmarshall, and errors', async () => {
+  const { passed, failed, total } = await runRawAesItemVectors(items)
+  console.log(`item vectors (sealkit/items): ${passed} passed, ${failed.length} failed`)
+  assert.deepEqual(failed, [])
+  assert.equal(passed, total)
+  assert.ok(total > 0)
+
+  const enc = new items.ItemEncryptor({ tableName: 't', partitionKey: 'id', attributeActions: { id: 'SIGN_ONLY', card: 'ENCRYPT_AND_SIGN' }, keyring: keyrings(items) })
+  const record = { id: 'r-1', card: '4111-1111-1111-1111' }
+  const stored = await enc.encryptItem(items.marshall(record))
+  assert.notEqual(stored.card.S, record.card)
+  assert.deepEqual(items.unmarshall(await enc.decryptItem(stored)), record)
+  // An attribute without an action is named; a missing partition key too; neither echoes the value.
+  await assert.rejects(enc.encryptItem(items.marshall({ ...record, extra: 'hunter2' })), (e) => e instanceof items.SealkitError && /extra/.test(e.message) && !/hunter2/.test(e.message))
+  await assert.rejects(enc.encryptItem(items.marshall({ card: 'x' })), (e) => e instanceof items.SealkitError && /'id'/.test(e.message))
+  // Something that is not a keyring is refused at construction.
+  assert.throws(() => new items.ItemEncryptor({ tableName: 't', partitionKey: 'id', attributeActions: {}, keyring: {} }), (e) => e instanceof items.SealkitError && e.code === 'ERR_INVALID_ARGUMENT')
+})
+
+test('sealkit/items is the lite module plus items: no ECDSA, RSA or KMS code, no synchronous one-shot calls', async () => {
+  const { readFileSync } = await import('node:fs')
+  const glue = await import(new URL('file://' + PKG_DIR + '/sealkit_items_web.js').href)
+  assert.equal(typeof glue.WasmItemEncryptor, 'function')
+  for (const absent of ['encryptAsync', 'WasmEncryptor', 'WasmLocalKms', 'WasmKmsProvider']) assert.equal(glue[absent], undefined, absent)
+  const liteGlue = await import(new URL('file://' + PKG_DIR + '/sealkit_lite_web.js').href)
+  assert.equal(liteGlue.WasmItemEncryptor, undefined, 'sealkit/lite carries no item code')
+  assert.ok(readFileSync(PKG_DIR + '/sealkit_items_bg.wasm').length < 600_000)
+  assert.throws(() => new items.AwsKmsKeyring({ provider: {}, generatorKeyId: 'k' }), (e) => e instanceof items.SealkitError && e.code === 'ERR_INVALID_ARGUMENT')
 })

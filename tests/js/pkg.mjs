@@ -13,19 +13,25 @@ export const sealkit = ENTRY === 'lite' ? await loadLite() : ENTRY === 'browser'
 
 /**
  * SEALKIT_ENTRY=lite: the `sealkit/lite` browser entry's module and wiring (WebCrypto ECDSA,
- * no node:crypto), loaded in Node, whose `crypto.subtle` is WebCrypto.
+ * no node:crypto), loaded in Node, whose `crypto.subtle` is WebCrypto. `items`: the
+ * `sealkit/items` entry instead (its own module: lite plus ItemEncryptor, marshall, unmarshall).
  */
-export async function loadLite() {
+export async function loadLite({ items = false } = {}) {
   const { readFileSync } = await import('node:fs')
   const href = (f) => pathToFileURL(PKG_DIR + '/' + f).href
-  const glue = await import(href('sealkit_lite_web.js'))
+  const name = items ? 'sealkit_items' : 'sealkit_lite'
+  const glue = await import(href(`${name}_web.js`))
   const { createApi } = await import(href('api.mjs'))
   const { createLiteStubs } = await import(href('lite-stubs.mjs'))
   const { installWebCryptoHost } = await import(href('webcrypto-host.mjs'))
   const { createDriver } = await import(href('driver.mjs'))
-  glue.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
+  glue.initSync({ module: readFileSync(`${PKG_DIR}/${name}_bg.wasm`) })
   const driver = createDriver(glue, installWebCryptoHost(glue, globalThis.crypto.subtle))
-  return createApi(glue, { extend: createLiteStubs, driver })
+  if (!items) return createApi(glue, { extend: createLiteStubs, driver })
+  const { createItemApi } = await import(href('items.mjs'))
+  const { createMarshall } = await import(href('marshall.mjs'))
+  const extend = (w, b, m = createMarshall(b)) => ({ ...createLiteStubs(w, b), ...createItemApi(w, b, m), CryptoAction: m.CryptoAction, marshall: m.marshall, unmarshall: m.unmarshall })
+  return createApi(glue, { extend, driver })
 }
 
 /**
@@ -52,9 +58,10 @@ export async function loadBrowserDefault({ withoutWebCrypto = false } = {}) {
     loads++
     const full = await import(href('sealkit_web.js') + '?on-demand')
     const { createKmsApi } = await import(href('kms.mjs'))
+    const { createItemApi } = await import(href('items.mjs'))
     const { createMarshall } = await import(href('marshall.mjs'))
     full.initSync({ module: readFileSync(PKG_DIR + '/sealkit_bg.wasm') })
-    return createApi(full, { extend: (w, b) => createKmsApi(w, b, createMarshall(b)) })
+    return createApi(full, { extend: (w, b, m = createMarshall(b)) => ({ ...createKmsApi(w, b, m), ...createItemApi(w, b, m) }) })
   }
   return { api: createApi(lite, { extend: createFullOnDemand(loadFull, { everything: withoutWebCrypto }), driver }), loads: () => loads }
 }
