@@ -117,7 +117,7 @@ test('chromium ⇄ node: items both ways, offline KMS RSA encryption in the brow
 test('chromium: sealkit/items runs records in its small module (WebCrypto ECDSA), both suites, both ways with node', { skip: existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM}` }, async () => {
   const { ItemEncryptor, RawAesKeyring, marshall, unmarshall } = sealkit
   const aesKey = new Uint8Array(32).map((_, i) => 255 - i)
-  const config = { tableName: 'patients', partitionKey: 'id', sortKey: 'visit', attributeActions: { id: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', visit: 'SIGN_ONLY', diagnosis: 'ENCRYPT_AND_SIGN', notes: 'ENCRYPT_AND_SIGN', scan: 'ENCRYPT_AND_SIGN' } }
+  const config = { tableName: 'patients', partitionKey: 'id', sortKey: 'visit', attributeActions: { id: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', visit: 'SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT', diagnosis: 'ENCRYPT_AND_SIGN', notes: 'ENCRYPT_AND_SIGN', scan: 'ENCRYPT_AND_SIGN' } }
   const record = { id: 'p-7', visit: 3, diagnosis: 'ok ✓', notes: ['a', 'b'], scan: new Uint8Array([1, 2, 3]) }
   const fromNode = {}
   for (const suite of [0x6701, 0x6700]) {
