@@ -209,8 +209,12 @@ mod tests {
         release_tx.send(()).unwrap();
         assert_eq!(first.join().unwrap(), Ok(()));
         let wait = Duration::from_secs(30);
-        let a = out_rx.recv_timeout(wait).expect("a caller of the batch hangs");
-        let b = out_rx.recv_timeout(wait).expect("a caller of the batch hangs");
+        let a = out_rx
+            .recv_timeout(wait)
+            .expect("a caller of the batch hangs");
+        let b = out_rx
+            .recv_timeout(wait)
+            .expect("a caller of the batch hangs");
         // One caller led and unwound; the other was answered with the batch's failure.
         let mut outcomes = [a, b];
         outcomes.sort_by_key(|o| o.is_ok());
@@ -227,7 +231,10 @@ mod tests {
         assert_eq!(*flushed.lock().unwrap(), vec![3]);
         let q = group.lock();
         assert!(!q.flushing);
-        assert!(q.done.is_empty(), "no outcome is left for the unwound leader");
+        assert!(
+            q.done.is_empty(),
+            "no outcome is left for the unwound leader"
+        );
         assert!(q.pending.is_empty());
     }
 }
