@@ -35,12 +35,29 @@ WORK="$(mktemp -d /tmp/sealkit-bench.XXXXXX)"
 OUT="${BENCH_OUT:-$WORK/out}"
 mkdir -p "$OUT"
 PIDS=()
-PG_PID=""
+PG_PID=""     # the postmaster (from postmaster.pid): the process to signal
+PG_CHILD=""   # our child: the postmaster itself, or `runuser` (as root) waiting for it
 cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  # SIGINT is PostgreSQL's fast shutdown.
-  if [ -n "$PG_PID" ]; then kill -INT "$PG_PID" 2>/dev/null || true; wait "$PG_PID" 2>/dev/null || true; fi
+  # SIGINT is PostgreSQL's fast shutdown. It goes to the postmaster's own PID: as root our
+  # child is `runuser`, which does not pass SIGINT on (and signalling it alone left
+  # PostgreSQL running and this wait hanging).
+  # (If it never got ready, postmaster.pid may still name it; failing that, the child.)
+  if [ -z "$PG_PID" ] && [ -n "$PG_CHILD" ]; then
+    PG_PID="$(head -n 1 "$WORK/pg/data/postmaster.pid" 2>/dev/null || true)"
+    [[ "$PG_PID" =~ ^[0-9]+$ ]] || PG_PID="$PG_CHILD"
+  fi
+  if [ -n "$PG_PID" ]; then
+    kill -INT "$PG_PID" 2>/dev/null || true
+    # The postmaster is not our child when runuser started it: poll for its exit (60 s).
+    for _ in $(seq 600); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$PG_PID" 2>/dev/null; then
+      echo "postgres (pid $PG_PID) ignored SIGINT for 60 s: SIGQUIT" >&2
+      kill -QUIT "$PG_PID" 2>/dev/null || true
+    fi
+  fi
+  if [ -n "$PG_CHILD" ]; then wait "$PG_CHILD" 2>/dev/null || true; fi
   rm -rf "$WORK/data" "$WORK/pg"
   echo "reports and logs: $OUT" >&2
 }
@@ -84,12 +101,17 @@ start_postgres() {
   "${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U postgres -A trust --no-sync >/dev/null
   "${server_pin[@]}" "${as[@]}" "$bin/postgres" -D "$WORK/pg/data" -k "$WORK/pg/sock" \
     -c listen_addresses= -c fsync=on -c max_connections=50 >"$OUT/postgres.log" 2>&1 &
-  PG_PID=$!
+  PG_CHILD=$!
   for _ in $(seq 300); do
     "$bin/pg_isready" -h "$WORK/pg/sock" -q && break
     sleep 0.1
   done
   "$bin/pg_isready" -h "$WORK/pg/sock" -q || { echo "postgres did not start" >&2; exit 1; }
+  # The postmaster writes its PID as the first line of postmaster.pid (PostgreSQL manual,
+  # "Database File Layout"); it is ready, so the file is there.
+  PG_PID="$(head -n 1 "$WORK/pg/data/postmaster.pid")"
+  [[ "$PG_PID" =~ ^[0-9]+$ ]] || { echo "postgres: no PID in postmaster.pid" >&2; exit 1; }
+  echo "postgres: pid $PG_PID" >&2
   DATABASE="host=$WORK/pg/sock user=postgres dbname=postgres"
 }
 

@@ -14,7 +14,9 @@
 //! sealkit_audit (id, time, record)              append-only
 //! ```
 
-use postgres::{Client, NoTls};
+use std::collections::HashMap;
+
+use postgres::{Client, NoTls, Statement};
 use sealkit_kms::local::{AuditRecord, Record, RecordKind, Storage};
 use zeroize::Zeroizing;
 
@@ -25,9 +27,28 @@ const PRUNE_EVERY: u64 = 1024;
 /// How long the check of a connection after a failed call waits for PostgreSQL's answer.
 const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
+// The statements every operation runs, prepared once per connection (`PgStorage::statement`):
+// a `&str` query makes the client prepare an unnamed statement first (a Parse round trip per
+// call, and a parse and plan in PostgreSQL per row), which a prepared statement pays only once
+// (PostgreSQL manual, "Extended Query": named prepared statements last for the session, and
+// are not undone by a rollback).
+const READ_SQL: &str =
+    "SELECT kind, name, value, seq FROM sealkit_rows WHERE seq > $1 ORDER BY seq";
+const LOCK_SQL: &str = "SELECT seq FROM sealkit_meta WHERE id = 1 FOR UPDATE";
+const PUT_SQL: &str = "INSERT INTO sealkit_rows (kind, name, value, seq) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (kind, name) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq";
+/// A whole batch of audit records in one statement (arrays of times and records, in order),
+/// so a group commit of n records is one round trip, not n.
+const AUDIT_SQL: &str = "INSERT INTO sealkit_audit (time, record)
+     SELECT t, r FROM unnest($1::BIGINT[], $2::TEXT[]) WITH ORDINALITY AS a(t, r, n) ORDER BY n";
+const META_SQL: &str = "UPDATE sealkit_meta SET seq = $1 WHERE id = 1";
+const HEALTH_SQL: &str = "SELECT seq FROM sealkit_meta WHERE id = 1";
+
 /// A [`Storage`] in a PostgreSQL database.
 pub struct PgStorage {
     client: Client,
+    /// Statements prepared on `client` (by their SQL); emptied when `client` is replaced.
+    prepared: HashMap<&'static str, Statement>,
     /// The connection string, for [`Storage::audit_handle`]'s second connection.
     params: Zeroizing<String>,
     next_seq: Option<u64>,
@@ -78,6 +99,7 @@ impl PgStorage {
         }
         let mut s = PgStorage {
             client,
+            prepared: HashMap::new(),
             params: Zeroizing::new(params.to_string()),
             next_seq: None,
             retention_secs,
@@ -100,6 +122,8 @@ impl PgStorage {
             || (self.suspect && self.client.is_valid(PING_TIMEOUT).is_err());
         if lost {
             self.client = Client::connect(&self.params, NoTls).map_err(err("reconnect"))?;
+            // Prepared statements belong to the lost session.
+            self.prepared.clear();
         }
         self.suspect = false;
         Ok(())
@@ -116,6 +140,16 @@ impl PgStorage {
         self.reconnect_if_closed()?;
         let again = self.client.batch_execute("BEGIN").map_err(err("begin"));
         self.watch(again)
+    }
+
+    /// `sql` prepared on the current connection (prepared on first use).
+    fn statement(&mut self, sql: &'static str) -> Result<Statement, String> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql).map_err(err("prepare"))?;
+        self.prepared.insert(sql, s.clone());
+        Ok(s)
     }
 
     /// Notes a failed call (see `suspect`) and passes its result on.
@@ -141,15 +175,22 @@ impl PgStorage {
     }
 
     fn insert_audit(&mut self, records: &[AuditRecord]) -> Result<(), String> {
+        let mut times = Vec::with_capacity(records.len());
+        let mut jsons = Vec::with_capacity(records.len());
         for r in records {
-            let json = serde_json::to_string(r).map_err(|e| format!("audit record: {e}"))?;
-            let time = i64::try_from(r.time).unwrap_or(i64::MAX);
-            self.client
-                .execute(
-                    "INSERT INTO sealkit_audit (time, record) VALUES ($1, $2)",
-                    &[&time, &json],
-                )
-                .map_err(err("audit"))?;
+            jsons.push(serde_json::to_string(r).map_err(|e| format!("audit record: {e}"))?);
+            times.push(i64::try_from(r.time).unwrap_or(i64::MAX));
+        }
+        let insert = self.statement(AUDIT_SQL)?;
+        let n = self
+            .client
+            .execute(&insert, &[&times, &jsons])
+            .map_err(err("audit"))?;
+        if n != records.len() as u64 {
+            return Err(format!(
+                "postgres audit: {n} rows inserted for {} records",
+                records.len()
+            ));
         }
         Ok(())
     }
@@ -159,21 +200,18 @@ impl Storage for PgStorage {
     fn changes_since(&mut self, since: u64) -> Result<Vec<Record>, String> {
         self.reconnect_if_closed()?;
         let since = to_i64(since)?;
-        let read = |c: &mut Client| {
-            c.query(
-                "SELECT kind, name, value, seq FROM sealkit_rows WHERE seq > $1 ORDER BY seq",
-                &[&since],
-            )
-            .map_err(err("read"))
+        let read = |s: &mut Self| {
+            let select = s.statement(READ_SQL)?;
+            s.client.query(&select, &[&since]).map_err(err("read"))
         };
-        let rows = match read(&mut self.client) {
+        let rows = match read(self) {
             Ok(rows) => rows,
             // A read changes nothing: after a lost connection it is tried once more on a new
             // one, so the first call after PostgreSQL is back does not fail.
             Err(_) => {
                 self.suspect = true;
                 self.reconnect_if_closed()?;
-                let again = read(&mut self.client);
+                let again = read(self);
                 self.watch(again)?
             }
         };
@@ -195,9 +233,8 @@ impl Storage for PgStorage {
     fn begin_write(&mut self) -> Result<(), String> {
         self.begin()?;
         let seq = self
-            .client
-            .query_one("SELECT seq FROM sealkit_meta WHERE id = 1 FOR UPDATE", &[])
-            .map_err(err("lock"))
+            .statement(LOCK_SQL)
+            .and_then(|lock| self.client.query_one(&lock, &[]).map_err(err("lock")))
             .and_then(|r| {
                 u64::try_from(r.get::<_, i64>(0))
                     .map_err(|_| "negative sequence number".to_string())
@@ -216,13 +253,10 @@ impl Storage for PgStorage {
 
     fn put(&mut self, records: &[Record]) -> Result<(), String> {
         let seq = to_i64(self.next_seq.ok_or("no write transaction")?)?;
+        let upsert = self.statement(PUT_SQL)?;
         for r in records {
             self.client
-                .execute(
-                    "INSERT INTO sealkit_rows (kind, name, value, seq) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (kind, name) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq",
-                    &[&r.kind.as_str(), &r.name, &r.value, &seq],
-                )
+                .execute(&upsert, &[&r.kind.as_str(), &r.name, &r.value, &seq])
                 .map_err(err("write"))?;
         }
         Ok(())
@@ -255,9 +289,8 @@ impl Storage for PgStorage {
         let seq = self.next_seq.ok_or("no write transaction")?;
         let done = to_i64(seq)
             .and_then(|s| {
-                self.client
-                    .execute("UPDATE sealkit_meta SET seq = $1 WHERE id = 1", &[&s])
-                    .map_err(err("meta"))
+                let update = self.statement(META_SQL)?;
+                self.client.execute(&update, &[&s]).map_err(err("meta"))
             })
             .and_then(|_| self.client.batch_execute("COMMIT").map_err(err("commit")));
         if let Err(e) = done {
@@ -284,11 +317,12 @@ impl Storage for PgStorage {
 
     fn check(&mut self) -> Result<(), String> {
         self.reconnect_if_closed()?;
-        let r = self
-            .client
-            .query_one("SELECT seq FROM sealkit_meta WHERE id = 1", &[])
-            .map(|_| ())
-            .map_err(err("health"));
+        let r = self.statement(HEALTH_SQL).and_then(|health| {
+            self.client
+                .query_one(&health, &[])
+                .map(|_| ())
+                .map_err(err("health"))
+        });
         self.watch(r)
     }
 }

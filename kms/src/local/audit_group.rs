@@ -66,14 +66,55 @@ impl AuditGroup {
             let batch = std::mem::take(&mut q.pending);
             drop(q);
             let (tickets, records): (Vec<u64>, Vec<AuditRecord>) = batch.into_iter().unzip();
+            // If `flush` panics, the guard's drop still clears `flushing` and answers the
+            // batch, so the callers waiting on it (and every later caller) do not wait forever.
+            let mut guard = Leader {
+                group: self,
+                ticket,
+                tickets,
+            };
             let outcome = flush(&records);
-            q = self.lock();
-            for t in tickets {
-                q.done.insert(t, outcome.clone());
-            }
-            q.flushing = false;
-            self.flushed.notify_all();
+            q = guard.finish(outcome);
         }
+    }
+}
+
+/// What a flush panicked with, as the waiting callers of its batch see it.
+const FLUSH_PANICKED: &str = "the audit flush panicked";
+
+/// A leader's batch while its flush runs: finished with the batch's outcome, or, if the flush
+/// unwinds, answered with [`FLUSH_PANICKED`] on drop.
+struct Leader<'a> {
+    group: &'a AuditGroup,
+    /// The leader's own ticket (the unwinding leader takes no outcome, so none is stored).
+    ticket: u64,
+    /// Tickets of the batch not yet answered; empty once answered.
+    tickets: Vec<u64>,
+}
+
+impl<'a> Leader<'a> {
+    /// Stores `outcome` for every record of the batch, ends the flush and wakes the waiters;
+    /// returns the queue lock for the leader's own next look.
+    fn finish(&mut self, outcome: Result<(), String>) -> MutexGuard<'a, Queue> {
+        let mut q = self.group.lock();
+        for t in self.tickets.drain(..) {
+            q.done.insert(t, outcome.clone());
+        }
+        q.flushing = false;
+        self.group.flushed.notify_all();
+        q
+    }
+}
+
+impl Drop for Leader<'_> {
+    fn drop(&mut self) {
+        if self.tickets.is_empty() {
+            return;
+        }
+        // Only reached when `flush` unwound before `finish`.
+        let own = self.ticket;
+        self.tickets.retain(|&t| t != own);
+        drop(self.finish(Err(FLUSH_PANICKED.into())));
     }
 }
 
@@ -128,5 +169,72 @@ mod tests {
         }
         assert!(group.lock().done.is_empty());
         assert!(group.lock().pending.is_empty());
+    }
+
+    #[test]
+    fn a_panicking_flush_fails_its_batch_and_later_appends_still_flush() {
+        use std::panic::{catch_unwind, AssertUnwindSafe};
+        use std::sync::mpsc;
+        use std::time::Duration;
+
+        let group = Arc::new(AuditGroup::default());
+        // A first leader holds its flush open until two callers have queued behind it, so those
+        // two are one batch; whichever of them leads it panics in its flush.
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let first = {
+            let group = group.clone();
+            std::thread::spawn(move || {
+                group.append(record(0), |_| {
+                    release_rx.recv().unwrap();
+                    Ok(())
+                })
+            })
+        };
+        while !group.lock().flushing {
+            std::thread::yield_now();
+        }
+        let (out_tx, out_rx) = mpsc::channel();
+        for n in 1..=2 {
+            let (group, out_tx) = (group.clone(), out_tx.clone());
+            std::thread::spawn(move || {
+                let outcome = catch_unwind(AssertUnwindSafe(|| {
+                    group.append(record(n), |_| panic!("flush panics (test)"))
+                }));
+                out_tx.send(outcome.map_err(|_| ())).unwrap();
+            });
+        }
+        while group.lock().pending.len() < 2 {
+            std::thread::yield_now();
+        }
+        release_tx.send(()).unwrap();
+        assert_eq!(first.join().unwrap(), Ok(()));
+        let wait = Duration::from_secs(30);
+        let a = out_rx
+            .recv_timeout(wait)
+            .expect("a caller of the batch hangs");
+        let b = out_rx
+            .recv_timeout(wait)
+            .expect("a caller of the batch hangs");
+        // One caller led and unwound; the other was answered with the batch's failure.
+        let mut outcomes = [a, b];
+        outcomes.sort_by_key(|o| o.is_ok());
+        assert_eq!(outcomes[0], Err(()), "the leader's panic propagates to it");
+        assert_eq!(outcomes[1], Ok(Err(FLUSH_PANICKED.to_string())));
+        // Later appends flush normally.
+        let flushed = Arc::new(Mutex::new(Vec::new()));
+        let f = flushed.clone();
+        let later = group.append(record(3), move |batch| {
+            f.lock().unwrap().extend(batch.iter().map(|r| r.time));
+            Ok(())
+        });
+        assert_eq!(later, Ok(()));
+        assert_eq!(*flushed.lock().unwrap(), vec![3]);
+        let q = group.lock();
+        assert!(!q.flushing);
+        assert!(
+            q.done.is_empty(),
+            "no outcome is left for the unwound leader"
+        );
+        assert!(q.pending.is_empty());
     }
 }
