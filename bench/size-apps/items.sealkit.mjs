@@ -1,18 +1,7 @@
-// Size harness use "items 0x6701": one record encrypted and decrypted field by field
-// (ItemEncryptor, suite 0x6701, raw AES keyring). AWS ships no DB-ESDK for JavaScript.
+// Size harness use "items 0x6701" through the default entry ('sealkit'). AWS ships no DB-ESDK
+// for JavaScript.
 import { ItemEncryptor, RawAesKeyring, marshall, unmarshall } from 'sealkit'
+import { itemsUse } from './items-use.mjs'
 import { done } from './done.mjs'
 
-await done(async () => {
-  const keyring = new RawAesKeyring({ keyNamespace: 'app', keyName: 'k', wrappingKey: crypto.getRandomValues(new Uint8Array(32)) })
-  const items = new ItemEncryptor({
-    tableName: 'users',
-    partitionKey: 'id',
-    attributeActions: { id: 'SIGN_ONLY', email: 'ENCRYPT_AND_SIGN', age: 'ENCRYPT_AND_SIGN' },
-    keyring,
-    algorithmSuiteId: 0x6701,
-  })
-  const stored = await items.encryptItem(marshall({ id: 'u1', email: 'a@example.com', age: 42 }))
-  const back = unmarshall(await items.decryptItem(stored))
-  return `${back.id} ${back.email} ${back.age}`
-})
+await done(() => itemsUse({ ItemEncryptor, RawAesKeyring, marshall, unmarshall }))
