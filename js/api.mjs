@@ -4,8 +4,9 @@
 // scripts/build-wasm.sh derives api.cjs from this file (it must keep a single `export`).
 
 // `driver` (js/driver.mjs): the small module's WebCrypto driver of the core's message machines,
-// which the promise-returning message calls go through there.
-export function createApi(wasm, { extend, driver } = {}) {
+// which the promise-returning message calls go through there. `host` (Node, js/node-host.mjs):
+// `rsaPrivateKey(pem)` → a raw RSA keyring's private key held by node:crypto.
+export function createApi(wasm, { extend, driver, host } = {}) {
   const { WasmClient, WasmKeyring, WasmMultiBuilder } = wasm
 
   /** Every failure of the API: `code` is stable (Rust `Error::code()`), `message` is for humans. */
@@ -246,7 +247,8 @@ export function createApi(wasm, { extend, driver } = {}) {
       }
       let h
       try {
-        h = WasmKeyring.rawRsa(o.keyNamespace, o.keyName, padding, publicKey, privateKey)
+        const hostKey = privateKey !== undefined && host && host.rsaPrivateKey ? host.rsaPrivateKey(privateKey) : undefined
+        h = WasmKeyring.rawRsa(o.keyNamespace, o.keyName, padding, publicKey, privateKey, hostKey)
       } catch (e) {
         const err = toSealkitError(e)
         if (err.code === 'ERR_INVALID_ARGUMENT' && /RSA (public|private) key/.test(err.message)) {

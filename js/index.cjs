@@ -9,6 +9,6 @@ const { createItemApi } = require('./items.cjs')
 const { createMarshall } = require('./marshall.cjs')
 const { installNodeHost } = require('./node-host.cjs')
 
-// node:crypto does AES-GCM frames and ECDSA signatures; SEALKIT_PURE_WASM=1 keeps both in wasm.
-if (process.env.SEALKIT_PURE_WASM !== '1') installNodeHost(glue, require('crypto'))
-module.exports = createApi(glue, { extend: (wasm, base, m = createMarshall(base)) => ({ ...createKmsApi(wasm, base, m), ...createItemApi(wasm, base, m) }) })
+// node:crypto does AES-GCM frames, ECDSA signatures and RSA-OAEP decryption; SEALKIT_PURE_WASM=1 keeps both in wasm.
+const host = process.env.SEALKIT_PURE_WASM !== '1' ? installNodeHost(glue, require('crypto')) : undefined
+module.exports = createApi(glue, { host, extend: (wasm, base, m = createMarshall(base)) => ({ ...createKmsApi(wasm, base, m), ...createItemApi(wasm, base, m) }) })

@@ -14,9 +14,9 @@ if (!globalThis.crypto || typeof globalThis.crypto.getRandomValues !== 'function
 
 glue.initSync({ module: readFileSync(new URL('./sealkit_bg.wasm', import.meta.url)) })
 
-// node:crypto does AES-GCM frames and ECDSA signatures; SEALKIT_PURE_WASM=1 keeps both in wasm.
-if (process.env.SEALKIT_PURE_WASM !== '1') installNodeHost(glue, nodeCrypto)
-const api = createApi(glue, { extend: (wasm, base, m = createMarshall(base)) => ({ ...createKmsApi(wasm, base, m), ...createItemApi(wasm, base, m) }) })
+// node:crypto does AES-GCM frames, ECDSA signatures and RSA-OAEP decryption; SEALKIT_PURE_WASM=1 keeps both in wasm.
+const host = process.env.SEALKIT_PURE_WASM !== '1' ? installNodeHost(glue, nodeCrypto) : undefined
+const api = createApi(glue, { host, extend: (wasm, base, m = createMarshall(base)) => ({ ...createKmsApi(wasm, base, m), ...createItemApi(wasm, base, m) }) })
 export const { buildClient, CommitmentPolicy, AlgorithmSuiteIdentifier, RawAesKeyring, RawRsaKeyring, MultiKeyring, SealkitError } = api
 export const { LocalKms, HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, KmsBranchKeyStore, HierarchicalKeyring, CachingMaterialsManager, LocalCryptoMaterialsCache, ItemEncryptor, CryptoAction, marshall, unmarshall } = api
 export default api

@@ -1,12 +1,34 @@
 // Node's native crypto as the wasm core's host implementation (src/wasm/host.rs,
-// src/wasm/host_ecdsa.rs): AES-GCM for message frames and ECDSA for message signatures. Same
+// src/wasm/host_ecdsa.rs, src/wasm/host_rsa.rs): AES-GCM for message frames, ECDSA for message
+// signatures and RSA-OAEP decryption for raw RSA keyrings (OpenSSL's RSA is constant time,
+// the module's `rsa` 0.9 is not: RUSTSEC-2023-0071, see SECURITY.md). Same
 // bytes on the wire as the pure-wasm code, several times faster. The core calls these with
 // views into its memory: keys go straight to OpenSSL, and signing keys never leave it.
 // scripts/build-wasm.sh derives node-host.cjs from this file (it must keep a single `export`).
 
+// Returns the per-keyring host objects for createApi's `host` option: `rsaPrivateKey(pem)`.
 export function installNodeHost(wasm, nodeCrypto) {
-  const { createCipheriv, createDecipheriv, createSign, createVerify, createPublicKey, generateKeyPairSync, ECDH, sign: signOneShot } =
+  const { createCipheriv, createDecipheriv, createSign, createVerify, createPublicKey, createPrivateKey, privateDecrypt, generateKeyPairSync, ECDH, sign: signOneShot, constants } =
     nodeCrypto
+
+  // A raw RSA keyring's private key, held by OpenSSL. The core calls `decrypt` for OAEP only
+  // (Node refuses PKCS#1 v1.5 decryption, CVE-2023-46809) and wipes the returned plaintext.
+  const host = {
+    rsaPrivateKey(pem) {
+      let key
+      try {
+        key = createPrivateKey({ key: pem, format: 'pem' })
+      } catch {
+        return undefined // the core parses it and names what is wrong
+      }
+      if (key.asymmetricKeyType !== 'rsa') return undefined
+      return {
+        decrypt(hash, ciphertext) {
+          return privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, ciphertext)
+        },
+      }
+    },
+  }
 
   const AES = { 16: 'aes-128-gcm', 24: 'aes-192-gcm', 32: 'aes-256-gcm' }
   wasm.setHostAead(
@@ -49,7 +71,7 @@ export function installNodeHost(wasm, nodeCrypto) {
     512,
   )
 
-  if (typeof wasm.setHostSignatures !== 'function') return
+  if (typeof wasm.setHostSignatures !== 'function') return host
   // ESDK signing suites: P-256/SHA-256 (0x0214) and P-384/SHA-384 (0x0346, 0x0378, 0x0578).
   // `spki` = the DER SubjectPublicKeyInfo prefix of an uncompressed point on the curve.
   const CURVES = {
@@ -103,4 +125,5 @@ export function installNodeHost(wasm, nodeCrypto) {
       }
     },
   })
+  return host
 }

@@ -5,11 +5,36 @@ use std::str::FromStr;
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::{Oaep, Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
-pub use sealkit_kms::rsa_private::{RsaBackend, RsaPrivateOps};
-use sealkit_kms::rsa_private::{RsaDecryptPadding, RsaHash};
+pub use sealkit_kms::rsa_private::{
+    RsaBackend, RsaDecryptPadding, RsaHash, RsaPrivateError, RsaPrivateOps,
+};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::future::{MaybeSend, MaybeSync};
+
+/// A private key's decryption, wherever the key lives: the build's backend (any
+/// [`RsaPrivateOps`]) or a host that keeps the key (node:crypto in the npm package, see
+/// `wasm::host_rsa`). Only `Send`/`Sync` natively: on wasm a host key is a JS value.
+pub trait RsaDecryptKey: MaybeSend + MaybeSync {
+    /// Decrypts `ciphertext`. Every failure is [`RsaPrivateError::Decryption`], with no detail
+    /// (no padding oracle).
+    fn decrypt(
+        &self,
+        padding: RsaDecryptPadding,
+        ciphertext: &[u8],
+    ) -> core::result::Result<Zeroizing<Vec<u8>>, RsaPrivateError>;
+}
+
+impl RsaDecryptKey for Box<dyn RsaPrivateOps> {
+    fn decrypt(
+        &self,
+        padding: RsaDecryptPadding,
+        ciphertext: &[u8],
+    ) -> core::result::Result<Zeroizing<Vec<u8>>, RsaPrivateError> {
+        self.as_ref().decrypt(padding, ciphertext)
+    }
+}
 
 /// RSA padding schemes of the raw RSA keyring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +122,7 @@ pub fn encrypt(key: &RsaPublicKey, padding: RsaPadding, data: &[u8]) -> Result<V
 }
 
 /// The padding's private-key form (OAEP: MGF1 with the same hash, empty label).
-fn decrypt_padding(padding: RsaPadding) -> RsaDecryptPadding {
+pub fn decrypt_padding(padding: RsaPadding) -> RsaDecryptPadding {
     match padding {
         RsaPadding::Pkcs1 => RsaDecryptPadding::Pkcs1v15,
         RsaPadding::OaepSha1 => RsaDecryptPadding::Oaep(RsaHash::Sha1),
@@ -121,7 +146,7 @@ pub fn private_ops(backend: RsaBackend, key: RsaPrivateKey) -> Result<Box<dyn Rs
 
 /// Decrypts with the private key. Failures carry no detail (no padding oracle in messages).
 pub fn decrypt(
-    key: &dyn RsaPrivateOps,
+    key: &dyn RsaDecryptKey,
     padding: RsaPadding,
     data: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {

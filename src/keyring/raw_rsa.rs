@@ -16,8 +16,9 @@ pub struct RawRsaKeyring {
     name: String,
     padding: RsaPadding,
     public_key: Option<RsaPublicKey>,
-    /// Decryption through the build's RSA backend (`crypto::rsa::private_ops`).
-    private_key: Option<Box<dyn rsa_ops::RsaPrivateOps>>,
+    /// Decryption through the build's RSA backend (`crypto::rsa::private_ops`), or through a
+    /// host that holds the key ([`RawRsaKeyring::with_host_decryption`]).
+    private_key: Option<Box<dyn rsa_ops::RsaDecryptKey>>,
 }
 
 impl core::fmt::Debug for RawRsaKeyring {
@@ -64,7 +65,8 @@ impl RawRsaKeyring {
         }
         let private_key = private_key
             .map(|k| rsa_ops::private_ops(rsa_ops::RsaBackend::for_build(), k))
-            .transpose()?;
+            .transpose()?
+            .map(|ops| Box::new(ops) as Box<dyn rsa_ops::RsaDecryptKey>);
         Ok(RawRsaKeyring {
             namespace,
             name: name.into(),
@@ -72,6 +74,20 @@ impl RawRsaKeyring {
             public_key,
             private_key,
         })
+    }
+
+    /// Decrypts through `key` from now on, in place of the build's backend: a host RSA
+    /// implementation that holds the same private key (the npm package in Node hands it to
+    /// node:crypto, whose RSA is constant time; see SECURITY.md, "RSA and RUSTSEC-2023-0071").
+    /// The private key parsed by [`RawRsaKeyring::from_pem`], if any, is dropped (zeroized).
+    pub fn with_host_decryption(mut self, key: Box<dyn rsa_ops::RsaDecryptKey>) -> Self {
+        self.private_key = Some(key);
+        self
+    }
+
+    /// The padding this keyring wraps and unwraps with.
+    pub fn padding(&self) -> RsaPadding {
+        self.padding
     }
 
     fn describe(&self) -> String {
@@ -135,5 +151,85 @@ impl Keyring for RawRsaKeyring {
             }
             Err(attempts.none_unwrapped("no EDK with this provider id and key name"))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use zeroize::Zeroizing;
+
+    use super::*;
+    use crate::crypto::rsa::{RsaDecryptKey, RsaDecryptPadding, RsaHash, RsaPrivateError};
+    use crate::future::block_on;
+    use crate::suite::AlgorithmSuite;
+
+    /// A host key that decrypts with the real key and records the paddings it was asked for.
+    struct RecordingHost {
+        inner: Box<dyn rsa_ops::RsaPrivateOps>,
+        seen: Arc<Mutex<Vec<RsaDecryptPadding>>>,
+    }
+
+    impl RsaDecryptKey for RecordingHost {
+        fn decrypt(
+            &self,
+            padding: RsaDecryptPadding,
+            ciphertext: &[u8],
+        ) -> core::result::Result<Zeroizing<Vec<u8>>, RsaPrivateError> {
+            if let Ok(mut seen) = self.seen.lock() {
+                seen.push(padding);
+            }
+            self.inner.decrypt(padding, ciphertext)
+        }
+    }
+
+    fn materials(suite: AlgorithmSuite) -> (EncryptionMaterials, DecryptionMaterials) {
+        let enc = EncryptionMaterials {
+            suite,
+            encryption_context: Default::default(),
+            required_context_keys: Default::default(),
+            data_key: None,
+            encrypted_data_keys: Vec::new(),
+            signing_key: None,
+        };
+        let dec = DecryptionMaterials {
+            suite,
+            encryption_context: Default::default(),
+            required_context_keys: Default::default(),
+            data_key: None,
+            verifying_key: None,
+        };
+        (enc, dec)
+    }
+
+    #[test]
+    fn host_decryption_replaces_the_backend_and_is_given_the_padding() {
+        let private = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048).expect("key generation");
+        let public = private.to_public_key();
+        let suite = AlgorithmSuite::from_id(0x0478).expect("suite");
+        let (enc, dec) = materials(suite);
+        let keyring = RawRsaKeyring::new("ns", "k", RsaPadding::OaepSha384, Some(public), None)
+            .expect("keyring");
+        let enc = block_on(keyring.on_encrypt(enc)).expect("encrypt");
+
+        // Without a private key the keyring cannot decrypt; with the host's, it does, through it.
+        assert!(block_on(keyring.on_decrypt(dec.clone(), &enc.encrypted_data_keys)).is_err());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let host = RecordingHost {
+            inner: rsa_ops::private_ops(rsa_ops::RsaBackend::RustCryptoBlinded, private)
+                .expect("ops"),
+            seen: seen.clone(),
+        };
+        let keyring = keyring.with_host_decryption(Box::new(host));
+        let out = block_on(keyring.on_decrypt(dec, &enc.encrypted_data_keys)).expect("decrypt");
+        assert_eq!(
+            seen.lock().map(|s| s.clone()).unwrap_or_default(),
+            vec![RsaDecryptPadding::Oaep(RsaHash::Sha384)]
+        );
+        let (Some(got), Some(want)) = (out.data_key.as_ref(), enc.data_key.as_ref()) else {
+            panic!("both materials carry the data key");
+        };
+        assert_eq!(got.as_bytes(), want.as_bytes());
     }
 }

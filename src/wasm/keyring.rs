@@ -25,6 +25,8 @@ use crate::keyring::RawRsaKeyring;
 use crate::keyring::{Keyring, KmsRsaOfflineKeyring, MultiKeyring, RawAesKeyring};
 use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 use crate::wasm::convert::js;
+#[cfg(not(feature = "wasm-lite"))]
+use crate::wasm::host_rsa::HostRsaKey;
 
 type KeyringCell = Rc<RefCell<Option<Arc<dyn Keyring>>>>;
 
@@ -136,7 +138,9 @@ impl WasmKeyring {
     }
 
     /// A raw RSA keyring from PEM keys (either may be absent, not both). Absent from the
-    /// `wasm-lite` build (no RSA code in that module).
+    /// `wasm-lite` build (no RSA code in that module). `host_key` (optional, Node): the same
+    /// private key held by node:crypto (`host_rsa.rs`), which then decrypts OAEP-wrapped keys;
+    /// PKCS#1 v1.5 keyrings ignore it (Node refuses that decryption, CVE-2023-46809).
     #[cfg(not(feature = "wasm-lite"))]
     #[wasm_bindgen(js_name = rawRsa)]
     pub fn raw_rsa(
@@ -145,16 +149,25 @@ impl WasmKeyring {
         padding: &str,
         public_pem: Option<String>,
         private_pem: Option<String>,
+        host_key: JsValue,
     ) -> Result<WasmKeyring, JsValue> {
         let private_pem = private_pem.map(Zeroizing::new);
         let padding = js(<RsaPadding as std::str::FromStr>::from_str(padding))?;
-        let k = js(RawRsaKeyring::from_pem(
+        let has_private = private_pem.is_some();
+        let mut k = js(RawRsaKeyring::from_pem(
             namespace,
             name,
             padding,
             public_pem.as_deref(),
             private_pem.as_deref().map(String::as_str),
         ))?;
+        if has_private
+            && padding != RsaPadding::Pkcs1
+            && !host_key.is_undefined()
+            && !host_key.is_null()
+        {
+            k = k.with_host_decryption(Box::new(HostRsaKey::from_js(host_key)?));
+        }
         Ok(Self::wrap(Arc::new(k)))
     }
 

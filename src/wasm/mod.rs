@@ -30,6 +30,8 @@ mod host;
 #[cfg(feature = "host-crypto")]
 mod host_crypto;
 mod host_ecdsa;
+#[cfg(not(feature = "wasm-lite"))]
+mod host_rsa;
 #[cfg(any(not(feature = "wasm-lite"), feature = "wasm-items"))]
 mod item;
 mod keyring;
