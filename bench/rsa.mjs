@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import * as nodeCrypto from 'node:crypto'
 import { pathToFileURL, fileURLToPath } from 'node:url'
+import { rate, median } from './measure.mjs'
 import { buildClient as awsBuildClient, CommitmentPolicy as AwsPolicy, RawRsaKeyringNode, oaepHashSupported } from '@aws-crypto/client-node'
 
 const PKG = process.env.SEALKIT_PKG_DIR || fileURLToPath(new URL('../pkg/', import.meta.url))
@@ -19,17 +20,6 @@ const withoutHost = createApi(glue, {})
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5)
 const MS = Number(process.env.BENCH_MS || 1500)
 const plaintext = nodeCrypto.randomBytes(1024)
-
-async function rate(fn) {
-  let n = 0
-  const end = performance.now() + MS
-  while (performance.now() < end) {
-    await fn()
-    n++
-  }
-  return (n * 1000) / MS
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
 console.log(`node ${process.version}; ${ROUNDS} interleaved rounds of ${MS} ms; 1 KiB messages, suite 0x0478 (the default), decrypts/s`)
 console.log('| key | padding | node:crypto host | rsa 0.9 blinded (wasm) | client-node | host / wasm | host / client-node |')
@@ -50,9 +40,9 @@ for (const bits of [2048, 4096]) {
     const awsKeyring = new RawRsaKeyringNode({ keyNamespace: 'ns', keyName: 'rsa', rsaKey: { privateKey: priv, publicKey: pub }, padding: awsPadding, oaepHash: oaepHashSupported ? hash : undefined })
     const rates = { host: [], wasm: [], aws: [] }
     for (let r = 0; r < ROUNDS; r++) {
-      rates.host.push(await rate(() => a.client.decrypt(a.keyring, result)))
-      rates.wasm.push(await rate(() => b.client.decrypt(b.keyring, result)))
-      rates.aws.push(await rate(() => aws.decrypt(awsKeyring, result)))
+      rates.host.push(await rate(() => a.client.decrypt(a.keyring, result), MS))
+      rates.wasm.push(await rate(() => b.client.decrypt(b.keyring, result), MS))
+      rates.aws.push(await rate(() => aws.decrypt(awsKeyring, result), MS))
     }
     const [h, w, c] = [median(rates.host), median(rates.wasm), median(rates.aws)]
     console.log(`| RSA-${bits} | ${padding} | ${h.toFixed(0)} | ${w.toFixed(0)} | ${c.toFixed(0)} | ${(h / w).toFixed(2)}× | ${(h / c).toFixed(2)}× |`)

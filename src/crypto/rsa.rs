@@ -122,7 +122,7 @@ pub fn encrypt(key: &RsaPublicKey, padding: RsaPadding, data: &[u8]) -> Result<V
 }
 
 /// The padding's private-key form (OAEP: MGF1 with the same hash, empty label).
-pub fn decrypt_padding(padding: RsaPadding) -> RsaDecryptPadding {
+fn decrypt_padding(padding: RsaPadding) -> RsaDecryptPadding {
     match padding {
         RsaPadding::Pkcs1 => RsaDecryptPadding::Pkcs1v15,
         RsaPadding::OaepSha1 => RsaDecryptPadding::Oaep(RsaHash::Sha1),

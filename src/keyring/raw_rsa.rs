@@ -85,11 +85,6 @@ impl RawRsaKeyring {
         self
     }
 
-    /// The padding this keyring wraps and unwraps with.
-    pub fn padding(&self) -> RsaPadding {
-        self.padding
-    }
-
     fn describe(&self) -> String {
         format!(
             "raw RSA keyring {}/{} ({})",
