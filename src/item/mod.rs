@@ -21,6 +21,7 @@ pub mod number;
 pub mod path;
 pub mod serialize;
 pub mod value;
+pub mod wire;
 mod wrapping;
 
 pub use actions::CryptoAction;
