@@ -478,7 +478,7 @@ impl ItemEncryptor {
         }
         let new = signed_names
             .iter()
-            .find(|n| !cfg.attribute_actions.contains_key(**n))?;
+            .find(|n| !cfg.attribute_actions.contains_key(n))?;
         let missing = self.missing_signed(item);
         let old = missing.first()?;
         Some(Error::item(
