@@ -155,7 +155,8 @@ export function createItemWire({ invalid, bytes, describe, fromBase64 }) {
       for (let n = u32(); n > 0; n--) {
         const k = str()
         // An own property even for '__proto__', as JSON.parse makes it.
-        Object.defineProperty(out, k, { value: value(), enumerable: true, writable: true, configurable: true })
+        if (k === '__proto__') Object.defineProperty(out, k, { value: value(), enumerable: true, writable: true, configurable: true })
+        else out[k] = value()
       }
       return out
     }
