@@ -7,7 +7,6 @@ use std::str::FromStr;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-
 use zeroize::Zeroizing;
 
 use crate::item::wire::{decode_item, encode_item};
