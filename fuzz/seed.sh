@@ -7,7 +7,7 @@ set -euo pipefail
 FUZZ="$(cd "$(dirname "$0")" && pwd)"
 VECTORS="${SEALKIT_VECTORS:-$FUZZ/../tests/vectors}"
 C="${FUZZ_CORPUS:-$FUZZ/corpus}"
-for t in header_stream decrypt item_json item_decrypt kms_response key_policy sigv4_verify; do
+for t in header_stream decrypt item_json item_wire item_decrypt kms_response key_policy sigv4_verify; do
   mkdir -p "$C/$t"
 done
 n=0
@@ -27,7 +27,21 @@ done
 python3 - "$VECTORS/dbesdk" "$C" <<'PY'
 import glob, json, os, sys
 src, out = sys.argv[1], sys.argv[2]
-count = {"item_json": 0, "item_decrypt": 0}
+count = {"item_json": 0, "item_wire": 0, "item_decrypt": 0}
+TAGS = {"S": 1, "N": 2, "B": 3, "BOOL": 4, "NULL": 5, "L": 6, "M": 7, "SS": 8, "NS": 9, "BS": 10}
+def u32(n): return n.to_bytes(4, "big")
+def lp(b): return u32(len(b)) + b
+def wire_map(m): return u32(len(m)) + b"".join(lp(k.encode()) + wire_value(v) for k, v in m.items())
+def wire_value(v):
+    """DynamoDB JSON value -> src/item/wire.rs form (B/BS stay base64 text: still valid bytes)."""
+    (t, x), = v.items()
+    tag = bytes([TAGS[t]])
+    if t in ("S", "N", "B"): return tag + lp(str(x).encode())
+    if t == "BOOL": return tag + bytes([1 if x else 0])
+    if t == "NULL": return tag
+    if t == "L": return tag + u32(len(x)) + b"".join(wire_value(e) for e in x)
+    if t == "M": return tag + wire_map(x)
+    return tag + u32(len(x)) + b"".join(lp(str(e).encode()) for e in x)
 for path in sorted(glob.glob(os.path.join(src, "*.json"))):
     doc = json.load(open(path))
     tests = doc.get("tests") if isinstance(doc, dict) else None
@@ -45,6 +59,14 @@ for path in sorted(glob.glob(os.path.join(src, "*.json"))):
             with open(os.path.join(out, "item_json", base), "w") as f:
                 f.write(text)
             count["item_json"] += 1
+            try:
+                wire = wire_map(item)
+            except (KeyError, ValueError, AttributeError, TypeError):
+                wire = None
+            if wire is not None:
+                with open(os.path.join(out, "item_wire", base), "wb") as f:
+                    f.write(wire)
+                count["item_wire"] += 1
             if field == "encrypted" and "rawaes" in path:
                 with open(os.path.join(out, "item_decrypt", base), "w") as f:
                     f.write(pick + text)

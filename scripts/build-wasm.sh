@@ -85,13 +85,22 @@ cp js/index.node.mjs js/index.workerd.mjs js/index.browser.mjs js/index.full.bro
 # keeps the declarations not marked `export` private, as the default export did.
 grep -qx 'export default sealkit' js/index.d.ts || die "js/index.d.ts: 'export default sealkit' not found"
 sed 's/^export default sealkit$/export {}/' js/index.d.ts > "$OUT/index.d.cts"
-# Each of these ESM modules has exactly one export and imports nothing; its .cjs twin is the same
-# code with a CommonJS export.
-for mod in api:createApi kms:createKmsApi items:createItemApi marshall:createMarshall node-host:installNodeHost; do
+# Each of these ESM modules has exactly one export and imports only its siblings, by name
+# (`import { f } from './x.mjs'`); its .cjs twin is the same code with require and a CommonJS
+# export.
+for mod in api:createApi kms:createKmsApi items:createItemApi item-wire:createItemWire marshall:createMarshall node-host:installNodeHost; do
   file=${mod%%:*} fn=${mod##*:}
   cp "js/$file.mjs" "$OUT/"
   grep -c '^export ' "js/$file.mjs" | grep -qx 1 || die "js/$file.mjs must have exactly one export"
-  { echo "'use strict'"; sed "s/^export function $fn/function $fn/" "js/$file.mjs"; echo "module.exports = { $fn }"; } > "$OUT/$file.cjs"
+  if grep '^import ' "js/$file.mjs" | grep -vqE "^import \{ [A-Za-z]+ \} from '\./[a-z-]+\.mjs'$"; then
+    die "js/$file.mjs: only \`import { f } from './x.mjs'\` lines can be turned into require"
+  fi
+  {
+    echo "'use strict'"
+    sed -E -e "s/^export function $fn/function $fn/" \
+      -e "s#^import \{ ([A-Za-z]+) \} from '\./([a-z-]+)\.mjs'\$#const { \1 } = require('./\2.cjs')#" "js/$file.mjs"
+    echo "module.exports = { $fn }"
+  } > "$OUT/$file.cjs"
 done
 
 for w in "$OUT"/*_bg.wasm; do

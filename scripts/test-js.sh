@@ -19,7 +19,7 @@
 #             AWS SDK v3: @aws-sdk/client-kms KMS and KMSClient as providers against moto, error
 #             causes, credential provider functions; CachingMaterialsManager with calls counted at
 #             sealkit-key-server and moto, its messages decrypted by the Python ESDK and client-node
-#   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors
+#   item      ItemEncryptor: every type, both suites, marshall/unmarshall, errors, DB-ESDK raw-AES vectors, official hierarchical-keyring vectors, attribute AES-GCM in node:crypto
 #   tamper    every bit flip, truncation, append, frame swap/drop/duplicate of one small message per
 #             suite (framed, non-framed) and of one item per item suite: all refused, named errors
 #   boundary  every export and constructor of the Node and lite entries called with garbage: only
@@ -83,7 +83,7 @@ files_for() {
     pack) echo tests/js/pack.test.mjs ;;
     browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
     kms) echo tests/js/kms.test.mjs tests/js/aws-sdk.test.mjs tests/js/caching.test.mjs ;;
-    item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs ;;
+    item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs tests/js/host-items.test.mjs ;;
     runtimes) echo tests/js/runtimes.test.mjs ;;
     tamper) echo tests/js/tamper.test.mjs ;;
     boundary) echo tests/js/boundary.test.mjs ;;

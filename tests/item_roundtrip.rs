@@ -5,7 +5,7 @@
 mod item_support;
 mod support;
 
-use std::collections::BTreeMap;
+use sealkit::item::AttributeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,14 +30,14 @@ fn aes(name: &str, byte: u8) -> Arc<dyn Keyring> {
 
 /// One value of every type, including empty and nested ones.
 fn sample_values() -> Vec<(&'static str, V)> {
-    let mut nested = BTreeMap::new();
+    let mut nested = AttributeMap::new();
     nested.insert(
         "k".to_string(),
         V::L(vec![
             V::Bool(true),
             V::Null,
             V::N("-0.000".into()),
-            V::M(BTreeMap::new()),
+            V::M(AttributeMap::new()),
         ]),
     );
     nested.insert(
@@ -63,7 +63,7 @@ fn sample_values() -> Vec<(&'static str, V)> {
         ),
         ("l_empty", V::L(Vec::new())),
         ("m", V::M(nested)),
-        ("m_empty", V::M(BTreeMap::new())),
+        ("m_empty", V::M(AttributeMap::new())),
         ("ss", V::Ss(vec!["z".into(), "a".into(), String::new()])),
         ("ns", V::Ns(vec!["3".into(), "1e2".into(), "2.50".into()])),
         ("bs", V::Bs(vec![vec![2], vec![1], vec![]])),
@@ -410,7 +410,7 @@ fn hierarchical_keyring_rotation_cache_and_tenants() {
     let tenants_store = Arc::new(InMemoryBranchKeyStore::new());
     let ka = tenants_store.create_branch_key(Some("key-a")).unwrap();
     let kb = tenants_store.create_branch_key(Some("key-b")).unwrap();
-    let mut map = BTreeMap::new();
+    let mut map = std::collections::BTreeMap::new();
     map.insert("tenant-1".to_string(), ka);
     map.insert("tenant-2".to_string(), kb);
     let supplier = Arc::new(ContextKeySupplier::new("aws-crypto-attr.pk").with_tenants(map));

@@ -115,6 +115,51 @@ impl AesGcmKey {
     }
 }
 
+/// Seals `plaintext` under a key used for this one value: `ciphertext ‖ tag`. A host AES-GCM,
+/// when one is installed, takes it at any length: a fresh key schedule in software costs more
+/// than one host call (the item format derives a key per attribute).
+pub fn seal_once(key: &[u8], iv: &[u8; IV_LEN], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+    #[cfg(not(feature = "host-crypto"))]
+    if let Some(host) = host_aead() {
+        let mut out = Vec::with_capacity(plaintext.len() + TAG_LEN);
+        out.extend_from_slice(plaintext);
+        if let Some(tag) = host.seal(key, iv, aad, &mut out) {
+            out.extend_from_slice(&tag);
+            return Ok(out);
+        }
+        out.iter_mut().for_each(|b| *b = 0);
+    }
+    AesGcmKey::new(key)?.seal(iv, aad, plaintext)
+}
+
+/// Opens `ciphertext ‖ tag` under a key used for this one value (see [`seal_once`]).
+pub fn open_once(
+    key: &[u8],
+    iv: &[u8; IV_LEN],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<Vec<u8>, AuthFailed> {
+    #[cfg(not(feature = "host-crypto"))]
+    if let Some(host) = host_aead() {
+        let split = sealed.len().checked_sub(TAG_LEN).ok_or(AuthFailed)?;
+        let (ct, tag) = sealed.split_at(split);
+        let mut tag_arr = [0u8; TAG_LEN];
+        tag_arr.copy_from_slice(tag);
+        let mut buf = ct.to_vec();
+        match host.open(key, iv, aad, &mut buf, &tag_arr) {
+            Some(true) => return Ok(buf),
+            Some(false) => {
+                buf.iter_mut().for_each(|b| *b = 0);
+                return Err(AuthFailed);
+            }
+            None => {}
+        }
+    }
+    AesGcmKey::new(key)
+        .map_err(|_| AuthFailed)?
+        .open(iv, aad, sealed)
+}
+
 fn bad_len(n: usize) -> Error {
     Error::invalid(format!("AES key must be {n} bytes"))
 }

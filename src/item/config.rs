@@ -1,11 +1,11 @@
 //! Item encryptor configuration and its validation
 //! (DB-ESDK spec: dynamodb-encryption-client/ddb-table-encryption-config.md, "Attribute Actions").
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::item::actions::CryptoAction;
+use crate::item::attribute_map::{AttributeMap, AttributeNames};
 use crate::item::limits::ItemLimits;
 use crate::keyring::Keyring;
 use crate::suite::AlgorithmSuite;
@@ -30,12 +30,12 @@ pub struct ItemEncryptorConfig {
     /// The sort key attribute name, if the table has one.
     pub sort_key: Option<String>,
     /// `attributeActionsOnEncrypt`: the action for each attribute.
-    pub attribute_actions: BTreeMap<String, CryptoAction>,
+    pub attribute_actions: AttributeMap<CryptoAction>,
     /// Action for signed-scope attributes missing from `attribute_actions` (the DB-ESDK has none:
     /// `None` makes an unlisted attribute an error, as there).
     pub default_action: Option<CryptoAction>,
     /// `allowedUnsignedAttributes`: names that may be (and on decrypt are treated as) unsigned.
-    pub allowed_unsigned_attributes: BTreeSet<String>,
+    pub allowed_unsigned_attributes: AttributeNames,
     /// `allowedUnsignedAttributePrefix`: names starting with it are unsigned.
     pub allowed_unsigned_attribute_prefix: Option<String>,
     /// The keyring that wraps (and unwraps) item data keys.
@@ -83,9 +83,9 @@ impl ItemEncryptorConfig {
             table_name: table_name.into(),
             partition_key: partition_key.into(),
             sort_key: None,
-            attribute_actions: BTreeMap::new(),
+            attribute_actions: AttributeMap::new(),
             default_action: None,
-            allowed_unsigned_attributes: BTreeSet::new(),
+            allowed_unsigned_attributes: AttributeNames::new(),
             allowed_unsigned_attribute_prefix: None,
             keyring,
             algorithm_suite_id: DEFAULT_ITEM_SUITE_ID,

@@ -10,6 +10,7 @@ use base64::Engine;
 use crate::codec::Writer;
 use crate::context::EncryptionContext;
 use crate::error::{Error, Result};
+use crate::item::attribute_map::AttributeMap;
 use crate::item::number;
 use crate::item::serialize::{self, Terminal};
 use crate::item::value::{AttributeValue, Item};
@@ -81,9 +82,9 @@ pub fn v2(
         ec.insert(SORT_NAME_KEY.into(), sk.into());
     }
     // The legend lists the entries in the context's own (UTF-8 key) order.
-    let mut entries = std::collections::BTreeMap::new();
+    let mut entries = AttributeMap::new();
     for name in context_attributes {
-        let v = item.get(*name).ok_or_else(|| {
+        let v = item.get(name).ok_or_else(|| {
             Error::item(
                 *name,
                 "SIGN_AND_INCLUDE_IN_ENCRYPTION_CONTEXT attribute is missing from the item",

@@ -5,7 +5,7 @@
 use zeroize::Zeroizing;
 
 use crate::context::{EncryptionContext, PUBLIC_KEY_FIELD};
-use crate::crypto::aead::AesGcmKey;
+use crate::crypto::aead;
 use crate::crypto::random;
 use crate::crypto::signature::{SigningKey, VerifyingKey};
 use crate::error::{Error, Result};
@@ -192,7 +192,7 @@ impl ItemEncryptor {
                 .terminal
                 .as_ref()
                 .ok_or_else(|| Error::item(s.name, "internal: no serialized value"))?;
-            let sealed = AesGcmKey::new(key.as_ref())?.seal(&nonce, &s.path, &t.value)?;
+            let sealed = aead::seal_once(key.as_ref(), &nonce, &s.path, &t.value)?;
             let mut stored = Vec::with_capacity(2 + sealed.len());
             stored.extend_from_slice(&t.type_id);
             stored.extend_from_slice(&sealed);
@@ -478,7 +478,7 @@ impl ItemEncryptor {
         }
         let new = signed_names
             .iter()
-            .find(|n| !cfg.attribute_actions.contains_key(**n))?;
+            .find(|n| !cfg.attribute_actions.contains_key(n))?;
         let missing = self.missing_signed(item);
         let old = missing.first()?;
         Some(Error::item(
@@ -609,8 +609,7 @@ fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<A
         .ok_or_else(|| Error::item(s.name, "encrypted value is too short"))?;
     let type_id: TypeId = [type_id[0], type_id[1]];
     let (key, nonce) = keys::field_key(root, index)?;
-    let plaintext = AesGcmKey::new(key.as_ref())?
-        .open(&nonce, &s.path, sealed)
+    let plaintext = aead::open_once(key.as_ref(), &nonce, &s.path, sealed)
         .map_err(|_| Error::item(s.name, "encrypted value does not authenticate"))?;
     let plaintext = Zeroizing::new(plaintext);
     serialize::deserialize(type_id, &plaintext)

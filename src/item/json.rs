@@ -2,13 +2,12 @@
 //! `{"NULL": true}`, `{"L": [...]}`, `{"M": {...}}`, `{"SS": [...]}`, `{"NS": [...]}`, `{"BS": [...]}`
 //! (the wire format of the DynamoDB API and of `aws dynamodb` CLI output).
 
-use std::collections::BTreeMap;
-
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::item::attribute_map::AttributeMap;
 use crate::item::serialize::MAX_DEPTH;
 use crate::item::value::{AttributeValue, Item};
 
@@ -148,7 +147,7 @@ fn value_at(json: &Value, path: &str, depth: usize) -> Result<AttributeValue> {
             AttributeValue::M(
                 m.iter()
                     .map(|(k, v)| Ok((k.clone(), value_at(v, &format!("{path}.{k}"), depth + 1)?)))
-                    .collect::<Result<BTreeMap<_, _>>>()?,
+                    .collect::<Result<AttributeMap<_>>>()?,
             )
         }
         other => return Err(bad(format!("unknown DynamoDB type '{other}'"))),

@@ -164,7 +164,7 @@ impl ItemLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use crate::item::attribute_map::AttributeMap;
 
     fn nested(depth: usize) -> AttributeValue {
         let mut v = AttributeValue::S("x".into());
@@ -172,7 +172,7 @@ mod tests {
             v = if i % 2 == 0 {
                 AttributeValue::L(vec![v])
             } else {
-                AttributeValue::M(BTreeMap::from([("k".to_string(), v)]))
+                AttributeValue::M(AttributeMap::from([("k".to_string(), v)]))
             };
         }
         v
@@ -203,7 +203,7 @@ mod tests {
         assert_eq!(limit_of(l.check(&item)), Some((limit::DEPTH, 4)));
         // An empty container is a level too.
         let empty = |v: AttributeValue| AttributeValue::L(vec![v]);
-        let four = empty(empty(empty(AttributeValue::M(BTreeMap::new()))));
+        let four = empty(empty(empty(AttributeValue::M(AttributeMap::new()))));
         assert_eq!(
             limit_of(l.check_value("z", &four, 0)),
             Some((limit::DEPTH, 4))
@@ -213,7 +213,7 @@ mod tests {
             AttributeValue::Ss(vec!["12345".into(), "123456".into()]),
         );
         assert_eq!(limit_of(l.check(&item)), Some((limit::VALUE_LEN, 11)));
-        let map = AttributeValue::M(BTreeMap::from([(
+        let map = AttributeValue::M(AttributeMap::from([(
             "12345".to_string(),
             AttributeValue::S("123456".into()),
         )]));
@@ -239,7 +239,7 @@ mod tests {
                     Some(i) => i,
                     None => break,
                 },
-                AttributeValue::M(mut m) => match m.pop_first() {
+                AttributeValue::M(m) => match m.into_iter().next() {
                     Some((_, i)) => i,
                     None => break,
                 },

@@ -8,6 +8,7 @@
 //! Start with [`ItemEncryptor`].
 
 pub mod actions;
+pub mod attribute_map;
 pub mod config;
 pub mod context;
 pub mod encryptor;
@@ -21,9 +22,11 @@ pub mod number;
 pub mod path;
 pub mod serialize;
 pub mod value;
+pub mod wire;
 mod wrapping;
 
 pub use actions::CryptoAction;
+pub use attribute_map::{AttributeMap, AttributeNames};
 pub use config::ItemEncryptorConfig;
 pub use encryptor::ItemEncryptor;
 pub use limits::ItemLimits;

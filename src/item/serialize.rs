@@ -5,10 +5,10 @@
 //! value read back from DynamoDB (which does not keep set order) serializes identically.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use crate::codec::{Reader, Writer};
 use crate::error::{Error, Result};
+use crate::item::attribute_map::AttributeMap;
 use crate::item::number;
 use crate::item::value::AttributeValue;
 
@@ -223,7 +223,7 @@ fn deserialize_at(type_id: TypeId, bytes: &[u8], depth: usize) -> Result<Attribu
         MAP => {
             let mut r = Reader::new(bytes);
             let count = r.u32(FIELD)? as usize;
-            let mut map = BTreeMap::new();
+            let mut map = AttributeMap::new();
             for _ in 0..count {
                 if r.array::<2>(FIELD)? != STRING {
                     return Err(Error::malformed(FIELD, "map key is not a string"));
@@ -281,7 +281,7 @@ mod tests {
 
     #[test]
     fn nested_round_trip() {
-        let mut m = BTreeMap::new();
+        let mut m = AttributeMap::new();
         m.insert(
             "k".to_string(),
             AttributeValue::L(vec![

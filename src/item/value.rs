@@ -1,9 +1,9 @@
 //! The DynamoDB attribute value model.
 
-use std::collections::BTreeMap;
+use crate::item::attribute_map::AttributeMap;
 
 /// A DynamoDB item: attribute name → value.
-pub type Item = BTreeMap<String, AttributeValue>;
+pub type Item = AttributeMap<AttributeValue>;
 
 /// One DynamoDB attribute value (the `AttributeValue` union of the DynamoDB API).
 ///
@@ -24,7 +24,7 @@ pub enum AttributeValue {
     /// `L`: an ordered list.
     L(Vec<AttributeValue>),
     /// `M`: a map of names to values.
-    M(BTreeMap<String, AttributeValue>),
+    M(AttributeMap<AttributeValue>),
     /// `SS`: a string set (order is not significant).
     Ss(Vec<String>),
     /// `NS`: a number set.

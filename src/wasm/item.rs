@@ -1,14 +1,15 @@
-//! Item encryption (DB-ESDK item format) for JS. Items cross the boundary as DynamoDB JSON
-//! text with `B`/`BS` as base64 (`js/kms.mjs` converts `Uint8Array`s); both operations return
-//! promises because the keyring may wait on a KMS.
+//! Item encryption (DB-ESDK item format) for JS. Items cross the boundary as one byte array in
+//! the wire form of [`crate::item::wire`] (`js/item-wire.mjs` writes and reads it); both
+//! operations return promises because the keyring may wait on a KMS.
 
 use std::rc::Rc;
 use std::str::FromStr;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
-use crate::item::json::{item_from_json_str, item_to_json};
+use crate::item::wire::{decode_item, encode_item};
 use crate::item::{CryptoAction, ItemEncryptor, ItemEncryptorConfig, ItemLimits};
 use crate::wasm::convert::{invalid, js, js_error};
 use crate::wasm::keyring::WasmKeyring;
@@ -72,25 +73,34 @@ impl WasmItemEncryptor {
         })
     }
 
-    /// Encrypts a DynamoDB-JSON item → Promise of the DynamoDB-JSON item to store.
+    /// Encrypts an item (wire form) → Promise of the item to store (wire form, `Uint8Array`).
     #[wasm_bindgen(js_name = encryptItem)]
-    pub fn encrypt_item(&self, item_json: String) -> Promise {
+    pub fn encrypt_item(&self, item: Vec<u8>) -> Promise {
         let enc = self.inner.clone();
+        // The wire bytes hold plaintext: wiped once decoded.
+        let item = Zeroizing::new(item);
         crate::wasm::convert::promise(async move {
-            let item = item_from_json_str(&item_json).map_err(|e| js_error(&e))?;
+            let item = decode_item(&item).map_err(|e| js_error(&e))?;
             let out = enc.encrypt_item(&item).await.map_err(|e| js_error(&e))?;
-            Ok(JsValue::from_str(&item_to_json(&out).to_string()))
+            Ok(wire_to_js(&encode_item(&out).map_err(|e| js_error(&e))?))
         })
     }
 
-    /// Verifies and decrypts a stored DynamoDB-JSON item → Promise of the plaintext item.
+    /// Verifies and decrypts a stored item (wire form) → Promise of the plaintext item (wire
+    /// form, `Uint8Array`).
     #[wasm_bindgen(js_name = decryptItem)]
-    pub fn decrypt_item(&self, item_json: String) -> Promise {
+    pub fn decrypt_item(&self, item: Vec<u8>) -> Promise {
         let enc = self.inner.clone();
         crate::wasm::convert::promise(async move {
-            let item = item_from_json_str(&item_json).map_err(|e| js_error(&e))?;
+            let item = decode_item(&item).map_err(|e| js_error(&e))?;
             let out = enc.decrypt_item(&item).await.map_err(|e| js_error(&e))?;
-            Ok(JsValue::from_str(&item_to_json(&out).to_string()))
+            let wire = Zeroizing::new(encode_item(&out).map_err(|e| js_error(&e))?);
+            Ok(wire_to_js(&wire))
         })
     }
+}
+
+/// Copies wire bytes out to a JS `Uint8Array` (the caller wipes its own copy).
+fn wire_to_js(wire: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(wire).into()
 }

@@ -1,7 +1,7 @@
 //! Helpers for the item tests: the vectors' simplified JSON, comparison, keyrings and configs.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use sealkit::item::AttributeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -146,7 +146,7 @@ pub fn config_from_json(
         .as_str()
         .or(defaults.2)
         .map(str::to_owned);
-    let actions: BTreeMap<String, CryptoAction> = cfg["attributeActionsOnEncrypt"]
+    let actions: AttributeMap<CryptoAction> = cfg["attributeActionsOnEncrypt"]
         .as_object()
         .map(|o| {
             o.iter()

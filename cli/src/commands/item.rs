@@ -2,7 +2,7 @@
 //! line. The configuration comes from a JSON file with the JavaScript names; the output is
 //! staged and published only when every line succeeded.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -105,10 +105,7 @@ fn to_config(
         .as_deref()
         .map(|a| action("defaultAction", a))
         .transpose()?;
-    config.allowed_unsigned_attributes = c
-        .allowed_unsigned_attributes
-        .into_iter()
-        .collect::<BTreeSet<_>>();
+    config.allowed_unsigned_attributes = c.allowed_unsigned_attributes.into_iter().collect();
     config.allowed_unsigned_attribute_prefix = c.allowed_unsigned_attribute_prefix;
     if let Some(s) = &c.algorithm_suite_id {
         config.algorithm_suite_id = s.id()?;
