@@ -49,10 +49,9 @@ export function createItemWire({ invalid, bytes, describe, fromBase64 }) {
       this.buf.set(u8, this.len)
       this.len += u8.length
     }
+    // A view, not a copy: the module copies it in once, and the caller wipes it afterwards.
     done() {
-      const out = this.buf.slice(0, this.len)
-      this.buf.fill(0)
-      return out
+      return this.buf.subarray(0, this.len)
     }
   }
 
@@ -61,6 +60,8 @@ export function createItemWire({ invalid, bytes, describe, fromBase64 }) {
     return x
   }
 
+  const number = (n) => (typeof n === 'number' || typeof n === 'bigint' ? String(n) : n)
+
   function putValue(w, v, path) {
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw invalid(`attribute '${path}' must be an AttributeValue object such as { S: 'x' }, got ${describe(v)}`)
     const keys = Object.keys(v).filter((k) => v[k] !== undefined)
@@ -68,7 +69,6 @@ export function createItemWire({ invalid, bytes, describe, fromBase64 }) {
     const t = keys[0]
     const x = v[t]
     const what = `attribute '${path}' ${t}`
-    const number = (n) => (typeof n === 'number' || typeof n === 'bigint' ? String(n) : n)
     switch (t) {
       case 'S':
         w.u8(TAG.S)
@@ -120,7 +120,12 @@ export function createItemWire({ invalid, bytes, describe, fromBase64 }) {
   /** An item (AttributeValues, B/BS as Uint8Array or base64) → its wire bytes. */
   function encodeItem(item) {
     const w = new Writer()
-    putMap(w, item, '')
+    try {
+      putMap(w, item, '')
+    } catch (e) {
+      w.buf.fill(0) // the plaintext written before the bad value
+      throw e
+    }
     return w.done()
   }
 
