@@ -49,6 +49,7 @@ impl CryptoProvider for BuiltinCrypto {
         data: &'a [u8],
     ) -> BoxFuture<'a, Result<Zeroizing<Vec<u8>>>> {
         ready(match hash {
+            MacHash::Sha256 => mac::<Hmac<sha2::Sha256>>(key, data),
             MacHash::Sha384 => mac::<Hmac<Sha384>>(key, data),
             MacHash::Sha512 => mac::<Hmac<Sha512>>(key, data),
         })

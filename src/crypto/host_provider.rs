@@ -87,6 +87,7 @@ impl CryptoProvider for HostProvider {
     ) -> BoxFuture<'a, Result<Zeroizing<Vec<u8>>>> {
         Box::pin(async move {
             let want = match hash {
+                MacHash::Sha256 => 32,
                 MacHash::Sha384 => 48,
                 MacHash::Sha512 => 64,
             };

@@ -8,8 +8,8 @@
 //! [`open_many`](CryptoProvider::open_many)) let a host run independent calls at the same time:
 //! the item format seals each attribute under its own key.
 //!
-//! Today the item format goes through it (`crate::item`); the message format still uses the
-//! seams of `crypto::aead` / `crypto::content_key` (issue 13 moves it here).
+//! Today the item format (`crate::item`) and the hierarchical keyring go through it; the message
+//! format still uses the seams of `crypto::aead` / `crypto::content_key` (issue 13 moves it here).
 
 use zeroize::Zeroizing;
 
@@ -24,6 +24,8 @@ pub type Secret32 = Zeroizing<[u8; 32]>;
 /// The hash under an HMAC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MacHash {
+    /// HMAC-SHA-256 (32-byte tags): the hierarchical keyring's wrapping-key derivation.
+    Sha256,
     /// HMAC-SHA-384 (48-byte tags).
     Sha384,
     /// HMAC-SHA-512 (64-byte tags).
@@ -55,7 +57,7 @@ pub trait CryptoProvider: MaybeSend + MaybeSync + core::fmt::Debug {
     /// RFC 5869 HKDF-SHA-512 with no salt (the all-zero salt), 32 bytes of output.
     fn hkdf_sha512<'a>(&'a self, ikm: &'a [u8], info: &'a [u8]) -> BoxFuture<'a, Result<Secret32>>;
 
-    /// RFC 2104 HMAC of `data` under `key`: the full tag (48 or 64 bytes).
+    /// RFC 2104 HMAC of `data` under `key`: the full tag (32, 48 or 64 bytes).
     fn hmac<'a>(
         &'a self,
         hash: MacHash,

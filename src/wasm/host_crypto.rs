@@ -55,7 +55,7 @@ extern "C" {
     /// `digest(384, data)` → Promise of the 48 bytes.
     #[wasm_bindgen(method, catch)]
     fn digest(this: &JsHostCrypto, hash: u32, data: &[u8]) -> Result<JsValue, JsValue>;
-    /// `hmac(hash, key, data)` → Promise of the tag; `hash` = 384 | 512.
+    /// `hmac(hash, key, data)` → Promise of the tag; `hash` = 256 | 384 | 512.
     #[wasm_bindgen(method, catch)]
     fn hmac(this: &JsHostCrypto, hash: u32, key: &[u8], data: &[u8]) -> Result<JsValue, JsValue>;
     /// `aesCtr(key, counter, length)` → Promise of `length` bytes of keystream.
@@ -169,6 +169,7 @@ impl HostCrypto for Host {
         data: &[u8],
     ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>> {
         let bits = match hash {
+            MacHash::Sha256 => 256,
             MacHash::Sha384 => 384,
             MacHash::Sha512 => 512,
         };

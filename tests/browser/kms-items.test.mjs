@@ -171,41 +171,50 @@ test('chromium: sealkit/items runs records in its small module (WebCrypto ECDSA)
   assert.deepEqual(errors, [])
 })
 
-test('chromium: every DB-ESDK item vector; raw AES through sealkit/items (small module), hierarchical through the default entry', { skip: existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM}` }, async () => {
-  const { HIERARCHICAL } = await import('../js/item-vector-runner.mjs')
+test('chromium: every DB-ESDK item vector through sealkit/items (the small module on WebCrypto: raw AES and the static hierarchical keyring)', { skip: existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM}` }, async () => {
+  const { HIERARCHICAL, RAW_AES } = await import('../js/item-vector-runner.mjs')
   const p = await openPage()
   const errors = []
   p.on('pageerror', (e) => errors.push(String(e)))
-  const run = (files) =>
-    p.evaluate(async (files) => {
-      const runner = await import('/tests/item-vector-runner.mjs')
-      const get = async (f) => (await fetch(`/vectors/${f}`)).json()
-      const out = {}
-      for (const f of files) {
-        out[f] = f === runner.RAW_AES ? await runner.runRawAesManifest(window.sealkit, await get(f)) : await runner.runHierarchicalManifest(window.sealkit, f, await get(f), await get('keys.json'))
-      }
-      return out
-    }, files)
-  const check = (tallies, where) => {
-    for (const [f, t] of Object.entries(tallies)) {
-      console.log(`browser kms-items: item vectors ${f} in chromium (${where}): ${t.passed} passed, ${t.failed.length} failed`)
-      assert.deepEqual(t.failed, [], f)
-      assert.ok(t.total > 0, f)
-      assert.equal(t.passed, t.total, f)
+  // Count the page's WebCrypto HMAC-SHA-256 keys: the hierarchical keyring's wrapping-key derivation.
+  await p.addInitScript(() => {
+    const subtle = globalThis.crypto.subtle
+    const importKey = subtle.importKey.bind(subtle)
+    window.__hmacSha256 = 0
+    subtle.importKey = (format, key, alg, ...rest) => {
+      if (alg && alg.name === 'HMAC' && alg.hash === 'SHA-256') window.__hmacSha256++
+      return importKey(format, key, alg, ...rest)
     }
-  }
-
-  let before = fetched.length
+  })
+  const before = fetched.length
   await load(p, '/items.html', errors)
-  check(await run(['rawaes_rust_aws-db-esdk-1.3.0.json']), 'sealkit/items')
-  assert.deepEqual(fetched.slice(before).filter((f) => f.endsWith('.wasm')), ['/pkg/sealkit_items_bg.wasm'], 'raw-AES vectors ran in the items module alone')
-
-  // The hierarchical keyring is not in the small module yet (issue 13): the default entry loads the full module for it.
-  before = fetched.length
-  await load(p, '/', errors)
-  const tallies = await run(Object.keys(HIERARCHICAL))
-  check(tallies, 'default entry')
-  assert.equal(Object.values(tallies).reduce((n, t) => n + t.passed, 0), 44)
-  assert.ok(fetched.slice(before).includes('/pkg/sealkit_bg.wasm'), 'the default entry fetched the full module')
+  const tallies = await p.evaluate(async (files) => {
+    const runner = await import('/tests/item-vector-runner.mjs')
+    const get = async (f) => (await fetch(`/vectors/${f}`)).json()
+    const out = {}
+    for (const f of files) {
+      out[f] = f === runner.RAW_AES ? await runner.runRawAesManifest(window.sealkit, await get(f)) : await runner.runHierarchicalManifest(window.sealkit, f, await get(f), await get('keys.json'))
+    }
+    return out
+  }, [RAW_AES, ...Object.keys(HIERARCHICAL)])
+  let total = 0
+  for (const [f, t] of Object.entries(tallies)) {
+    console.log(`browser kms-items: item vectors ${f} in chromium (sealkit/items): ${t.passed} passed, ${t.failed.length} failed`)
+    assert.deepEqual(t.failed, [], f)
+    assert.ok(t.total > 0, f)
+    assert.equal(t.passed, t.total, f)
+    total += t.passed
+  }
+  assert.equal(total, 11 + 44)
+  const hmacs = await p.evaluate(() => window.__hmacSha256)
+  console.log(`browser kms-items: ${hmacs} WebCrypto HMAC-SHA-256 derivations for the hierarchical vectors`)
+  // Every positive hierarchical case derives at least one wrapping key (negative ones may stop earlier).
+  const { readFileSync } = await import('node:fs')
+  const positives = Object.keys(HIERARCHICAL).reduce((n, f) => {
+    const m = JSON.parse(readFileSync(join(ITEM_VECTORS, f), 'utf8'))
+    return n + (m.tests ? Object.values(m.tests).filter((t) => t.type === 'positive-decrypt').length : m.DecryptTests.reduce((k, t) => k + t.EncryptedRecords.length, 0))
+  }, 0)
+  assert.ok(positives > 0 && hmacs >= positives, `the hierarchical keyring derived its wrapping keys on WebCrypto (${hmacs} for ${positives} positive cases)`)
+  assert.deepEqual(fetched.slice(before).filter((f) => f.endsWith('.wasm')), ['/pkg/sealkit_items_bg.wasm'], 'every vector ran in the items module alone')
   assert.deepEqual(errors, [])
 })

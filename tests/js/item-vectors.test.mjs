@@ -5,22 +5,14 @@
 // KmsBranchKeyStore JS API. The vectors are vendored in tests/vectors/dbesdk.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { sealkit } from './pkg.mjs'
-import { HIERARCHICAL, runHierarchicalManifest } from './item-vector-runner.mjs'
+import { HIERARCHICAL, runHierarchicalItemVectors } from './item-vector-files.mjs'
 
 const { ItemEncryptor, HierarchicalKeyring, KmsBranchKeyStore, LocalKms, SealkitError, marshall, unmarshall } = sealkit
-const DIR = fileURLToPath(new URL('../vectors/dbesdk', import.meta.url))
-// The vectors must be there: a missing file fails the run (a skipped vector is a defect).
-if (!existsSync(join(DIR, 'keys.json'))) throw new Error(`${DIR}/keys.json not found`)
-
-const readJson = (f) => JSON.parse(readFileSync(join(DIR, f), 'utf8'))
 
 for (const [file, expected] of Object.entries(HIERARCHICAL)) {
   test(`DB-ESDK vectors ${file} (hierarchical keyring)`, async () => {
-    const { passed, failed } = await runHierarchicalManifest(sealkit, file, readJson(file), readJson('keys.json'))
+    const { passed, failed } = await runHierarchicalItemVectors(sealkit, file)
     console.log(`item vectors ${file}: ${passed} passed, ${failed.length} failed`)
     for (const f of failed) console.log(`  FAILED ${f}`)
     assert.deepEqual(failed, [])
