@@ -4,8 +4,9 @@
 // scripts/build-wasm.sh derives api.cjs from this file (it must keep a single `export`).
 
 // `driver` (js/driver.mjs): the small module's WebCrypto driver of the core's message machines,
-// which the promise-returning message calls go through there. `host` (Node, js/node-host.mjs):
-// `rsaPrivateKey(pem)` → a raw RSA keyring's private key held by node:crypto.
+// which the promise-returning message calls go through there. `host`: `rsaPrivateKey(pem, padding)`
+// → a raw RSA keyring's private key held by node:crypto (js/node-host.mjs) or WebCrypto
+// (js/webcrypto-rsa.mjs), or undefined.
 export function createApi(wasm, { extend, driver, host } = {}) {
   const { WasmClient, WasmKeyring, WasmMultiBuilder } = wasm
 
@@ -224,6 +225,16 @@ export function createApi(wasm, { extend, driver, host } = {}) {
     return text
   }
 
+  // Keyrings (and CachingMaterialsManagers) whose materials come from an answer given later:
+  // a KMS (kms.mjs), or a host RSA key that answers with a Promise (WebCrypto). Their one-shot
+  // calls and stream headers go through the promise-returning entry points.
+  const waiting = new WeakSet()
+  function waitsOn(k) {
+    if (waiting.has(k)) return true
+    if (k instanceof MultiKeyring) return [k.generator, ...k.children].some((c) => c && waitsOn(c))
+    return false
+  }
+
   /** RawRsaKeyring's options, checked in JS (also by the browser entry's stand-in, at once). */
   function rsaOptions(config) {
     const o = options(config, 'RawRsaKeyring options')
@@ -245,9 +256,9 @@ export function createApi(wasm, { extend, driver, host } = {}) {
       if (typeof WasmKeyring.rawRsa !== 'function') {
         throw invalid("RawRsaKeyring is not included in 'sealkit/lite' (built without RSA); import it from 'sealkit'")
       }
-      let h
+      let h, hostKey
       try {
-        const hostKey = privateKey !== undefined && host && host.rsaPrivateKey ? host.rsaPrivateKey(privateKey) : undefined
+        hostKey = privateKey !== undefined && host && host.rsaPrivateKey ? host.rsaPrivateKey(privateKey, padding) : undefined
         h = WasmKeyring.rawRsa(o.keyNamespace, o.keyName, padding, publicKey, privateKey, hostKey)
       } catch (e) {
         const err = toSealkitError(e)
@@ -258,6 +269,8 @@ export function createApi(wasm, { extend, driver, host } = {}) {
         throw err
       }
       handles.set(this, h)
+      // WebCrypto answers later: the core awaits it (a PKCS#1 keyring does not use the host).
+      if (hostKey && hostKey.async === true && padding !== 'pkcs1') waiting.add(this)
       this.keyNamespace = o.keyNamespace
       this.keyName = o.keyName
       this.padding = padding
@@ -339,9 +352,9 @@ export function createApi(wasm, { extend, driver, host } = {}) {
       ]
     }
 
-    // KMS keyrings (kms.mjs) and WebCrypto signatures (sealkit/lite) answer asynchronously:
-    // their one-shot calls go through the promise-returning entry points.
-    const waits = (keyring) => ASYNC_ONE_SHOT || hooks.asyncKeyring(keyring)
+    // KMS keyrings (kms.mjs), WebCrypto RSA keys and WebCrypto signatures (sealkit/lite) answer
+    // asynchronously: their one-shot calls go through the promise-returning entry points.
+    const waits = (keyring) => ASYNC_ONE_SHOT || waitsOn(keyring)
 
     // Keyrings of the on-demand full module (browser entry): the call runs in that module,
     // through a client with this client's configuration.
@@ -442,7 +455,7 @@ export function createApi(wasm, { extend, driver, host } = {}) {
       // sealkit/lite: WebCrypto derives the keys (and makes a signing key pair) when the stream
       // starts, seals the frames of each chunk, and signs at the end. A KMS keyring gets its
       // data key when the stream starts.
-      const waits = ASYNC_ONE_SHOT || hooks.asyncKeyring(keyring)
+      const waits = ASYNC_ONE_SHOT || waitsOn(keyring)
       let enc = waits ? undefined : call(() => client.encryptor(h, ...args))
       let resolveHeader, rejectHeader
       const messageHeader = new Promise((res, rej) => ((resolveHeader = res), (rejectHeader = rej)))
@@ -499,7 +512,7 @@ export function createApi(wasm, { extend, driver, host } = {}) {
       const h = handleOf(keyring, 'keyring')
       const args = decryptArgs(options(opts, 'options'))
       if (ASYNC_ONE_SHOT) return suiteAwareDecryptStream(keyring, opts, h, args)
-      return incrementalDecryptStream(h, args, hooks.asyncKeyring(keyring))
+      return incrementalDecryptStream(h, args, waitsOn(keyring))
     }
 
     // The small module: a message streams through the driver's incremental decryptor (a signed one
@@ -608,12 +621,11 @@ export function createApi(wasm, { extend, driver, host } = {}) {
     return Object.freeze({ encrypt, decrypt, encryptStream, decryptStream, commitmentPolicy: policy, maxEncryptedDataKeys: maxEdks })
   }
 
-  // Extension point (js/kms.mjs): KMS providers/keyrings and item encryption. `hooks` lets it
-  // mark keyrings that wait on a KMS, whose encrypt/decrypt use the promise-returning calls.
-  // The browser entry's on-demand full module (js/full-on-demand.mjs) adds: `deferred(k)` (k lives in
+  // Extension point (js/kms.mjs): KMS providers/keyrings and item encryption; it adds the
+  // keyrings that wait on a KMS to `waiting`, so their encrypt/decrypt use the promise-returning
+  // calls. The browser entry's on-demand full module (js/full-on-demand.mjs) adds: `deferred(k)` (k lives in
   // that module), `delegate(k)` → Promise<[its api, its k]>, and the keyring lifecycle calls.
   const hooks = {
-    asyncKeyring: () => false,
     deferred: () => false,
     canDelegate: false,
     delegate: () => Promise.reject(invalid('no on-demand module')),
@@ -624,7 +636,7 @@ export function createApi(wasm, { extend, driver, host } = {}) {
     isDisposed: () => false,
   }
   const extra = extend
-    ? extend(wasm, { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks, rsaOptions })
+    ? extend(wasm, { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks, rsaOptions, waiting })
     : {}
 
   // The extension may replace RawRsaKeyring (the browser entry's on-demand one).

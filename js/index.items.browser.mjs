@@ -1,7 +1,8 @@
 // Browser entry for records (`sealkit/items`): `sealkit/lite` plus ItemEncryptor, marshall and
 // unmarshall, from a small module of its own (the lite module and the DB-ESDK item format).
 // Footer signatures (ECDSA P-384, suite 0x6701) are made and checked by WebCrypto
-// (`crypto.subtle`, secure contexts only); KMS, RSA and hierarchical keyrings are not here, as in
+// (`crypto.subtle`, secure contexts only), and so is a HierarchicalKeyring over a static branch key; KMS,
+// RSA and KMS-backed hierarchical keyrings are not here, as in
 // `sealkit/lite`. Loading works as in index.lite.browser.mjs (top-level await; copy
 // sealkit_items_bg.wasm next to an esbuild bundle).
 import init, * as glue from './sealkit_items_web.js'

@@ -4,7 +4,7 @@
 
 export function createKmsApi(wasm, base, marshalling) {
   const { CryptoAction, marshall, unmarshall, toBase64, fromBase64, isBytes } = marshalling
-  const { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, MultiKeyring, hooks } = base
+  const { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, hooks, waiting } = base
   const HAS_KMS = typeof wasm.WasmLocalKms === 'function'
   const notInLite = (what) => invalid(`${what} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from 'sealkit'`)
 
@@ -305,21 +305,11 @@ export function createKmsApi(wasm, base, marshalling) {
 
   // ---------------------------------------------------------------- KMS keyrings
 
-  const kmsKeyrings = new WeakSet()
-
-  /** Whether a keyring (or a member of a multi-keyring) may wait on a KMS. */
-  function isAsync(k) {
-    if (kmsKeyrings.has(k)) return true
-    if (k instanceof MultiKeyring) return [k.generator, ...k.children].some((c) => c && isAsync(c))
-    return false
-  }
-
-  hooks.asyncKeyring = isAsync
 
   function kmsKeyring(self, make) {
     if (!HAS_KMS) throw notInLite(self.constructor.name)
     handles.set(self, call(make))
-    kmsKeyrings.add(self)
+    waiting.add(self) // its materials wait on a KMS
   }
 
   function filterArgs(f) {
@@ -508,7 +498,7 @@ export function createKmsApi(wasm, base, marshalling) {
       if (o.maxAge === undefined) throw invalid('maxAge (milliseconds) is required')
       handles.set(this, call(() => wasm.cachingMaterialsManager(h, c, o.maxAge, o.maxMessagesEncrypted, o.maxBytesEncrypted, partition)))
       cachingManagers.add(this)
-      kmsKeyrings.add(this) // may wait: on its keyring, or on another request's call for the same entry
+      waiting.add(this) // may wait: on its keyring, or on another request's call for the same entry
       this.cache = o.cache
     }
   }

@@ -1,8 +1,10 @@
 // sealkit/lite's stand-ins for what its module leaves out (KMS providers and keyrings, the
 // hierarchical keyring, caching, item encryption): the same names, throwing ERR_INVALID_ARGUMENT with a
 // pointer to the full entry. Keeps js/kms.mjs out of lite bundles. AwsKmsRsaKeyring is real
-// here for offline encrypt (no provider).
+// here for offline encrypt (no provider), and so is HierarchicalKeyring over a static branch key
+// in the module of sealkit/items (which has `hierarchicalStaticKeyring`).
 import { createOfflineRsaKeyring } from './kms-rsa-offline.mjs'
+import { createStaticHierarchicalKeyring } from './hierarchical-static.mjs'
 
 export function createLiteStubs(wasm, base) {
   const { invalid } = base
@@ -18,6 +20,13 @@ export function createLiteStubs(wasm, base) {
     throw invalid("marshall/unmarshall (item encryption) are not included in 'sealkit/lite'; import them from 'sealkit/items' or 'sealkit'")
   }
   stubs.LocalKms.importState = () => new stubs.LocalKms()
+  if (typeof wasm.hierarchicalStaticKeyring === 'function') {
+    stubs.HierarchicalKeyring = createStaticHierarchicalKeyring(wasm, base, {
+      withKeyStore: () => {
+        throw invalid("HierarchicalKeyring over a KmsBranchKeyStore (branch keys from KMS) is not included in 'sealkit/items', which takes a static branchKey { version, key }; import it from 'sealkit'")
+      },
+    })
+  }
   stubs.AwsKmsRsaKeyring = createOfflineRsaKeyring(wasm, base, {
     withProvider: () => {
       throw invalid("AwsKmsRsaKeyring with a provider (decryption through KMS) is not included in 'sealkit/lite', which encrypts offline only; import it from 'sealkit'")

@@ -1,4 +1,4 @@
-// WebCrypto as the small wasm module's AES-GCM, HKDF, SHA-384 and RSA-OAEP encryption
+// WebCrypto as the small wasm module's AES-GCM, AES-CTR, HKDF, HMAC, SHA-384 and RSA-OAEP encryption
 // (src/wasm/host_crypto.rs) and ECDSA
 // (src/wasm/host_ecdsa.rs), for `sealkit/lite` and the default browser entry: the module
 // carries no SHA-2, no elliptic-curve code and only AES-192 (which Chromium's WebCrypto refuses). Key pairs are generated non-extractable inside
@@ -125,6 +125,20 @@ export function webCrypto(subtle) {
     },
     async aesGcmKey(raw) {
       return gcmKey(await secret(raw.slice(), (b) => subtle.importKey('raw', b, 'AES-GCM', false, USES)))
+    },
+    // The item format's recipient tags and header commitment. `data` is copied before the
+    // first await (the view dies with the next wasm allocation).
+    async hmac(bits, key, data) {
+      const bytes = data.slice()
+      const params = { name: 'HMAC', hash: `SHA-${bits}` }
+      const k = await secret(key.slice(), (b) => subtle.importKey('raw', b, params, false, ['sign']))
+      return new Uint8Array(await subtle.sign('HMAC', k, bytes))
+    },
+    // Keystream = the encryption of zeros: the item format's per-field keys (AES-256-CTR).
+    async aesCtr(key, counter, length) {
+      const params = { name: 'AES-CTR', counter: counter.slice(), length: 128 }
+      const k = await secret(key.slice(), (b) => subtle.importKey('raw', b, 'AES-CTR', false, ['encrypt']))
+      return new Uint8Array(await subtle.encrypt(params, k, new Uint8Array(length)))
     },
     // digest copies its input before it returns (WebCrypto spec, digest step 2).
     async digest(bits, data) {

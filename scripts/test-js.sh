@@ -75,7 +75,7 @@ fi
 
 files_for() {
   case "$1" in
-    api) echo tests/js/api.test.mjs tests/js/zeroize.test.mjs tests/js/host-rsa.test.mjs ;;
+    api) echo tests/js/api.test.mjs tests/js/zeroize.test.mjs tests/js/host-rsa.test.mjs tests/js/webcrypto-rsa.test.mjs ;;
     vectors | vectors-wasm) echo tests/js/vectors.test.mjs ;;
     lite) echo tests/js/vectors.test.mjs tests/js/lite.test.mjs ;;
     on-demand) echo tests/js/vectors.test.mjs tests/js/on-demand.test.mjs ;;

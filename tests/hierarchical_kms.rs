@@ -153,3 +153,106 @@ fn kms_backed_branch_keys_version_persist_and_decrypt() {
         block_on(client.encrypt(keyring_cmm(fresh), b"x", EncryptOptions::default())).unwrap_err();
     assert!(err.to_string().contains("DisabledException"), "{err}");
 }
+
+/// The keyring's crypto is the provider it holds: a provider that counts (and otherwise is the
+/// built-in one) sees one HMAC-SHA-256 and one AES-GCM seal per item encryption, one open per
+/// decryption; a provider that refuses HMAC stops the keyring with its error.
+#[test]
+fn the_keyring_derives_and_wraps_through_its_crypto_provider() {
+    use sealkit::crypto::builtin::BuiltinCrypto;
+    use sealkit::crypto::provider::{CryptoProvider, GcmJob, MacHash, Opened, Secret32};
+    use sealkit::future::BoxFuture;
+    use sealkit::keyring::hierarchical::{BranchKey, StaticBranchKeyStore};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use zeroize::Zeroizing;
+
+    #[derive(Debug, Default)]
+    struct Counting {
+        hmac256: AtomicUsize,
+        seals: AtomicUsize,
+        opens: AtomicUsize,
+        refuse_hmac: bool,
+    }
+    impl CryptoProvider for Counting {
+        fn name(&self) -> &'static str {
+            "counting"
+        }
+        fn hkdf_sha512<'a>(
+            &'a self,
+            ikm: &'a [u8],
+            info: &'a [u8],
+        ) -> BoxFuture<'a, sealkit::Result<Secret32>> {
+            BuiltinCrypto.hkdf_sha512(ikm, info)
+        }
+        fn hmac<'a>(
+            &'a self,
+            hash: MacHash,
+            key: &'a [u8],
+            data: &'a [u8],
+        ) -> BoxFuture<'a, sealkit::Result<Zeroizing<Vec<u8>>>> {
+            if hash == MacHash::Sha256 {
+                self.hmac256.fetch_add(1, Ordering::SeqCst);
+                if self.refuse_hmac {
+                    return Box::pin(async {
+                        Err(sealkit::Error::Keyring("counting: HMAC refused".into()))
+                    });
+                }
+            }
+            BuiltinCrypto.hmac(hash, key, data)
+        }
+        fn sha384<'a>(&'a self, data: &'a [u8]) -> BoxFuture<'a, sealkit::Result<[u8; 48]>> {
+            BuiltinCrypto.sha384(data)
+        }
+        fn aes256_ctr_keystream<'a>(
+            &'a self,
+            key: &'a [u8; 32],
+            counter: [u8; 16],
+            len: usize,
+        ) -> BoxFuture<'a, sealkit::Result<Zeroizing<Vec<u8>>>> {
+            BuiltinCrypto.aes256_ctr_keystream(key, counter, len)
+        }
+        fn seal_many<'a>(
+            &'a self,
+            jobs: &'a [GcmJob<'a>],
+        ) -> BoxFuture<'a, sealkit::Result<Vec<Vec<u8>>>> {
+            self.seals.fetch_add(jobs.len(), Ordering::SeqCst);
+            BuiltinCrypto.seal_many(jobs)
+        }
+        fn open_many<'a>(
+            &'a self,
+            jobs: &'a [GcmJob<'a>],
+        ) -> BoxFuture<'a, sealkit::Result<Vec<Opened>>> {
+            self.opens.fetch_add(jobs.len(), Ordering::SeqCst);
+            BuiltinCrypto.open_many(jobs)
+        }
+    }
+
+    let bk = BranchKey::new("bk-1", "e9ce18a3-edb5-4272-9f86-1cacb7997ff6", &[7u8; 32]).unwrap();
+    let store: Arc<dyn BranchKeyStore> = Arc::new(StaticBranchKeyStore::new(bk));
+    let counting = Arc::new(Counting::default());
+    let keyring = HierarchicalKeyring::new(store.clone(), "bk-1")
+        .unwrap()
+        .with_provider(counting.clone());
+    let enc = item_encryptor(Arc::new(keyring));
+    let stored = block_on(enc.encrypt_item(&item())).unwrap();
+    assert_eq!(counting.hmac256.load(Ordering::SeqCst), 1);
+    assert_eq!(counting.seals.load(Ordering::SeqCst), 1);
+    assert_eq!(block_on(enc.decrypt_item(&stored)).unwrap(), item());
+    assert_eq!(counting.hmac256.load(Ordering::SeqCst), 2);
+    assert_eq!(counting.opens.load(Ordering::SeqCst), 1);
+    // The default provider reads what the counting one wrote.
+    let plain = item_encryptor(Arc::new(
+        HierarchicalKeyring::new(store.clone(), "bk-1").unwrap(),
+    ));
+    assert_eq!(block_on(plain.decrypt_item(&stored)).unwrap(), item());
+
+    let refusing = Arc::new(Counting {
+        refuse_hmac: true,
+        ..Counting::default()
+    });
+    let keyring = HierarchicalKeyring::new(store, "bk-1")
+        .unwrap()
+        .with_provider(refusing);
+    let err = block_on(item_encryptor(Arc::new(keyring)).encrypt_item(&item())).unwrap_err();
+    assert!(err.to_string().contains("HMAC refused"), "{err}");
+}

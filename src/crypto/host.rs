@@ -1,5 +1,5 @@
 //! The asynchronous host crypto seam of the `host-crypto` build (the small browser module):
-//! AES-GCM and HKDF come from the host — WebCrypto, with hardware AES — instead of being
+//! AES-GCM, HKDF, HMAC, SHA-384 and AES-CTR come from the host — WebCrypto, with hardware AES — instead of being
 //! compiled into the module.
 //!
 //! The host answers later (a Promise), so only async paths can use it: message encryption and
@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::aead::AuthFailed;
 use crate::crypto::oaep_public::OaepHash;
+use crate::crypto::provider::MacHash;
 use crate::future::BoxFuture;
 use crate::suite::IV_LEN;
 
@@ -61,6 +62,23 @@ pub trait HostCrypto {
 
     /// SHA-384 of `data`.
     fn sha384(&self, data: &[u8]) -> BoxFuture<'static, Option<[u8; 48]>>;
+
+    /// HMAC of `data` under `key` (the full tag).
+    fn hmac(
+        &self,
+        hash: MacHash,
+        key: &[u8],
+        data: &[u8],
+    ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>>;
+
+    /// `len` bytes of AES-CTR keystream under the 16- or 32-byte `key`, the whole 16-byte
+    /// `counter` block incremented as one 128-bit integer.
+    fn aes_ctr_keystream(
+        &self,
+        key: &[u8],
+        counter: &[u8; 16],
+        len: usize,
+    ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>>;
 
     /// RSA-OAEP (MGF1 with the same hash, empty label) of `plaintext` under the DER
     /// SubjectPublicKeyInfo `spki` (already checked by

@@ -11,28 +11,35 @@ pub use sealkit_kms::rsa_private::{
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::future::{MaybeSend, MaybeSync};
+use crate::future::{BoxFuture, MaybeSend, MaybeSync};
+
+/// What an RSA decryption yields: the plaintext, or one undetailed failure.
+pub type RsaDecryptResult = core::result::Result<Zeroizing<Vec<u8>>, RsaPrivateError>;
 
 /// A private key's decryption, wherever the key lives: the build's backend (any
-/// [`RsaPrivateOps`]) or a host that keeps the key (node:crypto in the npm package, see
-/// `wasm::host_rsa`). Only `Send`/`Sync` natively: on wasm a host key is a JS value.
+/// [`RsaPrivateOps`]) or a host that keeps the key (node:crypto in Node, WebCrypto in
+/// browsers; see `wasm::host_rsa`). Only `Send`/`Sync` natively: on wasm a host key is a JS
+/// value. The answer is a future because WebCrypto answers with a Promise; the built-in
+/// backend and node:crypto answer at once (the future is ready on its first poll).
 pub trait RsaDecryptKey: MaybeSend + MaybeSync {
     /// Decrypts `ciphertext`. Every failure is [`RsaPrivateError::Decryption`], with no detail
     /// (no padding oracle).
-    fn decrypt(
-        &self,
+    fn decrypt<'a>(
+        &'a self,
         padding: RsaDecryptPadding,
-        ciphertext: &[u8],
-    ) -> core::result::Result<Zeroizing<Vec<u8>>, RsaPrivateError>;
+        ciphertext: &'a [u8],
+    ) -> BoxFuture<'a, RsaDecryptResult>;
 }
 
 impl RsaDecryptKey for Box<dyn RsaPrivateOps> {
-    fn decrypt(
-        &self,
+    fn decrypt<'a>(
+        &'a self,
         padding: RsaDecryptPadding,
-        ciphertext: &[u8],
-    ) -> core::result::Result<Zeroizing<Vec<u8>>, RsaPrivateError> {
-        self.as_ref().decrypt(padding, ciphertext)
+        ciphertext: &'a [u8],
+    ) -> BoxFuture<'a, RsaDecryptResult> {
+        Box::pin(core::future::ready(
+            self.as_ref().decrypt(padding, ciphertext),
+        ))
     }
 }
 
@@ -145,11 +152,12 @@ pub fn private_ops(backend: RsaBackend, key: RsaPrivateKey) -> Result<Box<dyn Rs
 }
 
 /// Decrypts with the private key. Failures carry no detail (no padding oracle in messages).
-pub fn decrypt(
+pub async fn decrypt(
     key: &dyn RsaDecryptKey,
     padding: RsaPadding,
     data: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
     key.decrypt(decrypt_padding(padding), data)
+        .await
         .map_err(|_| Error::Keyring(format!("RSA {} decryption failed", padding.name())))
 }

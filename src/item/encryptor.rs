@@ -2,10 +2,12 @@
 //! (DB-ESDK spec: dynamodb-encryption-client/encrypt-item.md, decrypt-item.md,
 //! structured-encryption/encrypt-structure.md, decrypt-structure.md).
 
+use std::sync::Arc;
+
 use zeroize::Zeroizing;
 
 use crate::context::{EncryptionContext, PUBLIC_KEY_FIELD};
-use crate::crypto::aead;
+use crate::crypto::provider::{self, CryptoProvider, GcmJob, Opened};
 use crate::crypto::random;
 use crate::crypto::signature::{SigningKey, VerifyingKey};
 use crate::error::{Error, Result};
@@ -17,7 +19,7 @@ use crate::item::footer_signature;
 use crate::item::header::{ItemHeader, MESSAGE_ID_LEN};
 use crate::item::keys::{self, ct_eq, KEY_LEN};
 use crate::item::path::{canonical_path, sort_canonical};
-use crate::item::serialize::{self, Terminal, TypeId};
+use crate::item::serialize::{self, Terminal};
 use crate::item::value::{AttributeValue, Item};
 use crate::item::wrapping;
 use crate::suite::{AlgorithmSuite, SignatureAlgorithm};
@@ -50,6 +52,7 @@ const MIN_ENCRYPTED_LEN: usize = 2 + 16;
 pub struct ItemEncryptor {
     config: ItemEncryptorConfig,
     suite: AlgorithmSuite,
+    crypto: Arc<dyn CryptoProvider>,
 }
 
 /// One signed attribute during encryption or decryption.
@@ -64,16 +67,69 @@ struct Signed<'a> {
 }
 
 impl ItemEncryptor {
-    /// Validates the configuration and builds an encryptor.
+    /// Validates the configuration and builds an encryptor on this build's crypto provider
+    /// ([`provider::default_provider`]).
     pub fn new(config: ItemEncryptorConfig) -> Result<ItemEncryptor> {
+        Self::with_provider(config, provider::default_provider())
+    }
+
+    /// As [`new`](Self::new), with the HKDF, HMAC, SHA-384 and AES of `crypto`. ECDSA and the
+    /// keyrings' own crypto do not go through it yet.
+    pub fn with_provider(
+        config: ItemEncryptorConfig,
+        crypto: Arc<dyn CryptoProvider>,
+    ) -> Result<ItemEncryptor> {
         config.validate()?;
         let suite = config.suite()?;
-        Ok(ItemEncryptor { config, suite })
+        Ok(ItemEncryptor {
+            config,
+            suite,
+            crypto,
+        })
     }
 
     /// The configuration.
     pub fn config(&self) -> &ItemEncryptorConfig {
         &self.config
+    }
+
+    /// Opens every encrypted attribute of `signed` (canonical order, field key i for the i-th)
+    /// in one batch; each with its own result.
+    async fn open_fields<'s, 'n>(
+        &self,
+        root: &[u8; KEY_LEN],
+        signed: &'s [Signed<'n>],
+    ) -> Result<Vec<(&'s Signed<'n>, Opened)>> {
+        let encrypted: Vec<&Signed<'_>> = signed
+            .iter()
+            .filter(|s| s.action == CryptoAction::EncryptAndSign)
+            .collect();
+        let field_keys = keys::field_keys(self.crypto.as_ref(), root, encrypted.len()).await?;
+        let mut jobs = Vec::with_capacity(encrypted.len());
+        for (s, (key, nonce)) in encrypted.iter().zip(&field_keys) {
+            // TypeID(2) ‖ ciphertext ‖ tag; the decrypt path checked the length already.
+            let sealed = s
+                .stored
+                .as_deref()
+                .and_then(|stored| stored.get(2..))
+                .ok_or_else(|| Error::item(s.name, "encrypted value is too short"))?;
+            jobs.push(GcmJob {
+                key,
+                iv: nonce,
+                aad: &s.path,
+                input: sealed,
+            });
+        }
+        let opened = self.crypto.open_many(&jobs).await?;
+        if opened.len() != encrypted.len() {
+            return Err(Error::Keyring(format!(
+                "the {} crypto provider opened {} of {} attributes",
+                self.crypto.name(),
+                opened.len(),
+                encrypted.len()
+            )));
+        }
+        Ok(encrypted.into_iter().zip(opened).collect())
     }
 
     fn key_schema(&self) -> KeySchema<'_> {
@@ -165,7 +221,9 @@ impl ItemEncryptor {
         random::fill(pdk.as_mut())?;
         let mut message_id = [0u8; MESSAGE_ID_LEN];
         random::fill(&mut message_id)?;
-        let wrapped = wrapping::wrap(&cfg.keyring, suite, &ec, &required, pdk.as_ref()).await?;
+        let crypto = self.crypto.as_ref();
+        let wrapped =
+            wrapping::wrap(crypto, &cfg.keyring, suite, &ec, &required, pdk.as_ref()).await?;
 
         let mut header = ItemHeader {
             version,
@@ -176,35 +234,62 @@ impl ItemEncryptor {
             encrypted_data_keys: wrapped.edks,
             commitment: [0u8; keys::COMMITMENT_LEN],
         };
-        let commit_key = keys::commit_key(pdk.as_ref(), &message_id)?;
-        header.commitment =
-            keys::commitment(commit_key.as_ref(), &header.serialize_without_commitment()?)?;
+        let commit_key = keys::commit_key(crypto, pdk.as_ref(), &message_id).await?;
+        header.commitment = keys::commitment(
+            crypto,
+            commit_key.as_ref(),
+            &header.serialize_without_commitment()?,
+        )
+        .await?;
         let header_bytes = header.serialize()?;
 
         // encrypt-path-structure.md: the i-th encrypted attribute (canonical order) uses field key i.
-        let root = keys::field_root_key(pdk.as_ref(), &message_id)?;
-        let encrypted = signed
+        let root = keys::field_root_key(crypto, pdk.as_ref(), &message_id).await?;
+        let mut to_seal: Vec<&mut Signed<'_>> = signed
             .iter_mut()
-            .filter(|s| s.action == CryptoAction::EncryptAndSign);
-        for (field_index, s) in encrypted.enumerate() {
-            let (key, nonce) = keys::field_key(&root, field_index)?;
+            .filter(|s| s.action == CryptoAction::EncryptAndSign)
+            .collect();
+        let field_keys = keys::field_keys(crypto, &root, to_seal.len()).await?;
+        let mut jobs = Vec::with_capacity(to_seal.len());
+        for (s, (key, nonce)) in to_seal.iter().zip(&field_keys) {
             let t = s
                 .terminal
                 .as_ref()
                 .ok_or_else(|| Error::item(s.name, "internal: no serialized value"))?;
-            let sealed = aead::seal_once(key.as_ref(), &nonce, &s.path, &t.value)?;
+            jobs.push(GcmJob {
+                key,
+                iv: nonce,
+                aad: &s.path,
+                input: &t.value,
+            });
+        }
+        let sealed = crypto.seal_many(&jobs).await?;
+        drop(jobs);
+        if sealed.len() != to_seal.len() {
+            return Err(Error::Keyring(format!(
+                "the {} crypto provider sealed {} of {} attributes",
+                crypto.name(),
+                sealed.len(),
+                to_seal.len()
+            )));
+        }
+        for (s, sealed) in to_seal.iter_mut().zip(sealed) {
+            let type_id = s
+                .terminal
+                .as_ref()
+                .map(|t| t.type_id)
+                .ok_or_else(|| Error::item(s.name, "internal: no serialized value"))?;
             let mut stored = Vec::with_capacity(2 + sealed.len());
-            stored.extend_from_slice(&t.type_id);
+            stored.extend_from_slice(&type_id);
             stored.extend_from_slice(&sealed);
             s.stored = Some(stored);
         }
 
-        let hash = canonical_hash(&header_bytes, &ec, &canonical_fields(&signed)?)?;
-        let tags = wrapped
-            .mac_keys
-            .iter()
-            .map(|k| keys::recipient_tag(k.as_ref(), &hash))
-            .collect::<Result<Vec<_>>>()?;
+        let hash = canonical_hash(crypto, &header_bytes, &ec, &canonical_fields(&signed)?).await?;
+        let mut tags = Vec::with_capacity(wrapped.mac_keys.len());
+        for k in &wrapped.mac_keys {
+            tags.push(keys::recipient_tag(crypto, k.as_ref(), &hash).await?);
+        }
         let signature = match &signing_key {
             Some(key) => Some(footer_signature::sign(key, &hash).await?),
             None => None,
@@ -331,7 +416,9 @@ impl ItemEncryptor {
             (None, None) => None,
         };
 
+        let crypto = self.crypto.as_ref();
         let (pdk, mac_key) = wrapping::unwrap(
+            crypto,
             &cfg.keyring,
             suite,
             &ec,
@@ -342,12 +429,12 @@ impl ItemEncryptor {
         .map_err(|e| self.context_hint(e, header.version, &context_names))?;
 
         // header.md#commitment-verification, constant time.
-        let commit_key = keys::commit_key(pdk.as_ref(), &header.message_id)?;
+        let commit_key = keys::commit_key(crypto, pdk.as_ref(), &header.message_id).await?;
         let covered = head
             .get(..covered_len)
             .ok_or_else(|| Error::malformed("aws_dbe_head", "header is truncated"))?;
         if !ct_eq(
-            &keys::commitment(commit_key.as_ref(), covered)?,
+            &keys::commitment(crypto, commit_key.as_ref(), covered).await?,
             &header.commitment,
         ) {
             return Err(Error::item(
@@ -362,8 +449,8 @@ impl ItemEncryptor {
             header.encrypted_data_keys.len(),
             suite.signature().is_some(),
         )?;
-        let hash = canonical_hash(head, &ec, &canonical_fields(&signed)?)?;
-        let expected_tag = keys::recipient_tag(mac_key.as_ref(), &hash)?;
+        let hash = canonical_hash(crypto, head, &ec, &canonical_fields(&signed)?).await?;
+        let expected_tag = keys::recipient_tag(crypto, mac_key.as_ref(), &hash).await?;
         let tag_ok = footer
             .tags
             .iter()
@@ -380,21 +467,20 @@ impl ItemEncryptor {
             (None, None) => true,
             _ => false,
         };
-        let root = keys::field_root_key(pdk.as_ref(), &header.message_id)?;
+        let root = keys::field_root_key(crypto, pdk.as_ref(), &header.message_id).await?;
         if !(tag_ok && sig_ok) {
-            return Err(self.diagnose_tamper(item, &signed, &root, tag_ok, sig_ok, suite));
+            // Which encrypted value fails to open names the attribute that was changed.
+            let opened = self.open_fields(&root, &signed).await?;
+            return Err(self.diagnose_tamper(item, &signed, &opened, tag_ok, sig_ok, suite));
         }
 
         // Only now decrypt the encrypted attributes (decrypt-structure.md#decrypt-encrypted-terminals).
+        let opened = self.open_fields(&root, &signed).await?;
         let mut out = item.clone();
         out.remove(HEADER_ATTRIBUTE);
         out.remove(FOOTER_ATTRIBUTE);
-        let encrypted = signed
-            .iter()
-            .filter(|s| s.action == CryptoAction::EncryptAndSign);
-        for (field_index, s) in encrypted.enumerate() {
-            let value = decrypt_field(&root, field_index, s)?;
-            out.insert(s.name.to_owned(), value);
+        for (s, plaintext) in opened {
+            out.insert(s.name.to_owned(), plain_value(s, plaintext)?);
         }
         // An encrypted value's nesting shows only now (it is authenticated, but may have been
         // written under looser limits).
@@ -493,21 +579,16 @@ impl ItemEncryptor {
         &self,
         item: &Item,
         signed: &[Signed<'_>],
-        root: &[u8; KEY_LEN],
+        opened: &[(&Signed<'_>, Opened)],
         tag_ok: bool,
         sig_ok: bool,
         suite: AlgorithmSuite,
     ) -> Error {
-        let encrypted = signed
-            .iter()
-            .filter(|s| s.action == CryptoAction::EncryptAndSign);
-        for (field_index, s) in encrypted.enumerate() {
-            if decrypt_field(root, field_index, s).is_err() {
-                return Error::item(
-                    s.name,
-                    "signature mismatch: the encrypted value does not authenticate (modified, moved or renamed after encryption)",
-                );
-            }
+        if let Some((s, _)) = opened.iter().find(|(_, o)| o.is_err()) {
+            return Error::item(
+                s.name,
+                "signature mismatch: the encrypted value does not authenticate (modified, moved or renamed after encryption)",
+            );
         }
         let names: Vec<&str> = signed.iter().map(|s| s.name).collect();
         if let Some(e) = self.renamed(item, &names) {
@@ -599,19 +680,15 @@ fn canonical_fields<'s>(signed: &'s [Signed<'_>]) -> Result<Vec<CanonicalField<'
 }
 
 /// Opens one encrypted attribute: `TypeID ‖ AES-GCM(fieldKey_i, nonce_i, aad = canonical path)`.
-fn decrypt_field(root: &[u8; KEY_LEN], index: usize, s: &Signed<'_>) -> Result<AttributeValue> {
-    let stored = s
+/// The plaintext serialization of an opened attribute as its value.
+fn plain_value(s: &Signed<'_>, opened: Opened) -> Result<AttributeValue> {
+    let plaintext =
+        opened.map_err(|_| Error::item(s.name, "encrypted value does not authenticate"))?;
+    let type_id = s
         .stored
         .as_deref()
-        .ok_or_else(|| Error::item(s.name, "internal: not an encrypted attribute"))?;
-    let (type_id, sealed) = stored
-        .split_at_checked(2)
+        .and_then(|stored| stored.get(..2))
         .ok_or_else(|| Error::item(s.name, "encrypted value is too short"))?;
-    let type_id: TypeId = [type_id[0], type_id[1]];
-    let (key, nonce) = keys::field_key(root, index)?;
-    let plaintext = aead::open_once(key.as_ref(), &nonce, &s.path, sealed)
-        .map_err(|_| Error::item(s.name, "encrypted value does not authenticate"))?;
-    let plaintext = Zeroizing::new(plaintext);
-    serialize::deserialize(type_id, &plaintext)
+    serialize::deserialize([type_id[0], type_id[1]], &plaintext)
         .map_err(|e| Error::item(s.name, format!("decrypted value is malformed: {e}")))
 }

@@ -4,10 +4,9 @@
 //! Footer = one 48-byte HMAC-SHA384 recipient tag per EDK, in EDK order, then for suite 0x6701
 //! a 103-byte DER ECDSA P-384 signature (⚠ the spec says 0 or 96; the code uses 103).
 
-use sha2::{Digest, Sha384};
-
 use crate::codec::{Reader, Writer};
 use crate::context::EncryptionContext;
+use crate::crypto::provider::CryptoProvider;
 use crate::error::{Error, Result};
 use crate::item::context::serialize_with_count;
 use crate::item::keys::TAG_LEN;
@@ -92,46 +91,45 @@ pub enum CanonicalField<'a> {
 }
 
 /// `SHA-384(header ‖ u64 len(A) ‖ A ‖ Σ canonicalField)`, A = the full context with its count
-/// (footer.md#canonical-hash). `fields` must be in canonical-path order.
-pub fn canonical_hash(
+/// (footer.md#canonical-hash). `fields` must be in canonical-path order. The hashed bytes are
+/// laid out in one buffer first: a host hash (WebCrypto) takes whole inputs only.
+pub async fn canonical_hash(
+    crypto: &dyn CryptoProvider,
     header: &[u8],
     context: &EncryptionContext,
     fields: &[CanonicalField<'_>],
 ) -> Result<[u8; 48]> {
-    let mut h = Sha384::new();
-    h.update(header);
     let aad = serialize_with_count(context)?;
-    let mut len = Vec::with_capacity(8);
-    len.put_u64(aad.len() as u64);
-    h.update(&len);
-    h.update(&aad);
+    let mut h = Vec::new();
+    h.extend_from_slice(header);
+    h.put_u64(aad.len() as u64);
+    h.extend_from_slice(&aad);
     for f in fields {
-        let mut n = Vec::with_capacity(8);
         match f {
             CanonicalField::Encrypted { path, stored } => {
                 // The length excludes the 2-byte original TypeID that prefixes the ciphertext.
                 let body = stored.len().checked_sub(2).ok_or_else(|| {
                     Error::malformed(F, "encrypted value shorter than its TypeID")
                 })?;
-                h.update(path);
-                n.put_u64(body as u64);
-                h.update(&n);
-                h.update(b"ENCRYPTED");
-                h.update(stored);
+                h.extend_from_slice(path);
+                h.put_u64(body as u64);
+                h.extend_from_slice(b"ENCRYPTED");
+                h.extend_from_slice(stored);
             }
             CanonicalField::Plaintext {
                 path,
                 type_id,
                 value,
             } => {
-                h.update(path);
-                n.put_u64(value.len() as u64);
-                h.update(&n);
-                h.update(b"PLAINTEXT");
-                h.update(type_id);
-                h.update(value);
+                h.extend_from_slice(path);
+                h.put_u64(value.len() as u64);
+                h.extend_from_slice(b"PLAINTEXT");
+                h.extend_from_slice(type_id);
+                h.extend_from_slice(value);
             }
         }
     }
-    Ok(h.finalize().into())
+    // Plaintext of sign-only attributes: wiped like the rest of the item's plaintext.
+    let h = zeroize::Zeroizing::new(h);
+    crypto.sha384(&h).await
 }

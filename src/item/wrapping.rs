@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use crate::context::{self, EncryptionContext};
-use crate::crypto::aead::AesGcmKey;
+use crate::crypto::provider::{CryptoProvider, GcmJob};
 use crate::crypto::random;
 use crate::error::{Error, Result};
 use crate::item::keys::{ct_eq, intermediate_keys, Key32, KEY_LEN};
@@ -51,6 +51,7 @@ fn leaves(keyring: &Arc<dyn Keyring>, depth: usize, out: &mut Vec<Arc<dyn Keyrin
 
 /// Wraps `pdk` for every leaf keyring of `keyring`.
 pub async fn wrap(
+    crypto: &dyn CryptoProvider,
     keyring: &Arc<dyn Keyring>,
     suite: AlgorithmSuite,
     ec: &EncryptionContext,
@@ -66,8 +67,18 @@ pub async fn wrap(
     };
     for leaf in leaf_list {
         let ik = DataKey::new(random::bytes(KEY_LEN)?);
-        let (kek, mac_key) = intermediate_keys(ik.as_bytes())?;
-        let encrypted_pdk = AesGcmKey::new(kek.as_ref())?.seal(&ZERO_IV, &aad, pdk)?;
+        let (kek, mac_key) = intermediate_keys(crypto, ik.as_bytes()).await?;
+        let job = GcmJob {
+            key: &kek,
+            iv: &ZERO_IV,
+            aad: &aad,
+            input: pdk,
+        };
+        let encrypted_pdk = crypto
+            .seal_many(core::slice::from_ref(&job))
+            .await?
+            .pop()
+            .ok_or_else(|| Error::Keyring("AES-GCM sealed nothing".into()))?;
         let materials = EncryptionMaterials {
             suite,
             encryption_context: ec.clone(),
@@ -105,6 +116,7 @@ pub async fn wrap(
 ///
 /// The keyring sees each EDK with the encrypted-PDK prefix removed, i.e. exactly what it wrapped.
 pub async fn unwrap(
+    crypto: &dyn CryptoProvider,
     keyring: &Arc<dyn Keyring>,
     suite: AlgorithmSuite,
     ec: &EncryptionContext,
@@ -146,21 +158,24 @@ pub async fn unwrap(
             ik.as_bytes().len()
         )));
     }
-    let (kek, mac_key) = intermediate_keys(ik.as_bytes())?;
-    let aead = AesGcmKey::new(kek.as_ref())?;
+    let (kek, mac_key) = intermediate_keys(crypto, ik.as_bytes()).await?;
     let aad = context::serialize(ec)?;
     // The keyring does not say which EDK it opened; only that EDK's prefix authenticates under kek.
-    for edk in edks {
-        let Some(prefix) = edk.ciphertext.get(..ENCRYPTED_PDK_LEN) else {
-            continue;
-        };
-        if let Ok(pdk) = aead.open(&ZERO_IV, &aad, prefix) {
-            let pdk = zeroize::Zeroizing::new(pdk);
+    let jobs: Vec<GcmJob<'_>> = edks
+        .iter()
+        .filter_map(|edk| edk.ciphertext.get(..ENCRYPTED_PDK_LEN))
+        .map(|prefix| GcmJob {
+            key: &kek,
+            iv: &ZERO_IV,
+            aad: &aad,
+            input: prefix,
+        })
+        .collect();
+    for pdk in crypto.open_many(&jobs).await?.into_iter().flatten() {
+        if pdk.len() == KEY_LEN {
             let mut key = Key32::default();
-            if pdk.len() == KEY_LEN {
-                key.copy_from_slice(&pdk);
-                return Ok((key, mac_key));
-            }
+            key.copy_from_slice(&pdk);
+            return Ok((key, mac_key));
         }
     }
     Err(Error::NoDecryptingKeyring(vec![

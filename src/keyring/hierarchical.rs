@@ -25,13 +25,11 @@ pub use supplier::{BranchKeyIdSupplier, ContextKeySupplier};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::codec::Reader;
 use crate::context::{self, EncryptionContext};
-use crate::crypto::aead::AesGcmKey;
+use crate::crypto::provider::{default_provider, CryptoProvider, GcmJob, MacHash};
 use crate::crypto::random;
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
@@ -58,6 +56,7 @@ pub struct HierarchicalKeyring {
     source: BranchKeyIdSource,
     store: Arc<dyn BranchKeyStore>,
     cache: Arc<BranchKeyCache>,
+    crypto: Arc<dyn CryptoProvider>,
 }
 
 impl core::fmt::Debug for HierarchicalKeyring {
@@ -69,6 +68,7 @@ impl core::fmt::Debug for HierarchicalKeyring {
         f.debug_struct("HierarchicalKeyring")
             .field("branch_key_id", &id)
             .field("cache", &self.cache)
+            .field("crypto", &self.crypto.name())
             .finish()
     }
 }
@@ -84,6 +84,7 @@ impl HierarchicalKeyring {
             source: BranchKeyIdSource::Fixed(id),
             store,
             cache: default_cache(),
+            crypto: default_provider(),
         })
     }
 
@@ -96,6 +97,7 @@ impl HierarchicalKeyring {
             source: BranchKeyIdSource::Supplier(supplier),
             store,
             cache: default_cache(),
+            crypto: default_provider(),
         }
     }
 
@@ -103,6 +105,37 @@ impl HierarchicalKeyring {
     pub fn with_cache(mut self, cache: Arc<BranchKeyCache>) -> Self {
         self.cache = cache;
         self
+    }
+
+    /// Derives wrapping keys and wraps data keys with `crypto` instead of the build's
+    /// [`default_provider`] (WebCrypto in the small browser modules, RustCrypto elsewhere).
+    pub fn with_provider(mut self, crypto: Arc<dyn CryptoProvider>) -> Self {
+        self.crypto = crypto;
+        self
+    }
+
+    /// The wrapping key of one EDK (the spec's "hierarchical keyring", wrapping key derivation:
+    /// NIST SP 800-108 KDF in counter mode over HMAC-SHA-256, one block):
+    /// `HMAC-SHA256(branchKey, u32be(1) ‖ "aws-kms-hierarchy" ‖ 0x00 ‖ salt ‖ u32be(256))`.
+    async fn wrapping_key(&self, branch_key: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+        let mut input = Vec::with_capacity(4 + PROVIDER_ID.len() + 1 + salt.len() + 4);
+        input.extend_from_slice(&1u32.to_be_bytes());
+        input.extend_from_slice(PROVIDER_ID.as_bytes());
+        input.push(0);
+        input.extend_from_slice(salt);
+        input.extend_from_slice(&256u32.to_be_bytes());
+        let tag = self
+            .crypto
+            .hmac(MacHash::Sha256, branch_key, &input)
+            .await?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        if tag.len() != key.len() {
+            return Err(Error::Keyring(
+                "HMAC-SHA-256 gave a tag of the wrong length".into(),
+            ));
+        }
+        key.copy_from_slice(&tag);
+        Ok(key)
     }
 
     fn branch_key_id(&self, ec: &EncryptionContext) -> Result<String> {
@@ -155,18 +188,6 @@ fn check_returned(k: &BranchKey, id: &str, version: Option<&str>) -> Result<()> 
     Ok(())
 }
 
-/// `HMAC-SHA256(branchKey, u32be(1) ‖ "aws-kms-hierarchy" ‖ 0x00 ‖ salt ‖ u32be(256))`.
-fn derive_wrapping_key(branch_key: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(branch_key)
-        .map_err(|_| Error::Keyring("bad branch key".into()))?;
-    mac.update(&1u32.to_be_bytes());
-    mac.update(PROVIDER_ID.as_bytes());
-    mac.update(&[0]);
-    mac.update(salt);
-    mac.update(&256u32.to_be_bytes());
-    Ok(Zeroizing::new(mac.finalize().into_bytes().into()))
-}
-
 fn wrapping_aad(
     branch_key_id: &str,
     version: &[u8; VERSION_LEN],
@@ -190,10 +211,20 @@ impl Keyring for HierarchicalKeyring {
             random::fill(&mut salt)?;
             let mut iv = [0u8; IV_LEN];
             random::fill(&mut iv)?;
-            let wrapping_key = derive_wrapping_key(bk.key_bytes(), &salt)?;
+            let wrapping_key = self.wrapping_key(bk.key_bytes(), &salt).await?;
             let aad = wrapping_aad(&id, bk.version_bytes(), &m.encryption_context)?;
-            let sealed =
-                AesGcmKey::new(wrapping_key.as_ref())?.seal(&iv, &aad, data_key.as_bytes())?;
+            let job = GcmJob {
+                key: &wrapping_key,
+                iv: &iv,
+                aad: &aad,
+                input: data_key.as_bytes(),
+            };
+            let sealed = self
+                .crypto
+                .seal_many(core::slice::from_ref(&job))
+                .await?
+                .pop()
+                .ok_or_else(|| Error::Keyring("AES-GCM sealed nothing".into()))?;
             let mut ciphertext = Vec::with_capacity(SALT_LEN + IV_LEN + VERSION_LEN + sealed.len());
             ciphertext.extend_from_slice(&salt);
             ciphertext.extend_from_slice(&iv);
@@ -246,15 +277,28 @@ impl Keyring for HierarchicalKeyring {
                         continue;
                     }
                 };
-                let wrapping_key = derive_wrapping_key(bk.key_bytes(), &salt)?;
+                let wrapping_key = self.wrapping_key(bk.key_bytes(), &salt).await?;
                 let aad = wrapping_aad(&id, &version_bytes, &m.encryption_context)?;
-                match AesGcmKey::new(wrapping_key.as_ref())?.open(&iv, &aad, sealed) {
-                    Ok(k) if k.len() == m.suite.key_len() => {
-                        m.data_key = Some(DataKey::new(k));
+                let job = GcmJob {
+                    key: &wrapping_key,
+                    iv: &iv,
+                    aad: &aad,
+                    input: sealed,
+                };
+                let opened = self
+                    .crypto
+                    .open_many(core::slice::from_ref(&job))
+                    .await?
+                    .pop();
+                match opened {
+                    None => return Err(Error::Keyring("AES-GCM opened nothing".into())),
+                    Some(Ok(mut k)) if k.len() == m.suite.key_len() => {
+                        // The bytes move into the DataKey, which zeroizes them on drop.
+                        m.data_key = Some(DataKey::new(core::mem::take(&mut *k)));
                         return Ok(m);
                     }
-                    Ok(_) => attempts.failed(i, "unwrapped key has the wrong length"),
-                    Err(_) => attempts.failed(
+                    Some(Ok(_)) => attempts.failed(i, "unwrapped key has the wrong length"),
+                    Some(Err(_)) => attempts.failed(
                         i,
                         "AES-GCM unwrap failed (wrong branch key or encryption context)",
                     ),

@@ -76,12 +76,17 @@ impl RawRsaKeyring {
         })
     }
 
-    /// Decrypts through `key` from now on, in place of the build's backend: a host RSA
-    /// implementation that holds the same private key (the npm package in Node hands it to
-    /// node:crypto, whose RSA is constant time; see SECURITY.md, "RSA and RUSTSEC-2023-0071").
-    /// The private key parsed by [`RawRsaKeyring::from_pem`], if any, is dropped (zeroized).
-    pub fn with_host_decryption(mut self, key: Box<dyn rsa_ops::RsaDecryptKey>) -> Self {
-        self.private_key = Some(key);
+    /// Decrypts through the key `host` returns from now on, in place of the build's backend:
+    /// a host RSA implementation that holds the same private key (the npm package hands it to
+    /// node:crypto in Node and to WebCrypto in browsers, whose RSA is constant time; see
+    /// SECURITY.md, "RSA and RUSTSEC-2023-0071"). `host` is given the key parsed by
+    /// [`RawRsaKeyring::from_pem`], if any, to fall back on when the host cannot use its key;
+    /// dropping it zeroizes it.
+    pub fn with_host_decryption(
+        mut self,
+        host: impl FnOnce(Option<Box<dyn rsa_ops::RsaDecryptKey>>) -> Box<dyn rsa_ops::RsaDecryptKey>,
+    ) -> Self {
+        self.private_key = Some(host(self.private_key.take()));
         self
     }
 
@@ -136,7 +141,7 @@ impl Keyring for RawRsaKeyring {
                     continue;
                 }
                 // Any failure (padding included) is one opaque attempt; no detail that could act as an oracle.
-                match rsa_ops::decrypt(private.as_ref(), self.padding, &edk.ciphertext) {
+                match rsa_ops::decrypt(private.as_ref(), self.padding, &edk.ciphertext).await {
                     Ok(k) if k.len() == m.suite.key_len() => {
                         m.data_key = Some(DataKey::new(k.to_vec()));
                         return Ok(m);
@@ -153,10 +158,8 @@ impl Keyring for RawRsaKeyring {
 mod tests {
     use std::sync::{Arc, Mutex};
 
-    use zeroize::Zeroizing;
-
     use super::*;
-    use crate::crypto::rsa::{RsaDecryptKey, RsaDecryptPadding, RsaHash, RsaPrivateError};
+    use crate::crypto::rsa::{RsaDecryptKey, RsaDecryptPadding, RsaDecryptResult, RsaHash};
     use crate::future::block_on;
     use crate::suite::AlgorithmSuite;
 
@@ -167,11 +170,11 @@ mod tests {
     }
 
     impl RsaDecryptKey for RecordingHost {
-        fn decrypt(
-            &self,
+        fn decrypt<'a>(
+            &'a self,
             padding: RsaDecryptPadding,
-            ciphertext: &[u8],
-        ) -> core::result::Result<Zeroizing<Vec<u8>>, RsaPrivateError> {
+            ciphertext: &'a [u8],
+        ) -> BoxFuture<'a, RsaDecryptResult> {
             if let Ok(mut seen) = self.seen.lock() {
                 seen.push(padding);
             }
@@ -216,7 +219,13 @@ mod tests {
                 .expect("ops"),
             seen: seen.clone(),
         };
-        let keyring = keyring.with_host_decryption(Box::new(host));
+        let keyring = keyring.with_host_decryption(|own| {
+            assert!(
+                own.is_none(),
+                "no private key was given, so there is none to fall back on"
+            );
+            Box::new(host)
+        });
         let out = block_on(keyring.on_decrypt(dec, &enc.encrypted_data_keys)).expect("decrypt");
         assert_eq!(
             seen.lock().map(|s| s.clone()).unwrap_or_default(),
@@ -226,5 +235,30 @@ mod tests {
             panic!("both materials carry the data key");
         };
         assert_eq!(got.as_bytes(), want.as_bytes());
+    }
+
+    #[test]
+    fn the_host_is_handed_the_built_in_key_to_fall_back_on() {
+        let private = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048).expect("key generation");
+        let public = private.to_public_key();
+        let suite = AlgorithmSuite::from_id(0x0478).expect("suite");
+        let (enc, dec) = materials(suite);
+        let mut handed = false;
+        let keyring = RawRsaKeyring::new(
+            "ns",
+            "k",
+            RsaPadding::OaepSha256,
+            Some(public),
+            Some(private),
+        )
+        .expect("keyring")
+        .with_host_decryption(|own| {
+            handed = own.is_some();
+            own.expect("the parsed private key")
+        });
+        assert!(handed);
+        let enc = block_on(keyring.on_encrypt(enc)).expect("encrypt");
+        let out = block_on(keyring.on_decrypt(dec, &enc.encrypted_data_keys)).expect("decrypt");
+        assert!(out.data_key.is_some());
     }
 }

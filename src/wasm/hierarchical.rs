@@ -1,38 +1,17 @@
-//! Hierarchical keyrings for JS: over one static branch key (no KMS; e.g. the DB-ESDK test
-//! vectors' `static-branch-key-1`) or over a [`KmsBranchKeyStore`] whose branch keys are
-//! wrapped under a KMS key reached through a [`WasmKmsProvider`]. Either way the keyring keeps
-//! its own branch key cache (10 minutes TTL). Absent from the `wasm-lite` build, like `kms.rs`.
+//! Hierarchical keyrings for JS over a [`KmsBranchKeyStore`] whose branch keys are wrapped under
+//! a KMS key reached through a [`WasmKmsProvider`] (the static branch key form is in
+//! `hierarchical_static.rs`). Absent from the `wasm-lite` build, like `kms.rs`.
 
 use std::sync::Arc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use zeroize::Zeroizing;
 
-use crate::keyring::hierarchical::{
-    BranchKey, BranchKeyStore, HierarchicalKeyring, KmsBranchKeyStore, StaticBranchKeyStore,
-};
+use crate::keyring::hierarchical::KmsBranchKeyStore;
 use crate::wasm::convert::{js, js_error};
+use crate::wasm::hierarchical_static::keyring;
 use crate::wasm::keyring::WasmKeyring;
 use crate::wasm::kms::WasmKmsProvider;
-
-fn keyring(store: Arc<dyn BranchKeyStore>, branch_key_id: String) -> Result<WasmKeyring, JsValue> {
-    let k = js(HierarchicalKeyring::new(store, branch_key_id))?;
-    Ok(WasmKeyring::wrap(Arc::new(k)))
-}
-
-/// A hierarchical keyring over one branch key version: `version` is its UUID, `key` its 32
-/// bytes (owned here and zeroized on drop).
-#[wasm_bindgen(js_name = hierarchicalStaticKeyring)]
-pub fn hierarchical_static_keyring(
-    branch_key_id: String,
-    version: &str,
-    key: Vec<u8>,
-) -> Result<WasmKeyring, JsValue> {
-    let key = Zeroizing::new(key);
-    let bk = js(BranchKey::new(branch_key_id.clone(), version, &key))?;
-    keyring(Arc::new(StaticBranchKeyStore::new(bk)), branch_key_id)
-}
 
 /// Branch keys wrapped under one KMS key (state in wasm memory).
 #[wasm_bindgen]

@@ -16,6 +16,7 @@ use crate::crypto::host::{
     set_host_crypto, GcmAnswer, HkdfHash, HostBytes, HostCrypto, HostGcmKey,
 };
 use crate::crypto::oaep_public::OaepHash;
+use crate::crypto::provider::MacHash;
 use crate::future::BoxFuture;
 use crate::suite::IV_LEN;
 use crate::wasm::host_ecdsa::settle;
@@ -23,7 +24,8 @@ use crate::wasm::host_ecdsa::settle;
 #[wasm_bindgen]
 extern "C" {
     /// `{ random(view), hkdf(hash, ikm, salt, info, length), hkdfAesKey(…the same),
-    /// aesGcmKey(key), digest(hash, data), rsaOaepEncrypt(hash, spki, plaintext) }`, all but
+    /// aesGcmKey(key), digest(hash, data), hmac(hash, key, data), aesCtr(key, counter, length),
+    /// rsaOaepEncrypt(hash, spki, plaintext) }`, all but
     /// `random` returning a Promise; `hash` = 256 | 384 | 512 (1 = SHA-1 for OAEP); the keys are
     /// [`JsGcmKey`]s.
     pub type JsHostCrypto;
@@ -53,6 +55,17 @@ extern "C" {
     /// `digest(384, data)` → Promise of the 48 bytes.
     #[wasm_bindgen(method, catch)]
     fn digest(this: &JsHostCrypto, hash: u32, data: &[u8]) -> Result<JsValue, JsValue>;
+    /// `hmac(hash, key, data)` → Promise of the tag; `hash` = 256 | 384 | 512.
+    #[wasm_bindgen(method, catch)]
+    fn hmac(this: &JsHostCrypto, hash: u32, key: &[u8], data: &[u8]) -> Result<JsValue, JsValue>;
+    /// `aesCtr(key, counter, length)` → Promise of `length` bytes of keystream.
+    #[wasm_bindgen(method, catch, js_name = aesCtr)]
+    fn aes_ctr(
+        this: &JsHostCrypto,
+        key: &[u8],
+        counter: &[u8],
+        length: u32,
+    ) -> Result<JsValue, JsValue>;
     /// `rsaOaepEncrypt(hash, spki, plaintext)` → Promise of the ciphertext; `hash` = 1 | 256.
     #[wasm_bindgen(method, catch, js_name = rsaOaepEncrypt)]
     fn rsa_oaep_encrypt(
@@ -146,6 +159,36 @@ impl HostCrypto for Host {
             }
             array.copy_to(&mut out);
             Some(out)
+        })
+    }
+
+    fn hmac(
+        &self,
+        hash: MacHash,
+        key: &[u8],
+        data: &[u8],
+    ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>> {
+        let bits = match hash {
+            MacHash::Sha256 => 256,
+            MacHash::Sha384 => 384,
+            MacHash::Sha512 => 512,
+        };
+        let call = self.0.hmac(bits, key, data);
+        Box::pin(async move { take_secret(settle(call).await.ok()?) })
+    }
+
+    fn aes_ctr_keystream(
+        &self,
+        key: &[u8],
+        counter: &[u8; 16],
+        len: usize,
+    ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>> {
+        let call = u32::try_from(len)
+            .ok()
+            .map(|len| self.0.aes_ctr(key, counter, len));
+        Box::pin(async move {
+            let out = take_secret(settle(call?).await.ok()?)?;
+            (out.len() == len).then_some(out)
         })
     }
 

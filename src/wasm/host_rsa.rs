@@ -1,23 +1,35 @@
-//! A raw RSA keyring's private key held by the host: in Node, node:crypto (OpenSSL, whose RSA
-//! private-key operations are constant time) decrypts in place of the module's `rsa` 0.9 code
-//! (RUSTSEC-2023-0071, Marvin; see SECURITY.md). The JS side makes one key object per keyring
-//! (`js/node-host.mjs`, `rsaPrivateKey(pem)` → `{ decrypt(hash, ciphertext) }`).
+//! A raw RSA keyring's private key held by the host, which decrypts in place of the module's
+//! `rsa` 0.9 code (RUSTSEC-2023-0071, Marvin; see SECURITY.md): node:crypto in Node (OpenSSL)
+//! and WebCrypto in browsers (BoringSSL in Chromium), whose RSA private-key operations are
+//! constant time. The JS side makes one key object per keyring, `{ decrypt(hash, ciphertext) }`
+//! (`js/node-host.mjs` answers at once, `js/webcrypto-rsa.mjs` with a Promise).
 //!
-//! OAEP only: Node refuses RSAES-PKCS1-v1_5 private decryption (CVE-2023-46809), so a PKCS#1
-//! keyring keeps the module's blinded implementation (`WasmKeyring::raw_rsa` decides).
+//! OAEP only: Node refuses RSAES-PKCS1-v1_5 private decryption (CVE-2023-46809) and WebCrypto
+//! has no such algorithm, so a PKCS#1 keyring keeps the module's blinded implementation
+//! (`WasmKeyring::raw_rsa` decides).
 
-use js_sys::{Function, Reflect, Uint8Array};
+use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
-use crate::crypto::rsa::{RsaDecryptKey, RsaDecryptPadding, RsaHash, RsaPrivateError};
+use crate::crypto::rsa::{
+    RsaDecryptKey, RsaDecryptPadding, RsaDecryptResult, RsaHash, RsaPrivateError,
+};
+use crate::future::BoxFuture;
 use crate::wasm::convert::invalid;
 
-/// A host key object: `decrypt(hash, ciphertext)` returns the plaintext as a `Uint8Array`
-/// (which is wiped once copied) or throws.
+/// A host key object. `decrypt(hash, ciphertext)` returns, or resolves to:
+/// - the plaintext as a `Uint8Array`, which is wiped once copied;
+/// - `null`/`undefined` when the host cannot use the key at all (WebCrypto refused to import
+///   it): the module's own implementation decrypts, if the keyring has the key;
+///
+/// and throws (or rejects) when this ciphertext does not decrypt.
 pub(crate) struct HostRsaKey {
     this: JsValue,
     decrypt: Function,
+    /// The module's implementation of the same key, for a host that cannot use it.
+    fallback: Option<Box<dyn RsaDecryptKey>>,
 }
 
 impl HostRsaKey {
@@ -29,37 +41,29 @@ impl HostRsaKey {
             .ok_or_else(|| {
                 invalid("host RSA key must have a decrypt(hash, ciphertext) function")
             })?;
-        Ok(HostRsaKey { this: key, decrypt })
+        Ok(HostRsaKey {
+            this: key,
+            decrypt,
+            fallback: None,
+        })
     }
-}
 
-impl RsaDecryptKey for HostRsaKey {
-    fn decrypt(
-        &self,
-        padding: RsaDecryptPadding,
-        ciphertext: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, RsaPrivateError> {
-        let RsaDecryptPadding::Oaep(hash) = padding else {
-            return Err(RsaPrivateError::Decryption);
-        };
-        let hash = match hash {
-            RsaHash::Sha1 => "sha1",
-            RsaHash::Sha256 => "sha256",
-            RsaHash::Sha384 => "sha384",
-            RsaHash::Sha512 => "sha512",
-        };
-        let input = Uint8Array::from(ciphertext);
-        // A throw (bad padding, wrong key) is one undetailed failure, like the built-in code's.
-        let out = self
-            .decrypt
-            .call2(&self.this, &JsValue::from_str(hash), &input)
-            .map_err(|_| RsaPrivateError::Decryption)?;
+    /// The same key, with the module's implementation `own` for when the host cannot use it.
+    pub(crate) fn falling_back_on(self, own: Option<Box<dyn RsaDecryptKey>>) -> Self {
+        HostRsaKey {
+            fallback: own,
+            ..self
+        }
+    }
+
+    /// Moves the host's plaintext out. An OAEP plaintext is shorter than the modulus, which is
+    /// the ciphertext's length; anything else is refused.
+    fn take(out: JsValue, ciphertext_len: usize) -> RsaDecryptResult {
         let out = out
             .dyn_into::<Uint8Array>()
             .map_err(|_| RsaPrivateError::Decryption)?;
         let len = out.length();
-        // An OAEP plaintext is shorter than the modulus, which is the ciphertext's length.
-        if len as usize >= ciphertext.len() {
+        if len as usize >= ciphertext_len {
             out.fill(0, 0, len);
             return Err(RsaPrivateError::Decryption);
         }
@@ -67,5 +71,46 @@ impl RsaDecryptKey for HostRsaKey {
         out.copy_to(&mut plain);
         out.fill(0, 0, len);
         Ok(plain)
+    }
+}
+
+impl RsaDecryptKey for HostRsaKey {
+    fn decrypt<'a>(
+        &'a self,
+        padding: RsaDecryptPadding,
+        ciphertext: &'a [u8],
+    ) -> BoxFuture<'a, RsaDecryptResult> {
+        Box::pin(async move {
+            let RsaDecryptPadding::Oaep(hash) = padding else {
+                return Err(RsaPrivateError::Decryption);
+            };
+            let name = match hash {
+                RsaHash::Sha1 => "sha1",
+                RsaHash::Sha256 => "sha256",
+                RsaHash::Sha384 => "sha384",
+                RsaHash::Sha512 => "sha512",
+            };
+            let input = Uint8Array::from(ciphertext);
+            // A throw or a rejection (bad padding, wrong key) is one undetailed failure, like
+            // the built-in code's.
+            let mut out = self
+                .decrypt
+                .call2(&self.this, &JsValue::from_str(name), &input)
+                .map_err(|_| RsaPrivateError::Decryption)?;
+            if let Some(promise) = out.dyn_ref::<Promise>() {
+                out = JsFuture::from(promise.clone())
+                    .await
+                    .map_err(|_| RsaPrivateError::Decryption)?;
+            }
+            if out.is_null() || out.is_undefined() {
+                // The host cannot use this key (it says so whatever the ciphertext, so this
+                // tells an attacker nothing about it).
+                return match &self.fallback {
+                    Some(own) => own.decrypt(padding, ciphertext).await,
+                    None => Err(RsaPrivateError::Decryption),
+                };
+            }
+            Self::take(out, ciphertext.len())
+        })
     }
 }

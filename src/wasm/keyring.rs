@@ -138,9 +138,9 @@ impl WasmKeyring {
     }
 
     /// A raw RSA keyring from PEM keys (either may be absent, not both). Absent from the
-    /// `wasm-lite` build (no RSA code in that module). `host_key` (optional, Node): the same
-    /// private key held by node:crypto (`host_rsa.rs`), which then decrypts OAEP-wrapped keys;
-    /// PKCS#1 v1.5 keyrings ignore it (Node refuses that decryption, CVE-2023-46809).
+    /// `wasm-lite` build (no RSA code in that module). `host_key` (optional): the same
+    /// private key held by node:crypto or WebCrypto (`host_rsa.rs`), which then decrypts
+    /// OAEP-wrapped keys; PKCS#1 v1.5 keyrings ignore it (neither host decrypts that padding).
     #[cfg(not(feature = "wasm-lite"))]
     #[wasm_bindgen(js_name = rawRsa)]
     pub fn raw_rsa(
@@ -166,7 +166,8 @@ impl WasmKeyring {
             && !host_key.is_undefined()
             && !host_key.is_null()
         {
-            k = k.with_host_decryption(Box::new(HostRsaKey::from_js(host_key)?));
+            let host = HostRsaKey::from_js(host_key)?;
+            k = k.with_host_decryption(|own| Box::new(host.falling_back_on(own)));
         }
         Ok(Self::wrap(Arc::new(k)))
     }

@@ -25,6 +25,8 @@ mod convert;
 mod fetch;
 #[cfg(not(feature = "wasm-lite"))]
 mod hierarchical;
+#[cfg(any(not(feature = "wasm-lite"), feature = "wasm-items"))]
+mod hierarchical_static;
 #[cfg(not(feature = "host-crypto"))]
 mod host;
 #[cfg(feature = "host-crypto")]

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, extname, normalize } from 'node:path'
 import { createRequire } from 'node:module'
 import { spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { sealkit, PKG_DIR, VECTORS } from '../js/pkg.mjs'
 
@@ -54,7 +55,14 @@ async function makeFixture() {
   const c = await esdk.buildClient(esdk.CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT).encrypt(theirs, 'esdk-node 0x0378', { encryptionContext })
   messages.push({ from: 'esdk 0x0378', plaintext: 'esdk-node 0x0378', ciphertext: b64(c.result) })
   const nodeExports = Object.keys(sealkit).sort()
-  return { nodeExports, namespace, keyName, aesKey: b64(key), encryptionContext, messages, rsaPublic: keys['rsa-4096-public'].material, rsaPrivate: keys['rsa-4096-private'].material }
+  // A second RSA key in both private PEM forms: the page checks that WebCrypto decrypts with each.
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const rsa2048 = {
+    publicKey: rsa.publicKey.export({ type: 'spki', format: 'pem' }),
+    pkcs8: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    pkcs1: rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }),
+  }
+  return { nodeExports, namespace, keyName, aesKey: b64(key), encryptionContext, messages, rsaPublic: keys['rsa-4096-public'].material, rsaPrivate: keys['rsa-4096-private'].material, rsa2048 }
 }
 
 async function prepare() {

@@ -15,7 +15,9 @@ import { sealkit, PKG_DIR } from '../js/pkg.mjs'
 const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
 const { chromium } = require('playwright-core')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' }
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' }
+const TEST_JS = fileURLToPath(new URL('../js/', import.meta.url))
+const ITEM_VECTORS = fileURLToPath(new URL('../vectors/dbesdk/', import.meta.url))
 const PAGE = `<!doctype html><meta charset="utf-8"><title>kms-items</title>
 <script type="module">import * as s from '/pkg/index.browser.mjs'; window.sealkit = s; window.__ready = true</script>`
 const ITEMS_PAGE = `<!doctype html><meta charset="utf-8"><title>items</title>
@@ -37,8 +39,11 @@ function serve() {
     fetched.push(path)
     if (path === '/' || path === '/index.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
     if (path === '/items.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(ITEMS_PAGE)
-    const file = path.startsWith('/pkg/') ? join(PKG_DIR, path.slice(5)) : null
-    if (!file || !file.startsWith(PKG_DIR) || !existsSync(file)) return res.writeHead(404).end()
+    // /pkg/ = the built package; /tests/ = the browser-safe item vector runner; /vectors/ = the item vectors
+    const roots = { '/pkg/': PKG_DIR, '/tests/': TEST_JS, '/vectors/': ITEM_VECTORS }
+    const prefix = Object.keys(roots).find((r) => path.startsWith(r))
+    const file = prefix ? join(roots[prefix], path.slice(prefix.length)) : null
+    if (!file || !file.startsWith(roots[prefix]) || !existsSync(file)) return res.writeHead(404).end()
     res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream' }).end(readFileSync(file))
   })
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)))
@@ -163,5 +168,53 @@ test('chromium: sealkit/items runs records in its small module (WebCrypto ECDSA)
   const wasm = fetched.slice(before).filter((f) => f.endsWith('.wasm'))
   assert.deepEqual(wasm, ['/pkg/sealkit_items_bg.wasm'], 'only the items module is fetched')
   console.log('browser kms-items: ok sealkit/items in chromium (0x6701 and 0x6700 both ways with node, no full module)')
+  assert.deepEqual(errors, [])
+})
+
+test('chromium: every DB-ESDK item vector through sealkit/items (the small module on WebCrypto: raw AES and the static hierarchical keyring)', { skip: existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM}` }, async () => {
+  const { HIERARCHICAL, RAW_AES } = await import('../js/item-vector-runner.mjs')
+  const p = await openPage()
+  const errors = []
+  p.on('pageerror', (e) => errors.push(String(e)))
+  // Count the page's WebCrypto HMAC-SHA-256 keys: the hierarchical keyring's wrapping-key derivation.
+  await p.addInitScript(() => {
+    const subtle = globalThis.crypto.subtle
+    const importKey = subtle.importKey.bind(subtle)
+    window.__hmacSha256 = 0
+    subtle.importKey = (format, key, alg, ...rest) => {
+      if (alg && alg.name === 'HMAC' && alg.hash === 'SHA-256') window.__hmacSha256++
+      return importKey(format, key, alg, ...rest)
+    }
+  })
+  const before = fetched.length
+  await load(p, '/items.html', errors)
+  const tallies = await p.evaluate(async (files) => {
+    const runner = await import('/tests/item-vector-runner.mjs')
+    const get = async (f) => (await fetch(`/vectors/${f}`)).json()
+    const out = {}
+    for (const f of files) {
+      out[f] = f === runner.RAW_AES ? await runner.runRawAesManifest(window.sealkit, await get(f)) : await runner.runHierarchicalManifest(window.sealkit, f, await get(f), await get('keys.json'))
+    }
+    return out
+  }, [RAW_AES, ...Object.keys(HIERARCHICAL)])
+  let total = 0
+  for (const [f, t] of Object.entries(tallies)) {
+    console.log(`browser kms-items: item vectors ${f} in chromium (sealkit/items): ${t.passed} passed, ${t.failed.length} failed`)
+    assert.deepEqual(t.failed, [], f)
+    assert.ok(t.total > 0, f)
+    assert.equal(t.passed, t.total, f)
+    total += t.passed
+  }
+  assert.equal(total, 11 + 44)
+  const hmacs = await p.evaluate(() => window.__hmacSha256)
+  console.log(`browser kms-items: ${hmacs} WebCrypto HMAC-SHA-256 derivations for the hierarchical vectors`)
+  // Every positive hierarchical case derives at least one wrapping key (negative ones may stop earlier).
+  const { readFileSync } = await import('node:fs')
+  const positives = Object.keys(HIERARCHICAL).reduce((n, f) => {
+    const m = JSON.parse(readFileSync(join(ITEM_VECTORS, f), 'utf8'))
+    return n + (m.tests ? Object.values(m.tests).filter((t) => t.type === 'positive-decrypt').length : m.DecryptTests.reduce((k, t) => k + t.EncryptedRecords.length, 0))
+  }, 0)
+  assert.ok(positives > 0 && hmacs >= positives, `the hierarchical keyring derived its wrapping keys on WebCrypto (${hmacs} for ${positives} positive cases)`)
+  assert.deepEqual(fetched.slice(before).filter((f) => f.endsWith('.wasm')), ['/pkg/sealkit_items_bg.wasm'], 'every vector ran in the items module alone')
   assert.deepEqual(errors, [])
 })

@@ -43,7 +43,7 @@ export async function runChecks(sealkit, fixture, { lite = false } = {}) {
       eq(out.messageHeader.encryptionContext.origin, 'node', 'context')
     }
   })
-  await check(lite ? 'lite: RawRsaKeyring is absent (ERR_INVALID_ARGUMENT)' : 'RSA keyring round trip', async () => {
+  await check(lite ? 'lite: RawRsaKeyring is absent (ERR_INVALID_ARGUMENT)' : 'RSA keyring round trip; OAEP decrypted by WebCrypto (4 hashes, PKCS#8 and PKCS#1)', async () => {
     if (lite) {
       try {
         new RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: fixture.rsaPublic })
@@ -53,12 +53,40 @@ export async function runChecks(sealkit, fixture, { lite = false } = {}) {
       }
       throw new Error('lite build constructed an RSA keyring')
     }
-    const rsa = new RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: fixture.rsaPublic, privateKey: fixture.rsaPrivate, padding: 'oaep-sha256' })
-    const multi = new MultiKeyring({ generator: aes, children: [rsa] })
-    const { encrypt, decrypt } = buildClient()
-    const { result } = await encrypt(multi, 'rsa in the browser')
-    eq(text((await decrypt(rsa, result)).plaintext), 'rsa in the browser', 'rsa')
-    rsa.dispose()
+    // Every OAEP decryption is WebCrypto's (constant time), not the module's rsa 0.9 code:
+    // counted on the page's SubtleCrypto, which the package calls at decryption time.
+    const subtle = globalThis.crypto && globalThis.crypto.subtle
+    const oaep = []
+    if (subtle) {
+      const real = subtle.decrypt
+      subtle.decrypt = function (alg, key, data) {
+        if (alg && alg.name === 'RSA-OAEP') oaep.push(key.algorithm.hash.name)
+        return real.call(this, alg, key, data)
+      }
+    }
+    const expected = []
+    try {
+      const rsa = new RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r', publicKey: fixture.rsaPublic, privateKey: fixture.rsaPrivate, padding: 'oaep-sha256' })
+      const multi = new MultiKeyring({ generator: aes, children: [rsa] })
+      const { encrypt, decrypt } = buildClient()
+      const { result } = await encrypt(multi, 'rsa in the browser')
+      eq(text((await decrypt(rsa, result)).plaintext), 'rsa in the browser', 'rsa')
+      expected.push('SHA-256')
+      rsa.dispose()
+      for (const hash of ['1', '256', '384', '512']) {
+        for (const form of ['pkcs8', 'pkcs1']) {
+          const { publicKey, [form]: privateKey } = fixture.rsa2048
+          const k = new RawRsaKeyring({ keyNamespace: 'rsa', keyName: 'r2', publicKey, privateKey, padding: `oaep-sha${hash}` })
+          const { result } = await encrypt(k, `oaep-sha${hash} ${form}`)
+          eq(text((await decrypt(k, result)).plaintext), `oaep-sha${hash} ${form}`, `oaep-sha${hash} ${form}`)
+          expected.push(`SHA-${hash}`)
+          k.dispose()
+        }
+      }
+    } finally {
+      if (subtle) delete subtle.decrypt
+    }
+    if (subtle) eq(oaep.join(' '), expected.join(' '), 'WebCrypto RSA-OAEP decryptions')
   })
   await check('streams round trip', async () => {
     const { encryptStream, decryptStream } = buildClient()

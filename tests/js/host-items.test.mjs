@@ -22,14 +22,17 @@ async function instance(tag) {
 }
 
 // `mode`: 'pass' (count, then node:crypto), 'throw' (the host cannot run: the module's own AES
-// takes over), 'bad-tag' (node:crypto is handed a wrong tag, so it refuses the value).
+// takes over), 'bad-tag' (node:crypto is handed a wrong tag for each attribute value, so it
+// refuses the value).
 let mode = 'pass'
 const calls = { seal: 0, open: 0 }
 const counted = (name, kind) => (...args) => {
   calls[kind]++
   if (mode === 'throw') throw new Error('host refused')
   const c = nodeCrypto[name](...args)
-  if (mode === 'bad-tag' && kind === 'open') {
+  // The first open of a decryption is the data key's (intermediate key wrapping); the tags of
+  // the attribute values after it are the ones spoiled.
+  if (mode === 'bad-tag' && kind === 'open' && calls.open > 1) {
     const set = c.setAuthTag.bind(c)
     c.setAuthTag = (tag) => set(Buffer.from(tag).map((b, i) => (i === 0 ? b ^ 1 : b)))
   }

@@ -15,7 +15,8 @@ export function normNum(s) {
   return (sign === '-' ? '-' : '') + out
 }
 
-export const b64 = (b) => (typeof b === 'string' ? b : Buffer.from(b).toString('base64'))
+// No Buffer: the item vector runner also runs in a browser page.
+export const b64 = (b) => (typeof b === 'string' ? b : btoa(Array.from(b, (c) => String.fromCharCode(c)).join('')))
 
 /** An item in comparable form: numbers normalized, sets sorted, binary as base64. */
 export function canon(item) {

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { sealkit } from './pkg.mjs'
 import { canon } from './item-canon.mjs'
-import { runRawAesItemVectors } from './item-rawaes-vectors.mjs'
+import { runRawAesItemVectors } from './item-vector-files.mjs'
 
 const { ItemEncryptor, RawAesKeyring, CryptoAction, marshall, unmarshall, SealkitError, LocalKms, AwsKmsKeyring } = sealkit
 

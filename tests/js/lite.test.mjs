@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ECDH, randomBytes } from 'node:crypto'
 import { nodeEntry as full, loadLite, pipeChunks, PKG_DIR } from './pkg.mjs'
-import { runRawAesItemVectors } from './item-rawaes-vectors.mjs'
+import { HIERARCHICAL, runHierarchicalItemVectors, runRawAesItemVectors } from './item-vector-files.mjs'
 import { canon } from './item-canon.mjs'
 
 const lite = await loadLite()
@@ -335,6 +335,40 @@ test('items in sealkit/items: every raw-AES DB-ESDK vector, marshall/unmarshall,
   await assert.rejects(enc.encryptItem(items.marshall({ card: 'x' })), (e) => e instanceof items.SealkitError && /'id'/.test(e.message))
   // Something that is not a keyring is refused at construction.
   assert.throws(() => new items.ItemEncryptor({ tableName: 't', partitionKey: 'id', attributeActions: {}, keyring: {} }), (e) => e instanceof items.SealkitError && e.code === 'ERR_INVALID_ARGUMENT')
+})
+
+test('items in sealkit/items: every official hierarchical DB-ESDK vector (static branch key: HMAC-SHA-256 and AES-GCM on WebCrypto)', async () => {
+  let total = 0
+  for (const [file, expected] of Object.entries(HIERARCHICAL)) {
+    const { passed, failed } = await runHierarchicalItemVectors(items, file)
+    console.log(`item vectors ${file} (sealkit/items): ${passed} passed, ${failed.length} failed`)
+    assert.deepEqual(failed, [], file)
+    assert.equal(passed, expected, file)
+    total += passed
+  }
+  assert.equal(total, 44)
+  // Round trips both suites; another branch key under the same id and version cannot unwrap.
+  const branchKey = { version: 'e9ce18a3-edb5-4272-9f86-1cacb7997ff6', key: new Uint8Array(32).fill(7) }
+  const cfg = { tableName: 't', partitionKey: 'pk', attributeActions: { pk: 'SIGN_ONLY', secret: 'ENCRYPT_AND_SIGN' } }
+  for (const algorithmSuiteId of [0x6700, 0x6701]) {
+    const enc = new items.ItemEncryptor({ ...cfg, algorithmSuiteId, keyring: new items.HierarchicalKeyring({ branchKeyId: 'bk-1', branchKey }) })
+    const stored = await enc.encryptItem(items.marshall({ pk: 'a', secret: 's3cret' }))
+    assert.deepEqual(items.unmarshall(await enc.decryptItem(stored)), { pk: 'a', secret: 's3cret' })
+    // the Node entry (RustCrypto in the full module) reads it too
+    const node = new full.ItemEncryptor({ ...cfg, algorithmSuiteId, keyring: new full.HierarchicalKeyring({ branchKeyId: 'bk-1', branchKey }) })
+    assert.deepEqual(full.unmarshall(await node.decryptItem(stored)), { pk: 'a', secret: 's3cret' })
+    const other = new items.ItemEncryptor({ ...cfg, algorithmSuiteId, keyring: new items.HierarchicalKeyring({ branchKeyId: 'bk-1', branchKey: { ...branchKey, key: new Uint8Array(32).fill(8) } }) })
+    await assert.rejects(other.decryptItem(stored), (e) => e instanceof items.SealkitError && e.code === 'ERR_NO_DECRYPTING_KEYRING')
+  }
+  // The KMS-backed form and bad keys are refused with named errors.
+  const bad = (o, re) => assert.throws(() => new items.HierarchicalKeyring(o), (e) => e instanceof items.SealkitError && e.code === 'ERR_INVALID_ARGUMENT' && re.test(e.message))
+  bad({ branchKeyId: 'x', keyStore: {} }, /KmsBranchKeyStore.*'sealkit'/)
+  bad({ branchKeyId: 'x', branchKey: { ...branchKey, key: new Uint8Array(16) } }, /32 bytes/)
+  bad({ branchKeyId: 'x', branchKey: { ...branchKey, version: 'not-a-uuid' } }, /uuid|version/i)
+  bad({ branchKeyId: 'x' }, /exactly one/)
+  // sealkit/lite has no hierarchical keyring at all.
+  const lite = await loadLite()
+  assert.throws(() => new lite.HierarchicalKeyring({ branchKeyId: 'x', branchKey }), (e) => e instanceof lite.SealkitError && /not included in 'sealkit\/lite'/.test(e.message))
 })
 
 test('sealkit/items is the lite module plus items: no ECDSA, RSA or KMS code, no synchronous one-shot calls', async () => {

@@ -11,6 +11,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, writeFileSync, cpSync, rmSync, existsSync, readdirSync, readFileSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { createServer as createHttpServer } from 'node:http'
@@ -30,6 +31,7 @@ const EXPECTED = {
   message: 'hello runtime (tarball)',
   item: 'a@example.com 42 (stored email is ciphertext)',
   kms: 'over fetch (aws-kms)',
+  rsa: 'rsa oaep (oaep-sha256)',
   errors: 'truncated: ERR_TRUNCATED, wrong key: ERR_NO_DECRYPTING_KEYRING, bad option: ERR_INVALID_ARGUMENT, kms denied: ERR_KMS',
 }
 
@@ -45,7 +47,15 @@ before(async () => {
   server = await startKeyServer({ binary: process.env.SEALKIT_KEY_SERVER, ...CREDS })
   const provider = new sealkit.HttpKmsProvider({ endpoint: server.url, region: 'us-east-1', credentials: CREDS })
   const keyArn = (await provider.createKey({ Description: 'runtime matrix' })).KeyMetadata.Arn
-  env = { KMS_URL: server.url, KEY_ARN: keyArn, AKID: CREDS.accessKeyId, SECRET: CREDS.secretAccessKey }
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  env = {
+    KMS_URL: server.url,
+    KEY_ARN: keyArn,
+    AKID: CREDS.accessKeyId,
+    SECRET: CREDS.secretAccessKey,
+    RSA_PUBLIC: rsa.publicKey.export({ type: 'spki', format: 'pem' }),
+    RSA_PRIVATE: rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }),
+  }
 })
 after(() => {
   if (server) server.stop()
@@ -89,7 +99,7 @@ for (const [name, binary, args] of RUNTIMES) {
     }
     const { entry, ...got } = runCli(b, [...args(), 'main.mjs'])
     const version = execFileSync(b, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0]
-    console.log(`runtimes: ${name} (${version}, ${entry}): ${got.message}; ${got.item}; ${got.kms}; ${got.errors}`)
+    console.log(`runtimes: ${name} (${version}, ${entry}): ${got.message}; ${got.item}; ${got.kms}; ${got.rsa}; ${got.errors}`)
     assert.deepEqual(got, EXPECTED)
     assert.equal(entry, 'index.node.mjs', `${name} resolved ${entry}`)
   })
@@ -147,7 +157,7 @@ const worker :Workerd.Worker = (
     assert.ok(res, 'workerd did not answer')
     const got = await res.json()
     const version = execFileSync(workerd, ['--version'], { encoding: 'utf8' }).trim()
-    console.log(`runtimes: workerd (${version}): ${got.message}; ${got.item}; ${got.kms}; ${got.errors}`)
+    console.log(`runtimes: workerd (${version}): ${got.message}; ${got.item}; ${got.kms}; ${got.rsa}; ${got.errors}`)
     assert.deepEqual(got, EXPECTED)
   } finally {
     proc.kill()
@@ -185,7 +195,7 @@ test('Chromium: the same checks in a page bundled from the tarball (default brow
   try {
     const provider = new sealkit.HttpKmsProvider({ endpoint: cors.url, region: 'us-east-1', credentials: CREDS })
     const keyArn = (await provider.createKey({ Description: 'runtime matrix (browser)' })).KeyMetadata.Arn
-    cfg = { kmsUrl: cors.url, keyArn, accessKeyId: CREDS.accessKeyId, secretAccessKey: CREDS.secretAccessKey }
+    cfg = { kmsUrl: cors.url, keyArn, accessKeyId: CREDS.accessKeyId, secretAccessKey: CREDS.secretAccessKey, rsaPublicKey: env.RSA_PUBLIC, rsaPrivateKey: env.RSA_PRIVATE }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -195,7 +205,7 @@ test('Chromium: the same checks in a page bundled from the tarball (default brow
     await page.waitForFunction(() => window.result !== undefined, null, { timeout: 60_000 })
     const out = await page.evaluate(() => window.result)
     assert.ok(out.ok, out.error)
-    console.log(`runtimes: chromium (${browser.version()}): ${out.r.message}; ${out.r.item}; ${out.r.kms}; ${out.r.errors}`)
+    console.log(`runtimes: chromium (${browser.version()}): ${out.r.message}; ${out.r.item}; ${out.r.kms}; ${out.r.rsa}; ${out.r.errors}`)
     assert.deepEqual(out.r, EXPECTED)
   } finally {
     if (browser) await browser.close()

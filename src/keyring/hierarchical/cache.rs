@@ -1,14 +1,13 @@
 //! A TTL cache of branch keys, shareable between hierarchical keyrings
 //! (spec: aws-kms-hierarchical-keyring.md#cache; the MPL's "shared cache").
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::branch_key::BranchKey;
 use super::clock::{Clock, SystemClock};
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum CacheKey {
     Active(String),
     Version(String, String),
@@ -24,7 +23,9 @@ pub struct BranchKeyCache {
     ttl_millis: u64,
     capacity: usize,
     clock: Arc<dyn Clock>,
-    entries: Mutex<HashMap<CacheKey, Entry>>,
+    // Sorted by key, searched by bisection: no hash table (and its hasher) in the small wasm
+    // modules, and lookups stay O(log n) up to the capacity.
+    entries: Mutex<Vec<(CacheKey, Entry)>>,
 }
 
 impl core::fmt::Debug for BranchKeyCache {
@@ -48,21 +49,19 @@ impl BranchKeyCache {
             ttl_millis: ttl.as_millis().min(u64::MAX as u128) as u64,
             capacity: capacity.max(1),
             clock,
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Vec::new()),
         }
     }
 
     fn get(&self, key: &CacheKey) -> Option<BranchKey> {
         let now = self.clock.now_millis();
         let mut entries = self.entries.lock().ok()?;
-        match entries.get(key) {
-            Some(e) if now < e.expires_at => Some(e.key.clone()),
-            Some(_) => {
-                entries.remove(key);
-                None
-            }
-            None => None,
+        let i = entries.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        if now < entries[i].1.expires_at {
+            return Some(entries[i].1.key.clone());
         }
+        entries.remove(i);
+        None
     }
 
     fn put(&self, key: CacheKey, value: BranchKey) {
@@ -73,26 +72,27 @@ impl BranchKeyCache {
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
-        if entries.len() >= self.capacity && !entries.contains_key(&key) {
-            entries.retain(|_, e| now < e.expires_at);
+        let entry = Entry {
+            key: value,
+            expires_at: now.saturating_add(self.ttl_millis),
+        };
+        if let Ok(i) = entries.binary_search_by(|(k, _)| k.cmp(&key)) {
+            entries[i].1 = entry;
+            return;
+        }
+        if entries.len() >= self.capacity {
+            entries.retain(|(_, e)| now < e.expires_at);
             if entries.len() >= self.capacity {
                 // Evict the entry closest to expiry.
-                if let Some(k) = entries
-                    .iter()
-                    .min_by_key(|(_, e)| e.expires_at)
-                    .map(|(k, _)| k.clone())
-                {
-                    entries.remove(&k);
+                if let Some(i) = (0..entries.len()).min_by_key(|&i| entries[i].1.expires_at) {
+                    entries.remove(i);
                 }
             }
         }
-        entries.insert(
-            key,
-            Entry {
-                key: value,
-                expires_at: now.saturating_add(self.ttl_millis),
-            },
-        );
+        let at = entries
+            .binary_search_by(|(k, _)| k.cmp(&key))
+            .unwrap_or_else(|i| i);
+        entries.insert(at, (key, entry));
     }
 
     /// The cached active version of `branch_key_id`, if fresh.
@@ -129,5 +129,46 @@ impl BranchKeyCache {
     /// Whether the cache is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyring::hierarchical::clock::ManualClock;
+
+    fn key(id: &str, n: u8) -> BranchKey {
+        let version = format!("e9ce18a3-edb5-4272-9f86-1cacb7997f{n:02x}");
+        BranchKey::new(id, &version, &[n; 32]).unwrap()
+    }
+
+    #[test]
+    fn entries_expire_are_replaced_and_the_soonest_to_expire_is_evicted_at_capacity() {
+        let clock = Arc::new(ManualClock::new(1_000));
+        let cache = BranchKeyCache::with_clock(Duration::from_millis(100), 3, clock.clone());
+        cache.put_active(key("b", 1));
+        clock.advance(10);
+        cache.put_active(key("a", 2));
+        cache.put_version(key("a", 3));
+        assert_eq!(cache.len(), 3);
+        assert_eq!(cache.get_active("b").unwrap().key_bytes(), &[1; 32]);
+        assert_eq!(cache.get_active("a").unwrap().key_bytes(), &[2; 32]);
+        let v3 = key("a", 3);
+        assert!(cache.get_version("a", v3.version()).is_some());
+        assert!(cache.get_version("a", key("a", 4).version()).is_none());
+        // Replacing an entry keeps the count.
+        cache.put_active(key("a", 5));
+        assert_eq!(cache.len(), 3);
+        assert_eq!(cache.get_active("a").unwrap().key_bytes(), &[5; 32]);
+        // At capacity, the entry closest to expiry ("b") goes.
+        cache.put_active(key("c", 6));
+        assert_eq!(cache.len(), 3);
+        assert!(cache.get_active("b").is_none());
+        assert!(cache.get_active("c").is_some());
+        // After the TTL nothing is returned, and expired entries are dropped when seen.
+        clock.advance(200);
+        assert!(cache.get_active("a").is_none());
+        assert!(cache.get_active("c").is_none());
+        assert_eq!(cache.len(), 1);
     }
 }

@@ -1,9 +1,10 @@
 // What every JavaScript runtime must do with the installed tarball (tests/js/runtimes.test.mjs):
 // a message, a record, a KMS keyring over fetch + SigV4 against sealkit-key-server, and errors
-// that are SealkitErrors. `cfg`: { kmsUrl, keyArn, accessKeyId, secretAccessKey }. Uses only
+// that are SealkitErrors. `cfg`: { kmsUrl, keyArn, accessKeyId, secretAccessKey, rsaPublicKey,
+// rsaPrivateKey } (a PKCS#1 private PEM: each runtime's host RSA must take it). Uses only
 // what every runtime has (no Buffer, no node: modules).
 export async function runChecks(sealkit, cfg) {
-  const { buildClient, RawAesKeyring, AwsKmsKeyring, HttpKmsProvider, ItemEncryptor, SealkitError, marshall, unmarshall } = sealkit
+  const { buildClient, RawAesKeyring, RawRsaKeyring, AwsKmsKeyring, HttpKmsProvider, ItemEncryptor, SealkitError, marshall, unmarshall } = sealkit
   const text = (b) => new TextDecoder().decode(b)
   const out = {}
   const aes = new RawAesKeyring({ keyNamespace: 'rt', keyName: 'k', wrappingKey: new Uint8Array(32).fill(5) })
@@ -11,6 +12,11 @@ export async function runChecks(sealkit, cfg) {
   const { result } = await client.encrypt(aes, 'hello runtime', { encryptionContext: { via: 'tarball' } })
   const back = await client.decrypt(aes, result)
   out.message = `${text(back.plaintext)} (${back.messageHeader.encryptionContext.via})`
+
+  // RSA-OAEP decryption by the runtime's own crypto (node:crypto, or WebCrypto in Workers and browsers).
+  const rsa = new RawRsaKeyring({ keyNamespace: 'rt', keyName: 'rsa', padding: 'oaep-sha256', publicKey: cfg.rsaPublicKey, privateKey: cfg.rsaPrivateKey })
+  const wrapped = await client.encrypt(rsa, 'rsa oaep')
+  out.rsa = `${text((await client.decrypt(rsa, wrapped.result)).plaintext)} (${rsa.padding})`
 
   const items = new ItemEncryptor({ tableName: 'users', partitionKey: 'id', attributeActions: { id: 'SIGN_ONLY', email: 'ENCRYPT_AND_SIGN', age: 'ENCRYPT_AND_SIGN' }, keyring: aes })
   const stored = await items.encryptItem(marshall({ id: 'u1', email: 'a@example.com', age: 42 }))

@@ -1,0 +1,80 @@
+// WebCrypto RSA-OAEP as the full module's decryption for raw RSA keyrings in browsers and
+// Workers (src/wasm/host_rsa.rs): the browser's RSA private-key operations are constant time,
+// the module's `rsa` 0.9 is not (RUSTSEC-2023-0071, see SECURITY.md).
+//
+// `createWebCryptoRsaHost(subtle)` returns createApi's `host` option, `{ rsaPrivateKey(pem, padding) }`,
+// or undefined without WebCrypto (an insecure context), where the module decrypts by itself.
+// The key is imported on the first decryption, not at construction: encrypt-only keyrings never
+// import it, and Workers allow no crypto at global scope. If WebCrypto refuses the key, every
+// decryption answers null and the module's own (blinded) implementation takes over.
+
+const HASHES = { 'oaep-sha1': 'SHA-1', 'oaep-sha256': 'SHA-256', 'oaep-sha384': 'SHA-384', 'oaep-sha512': 'SHA-512' }
+const NAMES = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }
+
+// AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL } and the version 0 before it.
+const PKCS8_PREFIX = [0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00]
+
+/** A DER length octet string (X.690 8.1.3). */
+function derLength(n) {
+  if (n < 0x80) return [n]
+  const out = []
+  for (; n > 0; n = Math.floor(n / 256)) out.unshift(n & 0xff)
+  return [0x80 | out.length, ...out]
+}
+
+/** The PKCS#8 DER of a PEM private key; a PKCS#1 `RSA PRIVATE KEY` is wrapped (RFC 5208). */
+function pkcs8Der(pem) {
+  const m = /-----BEGIN (RSA )?PRIVATE KEY-----([\s\S]*?)-----END \1?PRIVATE KEY-----/.exec(pem)
+  if (!m) return undefined
+  const der = Uint8Array.from(atob(m[2].replace(/\s+/g, '')), (c) => c.charCodeAt(0))
+  if (!m[1]) return der
+  const inner = [0x04, ...derLength(der.length)]
+  const body = PKCS8_PREFIX.length + inner.length + der.length
+  const head = [0x30, ...derLength(body), ...PKCS8_PREFIX, ...inner]
+  const out = new Uint8Array(head.length + der.length)
+  out.set(head)
+  out.set(der, head.length)
+  der.fill(0)
+  return out
+}
+
+export function createWebCryptoRsaHost(subtle) {
+  if (!subtle || typeof subtle.importKey !== 'function') return undefined
+  return {
+    rsaPrivateKey(pem, padding) {
+      if (typeof pem !== 'string' || !(padding in HASHES)) return undefined
+      const keys = new Map() // WebCrypto binds the OAEP hash to the key: one import per hash
+      const keyFor = (hash) => {
+        if (!keys.has(hash)) {
+          keys.set(
+            hash,
+            (async () => {
+              let der
+              try {
+                der = pkcs8Der(pem)
+                if (!der) return null
+                return await subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt'])
+              } catch {
+                return null // WebCrypto cannot use this key: the module decrypts
+              } finally {
+                if (der) der.fill(0)
+              }
+            })(),
+          )
+        }
+        return keys.get(hash)
+      }
+      return {
+        // The core awaits this answer (src/wasm/host_rsa.rs), so the keyring takes the
+        // promise-returning calls (js/api.mjs `waits`).
+        async: true,
+        async decrypt(hash, ciphertext) {
+          const key = await keyFor(NAMES[hash])
+          if (key === null) return null
+          // A refusal rejects: one undetailed failure in the core.
+          return new Uint8Array(await subtle.decrypt({ name: 'RSA-OAEP' }, key, ciphertext))
+        },
+      }
+    },
+  }
+}
