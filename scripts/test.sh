@@ -25,6 +25,7 @@ run "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p sealkit -p
 run "clippy (wasm32, lite)" cargo clippy --target wasm32-unknown-unknown -p sealkit --lib --no-default-features --features wasm-lite -- -D warnings
 run "clippy (wasm32, items)" cargo clippy --target wasm32-unknown-unknown -p sealkit --lib --no-default-features --features wasm-items -- -D warnings
 run "dependency allow-list" bash scripts/check-deps.sh
+run "advisories (vendored snapshot)" bash scripts/check-advisories.sh
 run "rust tests (library, vectors, CLI, KMS)" cargo test -- --nocapture --test-threads 2
 for script in scripts/test-interop-python.sh scripts/test-kms.sh scripts/test-js.sh; do
   if [ -f "$script" ]; then run "$(basename "$script" .sh)" bash "$script"; fi
