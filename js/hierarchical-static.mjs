@@ -1,7 +1,8 @@
-// HierarchicalKeyring in sealkit/items: over one static branch key version, in the small module,
-// whose Rust keyring derives wrapping keys (HMAC-SHA-256) and wraps data keys (AES-GCM) on
-// WebCrypto (src/wasm/hierarchical_static.rs). The KmsBranchKeyStore form needs a KMS provider:
-// `withKeyStore(keyring, config)` refuses it there.
+// HierarchicalKeyring, for kms.mjs (the full module) and sealkit/items (lite-stubs.mjs): over one
+// static branch key version (src/wasm/hierarchical_static.rs; in sealkit/items the Rust keyring
+// derives wrapping keys (HMAC-SHA-256) and wraps data keys (AES-GCM) on WebCrypto), or over a
+// KmsBranchKeyStore through `withKeyStore(keyring, config)`, which sealkit/items refuses.
+// Exactly one export and no imports: build-wasm.sh derives its .cjs twin.
 
 /** The class. */
 export function createStaticHierarchicalKeyring(wasm, { options, str, bytes, invalid, handles, call, waiting, Keyring }, { withKeyStore }) {
@@ -22,7 +23,7 @@ export function createStaticHierarchicalKeyring(wasm, { options, str, bytes, inv
         if (key.length !== 32) throw invalid(`branchKey.key must be 32 bytes, got ${key.length}`)
         // Copied into wasm memory, owned by the Rust keyring and zeroized there.
         handles.set(this, call(() => wasm.hierarchicalStaticKeyring(branchKeyId, version, key)))
-        waiting.add(this) // its materials wait on WebCrypto
+        waiting.add(this) // its calls take the promise-returning paths (WebCrypto in sealkit/items)
       }
       this.branchKeyId = branchKeyId
     }

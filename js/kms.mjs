@@ -1,6 +1,8 @@
-// sealkit JS API, part 2: KMS providers and KMS keyrings (src/wasm/{kms,async_client}.rs). Like api.mjs: no crypto here, imports nothing, exactly one export;
+// sealkit JS API, part 2: KMS providers and KMS keyrings (src/wasm/{kms,async_client}.rs). Like api.mjs: no crypto here, exactly one export;
 // scripts/build-wasm.sh derives kms.cjs from it. The entries call it from createApi's `extend`
-// with api.mjs's internals and js/marshall.mjs's helpers; createApi merges what it returns.
+// with api.mjs's internals and js/marshall.mjs's helpers; createApi merges what it returns. Its
+// one import is the HierarchicalKeyring class it shares with sealkit/items.
+import { createStaticHierarchicalKeyring } from './hierarchical-static.mjs'
 
 export function createKmsApi(wasm, base, marshalling) {
   const { CryptoAction, marshall, unmarshall, toBase64, fromBase64, isBytes } = marshalling
@@ -427,29 +429,13 @@ export function createKmsApi(wasm, base, marshalling) {
    * `{ branchKeyId, branchKey: { version, key } }` over one static branch key version (UUID,
    * 32 bytes), or `{ branchKeyId, keyStore }` over a KmsBranchKeyStore.
    */
-  class HierarchicalKeyring extends Keyring {
-    constructor(config) {
-      super()
-      const o = options(config, 'HierarchicalKeyring options')
-      const branchKeyId = str(o.branchKeyId, 'branchKeyId')
-      const hasStore = o.keyStore !== undefined && o.keyStore !== null
-      const hasKey = o.branchKey !== undefined && o.branchKey !== null
-      if (hasStore === hasKey) throw invalid('HierarchicalKeyring needs exactly one of branchKey { version, key } or keyStore')
-      if (hasStore) {
-        const s = branchKeyStores.get(o.keyStore)
-        if (!s) throw invalid(`keyStore must be a KmsBranchKeyStore, got ${describe(o.keyStore)}`)
-        kmsKeyring(this, () => s.keyring(branchKeyId))
-      } else {
-        const bk = options(o.branchKey, 'branchKey')
-        const version = str(bk.version, 'branchKey.version')
-        const key = bytes(bk.key, 'branchKey.key', false)
-        if (key.length !== 32) throw invalid(`branchKey.key must be 32 bytes, got ${key.length}`)
-        // Copied into wasm memory, owned by the Rust keyring and zeroized there.
-        kmsKeyring(this, () => wasm.hierarchicalStaticKeyring(branchKeyId, version, key))
-      }
-      this.branchKeyId = branchKeyId
-    }
-  }
+  const HierarchicalKeyring = createStaticHierarchicalKeyring(wasm, base, {
+    withKeyStore: (self, { keyStore, branchKeyId }) => {
+      const s = branchKeyStores.get(keyStore)
+      if (!s) throw invalid(`keyStore must be a KmsBranchKeyStore, got ${describe(keyStore)}`)
+      kmsKeyring(self, () => s.keyring(branchKeyId))
+    },
+  })
 
   // ---------------------------------------------------------------- caching
 

@@ -78,7 +78,7 @@ build_variant sealkit_lite --no-default-features --features wasm-lite
 # The small module with item encryption: sealkit/items.
 build_variant sealkit_items --no-default-features --features wasm-items
 
-cp js/index.node.mjs js/index.workerd.mjs js/index.browser.mjs js/index.full.browser.mjs js/full.browser.mjs js/full-on-demand.mjs js/index.lite.browser.mjs js/index.items.browser.mjs js/webcrypto-host.mjs js/driver.mjs js/lite-stubs.mjs js/kms-rsa-offline.mjs js/hierarchical-static.mjs js/webcrypto-rsa.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
+cp js/index.node.mjs js/index.workerd.mjs js/index.browser.mjs js/index.full.browser.mjs js/full.browser.mjs js/full-on-demand.mjs js/index.lite.browser.mjs js/index.items.browser.mjs js/webcrypto-host.mjs js/driver.mjs js/lite-stubs.mjs js/kms-rsa-offline.mjs js/webcrypto-rsa.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"
 # Declarations for require('sealkit'): the same as index.d.ts (ESM, the package is "type":
 # "module") without the default export, which CommonJS's module.exports does not have; `export {}`
@@ -88,7 +88,7 @@ sed 's/^export default sealkit$/export {}/' js/index.d.ts > "$OUT/index.d.cts"
 # Each of these ESM modules has exactly one export and imports only its siblings, by name
 # (`import { f } from './x.mjs'`); its .cjs twin is the same code with require and a CommonJS
 # export.
-for mod in api:createApi kms:createKmsApi items:createItemApi item-wire:createItemWire marshall:createMarshall node-host:installNodeHost; do
+for mod in api:createApi kms:createKmsApi items:createItemApi item-wire:createItemWire hierarchical-static:createStaticHierarchicalKeyring marshall:createMarshall node-host:installNodeHost; do
   file=${mod%%:*} fn=${mod##*:}
   cp "js/$file.mjs" "$OUT/"
   grep -c '^export ' "js/$file.mjs" | grep -qx 1 || die "js/$file.mjs must have exactly one export"
