@@ -86,11 +86,7 @@ impl CryptoProvider for HostProvider {
         data: &'a [u8],
     ) -> BoxFuture<'a, Result<Zeroizing<Vec<u8>>>> {
         Box::pin(async move {
-            let want = match hash {
-                MacHash::Sha256 => 32,
-                MacHash::Sha384 => 48,
-                MacHash::Sha512 => 64,
-            };
+            let want = hash.tag_len();
             let tag = host_crypto()?
                 .hmac(hash, key, data)
                 .await

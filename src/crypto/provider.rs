@@ -14,7 +14,7 @@
 use zeroize::Zeroizing;
 
 use crate::crypto::aead::AuthFailed;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::future::{BoxFuture, MaybeSend, MaybeSync};
 use crate::suite::IV_LEN;
 
@@ -30,6 +30,22 @@ pub enum MacHash {
     Sha384,
     /// HMAC-SHA-512 (64-byte tags).
     Sha512,
+}
+
+impl MacHash {
+    /// The hash's output size in bits (256, 384, 512): WebCrypto's `SHA-<bits>`.
+    pub fn bits(self) -> u32 {
+        match self {
+            MacHash::Sha256 => 256,
+            MacHash::Sha384 => 384,
+            MacHash::Sha512 => 512,
+        }
+    }
+
+    /// The length of a full tag in bytes.
+    pub fn tag_len(self) -> usize {
+        self.bits() as usize / 8
+    }
 }
 
 /// One AES-256-GCM operation of a batch: a key used for this value only, its IV, the AAD and
@@ -83,6 +99,48 @@ pub trait CryptoProvider: MaybeSend + MaybeSync + core::fmt::Debug {
     /// Opens every job's `ciphertext ‖ tag`, in order. One value that does not authenticate is
     /// that job's [`AuthFailed`]; the others are still opened.
     fn open_many<'a>(&'a self, jobs: &'a [GcmJob<'a>]) -> BoxFuture<'a, Result<Vec<Opened>>>;
+}
+
+fn miscounted(crypto: &dyn CryptoProvider, what: &str, got: usize, want: usize) -> Error {
+    Error::Keyring(format!(
+        "the {} crypto provider {what} {got} of {want} values",
+        crypto.name()
+    ))
+}
+
+/// [`seal_many`](CryptoProvider::seal_many), with one output per job checked: a provider that
+/// answers otherwise is an error.
+pub async fn seal_each(crypto: &dyn CryptoProvider, jobs: &[GcmJob<'_>]) -> Result<Vec<Vec<u8>>> {
+    let sealed = crypto.seal_many(jobs).await?;
+    if sealed.len() != jobs.len() {
+        return Err(miscounted(crypto, "sealed", sealed.len(), jobs.len()));
+    }
+    Ok(sealed)
+}
+
+/// [`open_many`](CryptoProvider::open_many), with one result per job checked.
+pub async fn open_each(crypto: &dyn CryptoProvider, jobs: &[GcmJob<'_>]) -> Result<Vec<Opened>> {
+    let opened = crypto.open_many(jobs).await?;
+    if opened.len() != jobs.len() {
+        return Err(miscounted(crypto, "opened", opened.len(), jobs.len()));
+    }
+    Ok(opened)
+}
+
+/// Seals one value: `ciphertext ‖ tag`.
+pub async fn seal_one(crypto: &dyn CryptoProvider, job: GcmJob<'_>) -> Result<Vec<u8>> {
+    let mut sealed = seal_each(crypto, core::slice::from_ref(&job)).await?;
+    sealed
+        .pop()
+        .ok_or_else(|| miscounted(crypto, "sealed", 0, 1))
+}
+
+/// Opens one value.
+pub async fn open_one(crypto: &dyn CryptoProvider, job: GcmJob<'_>) -> Result<Opened> {
+    let mut opened = open_each(crypto, core::slice::from_ref(&job)).await?;
+    opened
+        .pop()
+        .ok_or_else(|| miscounted(crypto, "opened", 0, 1))
 }
 
 /// The provider of this build: RustCrypto, natively and in the full wasm module (where a host

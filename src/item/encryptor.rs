@@ -120,15 +120,7 @@ impl ItemEncryptor {
                 input: sealed,
             });
         }
-        let opened = self.crypto.open_many(&jobs).await?;
-        if opened.len() != encrypted.len() {
-            return Err(Error::Keyring(format!(
-                "the {} crypto provider opened {} of {} attributes",
-                self.crypto.name(),
-                opened.len(),
-                encrypted.len()
-            )));
-        }
+        let opened = provider::open_each(self.crypto.as_ref(), &jobs).await?;
         Ok(encrypted.into_iter().zip(opened).collect())
     }
 
@@ -251,11 +243,13 @@ impl ItemEncryptor {
             .collect();
         let field_keys = keys::field_keys(crypto, &root, to_seal.len()).await?;
         let mut jobs = Vec::with_capacity(to_seal.len());
+        let mut type_ids = Vec::with_capacity(to_seal.len());
         for (s, (key, nonce)) in to_seal.iter().zip(&field_keys) {
             let t = s
                 .terminal
                 .as_ref()
                 .ok_or_else(|| Error::item(s.name, "internal: no serialized value"))?;
+            type_ids.push(t.type_id);
             jobs.push(GcmJob {
                 key,
                 iv: nonce,
@@ -263,22 +257,9 @@ impl ItemEncryptor {
                 input: &t.value,
             });
         }
-        let sealed = crypto.seal_many(&jobs).await?;
+        let sealed = provider::seal_each(crypto, &jobs).await?;
         drop(jobs);
-        if sealed.len() != to_seal.len() {
-            return Err(Error::Keyring(format!(
-                "the {} crypto provider sealed {} of {} attributes",
-                crypto.name(),
-                sealed.len(),
-                to_seal.len()
-            )));
-        }
-        for (s, sealed) in to_seal.iter_mut().zip(sealed) {
-            let type_id = s
-                .terminal
-                .as_ref()
-                .map(|t| t.type_id)
-                .ok_or_else(|| Error::item(s.name, "internal: no serialized value"))?;
+        for ((s, sealed), type_id) in to_seal.iter_mut().zip(sealed).zip(type_ids) {
             let mut stored = Vec::with_capacity(2 + sealed.len());
             stored.extend_from_slice(&type_id);
             stored.extend_from_slice(&sealed);
@@ -679,8 +660,8 @@ fn canonical_fields<'s>(signed: &'s [Signed<'_>]) -> Result<Vec<CanonicalField<'
         .collect()
 }
 
-/// Opens one encrypted attribute: `TypeID ‖ AES-GCM(fieldKey_i, nonce_i, aad = canonical path)`.
-/// The plaintext serialization of an opened attribute as its value.
+/// An opened encrypted attribute (`TypeID ‖ AES-GCM(fieldKey_i, nonce_i, aad = canonical path)`)
+/// as its value: the stored TypeID and the plaintext serialization.
 fn plain_value(s: &Signed<'_>, opened: Opened) -> Result<AttributeValue> {
     let plaintext =
         opened.map_err(|_| Error::item(s.name, "encrypted value does not authenticate"))?;

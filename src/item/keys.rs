@@ -76,12 +76,16 @@ pub async fn field_keys(
     root: &[u8; KEY_LEN],
     count: usize,
 ) -> Result<Vec<(Key32, [u8; 12])>> {
-    // The counter's low 32 bits hold 3·i; past 2^32 the DB-ESDK's counter would wrap.
-    if count > 0 && u32::try_from((count - 1).checked_mul(3).ok_or_else(too_many)?).is_err() {
-        return Err(too_many());
-    }
-    if count == 0 {
+    let Some(last) = count.checked_sub(1) else {
         return Ok(Vec::new());
+    };
+    // The counter's low 32 bits hold 3·i; past 2^32 the DB-ESDK's counter would wrap.
+    if last
+        .checked_mul(3)
+        .and_then(|n| u32::try_from(n).ok())
+        .is_none()
+    {
+        return Err(too_many());
     }
     let len = count.checked_mul(FIELD_STREAM_LEN).ok_or_else(too_many)?;
     let mut block = [0u8; 16];
@@ -134,12 +138,6 @@ pub async fn recipient_tag(
     let tag = crypto
         .hmac(MacHash::Sha384, mac_key, canonical_hash)
         .await?;
-    let mut out = [0u8; TAG_LEN];
-    if tag.len() != TAG_LEN {
-        return Err(Error::Keyring(
-            "HMAC-SHA384 tag has the wrong length".into(),
-        ));
-    }
-    out.copy_from_slice(&tag);
-    Ok(out)
+    <[u8; TAG_LEN]>::try_from(&tag[..])
+        .map_err(|_| Error::Keyring("HMAC-SHA384 tag has the wrong length".into()))
 }

@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use crate::context::{self, EncryptionContext};
-use crate::crypto::provider::{CryptoProvider, GcmJob};
+use crate::crypto::provider::{self, CryptoProvider, GcmJob};
 use crate::crypto::random;
 use crate::error::{Error, Result};
 use crate::item::keys::{ct_eq, intermediate_keys, Key32, KEY_LEN};
@@ -74,11 +74,7 @@ pub async fn wrap(
             aad: &aad,
             input: pdk,
         };
-        let encrypted_pdk = crypto
-            .seal_many(core::slice::from_ref(&job))
-            .await?
-            .pop()
-            .ok_or_else(|| Error::Keyring("AES-GCM sealed nothing".into()))?;
+        let encrypted_pdk = provider::seal_one(crypto, job).await?;
         let materials = EncryptionMaterials {
             suite,
             encryption_context: ec.clone(),
@@ -171,7 +167,11 @@ pub async fn unwrap(
             input: prefix,
         })
         .collect();
-    for pdk in crypto.open_many(&jobs).await?.into_iter().flatten() {
+    for pdk in provider::open_each(crypto, &jobs)
+        .await?
+        .into_iter()
+        .flatten()
+    {
         if pdk.len() == KEY_LEN {
             let mut key = Key32::default();
             key.copy_from_slice(&pdk);

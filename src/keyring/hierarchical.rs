@@ -29,7 +29,7 @@ use zeroize::Zeroizing;
 
 use crate::codec::Reader;
 use crate::context::{self, EncryptionContext};
-use crate::crypto::provider::{default_provider, CryptoProvider, GcmJob, MacHash};
+use crate::crypto::provider::{self, default_provider, CryptoProvider, GcmJob, MacHash};
 use crate::crypto::random;
 use crate::error::{Error, Result};
 use crate::future::BoxFuture;
@@ -128,14 +128,9 @@ impl HierarchicalKeyring {
             .crypto
             .hmac(MacHash::Sha256, branch_key, &input)
             .await?;
-        let mut key = Zeroizing::new([0u8; 32]);
-        if tag.len() != key.len() {
-            return Err(Error::Keyring(
-                "HMAC-SHA-256 gave a tag of the wrong length".into(),
-            ));
-        }
-        key.copy_from_slice(&tag);
-        Ok(key)
+        let key = <[u8; 32]>::try_from(&tag[..])
+            .map_err(|_| Error::Keyring("HMAC-SHA-256 gave a tag of the wrong length".into()))?;
+        Ok(Zeroizing::new(key))
     }
 
     fn branch_key_id(&self, ec: &EncryptionContext) -> Result<String> {
@@ -219,12 +214,7 @@ impl Keyring for HierarchicalKeyring {
                 aad: &aad,
                 input: data_key.as_bytes(),
             };
-            let sealed = self
-                .crypto
-                .seal_many(core::slice::from_ref(&job))
-                .await?
-                .pop()
-                .ok_or_else(|| Error::Keyring("AES-GCM sealed nothing".into()))?;
+            let sealed = provider::seal_one(self.crypto.as_ref(), job).await?;
             let mut ciphertext = Vec::with_capacity(SALT_LEN + IV_LEN + VERSION_LEN + sealed.len());
             ciphertext.extend_from_slice(&salt);
             ciphertext.extend_from_slice(&iv);
@@ -285,20 +275,14 @@ impl Keyring for HierarchicalKeyring {
                     aad: &aad,
                     input: sealed,
                 };
-                let opened = self
-                    .crypto
-                    .open_many(core::slice::from_ref(&job))
-                    .await?
-                    .pop();
-                match opened {
-                    None => return Err(Error::Keyring("AES-GCM opened nothing".into())),
-                    Some(Ok(mut k)) if k.len() == m.suite.key_len() => {
+                match provider::open_one(self.crypto.as_ref(), job).await? {
+                    Ok(mut k) if k.len() == m.suite.key_len() => {
                         // The bytes move into the DataKey, which zeroizes them on drop.
                         m.data_key = Some(DataKey::new(core::mem::take(&mut *k)));
                         return Ok(m);
                     }
-                    Some(Ok(_)) => attempts.failed(i, "unwrapped key has the wrong length"),
-                    Some(Err(_)) => attempts.failed(
+                    Ok(_) => attempts.failed(i, "unwrapped key has the wrong length"),
+                    Err(_) => attempts.failed(
                         i,
                         "AES-GCM unwrap failed (wrong branch key or encryption context)",
                     ),

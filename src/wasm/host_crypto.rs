@@ -168,12 +168,7 @@ impl HostCrypto for Host {
         key: &[u8],
         data: &[u8],
     ) -> BoxFuture<'static, Option<Zeroizing<Vec<u8>>>> {
-        let bits = match hash {
-            MacHash::Sha256 => 256,
-            MacHash::Sha384 => 384,
-            MacHash::Sha512 => 512,
-        };
-        let call = self.0.hmac(bits, key, data);
+        let call = self.0.hmac(hash.bits(), key, data);
         Box::pin(async move { take_secret(settle(call).await.ok()?) })
     }
 

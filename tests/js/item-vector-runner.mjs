@@ -23,7 +23,7 @@ const same = (a, b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b))
 
 /** The vectors' "simplified" values (as tests/support/item.rs): bare string → S, bare number → N,
  *  otherwise typed DynamoDB JSON whose L/M members and NS members may again be simplified. */
-export function simplifiedValue(v) {
+function simplifiedValue(v) {
   if (typeof v === 'string') return { S: v }
   if (typeof v === 'number') return { N: String(v) }
   if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1) {
@@ -36,7 +36,7 @@ export function simplifiedValue(v) {
   throw new Error(`unsupported simplified value ${JSON.stringify(v)}`)
 }
 /** A simplified item → DynamoDB JSON. */
-export const simplifiedItem = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, simplifiedValue(v)]))
+const simplifiedItem = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, simplifiedValue(v)]))
 
 function parseSuite(s) {
   if (s === undefined) return undefined
@@ -48,7 +48,7 @@ function parseSuite(s) {
 }
 
 /** keys.json → the HierarchicalKeyring of its static branch key. */
-export function staticBranchKeyring({ HierarchicalKeyring }, keys) {
+function staticBranchKeyring({ HierarchicalKeyring }, keys) {
   const k = keys.keys['static-branch-key-1']
   return new HierarchicalKeyring({ branchKeyId: k['key-id'], branchKey: { version: k.branchKeyVersion, key: fromB64(k.branchKey) } })
 }
