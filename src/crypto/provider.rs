@@ -64,7 +64,7 @@ pub struct GcmJob<'a> {
 /// What opening one value gave: its plaintext, or [`AuthFailed`] when the tag did not verify.
 pub type Opened = core::result::Result<Zeroizing<Vec<u8>>, AuthFailed>;
 
-/// The primitives of the item format. Errors are [`Error`](crate::Error)s that say which
+/// The primitives of the item format. Errors are [`Error`]s that say which
 /// implementation failed; an authentication failure is a value, not an error.
 pub trait CryptoProvider: MaybeSend + MaybeSync + core::fmt::Debug {
     /// A short name for errors and `Debug` ("built-in", "WebCrypto").
