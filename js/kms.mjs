@@ -7,7 +7,10 @@ import { createStaticHierarchicalKeyring } from './hierarchical-static.mjs'
 export function createKmsApi(wasm, base, marshalling) {
   const { CryptoAction, marshall, unmarshall, toBase64, fromBase64, isBytes } = marshalling
   const { SealkitError, invalid, toSealkitError, call, settle, bytes, describe, options, str, stringList, handleOf, handles, Keyring, hooks, waiting } = base
-  const HAS_KMS = typeof wasm.WasmLocalKms === 'function'
+  // The entries of the small modules take from here only what their module has (sealkit/kms:
+  // HttpKmsProvider, provider objects and the KMS keyrings); these checks name what is missing.
+  const HAS_KMS = typeof wasm.WasmKmsProvider === 'function'
+  const HAS_LOCAL_KMS = typeof wasm.WasmLocalKms === 'function'
   const notInLite = (what) => invalid(`${what} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from 'sealkit'`)
 
 
@@ -241,7 +244,7 @@ export function createKmsApi(wasm, base, marshalling) {
   class LocalKms {
     #h
     constructor(token, handle) {
-      if (!HAS_KMS) throw notInLite('LocalKms')
+      if (!HAS_LOCAL_KMS) throw notInLite('LocalKms')
       this.#h = token === IMPORT ? handle : call(() => new wasm.WasmLocalKms())
     }
     /** A provider: calls in `region` by `principal` (IAM principal ARN). */
@@ -269,7 +272,7 @@ export function createKmsApi(wasm, base, marshalling) {
     }
     /** A LocalKms restored from exportState output. */
     static importState(blob, rootKey) {
-      if (!HAS_KMS) throw notInLite('LocalKms')
+      if (!HAS_LOCAL_KMS) throw notInLite('LocalKms')
       const h = call(() => wasm.WasmLocalKms.importState(bytes(blob, 'blob', false), bytes(rootKey, 'rootKey', false)))
       return new LocalKms(IMPORT, h)
     }
@@ -384,6 +387,7 @@ export function createKmsApi(wasm, base, marshalling) {
       const hasProvider = o.provider !== undefined && o.provider !== null
       if (pem === undefined && !hasProvider) throw invalid('AwsKmsRsaKeyring needs a publicKey (to encrypt), a provider (to decrypt), or both')
       if (hasProvider) {
+        if (typeof wasm.kmsRsaKeyringWithProvider !== 'function') throw notInLite('AwsKmsRsaKeyring with a provider')
         const p = providerOf(o.provider, 'provider')
         kmsKeyring(this, () => wasm.kmsRsaKeyringWithProvider(keyId, alg, pem, p))
       } else {
@@ -404,7 +408,7 @@ export function createKmsApi(wasm, base, marshalling) {
       const o = options(config, 'KmsBranchKeyStore options')
       const kmsKeyId = str(o.kmsKeyId, 'kmsKeyId')
       const logicalKeyStoreName = str(o.logicalKeyStoreName, 'logicalKeyStoreName')
-      if (!HAS_KMS) throw notInLite('KmsBranchKeyStore')
+      if (typeof wasm.WasmKmsBranchKeyStore !== 'function') throw notInLite('KmsBranchKeyStore')
       const p = providerOf(o.provider, 'provider')
       branchKeyStores.set(this, call(() => new wasm.WasmKmsBranchKeyStore(p, kmsKeyId, logicalKeyStoreName)))
       this.kmsKeyId = kmsKeyId

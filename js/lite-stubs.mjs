@@ -6,18 +6,21 @@
 import { createOfflineRsaKeyring } from './kms-rsa-offline.mjs'
 import { createStaticHierarchicalKeyring } from './hierarchical-static.mjs'
 
-export function createLiteStubs(wasm, base) {
+// `entry`: the entry whose stand-ins these are, as its errors name it ('sealkit/kms' has the
+// KMS keyrings besides, which it puts in place of these).
+export function createLiteStubs(wasm, base, entry = 'sealkit/lite') {
   const { invalid } = base
+  const what = entry === 'sealkit/kms' ? 'messages with raw AES and AWS KMS keyrings' : 'messages with raw AES keyrings only'
   const absent = (name) =>
     class {
       constructor() {
-        throw invalid(`${name} is not included in 'sealkit/lite' (messages with raw AES keyrings only); import it from ${name === 'ItemEncryptor' ? "'sealkit/items' (records, small module) or " : ''}'sealkit'`)
+        throw invalid(`${name} is not included in '${entry}' (${what}); import it from ${name === 'ItemEncryptor' ? "'sealkit/items' (records, small module) or " : ''}'sealkit'`)
       }
     }
   const names = ['LocalKms', 'HttpKmsProvider', 'AwsKmsKeyring', 'AwsKmsMrkAwareKeyring', 'AwsKmsDiscoveryKeyring', 'AwsKmsMrkDiscoveryKeyring', 'KmsBranchKeyStore', 'HierarchicalKeyring', 'CachingMaterialsManager', 'LocalCryptoMaterialsCache', 'ItemEncryptor']
   const stubs = Object.fromEntries(names.map((n) => [n, absent(n)]))
   const noItems = () => {
-    throw invalid("marshall/unmarshall (item encryption) are not included in 'sealkit/lite'; import them from 'sealkit/items' or 'sealkit'")
+    throw invalid(`marshall/unmarshall (item encryption) are not included in '${entry}'; import them from 'sealkit/items' or 'sealkit'`)
   }
   stubs.LocalKms.importState = () => new stubs.LocalKms()
   if (typeof wasm.hierarchicalStaticKeyring === 'function') {
@@ -29,7 +32,7 @@ export function createLiteStubs(wasm, base) {
   }
   stubs.AwsKmsRsaKeyring = createOfflineRsaKeyring(wasm, base, {
     withProvider: () => {
-      throw invalid("AwsKmsRsaKeyring with a provider (decryption through KMS) is not included in 'sealkit/lite', which encrypts offline only; import it from 'sealkit'")
+      throw invalid(`AwsKmsRsaKeyring with a provider (decryption through KMS) is not included in '${entry}', which encrypts offline only; import it from 'sealkit'`)
     },
   })
   return {

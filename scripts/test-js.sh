@@ -82,7 +82,7 @@ files_for() {
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
     browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
-    kms) echo tests/js/kms.test.mjs tests/js/aws-sdk.test.mjs tests/js/caching.test.mjs ;;
+    kms) echo tests/js/kms.test.mjs tests/js/kms-entry.test.mjs tests/js/aws-sdk.test.mjs tests/js/caching.test.mjs ;;
     item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs tests/js/host-items.test.mjs ;;
     runtimes) echo tests/js/runtimes.test.mjs ;;
     tamper) echo tests/js/tamper.test.mjs ;;

@@ -1,11 +1,13 @@
 //! KMS providers and KMS keyrings for JS.
 //!
-//! A [`WasmKmsProvider`] is one of: a client of the embedded local KMS ([`WasmLocalKms`]), an
-//! AWS KMS JSON 1.1 client over `fetch` (SigV4 or bearer token), or a JS object. JS objects
+//! A [`WasmKmsProvider`] is one of: a client of the embedded local KMS (`local_kms.rs`, full
+//! module only), an AWS KMS JSON 1.1 client over `fetch` (SigV4 or bearer token), or a JS
+//! object. JS objects
 //! reach Rust through an adapter built by `js/kms.mjs`: `{ call(operation, requestJson) }`
 //! returning a promise of the response JSON (KMS JSON names, base64 blobs) or rejecting with
 //! `{ name, message }`. Every provider also answers `sendJson(operation, requestJson)` for any
-//! KMS operation. Absent from the `wasm-lite` build (the local KMS and KMS RSA keyring need RSA).
+//! KMS operation. In the full module and in the small KMS module (`wasm-kms`), which leaves out
+//! the local KMS and the KMS RSA keyring with a provider (its offline form is in `keyring.rs`).
 
 use std::sync::Arc;
 
@@ -15,25 +17,29 @@ use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
+#[cfg(not(feature = "wasm-lite"))]
+use crate::keyring::kms::AwsKmsRsaKeyring;
 use crate::keyring::kms::{
     aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsMrkAwareKeyring,
-    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter,
+    AwsKmsMrkDiscoveryKeyring, DiscoveryFilter,
 };
 use crate::keyring::Keyring;
 use crate::kms::clock::{Clock, FnClock};
 use crate::kms::http::{Auth, Credentials, HttpKmsClient, HttpKmsConfig};
-use crate::kms::local::dispatch::dispatch_json;
-use crate::kms::local::{AuditFilter, LocalKms, LocalKmsClient};
+#[cfg(not(feature = "wasm-lite"))]
+use crate::kms::local::{dispatch::dispatch_json, LocalKmsClient};
 use crate::kms::provider::KmsFuture;
 use crate::kms::types::*;
 use crate::kms::{KmsError, KmsProvider};
 use crate::wasm::convert::{invalid, js, js_error};
 use crate::wasm::fetch::{js_message, FetchTransport, TimeoutSleeper};
 use crate::wasm::keyring::WasmKeyring;
+#[cfg(feature = "wasm-kms")]
+use crate::wasm::keyring_ops::KeyringOps;
 
 /// A KMS error as the JS error the API turns into a `SealkitError` (`code` `ERR_KMS`, the KMS
 /// error name and HTTP status on its `cause`, see `js_error`).
-fn kms_js_error(e: KmsError) -> JsValue {
+pub(crate) fn kms_js_error(e: KmsError) -> JsValue {
     js_error(&Error::Kms {
         name: e.name,
         message: e.message,
@@ -41,7 +47,7 @@ fn kms_js_error(e: KmsError) -> JsValue {
     })
 }
 
-fn js_clock() -> Arc<dyn Clock> {
+pub(crate) fn js_clock() -> Arc<dyn Clock> {
     Arc::new(FnClock(|| (js_sys::Date::now() / 1000.0) as u64))
 }
 
@@ -136,6 +142,7 @@ js_ops! {
 
 #[derive(Clone)]
 enum Kind {
+    #[cfg(not(feature = "wasm-lite"))]
     Local(Arc<LocalKmsClient>),
     Http(Arc<HttpKmsClient>),
     Js(Arc<JsKmsProvider>),
@@ -148,11 +155,28 @@ pub struct WasmKmsProvider {
 }
 
 impl WasmKmsProvider {
+    /// A provider over the embedded local KMS (`local_kms.rs`).
+    #[cfg(not(feature = "wasm-lite"))]
+    pub(crate) fn local(client: LocalKmsClient) -> WasmKmsProvider {
+        WasmKmsProvider {
+            kind: Kind::Local(Arc::new(client)),
+        }
+    }
+
+    /// The provider the keyrings hold. In the small KMS module, narrowed to the operations they
+    /// call (`keyring_ops.rs`), which keeps the other operations' typed codecs out of it.
     pub(crate) fn provider(&self) -> Arc<dyn KmsProvider> {
         match &self.kind {
+            #[cfg(not(feature = "wasm-lite"))]
             Kind::Local(c) => c.clone(),
+            #[cfg(not(feature = "wasm-kms"))]
             Kind::Http(c) => c.clone(),
+            #[cfg(not(feature = "wasm-kms"))]
             Kind::Js(c) => c.clone(),
+            #[cfg(feature = "wasm-kms")]
+            Kind::Http(c) => Arc::new(KeyringOps(c.clone())),
+            #[cfg(feature = "wasm-kms")]
+            Kind::Js(c) => Arc::new(KeyringOps(c.clone())),
         }
     }
 }
@@ -212,6 +236,7 @@ impl WasmKmsProvider {
         let kind = self.kind.clone();
         crate::wasm::convert::promise(async move {
             let out: Result<String, KmsError> = match kind {
+                #[cfg(not(feature = "wasm-lite"))]
                 Kind::Local(c) => dispatch_json(&c, &operation, request.as_bytes()).and_then(|b| {
                     String::from_utf8(b)
                         .map_err(|_| KmsError::new("KMSInternalException", "non-UTF-8 response"))
@@ -236,80 +261,6 @@ impl WasmKmsProvider {
             out.map(|s| JsValue::from_str(&s)).map_err(kms_js_error)
         })
     }
-}
-
-// ------------------------------------------------------------------ local KMS
-
-/// The embedded local KMS (state in wasm memory; time from `Date.now()`).
-#[wasm_bindgen]
-pub struct WasmLocalKms {
-    kms: LocalKms,
-}
-
-#[wasm_bindgen]
-impl WasmLocalKms {
-    /// An empty local KMS.
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> WasmLocalKms {
-        WasmLocalKms {
-            kms: LocalKms::new(js_clock()),
-        }
-    }
-
-    /// A provider for calls in `region` by `principal` (an IAM principal ARN).
-    pub fn client(&self, region: &str, principal: &str) -> Result<WasmKmsProvider, JsValue> {
-        let c = self.kms.client(region, principal).map_err(kms_js_error)?;
-        Ok(WasmKmsProvider {
-            kind: Kind::Local(Arc::new(c)),
-        })
-    }
-
-    /// The audit trail as a JSON array (oldest first).
-    #[wasm_bindgen(js_name = auditLogJson)]
-    pub fn audit_log_json(&self) -> Result<String, JsValue> {
-        serde_json::to_string(&self.kms.audit_log(&AuditFilter::default()))
-            .map_err(|e| invalid(&e.to_string()))
-    }
-
-    /// The audit trail as JSON lines.
-    #[wasm_bindgen(js_name = auditJsonl)]
-    pub fn audit_jsonl(&self) -> String {
-        self.kms.audit_jsonl()
-    }
-
-    /// The whole state encrypted under a 32-byte root key.
-    #[wasm_bindgen(js_name = exportState)]
-    pub fn export_state(&self, root_key: Vec<u8>) -> Result<Vec<u8>, JsValue> {
-        let root = root32(root_key)?;
-        self.kms.export_state(&root).map_err(kms_js_error)
-    }
-
-    /// A local KMS restored from `exportState` output.
-    #[wasm_bindgen(js_name = importState)]
-    pub fn import_state(blob: &[u8], root_key: Vec<u8>) -> Result<WasmLocalKms, JsValue> {
-        let root = root32(root_key)?;
-        let kms = LocalKms::import_state(blob, &root, js_clock()).map_err(kms_js_error)?;
-        Ok(WasmLocalKms { kms })
-    }
-}
-
-impl Default for WasmLocalKms {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn root32(key: Vec<u8>) -> Result<Zeroizing<[u8; 32]>, JsValue> {
-    let key = Zeroizing::new(key);
-    let mut root = Zeroizing::new([0u8; 32]);
-    if key.len() != 32 {
-        return Err(invalid(&format!(
-            "rootKey must be 32 bytes, got {}",
-            key.len()
-        )));
-    }
-    root.copy_from_slice(&key);
-    Ok(root)
 }
 
 // ------------------------------------------------------------------ keyrings
@@ -377,11 +328,8 @@ pub fn kms_mrk_discovery_keyring(
     ))
 }
 
-fn rsa_algorithm(name: &str) -> EncryptionAlgorithm {
-    EncryptionAlgorithm::from_wire(name)
-}
-
 /// The KMS RSA keyring with a provider (decrypts through it; encrypts offline if a PEM is given).
+#[cfg(not(feature = "wasm-lite"))]
 #[wasm_bindgen(js_name = kmsRsaKeyringWithProvider)]
 pub fn kms_rsa_keyring_with_provider(
     key_id: &str,
@@ -391,7 +339,7 @@ pub fn kms_rsa_keyring_with_provider(
 ) -> Result<WasmKeyring, JsValue> {
     wrap(AwsKmsRsaKeyring::new(
         key_id,
-        rsa_algorithm(encryption_algorithm),
+        EncryptionAlgorithm::from_wire(encryption_algorithm),
         public_key_pem.as_deref(),
         Some(provider.provider()),
     ))

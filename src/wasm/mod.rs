@@ -21,7 +21,7 @@ mod async_client;
 #[cfg(not(feature = "wasm-lite"))]
 mod caching;
 mod convert;
-#[cfg(not(feature = "wasm-lite"))]
+#[cfg(any(not(feature = "wasm-lite"), feature = "wasm-kms"))]
 mod fetch;
 #[cfg(not(feature = "wasm-lite"))]
 mod hierarchical;
@@ -37,8 +37,12 @@ mod host_rsa;
 #[cfg(any(not(feature = "wasm-lite"), feature = "wasm-items"))]
 mod item;
 mod keyring;
-#[cfg(not(feature = "wasm-lite"))]
+#[cfg(feature = "wasm-kms")]
+mod keyring_ops;
+#[cfg(any(not(feature = "wasm-lite"), feature = "wasm-kms"))]
 mod kms;
+#[cfg(not(feature = "wasm-lite"))]
+mod local_kms;
 #[cfg(feature = "wasm-lite")]
 mod machine;
 mod session;
@@ -56,8 +60,9 @@ pub use machine::{decrypt_machine, encrypt_machine, WasmDecryptMachine, WasmEncr
 pub use session::WasmClient;
 #[cfg(not(feature = "wasm-lite"))]
 pub use streams::{WasmDecryptor, WasmEncryptor};
-// KMS providers and keyrings: not in wasm-lite (the small module, whose messages run on the
-// machines driven from JS). Items: in the full module and in wasm-items (WebCrypto signatures).
+// The small modules' messages run on the machines driven from JS. KMS providers and keyrings:
+// in the full module and in wasm-kms (no embedded local KMS there). Items: in the full module and
+// in wasm-items (WebCrypto signatures).
 #[cfg(not(feature = "wasm-lite"))]
 pub use async_client::{decrypt_async, encrypt_async};
 #[cfg(not(feature = "wasm-lite"))]
@@ -66,5 +71,7 @@ pub use caching::{caching_materials_manager, WasmMaterialsCache};
 pub use hierarchical::WasmKmsBranchKeyStore;
 #[cfg(any(not(feature = "wasm-lite"), feature = "wasm-items"))]
 pub use item::WasmItemEncryptor;
+#[cfg(any(not(feature = "wasm-lite"), feature = "wasm-kms"))]
+pub use kms::WasmKmsProvider;
 #[cfg(not(feature = "wasm-lite"))]
-pub use kms::{WasmKmsProvider, WasmLocalKms};
+pub use local_kms::WasmLocalKms;

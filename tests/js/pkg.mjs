@@ -15,11 +15,12 @@ export const sealkit = ENTRY === 'lite' ? await loadLite() : ENTRY === 'browser'
  * SEALKIT_ENTRY=lite: the `sealkit/lite` browser entry's module and wiring (WebCrypto ECDSA,
  * no node:crypto), loaded in Node, whose `crypto.subtle` is WebCrypto. `items`: the
  * `sealkit/items` entry instead (its own module: lite plus ItemEncryptor, marshall, unmarshall).
+ * `kms`: the `sealkit/kms` entry (its own module: lite plus the KMS providers and keyrings).
  */
-export async function loadLite({ items = false } = {}) {
+export async function loadLite({ items = false, kms = false } = {}) {
   const { readFileSync } = await import('node:fs')
   const href = (f) => pathToFileURL(PKG_DIR + '/' + f).href
-  const name = items ? 'sealkit_items' : 'sealkit_lite'
+  const name = items ? 'sealkit_items' : kms ? 'sealkit_kms' : 'sealkit_lite'
   const glue = await import(href(`${name}_web.js`))
   const { createApi } = await import(href('api.mjs'))
   const { createLiteStubs } = await import(href('lite-stubs.mjs'))
@@ -27,6 +28,17 @@ export async function loadLite({ items = false } = {}) {
   const { createDriver } = await import(href('driver.mjs'))
   glue.initSync({ module: readFileSync(`${PKG_DIR}/${name}_bg.wasm`) })
   const driver = createDriver(glue, installWebCryptoHost(glue, globalThis.crypto.subtle))
+  if (kms) {
+    // as js/index.kms.browser.mjs
+    const { createKmsApi } = await import(href('kms.mjs'))
+    const { createMarshall } = await import(href('marshall.mjs'))
+    const extend = (w, b) => {
+      const k = createKmsApi(w, b, createMarshall(b))
+      const { HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring } = k
+      return { ...createLiteStubs(w, b, 'sealkit/kms'), HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring }
+    }
+    return createApi(glue, { extend, driver })
+  }
   if (!items) return createApi(glue, { extend: createLiteStubs, driver })
   const { createItemApi } = await import(href('items.mjs'))
   const { createMarshall } = await import(href('marshall.mjs'))
