@@ -8,7 +8,7 @@ set -uo pipefail
 FUZZ="$(cd "$(dirname "$0")" && pwd)"
 cd "$FUZZ"
 SECS="${1:-60}"; shift || true
-TARGETS=("$@"); [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(header_stream decrypt item_json item_wire item_decrypt kms_response key_policy sigv4_verify)
+TARGETS=("$@"); [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(header_stream decrypt item_json item_wire item_decrypt kms_response kms_bodies key_policy sigv4_verify)
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \

@@ -7,7 +7,7 @@ set -euo pipefail
 FUZZ="$(cd "$(dirname "$0")" && pwd)"
 VECTORS="${SEALKIT_VECTORS:-$FUZZ/../tests/vectors}"
 C="${FUZZ_CORPUS:-$FUZZ/corpus}"
-for t in header_stream decrypt item_json item_wire item_decrypt kms_response key_policy sigv4_verify; do
+for t in header_stream decrypt item_json item_wire item_decrypt kms_response kms_bodies key_policy sigv4_verify; do
   mkdir -p "$C/$t"
 done
 n=0
@@ -112,6 +112,10 @@ seed_kms '\3\3' 'T:AccessDeniedException:http://internal.amazon.com/coral/com.am
 seed_kms '\6\0' '<ErrorResponse><Error><Code>InternalFailure</Code><Message>oops</Message></Error></ErrorResponse>'
 seed_kms '\5\2' '{"__type":"ThrottlingException"}'
 seed_kms '\7\0' '<html><body>502 Bad Gateway</body></html>'
+# kms_bodies: the bodies of the kms_response seeds (no status or operation byte).
+mkdir -p "$C/kms_bodies"
+for f in "$C"/kms_response/seed-*; do tail -c +3 "$f" > "$C/kms_bodies/$(basename "$f")"; done
+printf '%s' '{"KeyId":"k\u00e9\ud83d\ude00","Plaintext":"AAEC","CiphertextBlob":"AQID","Extra":[1,-2.5e3,true,null,{"a":[]}],"KeyMaterialId":null}' > "$C/kms_bodies/seed-escapes"
 # key_policy: byte 0 the encryption-context value ('v0'..'v3'), then the document.
 p=0
 seed_policy() { p=$((p + 1)); printf '\0%s' "$1" > "$C/key_policy/seed-$p"; }

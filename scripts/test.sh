@@ -24,6 +24,7 @@ run "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 run "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p sealkit -p sealkit-kms -- -D warnings
 run "clippy (wasm32, lite)" cargo clippy --target wasm32-unknown-unknown -p sealkit --lib --no-default-features --features wasm-lite -- -D warnings
 run "clippy (wasm32, items)" cargo clippy --target wasm32-unknown-unknown -p sealkit --lib --no-default-features --features wasm-items -- -D warnings
+run "clippy (wasm32, kms)" cargo clippy --target wasm32-unknown-unknown -p sealkit --lib --no-default-features --features wasm-kms -- -D warnings
 run "dependency allow-list" bash scripts/check-deps.sh
 run "advisories (vendored snapshot)" bash scripts/check-advisories.sh
 run "rust tests (library, vectors, CLI, KMS)" cargo test -- --nocapture --test-threads 2

@@ -25,10 +25,14 @@ use crate::keyring::kms::{
 };
 use crate::keyring::Keyring;
 use crate::kms::clock::{Clock, FnClock};
+use crate::kms::http::json::decode_with;
+use crate::kms::http::plain_json::{check_value, JsonError};
 use crate::kms::http::{Auth, Credentials, HttpKmsClient, HttpKmsConfig};
 #[cfg(not(feature = "wasm-lite"))]
 use crate::kms::local::{dispatch::dispatch_json, LocalKmsClient};
+#[cfg(not(feature = "wasm-kms"))]
 use crate::kms::provider::KmsFuture;
+#[cfg(not(feature = "wasm-kms"))]
 use crate::kms::types::*;
 use crate::kms::{KmsError, KmsProvider};
 use crate::wasm::convert::{invalid, js, js_error};
@@ -53,8 +57,9 @@ pub(crate) fn js_clock() -> Arc<dyn Clock> {
 
 // ------------------------------------------------------------------ JS object providers
 
-/// A [`KmsProvider`] calling a JS adapter `{ call(op, json) → Promise<json> }`.
-struct JsKmsProvider {
+/// A [`KmsProvider`] calling a JS adapter `{ call(op, json) → Promise<json> }` (in the small KMS
+/// module, through `keyring_ops.rs`).
+pub(crate) struct JsKmsProvider {
     adapter: JsValue,
 }
 
@@ -76,7 +81,11 @@ fn kms_error_from_js(e: &JsValue) -> KmsError {
 }
 
 impl JsKmsProvider {
-    async fn call_json(&self, op: &str, body: Zeroizing<String>) -> Result<String, KmsError> {
+    pub(crate) async fn call_json(
+        &self,
+        op: &str,
+        body: Zeroizing<String>,
+    ) -> Result<String, KmsError> {
         let f = Reflect::get(&self.adapter, &"call".into())
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok())
@@ -103,6 +112,9 @@ impl JsKmsProvider {
     }
 }
 
+// The full module's JS providers answer every operation through serde; the small KMS module's
+// keyrings use the serde-free bodies of `keyring_ops.rs` instead.
+#[cfg(not(feature = "wasm-kms"))]
 macro_rules! js_ops {
     ($($method:ident($req:ty) -> $resp:ty = $op:literal;)*) => {
         impl KmsProvider for JsKmsProvider {
@@ -124,6 +136,7 @@ macro_rules! js_ops {
     };
 }
 
+#[cfg(not(feature = "wasm-kms"))]
 js_ops! {
     generate_data_key(GenerateDataKeyRequest) -> GenerateDataKeyResponse = "GenerateDataKey";
     generate_data_key_without_plaintext(GenerateDataKeyRequest) -> GenerateDataKeyWithoutPlaintextResponse = "GenerateDataKeyWithoutPlaintext";
@@ -241,18 +254,22 @@ impl WasmKmsProvider {
                     String::from_utf8(b)
                         .map_err(|_| KmsError::new("KMSInternalException", "non-UTF-8 response"))
                 }),
+                // the JSON passes through both ways (JSON.stringify made the request); the
+                // response is checked to be JSON, as the caller parses it
                 Kind::Http(c) => {
-                    let body: serde_json::Value = serde_json::from_str(&request)
-                        .map_err(|e| {
-                            KmsError::new(
-                                "SerializationException",
-                                format!("malformed request: {e}"),
-                            )
+                    c.call_body(&operation, request.as_bytes(), |resp| {
+                        decode_with(resp, |body| {
+                            let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+                                b"{}"
+                            } else {
+                                body
+                            };
+                            check_value(body)?;
+                            String::from_utf8(body.to_vec())
+                                .map_err(|_| JsonError("response is not UTF-8".into()))
                         })
-                        .map_err(kms_js_error)?;
-                    c.call::<serde_json::Value, serde_json::Value>(&operation, &body)
-                        .await
-                        .map(|v| v.to_string())
+                    })
+                    .await
                 }
                 // the adapter answers the operations it knows (an object's methods; any operation
                 // for HttpKmsProvider over a credential provider or an SDK v3 KMSClient)

@@ -3,8 +3,8 @@
 
 use crate::error::{names, KmsError};
 use crate::http::transport::HttpResponse;
+use crate::http::plain_json::{object_members, Member};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 /// smithy-rs style: drop a `:…` suffix, then a `namespace#` prefix.
 pub fn sanitize_error_code(code: &str) -> String {
@@ -34,12 +34,16 @@ fn excerpt(body: &[u8]) -> String {
 pub fn decode_error(resp: &HttpResponse) -> KmsError {
     let status = Some(resp.status);
     let body_text = String::from_utf8_lossy(&resp.body);
-    let json: Option<Value> = serde_json::from_slice(&resp.body).ok();
+    // read without serde (plain_json.rs), so that the browser's small KMS module carries none
+    let members = object_members(&resp.body).unwrap_or_default();
     let json_field = |keys: &[&str]| -> Option<String> {
-        let obj = json.as_ref()?.as_object()?;
-        keys.iter()
-            .find_map(|k| obj.get(*k).and_then(Value::as_str))
-            .map(str::to_string)
+        keys.iter().find_map(|k| {
+            // the last of repeated members, as serde_json's map keeps it
+            match members.iter().rev().find(|(name, _)| name.as_str() == *k) {
+                Some((_, Member::Str(v))) => Some(v.to_string()),
+                _ => None,
+            }
+        })
     };
     let name = resp
         .header("x-amzn-errortype")
@@ -69,15 +73,26 @@ pub fn decode_error(resp: &HttpResponse) -> KmsError {
 
 /// A typed result from a response: JSON for 2xx (whatever the Content-Type), an error otherwise.
 pub fn decode_response<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, KmsError> {
+    decode_with(resp, |body| {
+        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            body
+        };
+        serde_json::from_slice(body).map_err(|e| e.to_string())
+    })
+}
+
+/// The result of `decode(body)` for 2xx (whatever the Content-Type), the error otherwise; a body
+/// `decode` refuses is a retryable transport error naming why.
+pub fn decode_with<T, E: core::fmt::Display>(
+    resp: &HttpResponse,
+    decode: impl FnOnce(&[u8]) -> Result<T, E>,
+) -> Result<T, KmsError> {
     if !(200..300).contains(&resp.status) {
         return Err(decode_error(resp));
     }
-    let body: &[u8] = if resp.body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &resp.body
-    };
-    serde_json::from_slice(body).map_err(|e| {
+    decode(&resp.body).map_err(|e| {
         KmsError::transport(
             format!(
                 "HTTP {} response is not the expected JSON ({e}): {}",

@@ -13,6 +13,8 @@
 //! ```
 
 pub mod json;
+pub mod keyring_bodies;
+pub mod plain_json;
 #[cfg(all(feature = "native-http", not(target_arch = "wasm32")))]
 pub mod native;
 pub mod sigv4;
@@ -224,14 +226,24 @@ impl HttpKmsClient {
             serde_json::to_vec(request)
                 .map_err(|e| KmsError::validation(format!("request not serializable: {e}")))?,
         );
+        self.call_body(operation, &body, json::decode_response::<Resp>)
+            .await
+    }
+
+    /// Sends the request `body` (JSON) as `operation`, retrying as [`HttpKmsClient::call`] does,
+    /// and decodes the response with `decode` (for example [`json::decode_with`] and a
+    /// `keyring_bodies` reader: no serde).
+    pub async fn call_body<Resp>(
+        &self,
+        operation: &str,
+        body: &[u8],
+        decode: impl Fn(&HttpResponse) -> Result<Resp, KmsError>,
+    ) -> Result<Resp, KmsError> {
         let attempts = self.config.max_attempts.max(1);
         let mut attempt = 1;
         loop {
             let req = self.build_request(operation, body.to_vec())?;
-            let result = self
-                .send_raw(req)
-                .await
-                .and_then(|resp| json::decode_response::<Resp>(&resp));
+            let result = self.send_raw(req).await.and_then(|resp| decode(&resp));
             match result {
                 Err(e) if e.is_retryable() && attempt < attempts => {
                     self.sleeper.sleep(self.backoff_ms(attempt)).await;
