@@ -356,13 +356,14 @@ export function createApi(wasm, { extend, driver, host } = {}) {
     // asynchronously: their one-shot calls go through the promise-returning entry points.
     const waits = (keyring) => ASYNC_ONE_SHOT || waitsOn(keyring)
 
-    // Keyrings of the on-demand full module (browser entry): the call runs in that module,
-    // through a client with this client's configuration.
-    let delegateClient
-    async function delegated(keyring) {
-      const [api, target] = await hooks.delegate(keyring)
-      delegateClient ||= api.buildClient(config)
-      return [delegateClient, target]
+    // Keyrings of an on-demand module (browser entry: the KMS module or the full one): the call
+    // runs in that module, through a client with this client's configuration. `aes192`: the
+    // suite is an AES-192 one (the full module's).
+    const delegateClients = new Map()
+    async function delegated(keyring, aes192 = false) {
+      const [api, target] = await hooks.delegate(keyring, aes192)
+      if (!delegateClients.has(api)) delegateClients.set(api, api.buildClient(config))
+      return [delegateClients.get(api), target]
     }
 
     // A call that runs in the on-demand full module: its keyring lives there, or (small module)
@@ -382,7 +383,7 @@ export function createApi(wasm, { extend, driver, host } = {}) {
     async function encrypt(keyring, plaintext, opts) {
       if (viaFull(keyring, suiteOption(opts))) {
         return settle(async () => {
-          const [c, k] = await delegated(keyring)
+          const [c, k] = await delegated(keyring, isAes192(suiteOption(opts)))
           return c.encrypt(k, plaintext, opts)
         })
       }
@@ -394,9 +395,10 @@ export function createApi(wasm, { extend, driver, host } = {}) {
     }
 
     async function decrypt(keyring, ciphertext, opts) {
-      if (hooks.deferred(keyring) || (ASYNC_ONE_SHOT && hooks.canDelegate && isAes192(peekSuite(ciphertext)))) {
+      const aes192 = ASYNC_ONE_SHOT && hooks.canDelegate && isAes192(peekSuite(ciphertext))
+      if (hooks.deferred(keyring) || aes192) {
         return settle(async () => {
-          const [c, k] = await delegated(keyring)
+          const [c, k] = await delegated(keyring, aes192)
           return c.decrypt(k, ciphertext, opts)
         })
       }
@@ -449,7 +451,7 @@ export function createApi(wasm, { extend, driver, host } = {}) {
     }
 
     function encryptStream(keyring, opts) {
-      if (viaFull(keyring, suiteOption(opts))) return relayStream(() => delegated(keyring).then(([c, k]) => c.encryptStream(k, opts)))
+      if (viaFull(keyring, suiteOption(opts))) return relayStream(() => delegated(keyring, isAes192(suiteOption(opts))).then(([c, k]) => c.encryptStream(k, opts)))
       const h = handleOf(keyring, 'keyring')
       const args = encryptArgs(options(opts, 'options'))
       // sealkit/lite: WebCrypto derives the keys (and makes a signing key pair) when the stream
@@ -508,7 +510,11 @@ export function createApi(wasm, { extend, driver, host } = {}) {
     }
 
     function decryptStream(keyring, opts) {
-      if (hooks.deferred(keyring)) return relayStream(() => delegated(keyring).then(([c, k]) => c.decryptStream(k, opts)))
+      if (hooks.deferred(keyring)) {
+        // the module may depend on the suite (AES-192: the full one), known from the header
+        if (hooks.tiered) return suiteAwareDecryptStream(keyring, opts)
+        return relayStream(() => delegated(keyring).then(([c, k]) => c.decryptStream(k, opts)))
+      }
       const h = handleOf(keyring, 'keyring')
       const args = decryptArgs(options(opts, 'options'))
       if (ASYNC_ONE_SHOT) return suiteAwareDecryptStream(keyring, opts, h, args)
@@ -531,7 +537,7 @@ export function createApi(wasm, { extend, driver, host } = {}) {
       // Routes the message to its processor and replays the bytes held so far.
       const start = async (suite, controller) => {
         inner = viaFull(keyring, suite)
-          ? relayStream(() => delegated(keyring).then(([c, k]) => c.decryptStream(k, opts)))
+          ? relayStream(() => delegated(keyring, isAes192(suite)).then(([c, k]) => c.decryptStream(k, opts)))
           : incrementalDecryptStream(h, args)
         inner.messageHeader.then(resolveHeader, rejectHeader)
         inner.encryptionContext.then(resolveContext, rejectContext)
@@ -623,10 +629,12 @@ export function createApi(wasm, { extend, driver, host } = {}) {
 
   // Extension point (js/kms.mjs): KMS providers/keyrings and item encryption; it adds the
   // keyrings that wait on a KMS to `waiting`, so their encrypt/decrypt use the promise-returning
-  // calls. The browser entry's on-demand full module (js/full-on-demand.mjs) adds: `deferred(k)` (k lives in
-  // that module), `delegate(k)` → Promise<[its api, its k]>, and the keyring lifecycle calls.
+  // calls. The browser entry's on-demand modules (js/full-on-demand.mjs) add: `deferred(k)` (k
+  // lives in one of them), `delegate(k, aes192)` → Promise<[its api, its k]>, `tiered` (which
+  // module may depend on the suite), and the keyring lifecycle calls.
   const hooks = {
     deferred: () => false,
+    tiered: false,
     canDelegate: false,
     delegate: () => Promise.reject(invalid('no on-demand module')),
     deferRawAes: () => {},

@@ -80,7 +80,7 @@ build_variant sealkit_items --no-default-features --features wasm-items
 # The small module with the KMS keyrings over fetch and provider objects: sealkit/kms.
 build_variant sealkit_kms --no-default-features --features wasm-kms
 
-cp js/index.node.mjs js/index.workerd.mjs js/index.browser.mjs js/index.full.browser.mjs js/full.browser.mjs js/full-on-demand.mjs js/index.lite.browser.mjs js/index.items.browser.mjs js/index.kms.browser.mjs js/webcrypto-host.mjs js/driver.mjs js/lite-stubs.mjs js/kms-rsa-offline.mjs js/webcrypto-rsa.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
+cp js/index.node.mjs js/index.workerd.mjs js/index.browser.mjs js/index.full.browser.mjs js/full.browser.mjs js/full-on-demand.mjs js/index.lite.browser.mjs js/index.items.browser.mjs js/index.kms.browser.mjs js/kms.browser.mjs js/webcrypto-host.mjs js/driver.mjs js/lite-stubs.mjs js/kms-rsa-offline.mjs js/webcrypto-rsa.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"
 # Declarations for require('sealkit'): the same as index.d.ts (ESM, the package is "type":
 # "module") without the default export, which CommonJS's module.exports does not have; `export {}`

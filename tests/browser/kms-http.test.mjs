@@ -23,6 +23,8 @@ const SERVER = process.env.SEALKIT_KEY_SERVER
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' }
 const PAGE = `<!doctype html><meta charset="utf-8"><title>kms-http</title>
 <script type="module">import * as s from '/pkg/index.browser.mjs'; window.sealkit = s; window.__ready = true</script>`
+const KMS_PAGE = `<!doctype html><meta charset="utf-8"><title>kms entry</title>
+<script type="module">import * as s from '/pkg/index.kms.browser.mjs'; window.sealkit = s; window.__ready = true</script>`
 const AKID = 'AKIDBROWSER'
 const SECRET = 'browser-secret'
 const ROOT = 'arn:aws:iam::111122223333:root'
@@ -44,6 +46,7 @@ function servePage() {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
     fetched.add(path)
     if (path === '/' || path === '/index.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
+    if (path === '/kms.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(KMS_PAGE)
     const file = path.startsWith('/pkg/') ? join(PKG_DIR, path.slice(5)) : null
     if (!file || !file.startsWith(PKG_DIR) || !existsSync(file)) return res.writeHead(404).end()
     res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream' }).end(readFileSync(file))
@@ -147,6 +150,9 @@ test('chromium: HttpKmsProvider (fetch, SigV4), a JS provider object and a cachi
       const streamed = await pipe(client.encryptStream(httpKeyring, { encryptionContext: { where: 'browser stream' } }), big)
       const unstreamed = await pipe(client.decryptStream(httpKeyring), streamed)
       const streamRoundTrip = unstreamed.length === big.length && unstreamed.every((b, i) => b === big[i])
+      // the modules this page has fetched so far: the KMS keyrings over fetch and over a provider
+      // object need the small KMS module, not the full one
+      const wasmSoFar = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm'))
       let wrongSecret = null
       try {
         const bad = new s.HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: akid, secretAccessKey: 'wrong' } })
@@ -165,11 +171,13 @@ test('chromium: HttpKmsProvider (fetch, SigV4), a JS provider object and a cachi
       const cached = await Promise.all(Array.from({ length: 20 }, (_, i) => client.encrypt(cmm, `cached ${i}`, { suiteId: 0x0478 })))
       let cachedRoundTrips = 0
       for (const [i, m] of cached.entries()) if (new TextDecoder().decode((await client.decrypt(cmm, m.result)).plaintext) === `cached ${i}`) cachedRoundTrips++
-      return { http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret, streamed: b64(streamed), streamRoundTrip, calls, cachedRoundTrips, cached: b64(cached[19].result) }
+      return { wasmSoFar, http: b64(viaHttp.result), roundTrip: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), wrongSecret, streamed: b64(streamed), streamRoundTrip, calls, cachedRoundTrips, cached: b64(cached[19].result) }
     },
     { endpoint, akid: AKID, secret: SECRET, keyArn: KeyMetadata.Arn, userKey: [...userKey], userKeyId: USER_KEY, providerSrc: USER_PROVIDER_SRC },
   )
   assert.equal(out.roundTrip, 'from chromium via fetch')
+  assert.deepEqual([...out.wasmSoFar].sort(), ['/pkg/sealkit_kms_bg.wasm', '/pkg/sealkit_lite_bg.wasm'], `KMS keyrings fetched ${out.wasmSoFar}`)
+  console.log('browser kms-http: ok the default entry ran HttpKmsProvider, a provider object and streams on the small and KMS modules (no full module)')
   assert.equal(out.wrongSecret?.code, 'ERR_KMS', JSON.stringify(out.wrongSecret))
   assert.match(out.wrongSecret.message, /InvalidSignatureException/)
 
@@ -193,4 +201,50 @@ test('chromium: HttpKmsProvider (fetch, SigV4), a JS provider object and a cachi
   assert.equal(new TextDecoder().decode(fromObject.plaintext), 'from chromium via a JS provider')
   console.log('browser kms-http: ok chromium encrypted through a JS provider object, node decrypted')
   assert.deepEqual(errors, [])
+})
+
+test('chromium: the sealkit/kms entry (its own small module) encrypts through HttpKmsProvider and a provider object; node decrypts', { skip: !SERVER || !existsSync(SERVER) ? 'SEALKIT_KEY_SERVER not set' : !existsSync(CHROMIUM) ? `no chromium at ${CHROMIUM}` : false }, async () => {
+  assert.ok(context && page && keyServer, 'the first test started chromium, the page server and the key server')
+  const { HttpKmsProvider, AwsKmsKeyring, buildClient } = sealkit
+  const port = page.address().port
+  const endpoint = keyServer.url
+  const nodeProvider = new HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: AKID, secretAccessKey: SECRET } })
+  const { KeyMetadata } = await nodeProvider.send('CreateKey', { MultiRegion: true })
+  const tab = await context.newPage()
+  const errors = []
+  tab.on('pageerror', (e) => errors.push(String(e)))
+  await tab.goto(`http://127.0.0.1:${port}/kms.html`)
+  await tab.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 }).catch(() => {})
+  assert.ok(await tab.evaluate(() => window.__ready === true), `page did not load: ${errors.join(' | ')}`)
+  const out = await tab.evaluate(
+    async ({ endpoint, akid, secret, keyArn }) => {
+      const s = window.sealkit
+      const b64 = (u8) => { let x = ''; for (const b of u8) x += String.fromCharCode(b); return btoa(x) }
+      const client = s.buildClient()
+      const http = new s.HttpKmsProvider({ endpoint, region: 'us-east-1', credentials: { accessKeyId: akid, secretAccessKey: secret } })
+      const keyring = new s.AwsKmsMrkAwareKeyring({ provider: http, keyId: keyArn })
+      const signed = await client.encrypt(keyring, 'sealkit/kms in chromium', { encryptionContext: { entry: 'kms' } })
+      const back = await client.decrypt(new s.AwsKmsMrkDiscoveryKeyring({ provider: http, region: 'us-east-1' }), signed.result)
+      const counted = { n: 0, generateDataKey(r) { this.n++; return http.generateDataKey(r) }, decrypt: (r) => http.decrypt(r) }
+      const viaObject = await client.encrypt(new s.AwsKmsKeyring({ provider: counted, generatorKeyId: keyArn }), 'via an object', { suiteId: 0x0478 })
+      let local = null
+      try { new s.LocalKms() } catch (e) { local = { code: e.code, message: e.message } }
+      const wasm = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm'))
+      return { wasm, signed: b64(signed.result), back: new TextDecoder().decode(back.plaintext), object: b64(viaObject.result), calls: counted.n, local }
+    },
+    { endpoint, akid: AKID, secret: SECRET, keyArn: KeyMetadata.Arn },
+  )
+  await tab.close()
+  assert.deepEqual(out.wasm, ['/pkg/sealkit_kms_bg.wasm'], `sealkit/kms fetched ${out.wasm}`)
+  assert.equal(out.back, 'sealkit/kms in chromium')
+  assert.equal(out.calls, 1)
+  assert.equal(out.local?.code, 'ERR_INVALID_ARGUMENT')
+  assert.match(out.local.message, /not included in 'sealkit\/kms'/)
+  const keyring = new AwsKmsKeyring({ provider: nodeProvider, keyIds: [KeyMetadata.Arn] })
+  const fromSigned = await buildClient().decrypt(keyring, Buffer.from(out.signed, 'base64'))
+  assert.equal(new TextDecoder().decode(fromSigned.plaintext), 'sealkit/kms in chromium')
+  assert.equal(fromSigned.encryptionContext.entry, 'kms')
+  assert.equal(new TextDecoder().decode((await buildClient().decrypt(keyring, Buffer.from(out.object, 'base64'))).plaintext), 'via an object')
+  assert.deepEqual(errors, [])
+  console.log('browser kms-http: ok sealkit/kms fetched only sealkit_kms_bg.wasm; HttpKmsProvider (MRK-aware, MRK discovery) and a provider object, node decrypted')
 })

@@ -2,6 +2,8 @@
 // raw-AES use never requests the full module; the classes that need it are constructed at once
 // and work after it loads, mixed with raw AES keyrings, in one-shot calls, streams, KMS and
 // items; their messages and items interoperate with the Node entry (a separate full instance).
+// KMS keyrings over provider objects run in the small KMS module and never request the full one,
+// unless something they are mixed with needs it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -219,7 +221,7 @@ test('AwsKmsRsaKeyring: offline encrypt runs in the small module (no full module
   assert.equal(loads(), 0, 'constructed without the full module')
   assert.equal(text((await decrypt(online, result)).plaintext), 'offline')
   assert.equal(loads(), 1)
-  // mixed with a keyring of the full module: the offline keyring's twin encrypts there
+  // mixed with a KMS keyring: the offline keyring's twin encrypts in the module of that keyring
   const aesKms = (await nodeProvider.createKey({})).KeyMetadata.Arn
   const kmsKeyring = new api.AwsKmsKeyring({ provider: { generateDataKey: (r) => nodeProvider.generateDataKey(r), decrypt: (r) => nodeProvider.decrypt(r) }, generatorKeyId: aesKms })
   const mixed = new api.MultiKeyring({ generator: kmsKeyring, children: [offline] })
@@ -282,4 +284,64 @@ test('without WebCrypto (insecure context) every keyring works through the full 
   assert.equal(aes.disposed, true)
   await assert.rejects(encrypt(aes, 'x'), (e) => e instanceof api.SealkitError && /disposed/.test(e.message))
   assert.equal(loads(), 1)
+})
+
+test('KMS keyrings over a provider object run in the small KMS module; AES-192 suites, caching and full-module members take them to the full module', async () => {
+  const { api, loads, kmsLoads } = await loadBrowserDefault()
+  const local = new node.LocalKms()
+  const nodeProvider = local.client({ region: 'us-east-1' })
+  const arn = (await nodeProvider.createKey({})).KeyMetadata.Arn
+  const provider = { generateDataKey: (r) => nodeProvider.generateDataKey(r), encrypt: (r) => nodeProvider.encrypt(r), decrypt: (r) => nodeProvider.decrypt(r) }
+  const nodeKeyring = new node.AwsKmsKeyring({ provider: nodeProvider, keyIds: [arn] })
+  const keyring = new api.AwsKmsKeyring({ provider, generatorKeyId: arn })
+  const aesKeyBytes = aesKey()
+  const aes = new api.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKeyBytes })
+  aesKeyBytes.fill(0) // the keyring and its twin took copies
+  const multi = new api.MultiKeyring({ generator: keyring, children: [aes] })
+  const { encrypt, decrypt, encryptStream, decryptStream } = api.buildClient()
+  assert.equal(kmsLoads() + loads(), 0, 'constructing loads nothing')
+
+  // one-shot and streams, alone and with a raw AES member: the KMS module only
+  const one = (await encrypt(keyring, 'kms module', { encryptionContext: { m: 'kms' } })).result
+  assert.equal(text((await decrypt(keyring, one)).plaintext), 'kms module')
+  const both = (await encrypt(multi, 'both')).result
+  assert.equal(text((await decrypt(aes, both)).plaintext), 'both', 'the raw AES member decrypts in the small module')
+  const streamed = await pipeChunks(encryptStream(multi, { frameLength: 1000 }), input)
+  assert.deepEqual(await pipeChunks(decryptStream(keyring), streamed), input)
+  assert.deepEqual(await pipeChunks(decryptStream(multi), streamed), input)
+  assert.equal(kmsLoads(), 1)
+  assert.equal(loads(), 0, 'KMS keyrings over a provider object never requested the full module')
+  for (const m of [one, both, streamed]) assert.ok((await node.buildClient().decrypt(nodeKeyring, m)).plaintext.length > 0)
+
+  // an AES-192 suite is the full module's: one-shot, encryptStream, and decryptStream (which
+  // learns the suite from the header)
+  const forbid = api.buildClient('FORBID_ENCRYPT_ALLOW_DECRYPT')
+  const s192 = (await forbid.encrypt(keyring, 'aes-192', { suiteId: 0x0146, encryptionContext: { a: 'b' } })).result
+  assert.equal(loads(), 1)
+  assert.equal(text((await forbid.decrypt(keyring, s192)).plaintext), 'aes-192')
+  const st192 = await pipeChunks(forbid.encryptStream(multi, { suiteId: 0x0146, frameLength: 1000 }), input)
+  assert.deepEqual(await pipeChunks(forbid.decryptStream(keyring), st192), input)
+  assert.deepEqual((await node.buildClient('FORBID_ENCRYPT_ALLOW_DECRYPT').decrypt(nodeKeyring, st192)).plaintext, input)
+  // the raw AES member's twin was made in both modules from its kept key copy
+  const nodeAes = new node.RawAesKeyring({ keyNamespace: 'ns', keyName: 'k', wrappingKey: aesKey() })
+  assert.deepEqual((await node.buildClient('FORBID_ENCRYPT_ALLOW_DECRYPT').decrypt(nodeAes, st192)).plaintext, input)
+  assert.equal(text((await node.buildClient().decrypt(nodeAes, both)).plaintext), 'both')
+
+  // a caching manager over the same keyring is the full module's; the keyring alone stays in the KMS module
+  const cmm = new api.CachingMaterialsManager({ keyring, cache: new api.LocalCryptoMaterialsCache(4), maxAge: 60_000 })
+  const cached = (await encrypt(cmm, 'cached', { suiteId: 0x0478 })).result
+  assert.equal(text((await decrypt(keyring, cached)).plaintext), 'cached')
+  assert.equal(text((await node.buildClient().decrypt(nodeKeyring, cached)).plaintext), 'cached')
+  assert.equal(kmsLoads(), 1)
+  assert.equal(loads(), 1)
+
+  // HttpKmsProvider's own calls run in the KMS module too (an unreachable endpoint: a named KMS error)
+  const dead = new api.HttpKmsProvider({ endpoint: 'http://127.0.0.1:9/', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, maxAttempts: 1 })
+  await assert.rejects(dead.send('ListKeys', {}), (e) => e instanceof api.SealkitError && e.code === 'ERR_KMS' && /TransportError/.test(e.message))
+  await assert.rejects(encrypt(new api.AwsKmsKeyring({ provider: dead, generatorKeyId: arn }), 'x'), (e) => e instanceof api.SealkitError && e.code === 'ERR_KMS')
+  assert.equal(loads(), 1)
+
+  multi.dispose()
+  aes.dispose()
+  await assert.rejects(encrypt(aes, 'x'), (e) => e instanceof api.SealkitError && /disposed/.test(e.message))
 })

@@ -52,9 +52,9 @@ test('npm pack → install → import (ESM), require (CJS), TypeScript', () => {
     const tgz = join(dir, out)
     const files = run('tar', ['tzf', tgz], dir)
     // every file the entries import (the browser ones included: they are not run here)
-    const needed = ['index.node.mjs', 'index.browser.mjs', 'index.full.browser.mjs', 'index.lite.browser.mjs', 'index.items.browser.mjs', 'full.browser.mjs', 'full-on-demand.mjs', 'index.cjs']
+    const needed = ['index.node.mjs', 'index.browser.mjs', 'index.full.browser.mjs', 'index.lite.browser.mjs', 'index.items.browser.mjs', 'index.kms.browser.mjs', 'kms.browser.mjs', 'full.browser.mjs', 'full-on-demand.mjs', 'index.cjs']
     for (const m of ['api', 'kms', 'items', 'item-wire', 'hierarchical-static', 'marshall', 'node-host']) needed.push(`${m}.mjs`, `${m}.cjs`)
-    needed.push('index.workerd.mjs', 'webcrypto-host.mjs', 'lite-stubs.mjs', 'kms-rsa-offline.mjs', 'webcrypto-rsa.mjs', 'driver.mjs', 'sealkit_web.js', 'sealkit_lite_web.js', 'sealkit_items_web.js', 'sealkit_node.cjs', 'sealkit_bg.wasm', 'sealkit_lite_bg.wasm', 'sealkit_items_bg.wasm', 'index.d.ts', 'index.d.cts')
+    needed.push('index.workerd.mjs', 'webcrypto-host.mjs', 'lite-stubs.mjs', 'kms-rsa-offline.mjs', 'webcrypto-rsa.mjs', 'driver.mjs', 'sealkit_web.js', 'sealkit_lite_web.js', 'sealkit_items_web.js', 'sealkit_kms_web.js', 'sealkit_node.cjs', 'sealkit_bg.wasm', 'sealkit_lite_bg.wasm', 'sealkit_items_bg.wasm', 'sealkit_kms_bg.wasm', 'index.d.ts', 'index.d.cts')
     for (const f of needed) {
       assert.match(files, new RegExp(`package/${f.replace('.', '\\.')}\\n`), `${f} missing from the tarball`)
     }

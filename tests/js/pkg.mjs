@@ -28,17 +28,8 @@ export async function loadLite({ items = false, kms = false } = {}) {
   const { createDriver } = await import(href('driver.mjs'))
   glue.initSync({ module: readFileSync(`${PKG_DIR}/${name}_bg.wasm`) })
   const driver = createDriver(glue, installWebCryptoHost(glue, globalThis.crypto.subtle))
-  if (kms) {
-    // as js/index.kms.browser.mjs
-    const { createKmsApi } = await import(href('kms.mjs'))
-    const { createMarshall } = await import(href('marshall.mjs'))
-    const extend = (w, b) => {
-      const k = createKmsApi(w, b, createMarshall(b))
-      const { HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring } = k
-      return { ...createLiteStubs(w, b, 'sealkit/kms'), HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring }
-    }
-    return createApi(glue, { extend, driver })
-  }
+  // as js/kms.browser.mjs (sealkit/kms), with the module read from a file
+  if (kms) return createApi(glue, { extend: (await import(href('kms.browser.mjs'))).kmsExtend, driver })
   if (!items) return createApi(glue, { extend: createLiteStubs, driver })
   const { createItemApi } = await import(href('items.mjs'))
   const { createMarshall } = await import(href('marshall.mjs'))
@@ -51,7 +42,8 @@ export async function loadLite({ items = false, kms = false } = {}) {
  * small module with WebCrypto ECDSA, and the full-module classes of js/full-on-demand.mjs. Its
  * "full module" is a second, separate instance of the full wasm (the browser entry's own
  * index.full.browser.mjs fetches over HTTP, which Node's fetch cannot do for files).
- * Returns { api, loads } where `loads()` counts how often the full module was requested.
+ * Returns { api, loads, kmsLoads } where `loads()` counts how often the full module was
+ * requested, and `kmsLoads()` the small KMS module (also a separate instance).
  * `withoutWebCrypto`: as the entry runs in an insecure context (no crypto.subtle).
  */
 export async function loadBrowserDefault({ withoutWebCrypto = false } = {}) {
@@ -66,6 +58,15 @@ export async function loadBrowserDefault({ withoutWebCrypto = false } = {}) {
   lite.initSync({ module: readFileSync(PKG_DIR + '/sealkit_lite_bg.wasm') })
   const driver = withoutWebCrypto ? undefined : createDriver(lite, installWebCryptoHost(lite, globalThis.crypto.subtle))
   let loads = 0
+  let kmsLoads = 0
+  // the small KMS module, as js/kms.browser.mjs loads it
+  const loadKms = async () => {
+    kmsLoads++
+    const kmsGlue = await import(href('sealkit_kms_web.js') + '?on-demand')
+    const { kmsExtend } = await import(href('kms.browser.mjs'))
+    kmsGlue.initSync({ module: readFileSync(PKG_DIR + '/sealkit_kms_bg.wasm') })
+    return createApi(kmsGlue, { extend: kmsExtend, driver: createDriver(kmsGlue, installWebCryptoHost(kmsGlue, globalThis.crypto.subtle)) })
+  }
   const loadFull = async () => {
     loads++
     const full = await import(href('sealkit_web.js') + '?on-demand')
@@ -75,7 +76,7 @@ export async function loadBrowserDefault({ withoutWebCrypto = false } = {}) {
     full.initSync({ module: readFileSync(PKG_DIR + '/sealkit_bg.wasm') })
     return createApi(full, { extend: (w, b, m = createMarshall(b)) => ({ ...createKmsApi(w, b, m), ...createItemApi(w, b, m) }) })
   }
-  return { api: createApi(lite, { extend: createFullOnDemand(loadFull, { everything: withoutWebCrypto }), driver }), loads: () => loads }
+  return { api: createApi(lite, { extend: createFullOnDemand(loadFull, { everything: withoutWebCrypto, loadKms }), driver }), loads: () => loads, kmsLoads: () => kmsLoads }
 }
 /** The vendored ESDK vectors (tests/vectors/esdk; provenance in tests/vectors/README.md). */
 export const VECTORS = fileURLToPath(new URL('../vectors/esdk', import.meta.url))

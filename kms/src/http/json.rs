@@ -2,8 +2,8 @@
 //! error pages from emulators mapped to a named error that keeps the status.
 
 use crate::error::{names, KmsError};
-use crate::http::transport::HttpResponse;
 use crate::http::plain_json::{object_members, Member};
+use crate::http::transport::HttpResponse;
 use serde::de::DeserializeOwned;
 
 /// smithy-rs style: drop a `:…` suffix, then a `namespace#` prefix.

@@ -180,7 +180,10 @@ mod tests {
 
     fn ec() -> EncryptionContext {
         BTreeMap::from([
-            ("aws-crypto-public-key".to_string(), "A\"\\\n\u{1}é".to_string()),
+            (
+                "aws-crypto-public-key".to_string(),
+                "A\"\\\n\u{1}é".to_string(),
+            ),
             ("purpose".to_string(), "test".to_string()),
         ])
     }
@@ -222,7 +225,10 @@ mod tests {
             },
         ];
         for r in &e {
-            assert_eq!(encrypt_request(r).as_slice(), serde_json::to_vec(r).unwrap());
+            assert_eq!(
+                encrypt_request(r).as_slice(),
+                serde_json::to_vec(r).unwrap()
+            );
         }
         let d = [
             DecryptRequest {
@@ -238,7 +244,10 @@ mod tests {
             },
         ];
         for r in &d {
-            assert_eq!(decrypt_request(r).as_slice(), serde_json::to_vec(r).unwrap());
+            assert_eq!(
+                decrypt_request(r).as_slice(),
+                serde_json::to_vec(r).unwrap()
+            );
         }
     }
 
@@ -249,7 +258,10 @@ mod tests {
     fn ignored_members_may_hold_strings_that_are_no_text() {
         let body = b"{\"KeyId\":\"k\",\"Plaintext\":\"AQ\xff\\ud800\",\"CiphertextBlob\":\"AQID\"}";
         assert!(serde_json::from_slice::<EncryptResponse>(body).is_ok());
-        assert_eq!(encrypt_response(body).unwrap().ciphertext_blob, vec![1, 2, 3]);
+        assert_eq!(
+            encrypt_response(body).unwrap().ciphertext_blob,
+            vec![1, 2, 3]
+        );
         assert!(serde_json::from_slice::<DecryptResponse>(body).is_err());
         assert!(decrypt_response(body).is_err());
     }
@@ -279,21 +291,47 @@ mod tests {
         for body in bodies {
             let b = body.as_bytes();
             let serde_body: &[u8] = if body.trim().is_empty() { b"{}" } else { b };
-            let mine = generate_data_key_response(b).map(|r| format!("{r:?} {:?} {:?}", r.plaintext.as_slice(), r.key_material_id));
-            let theirs = serde_json::from_slice::<GenerateDataKeyResponse>(serde_body).map(|r| format!("{r:?} {:?} {:?}", r.plaintext.as_slice(), r.key_material_id));
-            assert_eq!(mine.is_ok(), theirs.is_ok(), "GenerateDataKey {body}: {mine:?} / {theirs:?}");
+            let mine = generate_data_key_response(b)
+                .map(|r| format!("{r:?} {:?} {:?}", r.plaintext.as_slice(), r.key_material_id));
+            let theirs = serde_json::from_slice::<GenerateDataKeyResponse>(serde_body)
+                .map(|r| format!("{r:?} {:?} {:?}", r.plaintext.as_slice(), r.key_material_id));
+            assert_eq!(
+                mine.is_ok(),
+                theirs.is_ok(),
+                "GenerateDataKey {body}: {mine:?} / {theirs:?}"
+            );
             if let (Ok(a), Ok(b)) = (&mine, &theirs) {
                 assert_eq!(a, b, "{body}");
             }
-            let mine = encrypt_response(b).map(|r| format!("{:?} {:?} {:?}", r.key_id, r.ciphertext_blob, r.encryption_algorithm));
-            let theirs = serde_json::from_slice::<EncryptResponse>(serde_body).map(|r| format!("{:?} {:?} {:?}", r.key_id, r.ciphertext_blob, r.encryption_algorithm));
-            assert_eq!(mine.is_ok(), theirs.is_ok(), "Encrypt {body}: {mine:?} / {theirs:?}");
+            let mine = encrypt_response(b).map(|r| {
+                format!(
+                    "{:?} {:?} {:?}",
+                    r.key_id, r.ciphertext_blob, r.encryption_algorithm
+                )
+            });
+            let theirs = serde_json::from_slice::<EncryptResponse>(serde_body).map(|r| {
+                format!(
+                    "{:?} {:?} {:?}",
+                    r.key_id, r.ciphertext_blob, r.encryption_algorithm
+                )
+            });
+            assert_eq!(
+                mine.is_ok(),
+                theirs.is_ok(),
+                "Encrypt {body}: {mine:?} / {theirs:?}"
+            );
             if let (Ok(a), Ok(b)) = (&mine, &theirs) {
                 assert_eq!(a, b, "{body}");
             }
-            let mine = decrypt_response(b).map(|r| format!("{r:?} {:?} {:?}", r.plaintext.as_slice(), r.key_material_id));
-            let theirs = serde_json::from_slice::<DecryptResponse>(serde_body).map(|r| format!("{r:?} {:?} {:?}", r.plaintext.as_slice(), r.key_material_id));
-            assert_eq!(mine.is_ok(), theirs.is_ok(), "Decrypt {body}: {mine:?} / {theirs:?}");
+            let mine = decrypt_response(b)
+                .map(|r| format!("{r:?} {:?} {:?}", r.plaintext.as_slice(), r.key_material_id));
+            let theirs = serde_json::from_slice::<DecryptResponse>(serde_body)
+                .map(|r| format!("{r:?} {:?} {:?}", r.plaintext.as_slice(), r.key_material_id));
+            assert_eq!(
+                mine.is_ok(),
+                theirs.is_ok(),
+                "Decrypt {body}: {mine:?} / {theirs:?}"
+            );
             if let (Ok(a), Ok(b)) = (&mine, &theirs) {
                 assert_eq!(a, b, "{body}");
             }

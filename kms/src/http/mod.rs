@@ -14,9 +14,9 @@
 
 pub mod json;
 pub mod keyring_bodies;
-pub mod plain_json;
 #[cfg(all(feature = "native-http", not(target_arch = "wasm32")))]
 pub mod native;
+pub mod plain_json;
 pub mod sigv4;
 pub mod transport;
 

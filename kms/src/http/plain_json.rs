@@ -471,7 +471,10 @@ mod tests {
             r#"{"a":"b""#,
         ];
         for body in bad {
-            assert!(object_members(body.as_bytes()).is_err(), "accepted {body:?}");
+            assert!(
+                object_members(body.as_bytes()).is_err(),
+                "accepted {body:?}"
+            );
             assert!(
                 serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(body).is_err(),
                 "serde_json accepts {body:?}"
@@ -492,7 +495,10 @@ mod tests {
         assert!(object_members(br#"{"\ud800":1}"#).is_err());
         // found by the kms_bodies fuzz target: inside a value, serde_json skips such names too
         assert!(object_members(b"{\"a\":[{\"\xe0\xe0\":[]}]}").is_ok());
-        assert!(serde_json::from_slice::<crate::types::EncryptResponse>(b"{\"CiphertextBlob\":\"AQID\",\"x\":{\"\xe0\":1}}").is_ok());
+        assert!(serde_json::from_slice::<crate::types::EncryptResponse>(
+            b"{\"CiphertextBlob\":\"AQID\",\"x\":{\"\xe0\":1}}"
+        )
+        .is_ok());
         assert!(object_members(br#"{"a":"\ud800\u00zz"}"#).is_err());
     }
 
@@ -512,7 +518,10 @@ mod tests {
     #[test]
     fn writes_serde_json_bytes() {
         let mut m = BTreeMap::new();
-        m.insert("b\"\\".to_string(), "\u{1}\u{8}\u{c}\n\r\t/é\u{1f}".to_string());
+        m.insert(
+            "b\"\\".to_string(),
+            "\u{1}\u{8}\u{c}\n\r\t/é\u{1f}".to_string(),
+        );
         m.insert("a".to_string(), String::new());
         let mut w = ObjectWriter::new();
         w.str("KeyId", "k\u{7f}")
