@@ -1,13 +1,7 @@
-// Size harness use "KMS keyring over HTTP": an AwsKmsKeyring over HttpKmsProvider (fetch + SigV4)
-// against a KMS endpoint; encrypt + decrypt one message.
+// Size harness use "KMS keyring over HTTP" through the default entry (small module, then the
+// small KMS module on first use): kms-use.mjs.
 import { buildClient, AwsKmsKeyring, HttpKmsProvider } from 'sealkit'
+import { kmsUse } from './kms-use.mjs'
 import { done } from './done.mjs'
 
-await done(async ({ endpoint, region, credentials, keyArn }) => {
-  const provider = new HttpKmsProvider({ endpoint, region, credentials })
-  const keyring = new AwsKmsKeyring({ provider, generatorKeyId: keyArn })
-  const { encrypt, decrypt } = buildClient()
-  const { result } = await encrypt(keyring, 'hello', { encryptionContext: { app: 'size' } })
-  const { plaintext } = await decrypt(keyring, result)
-  return new TextDecoder().decode(plaintext)
-})
+await done((config) => kmsUse({ buildClient, AwsKmsKeyring, HttpKmsProvider }, config))

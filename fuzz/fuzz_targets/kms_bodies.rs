@@ -6,86 +6,75 @@
 
 use libfuzzer_sys::fuzz_target;
 use sealkit::kms::http::keyring_bodies as bodies;
-use sealkit::kms::http::plain_json;
+use sealkit::kms::http::plain_json::{self, JsonError};
 use sealkit::kms::{DecryptResponse, EncryptResponse, GenerateDataKeyResponse};
+use serde::de::DeserializeOwned;
 
-fn serde_body(data: &[u8]) -> &[u8] {
-    if data.iter().all(u8::is_ascii_whitespace) {
+/// `mine` and serde agree on `data`: both refuse it, or both read the same `view` of it.
+fn same<R: DeserializeOwned, V: PartialEq>(
+    op: &str,
+    data: &[u8],
+    mine: fn(&[u8]) -> Result<R, JsonError>,
+    view: fn(R) -> V,
+) {
+    // serde's side of "a body of only whitespace stands for {}"
+    let body: &[u8] = if data.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
         data
+    };
+    match (
+        mine(data).map(view),
+        serde_json::from_slice::<R>(body).map(view),
+    ) {
+        (Ok(a), Ok(b)) => assert!(a == b, "{op}: values differ"),
+        (Err(_), Err(_)) => {}
+        (a, b) => panic!(
+            "{op}: plain ok {}, serde {:?}",
+            a.is_ok(),
+            b.err().map(|e| e.to_string())
+        ),
     }
 }
 
 fuzz_target!(|data: &[u8]| {
     let _ = plain_json::check_value(data);
     // serde's derive also reads a struct from an array of its fields in order, which no KMS
-    // sends; the decoders here take objects only, and refuse arrays (checked below).
+    // sends; the decoders here take objects only, and refuse arrays.
     if data.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         assert!(bodies::encrypt_response(data).is_err());
         return;
     }
-    let mine = bodies::generate_data_key_response(data).map(|r| {
-        (
-            r.key_id,
-            r.plaintext.to_vec(),
-            r.ciphertext_blob,
-            r.key_material_id,
-        )
-    });
-    let theirs = serde_json::from_slice::<GenerateDataKeyResponse>(serde_body(data)).map(|r| {
-        (
-            r.key_id,
-            r.plaintext.to_vec(),
-            r.ciphertext_blob,
-            r.key_material_id,
-        )
-    });
-    match (&mine, &theirs) {
-        (Ok(a), Ok(b)) => assert!(a == b, "GenerateDataKey values differ"),
-        (Err(_), Err(_)) => {}
-        _ => panic!(
-            "GenerateDataKey: plain {:?} serde {:?}",
-            mine.is_ok(),
-            theirs.err().map(|e| e.to_string())
-        ),
-    }
-    let mine = bodies::encrypt_response(data)
-        .map(|r| (r.key_id, r.ciphertext_blob, r.encryption_algorithm));
-    let theirs = serde_json::from_slice::<EncryptResponse>(serde_body(data))
-        .map(|r| (r.key_id, r.ciphertext_blob, r.encryption_algorithm));
-    match (&mine, &theirs) {
-        (Ok(a), Ok(b)) => assert!(a == b, "Encrypt values differ"),
-        (Err(_), Err(_)) => {}
-        _ => panic!(
-            "Encrypt: plain {:?} serde {:?}",
-            mine.is_ok(),
-            theirs.err().map(|e| e.to_string())
-        ),
-    }
-    let mine = bodies::decrypt_response(data).map(|r| {
-        (
-            r.key_id,
-            r.plaintext.to_vec(),
-            r.encryption_algorithm,
-            r.key_material_id,
-        )
-    });
-    let theirs = serde_json::from_slice::<DecryptResponse>(serde_body(data)).map(|r| {
-        (
-            r.key_id,
-            r.plaintext.to_vec(),
-            r.encryption_algorithm,
-            r.key_material_id,
-        )
-    });
-    match (&mine, &theirs) {
-        (Ok(a), Ok(b)) => assert!(a == b, "Decrypt values differ"),
-        (Err(_), Err(_)) => {}
-        _ => panic!(
-            "Decrypt: plain {:?} serde {:?}",
-            mine.is_ok(),
-            theirs.err().map(|e| e.to_string())
-        ),
-    }
+    same(
+        "GenerateDataKey",
+        data,
+        bodies::generate_data_key_response,
+        |r: GenerateDataKeyResponse| {
+            (
+                r.key_id,
+                r.plaintext.to_vec(),
+                r.ciphertext_blob,
+                r.key_material_id,
+            )
+        },
+    );
+    same(
+        "Encrypt",
+        data,
+        bodies::encrypt_response,
+        |r: EncryptResponse| (r.key_id, r.ciphertext_blob, r.encryption_algorithm),
+    );
+    same(
+        "Decrypt",
+        data,
+        bodies::decrypt_response,
+        |r: DecryptResponse| {
+            (
+                r.key_id,
+                r.plaintext.to_vec(),
+                r.encryption_algorithm,
+                r.key_material_id,
+            )
+        },
+    );
 });
