@@ -219,3 +219,10 @@ test('the lite entry: garbage in, only SealkitError/TypeError out, still working
   const calls = await exercise(await loadLite(), 'lite')
   console.log(`boundary lite entry: ${calls} calls`)
 })
+
+test('the sealkit/kms and sealkit/items entries: garbage in, only SealkitError/TypeError out, still working', async () => {
+  for (const [name, options] of [['kms', { kms: true }], ['items', { items: true }]]) {
+    const calls = await exercise(await loadLite(options), name)
+    console.log(`boundary ${name} entry: ${calls} calls`)
+  }
+})
