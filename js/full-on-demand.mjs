@@ -1,7 +1,8 @@
 // The default browser entry's classes that need another wasm module than the small one: the KMS
 // keyrings over HttpKmsProvider or a provider object need the small KMS module
 // (sealkit_kms_bg.wasm, js/kms.browser.mjs); RSA, the local KMS, the hierarchical keyring over
-// a key store, caching, items and the KMS RSA keyring with a provider need the full module. Each
+// a key store, caching and items need the full module (the KMS RSA keyring with a provider is a
+// KMS keyring; without one it encrypts offline in the small module). Each
 // one is constructed at once and keeps a snapshot of its options; its counterpart is made in the
 // module its use needs (its tier: the KMS module unless the object or anything it holds needs
 // the full one), fetched the first time any of them is used — always from an async call
@@ -149,12 +150,13 @@ export function createFullOnDemand(loadFull, { everything = false, loadKms } = {
     const AwsKmsMrkAwareKeyring = kmsKeyring('AwsKmsMrkAwareKeyring', 'keyId')
     const AwsKmsDiscoveryKeyring = kmsKeyring('AwsKmsDiscoveryKeyring')
     const AwsKmsMrkDiscoveryKeyring = kmsKeyring('AwsKmsMrkDiscoveryKeyring', 'region')
-    // Offline encrypt (no provider) runs in the small module, with a twin in the full module made
-    // only if it is mixed with the classes here; with a provider it lives in the full module.
+    // Offline encrypt (no provider) runs in the small module, with a twin in another module made
+    // only if it is mixed with the classes here; with a provider (to decrypt through KMS) it lives
+    // in the KMS module, unless its provider needs the full one.
     const deferRsa = (k, config) => {
       const secrets = []
       const snap = snapshot(config, secrets)
-      standIns.set(k, newState(async (api, m) => new api.AwsKmsRsaKeyring(await resolve(snap, m)), secrets))
+      standIns.set(k, newState(async (api, m) => new api.AwsKmsRsaKeyring(await resolve(snap, m)), secrets, () => higher('kms', tierOf(snap))))
     }
     const AwsKmsRsaKeyring = everything
       ? keyring('AwsKmsRsaKeyring', 'keyId', 'encryptionAlgorithm')

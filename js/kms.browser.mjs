@@ -1,5 +1,6 @@
 // The small KMS module for browsers (sealkit_kms_bg.wasm: the small module plus HttpKmsProvider,
-// provider objects and the AWS KMS keyrings; WebCrypto does the message crypto): `loadKms()`
+// provider objects and the AWS KMS keyrings, the KMS RSA keyring's decryption through KMS
+// included; WebCrypto does the message crypto and the offline RSA-OAEP): `loadKms()`
 // fetches and instantiates it once and resolves to its API. index.kms.browser.mjs (`sealkit/kms`)
 // loads it at import; index.browser.mjs the first time a KMS keyring is used.
 import init, * as glue from './sealkit_kms_web.js'
@@ -12,8 +13,8 @@ import { createDriver, unsupportedDriver } from './driver.mjs'
 
 /** createApi's `extend` for the KMS module: the sealkit/lite stand-ins, with the KMS classes it has. */
 export function kmsExtend(wasm, base) {
-  const { HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring } = createKmsApi(wasm, base, createMarshall(base))
-  return { ...createLiteStubs(wasm, base, 'sealkit/kms'), HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring }
+  const { HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring } = createKmsApi(wasm, base, createMarshall(base))
+  return { ...createLiteStubs(wasm, base, 'sealkit/kms'), HttpKmsProvider, AwsKmsKeyring, AwsKmsMrkAwareKeyring, AwsKmsDiscoveryKeyring, AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring }
 }
 
 let loading

@@ -7,7 +7,8 @@
 //! returning a promise of the response JSON (KMS JSON names, base64 blobs) or rejecting with
 //! `{ name, message }`. Every provider also answers `sendJson(operation, requestJson)` for any
 //! KMS operation. In the full module and in the small KMS module (`wasm-kms`), which leaves out
-//! the local KMS and the KMS RSA keyring with a provider (its offline form is in `keyring.rs`).
+//! the local KMS. The KMS RSA keyring without a provider (offline encrypt only) is in
+//! `keyring.rs`, for every module.
 
 use std::sync::Arc;
 
@@ -17,11 +18,9 @@ use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
-#[cfg(not(feature = "wasm-lite"))]
-use crate::keyring::kms::AwsKmsRsaKeyring;
 use crate::keyring::kms::{
     aws_kms_multi_keyring, AwsKmsDiscoveryKeyring, AwsKmsMrkAwareKeyring,
-    AwsKmsMrkDiscoveryKeyring, DiscoveryFilter,
+    AwsKmsMrkDiscoveryKeyring, AwsKmsRsaKeyring, DiscoveryFilter,
 };
 use crate::keyring::Keyring;
 use crate::kms::clock::{Clock, FnClock};
@@ -34,7 +33,7 @@ use crate::kms::local::{dispatch::dispatch_json, LocalKmsClient};
 use crate::kms::provider::KmsFuture;
 #[cfg(not(feature = "wasm-kms"))]
 use crate::kms::types::*;
-use crate::kms::{KmsError, KmsProvider};
+use crate::kms::{EncryptionAlgorithm, KmsError, KmsProvider};
 use crate::wasm::convert::{invalid, js, js_error};
 use crate::wasm::fetch::{js_message, FetchTransport, TimeoutSleeper};
 use crate::wasm::keyring::WasmKeyring;
@@ -346,7 +345,6 @@ pub fn kms_mrk_discovery_keyring(
 }
 
 /// The KMS RSA keyring with a provider (decrypts through it; encrypts offline if a PEM is given).
-#[cfg(not(feature = "wasm-lite"))]
 #[wasm_bindgen(js_name = kmsRsaKeyringWithProvider)]
 pub fn kms_rsa_keyring_with_provider(
     key_id: &str,

@@ -199,8 +199,8 @@ test('LocalKms, KMS keyrings, hierarchical keyring and items through the on-dema
   assert.equal(loads(), 1)
 })
 
-test('AwsKmsRsaKeyring: offline encrypt runs in the small module (no full module, no KMS call); with a provider, or mixed with KMS keyrings, in the full module', async () => {
-  const { api, loads } = await loadBrowserDefault()
+test('AwsKmsRsaKeyring: offline encrypt runs in the small module (no other module, no KMS call); with a provider, or mixed with KMS keyrings, in the KMS module', async () => {
+  const { api, loads, kmsLoads } = await loadBrowserDefault()
   const kms = new node.LocalKms()
   const nodeProvider = kms.client({ region: 'us-east-1' })
   const { KeyMetadata: key } = await nodeProvider.createKey({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' })
@@ -211,15 +211,23 @@ test('AwsKmsRsaKeyring: offline encrypt runs in the small module (no full module
   const calls = kms.auditLog().length
   const { result } = await encrypt(offline, 'offline', { suiteId: 0x0478 })
   const streamed = await pipeChunks(encryptStream(offline, { suiteId: 0x0478, frameLength: 1000 }), input)
-  assert.equal(loads(), 0, 'offline RSA encrypt did not fetch the full module')
+  assert.equal(loads() + kmsLoads(), 0, 'offline RSA encrypt fetched no other module')
   assert.equal(kms.auditLog().length, calls)
   const nodeOnline = new node.AwsKmsRsaKeyring({ keyId: key.Arn, provider: nodeProvider })
   assert.equal(text((await node.buildClient().decrypt(nodeOnline, result)).plaintext), 'offline')
   assert.deepEqual((await node.buildClient().decrypt(nodeOnline, streamed)).plaintext, input)
-  // decryption needs the provider: a JS provider object (the Node entry's client) in the full module
+  // decryption needs the provider: a JS provider object (the Node entry's client) in the KMS module
   const online = new api.AwsKmsRsaKeyring({ keyId: key.Arn, provider: { decrypt: (r) => nodeProvider.decrypt(r) } })
-  assert.equal(loads(), 0, 'constructed without the full module')
+  assert.equal(loads() + kmsLoads(), 0, 'constructed without another module')
   assert.equal(text((await decrypt(online, result)).plaintext), 'offline')
+  assert.equal(kmsLoads(), 1)
+  // with a LocalKms client of this entry as its provider, in the full module
+  const local = new api.LocalKms()
+  const localClient = local.client({ region: 'us-east-1' })
+  const localRsa = (await localClient.createKey({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' })).KeyMetadata.Arn
+  const localPem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from((await localClient.getPublicKey({ KeyId: localRsa })).PublicKey).toString('base64')}\n-----END PUBLIC KEY-----`
+  const inFull = new api.AwsKmsRsaKeyring({ keyId: localRsa, publicKey: localPem, provider: localClient })
+  assert.equal(text((await decrypt(inFull, (await encrypt(inFull, 'full', { suiteId: 0x0478 })).result)).plaintext), 'full')
   assert.equal(loads(), 1)
   // mixed with a KMS keyring: the offline keyring's twin encrypts in the module of that keyring
   const aesKms = (await nodeProvider.createKey({})).KeyMetadata.Arn
@@ -228,6 +236,7 @@ test('AwsKmsRsaKeyring: offline encrypt runs in the small module (no full module
   const both = (await encrypt(mixed, 'both', { suiteId: 0x0478 })).result
   assert.equal(text((await decrypt(online, both)).plaintext), 'both')
   assert.equal(text((await decrypt(kmsKeyring, both)).plaintext), 'both')
+  assert.equal(kmsLoads(), 1)
   offline.dispose()
   assert.ok(offline.disposed)
   await assert.rejects(encrypt(offline, 'x', { suiteId: 0x0478 }), (e) => e.code === 'ERR_INVALID_ARGUMENT')
