@@ -78,7 +78,11 @@ export function createFullOnDemand(loadFull, { everything = false, loadKms } = {
       return v
     }
 
-    const isPlain = (v) => v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))
+    // Plain data: an object literal without methods. One with methods (a provider object such as
+    // `{ generateDataKey(r) { … } }`) is kept by reference like objects of classes, so that its
+    // methods see the caller's object as `this`.
+    const isPlain = (v) =>
+      v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)) && !Object.values(v).some((x) => typeof x === 'function')
 
     /** A snapshot with every stand-in and twin replaced by its object in module `m`. */
     async function resolve(v, m) {

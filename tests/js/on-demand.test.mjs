@@ -350,6 +350,15 @@ test('KMS keyrings over a provider object run in the small KMS module; AES-192 s
   await assert.rejects(encrypt(new api.AwsKmsKeyring({ provider: dead, generatorKeyId: arn }), 'x'), (e) => e instanceof api.SealkitError && e.code === 'ERR_KMS')
   assert.equal(loads(), 1)
 
+  // a provider object is used as given, not copied: its methods see it as `this`
+  const counting = { calls: 0, generateDataKey(r) { this.calls++; return nodeProvider.generateDataKey(r) }, decrypt(r) { this.calls++; return nodeProvider.decrypt(r) } }
+  const viaCounting = new api.AwsKmsKeyring({ provider: counting, generatorKeyId: arn })
+  assert.equal(text((await decrypt(viaCounting, (await encrypt(viaCounting, 'counted')).result)).plaintext), 'counted')
+  assert.equal(counting.calls, 2)
+  const inFull = new api.CachingMaterialsManager({ keyring: viaCounting, cache: new api.LocalCryptoMaterialsCache(2), maxAge: 60_000 })
+  await encrypt(inFull, 'counted in the full module', { suiteId: 0x0478 })
+  assert.equal(counting.calls, 3)
+
   multi.dispose()
   aes.dispose()
   await assert.rejects(encrypt(aes, 'x'), (e) => e instanceof api.SealkitError && /disposed/.test(e.message))
