@@ -47,11 +47,11 @@ export function createFullOnDemand(loadFull, { everything = false, loadKms } = {
     // Stand-ins (objects of the classes below, and multi-keyrings with such a member) and twins
     // (keyrings of the small module when another module needs them too) → their state:
     // { make(api, module) → that module's object, tier() → the lowest module that can hold it,
-    //   promises and objects by module, made (the full module's object), disposed, secrets:
+    //   promises (of its object) by module, made (the full module's object), disposed, secrets:
     //   copies to zero }.
     const standIns = new WeakMap()
     const twins = new WeakMap()
-    const newState = (make, secrets = [], tier = () => 'full') => ({ make, tier, promises: {}, objects: {}, made: null, disposed: false, secrets })
+    const newState = (make, secrets = [], tier = () => 'full') => ({ make, tier, promises: {}, made: null, disposed: false, secrets })
 
     function stateOf(k) {
       let s = standIns.get(k) || twins.get(k)
@@ -107,7 +107,6 @@ export function createFullOnDemand(loadFull, { everything = false, loadKms } = {
       s.promises[m] ||= load(m)
         .then((api) => s.make(api, m))
         .then((made) => {
-          s.objects[m] = made
           if (m === 'full') s.made = made
           return made
         })

@@ -258,11 +258,6 @@ impl WasmKmsProvider {
                 Kind::Http(c) => {
                     c.call_body(&operation, request.as_bytes(), |resp| {
                         decode_with(resp, |body| {
-                            let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-                                b"{}"
-                            } else {
-                                body
-                            };
                             check_value(body)?;
                             String::from_utf8(body.to_vec())
                                 .map_err(|_| JsonError("response is not UTF-8".into()))

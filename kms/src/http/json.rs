@@ -74,17 +74,13 @@ pub fn decode_error(resp: &HttpResponse) -> KmsError {
 /// A typed result from a response: JSON for 2xx (whatever the Content-Type), an error otherwise.
 pub fn decode_response<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, KmsError> {
     decode_with(resp, |body| {
-        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            body
-        };
         serde_json::from_slice(body).map_err(|e| e.to_string())
     })
 }
 
 /// The result of `decode(body)` for 2xx (whatever the Content-Type), the error otherwise; a body
-/// `decode` refuses is a retryable transport error naming why.
+/// of only whitespace is decoded as `{}` (emulators answer some calls so); a body `decode`
+/// refuses is a retryable transport error naming why.
 pub fn decode_with<T, E: core::fmt::Display>(
     resp: &HttpResponse,
     decode: impl FnOnce(&[u8]) -> Result<T, E>,
@@ -92,7 +88,12 @@ pub fn decode_with<T, E: core::fmt::Display>(
     if !(200..300).contains(&resp.status) {
         return Err(decode_error(resp));
     }
-    decode(&resp.body).map_err(|e| {
+    let body: &[u8] = if resp.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &resp.body
+    };
+    decode(body).map_err(|e| {
         KmsError::transport(
             format!(
                 "HTTP {} response is not the expected JSON ({e}): {}",
@@ -173,6 +174,10 @@ mod tests {
         );
         let out: crate::types::EncryptResponse = decode_response(&r).unwrap();
         assert_eq!(out.ciphertext_blob, vec![1, 2, 3]);
+        // a body of only whitespace reaches every decoder as `{}`
+        let r = resp(200, &[], " \n");
+        let seen = decode_with(&r, |b| Ok::<_, String>(b.to_vec())).unwrap();
+        assert_eq!(seen, b"{}");
         let r = resp(200, &[], "<ListAllMyBucketsResult/>");
         assert!(decode_response::<crate::types::EncryptResponse>(&r).is_err());
     }

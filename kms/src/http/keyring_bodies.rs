@@ -76,12 +76,6 @@ struct Known<const N: usize> {
 
 impl<const N: usize> Known<N> {
     fn read(body: &[u8], names: [&'static str; N]) -> Result<Self, JsonError> {
-        // a body of only whitespace stands for `{}` (emulators answer some calls so)
-        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            body
-        };
         let mut values: [Option<Member>; N] = std::array::from_fn(|_| None);
         for (name, value) in object_members(body)? {
             if let Some(i) = names.iter().position(|n| *n == name.as_str()) {
@@ -272,9 +266,8 @@ mod tests {
         mine: fn(&[u8]) -> Result<R, JsonError>,
         view: fn(R) -> V,
     ) {
-        let serde_body = if body.trim().is_empty() { "{}" } else { body };
         let a = mine(body.as_bytes()).map(view);
-        let b = serde_json::from_str::<R>(serde_body).map(view);
+        let b = serde_json::from_str::<R>(body).map(view);
         match (&a, &b) {
             (Ok(x), Ok(y)) => assert_eq!(x, y, "{body}"),
             (Err(_), Err(_)) => {}
