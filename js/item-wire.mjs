@@ -11,7 +11,7 @@ export function createItemWire({ invalid, bytes, describe, fromBase64 }) {
   /** Appends to a growing buffer; strings are written in place with encodeInto. */
   class Writer {
     constructor() {
-      this.buf = new Uint8Array(1024)
+      this.buf = new Uint8Array(4096) // most items fit: no growth, no copy
       this.view = new DataView(this.buf.buffer)
       this.len = 0
     }

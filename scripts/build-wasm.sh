@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/ (git-ignored):
-#   cargo (wasm32, profile wasm-release) → wasm-bindgen 0.2.130 (web + nodejs glue, one .wasm)
+#   cargo (wasm32, profile wasm-full for the full module, wasm-release for the small ones)
+#   → wasm-bindgen 0.2.130 (web + nodejs glue, one .wasm)
 #   → wasm-opt -Oz (npm binaryen@132.0.0, installed into .deps/npm if missing) → js/ sources.
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli 0.2.130, node/npm.
 # Env: CARGO_TARGET_DIR (default target/), SEALKIT_NO_WASM_OPT=1,
-#      SEALKIT_WASM_PROFILE (default wasm-release).
+#      SEALKIT_WASM_PROFILE (one profile for every module instead).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -25,10 +26,12 @@ have=$(wasm-bindgen --version | awk '{print $2}')
 [ "$have" = "$BINDGEN_VERSION" ] || die "wasm-bindgen $have on PATH, Cargo.lock needs $BINDGEN_VERSION: cargo install wasm-bindgen-cli --version $BINDGEN_VERSION"
 command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed"
 PROFILE="${SEALKIT_WASM_PROFILE:-wasm-release}"
+# The full module (Node, and sealkit/full in browsers) has its hash and AES crates built for
+# speed (Cargo.toml, profile wasm-full); the small browser modules stay smallest.
+FULL_PROFILE="${SEALKIT_WASM_PROFILE:-wasm-full}"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP" "$OUT"' EXIT
-WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$PROFILE/sealkit.wasm"
 
 WASM_OPT=""
 if [ "${SEALKIT_NO_WASM_OPT:-}" != 1 ]; then
@@ -45,18 +48,19 @@ if [ "${SEALKIT_NO_WASM_OPT:-}" != 1 ]; then
 fi
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-# build_variant NAME [cargo args…]: NAME=sealkit (full) or sealkit_lite (no RSA).
+# build_variant NAME PROFILE [cargo args…]: NAME=sealkit (full) or sealkit_lite (no RSA).
 build_variant() {
-  local name=$1
-  shift
-  echo "build-wasm: cargo build $name (wasm32, profile $PROFILE, target dir $CARGO_TARGET_DIR)"
+  local name=$1 profile=$2
+  shift 2
+  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$profile/sealkit.wasm"
+  echo "build-wasm: cargo build $name (wasm32, profile $profile, target dir $CARGO_TARGET_DIR)"
   # Concurrent runs share the target dir, where both variants land on the same sealkit.wasm:
   # build and copy under one lock.
   mkdir -p "$TMP/$name" "$CARGO_TARGET_DIR"
   (
     flock 9
-    cargo build -p sealkit --lib --target wasm32-unknown-unknown --profile "$PROFILE" "$@"
-    cp "$WASM" "$TMP/$name/sealkit.wasm"
+    cargo build -p sealkit --lib --target wasm32-unknown-unknown --profile "$profile" "$@"
+    cp "$wasm" "$TMP/$name/sealkit.wasm"
   ) 9>"$CARGO_TARGET_DIR/.sealkit-build-wasm.lock"
   wasm-bindgen --target web --out-dir "$TMP/$name/web" --out-name "$name" "$TMP/$name/sealkit.wasm"
   if [ -n "$WASM_OPT" ]; then
@@ -67,18 +71,18 @@ build_variant() {
   cp "$TMP/$name/web/$name.js" "$OUT/${name}_web.js"
 }
 
-build_variant sealkit
+build_variant sealkit "$FULL_PROFILE"
 # nodejs glue (CommonJS) for the full module; it reads `${__dirname}/sealkit_bg.wasm`, the same
 # bytes as the web target's.
 wasm-bindgen --target nodejs --out-dir "$TMP/node" --out-name sealkit "$TMP/sealkit/sealkit.wasm"
 cmp -s "$TMP/sealkit/web/sealkit_bg.wasm" "$TMP/node/sealkit_bg.wasm" || die "web and nodejs wasm outputs differ"
 cp "$TMP/node/sealkit.js" "$OUT/sealkit_node.cjs"
 # The small module: the default browser entry and sealkit/lite.
-build_variant sealkit_lite --no-default-features --features wasm-lite
+build_variant sealkit_lite "$PROFILE" --no-default-features --features wasm-lite
 # The small module with item encryption: sealkit/items.
-build_variant sealkit_items --no-default-features --features wasm-items
+build_variant sealkit_items "$PROFILE" --no-default-features --features wasm-items
 # The small module with the KMS keyrings over fetch and provider objects: sealkit/kms.
-build_variant sealkit_kms --no-default-features --features wasm-kms
+build_variant sealkit_kms "$PROFILE" --no-default-features --features wasm-kms
 
 cp js/index.node.mjs js/index.workerd.mjs js/index.browser.mjs js/index.full.browser.mjs js/full.browser.mjs js/full-on-demand.mjs js/index.lite.browser.mjs js/index.items.browser.mjs js/index.kms.browser.mjs js/kms.browser.mjs js/webcrypto-host.mjs js/driver.mjs js/lite-stubs.mjs js/kms-rsa-offline.mjs js/webcrypto-rsa.mjs js/index.cjs js/index.d.ts js/package.json "$OUT/"
 [ -f js/README.md ] && cp js/README.md "$OUT/"

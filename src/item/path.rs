@@ -17,9 +17,13 @@ pub fn canonical_path(table_name: &str, attribute: &str) -> Vec<u8> {
     out
 }
 
-/// The name's length in UTF-16 code units.
+/// The name's length in UTF-16 code units, counted on the UTF-8 bytes: one unit per character
+/// (every byte that is not a continuation byte `10xxxxxx`) and a second one for each character
+/// outside the BMP (lead byte `11110xxx`). The sort of every item calls it per comparison.
 pub fn utf16_len(s: &str) -> usize {
-    s.encode_utf16().count()
+    s.bytes()
+        .map(|b| usize::from(b & 0xc0 != 0x80) + usize::from(b >= 0xf0))
+        .sum()
 }
 
 /// Orders top-level attributes as their canonical paths' bytes would sort: the table-name prefix is
@@ -45,6 +49,16 @@ mod tests {
         sort_canonical(&mut names, |s| s);
         assert_eq!(names, ["Junk", "Stuff", "RecNum"]);
         assert_eq!(utf16_len("😀x"), 3);
+        for s in [
+            "",
+            "a",
+            "ñ",
+            "日本",
+            "😀x",
+            "a\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}",
+        ] {
+            assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s:?}");
+        }
         let p = canonical_path("t", "😀x");
         assert_eq!(&p[10..18], &3u64.to_be_bytes());
         // The comparator agrees with sorting the canonical path bytes.
