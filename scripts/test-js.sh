@@ -13,7 +13,8 @@
 #   pack      npm pack → install the tarball → import (ESM) / require (CJS), also on Node 18;
 #             tsc over tests/js/types; declared exports = runtime exports
 #   browser   Debian chromium + playwright-core: pages bundled by esbuild, Vite and webpack 5, unbundled,
-#             sealkit/full and sealkit/lite; which wasm modules each page fetched
+#             sealkit/full and sealkit/lite; which wasm modules each page fetched; every ESDK message
+#             vector (614) through the unbundled default entry (WebCrypto; RSA in the full module)
 #   kms       LocalKms, JS provider objects, KMS keyrings, offline RSA, HttpKmsProvider against
 #             sealkit-key-server (built here with cargo; SEALKIT_KEY_SERVER overrides the binary);
 #             AWS SDK v3: @aws-sdk/client-kms KMS and KMSClient as providers against moto, error
@@ -81,7 +82,7 @@ files_for() {
     on-demand) echo tests/js/vectors.test.mjs tests/js/on-demand.test.mjs ;;
     interop) echo tests/js/interop.test.mjs ;;
     pack) echo tests/js/pack.test.mjs ;;
-    browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs ;;
+    browser) echo tests/browser/browser.test.mjs tests/browser/kms-items.test.mjs tests/browser/kms-http.test.mjs tests/browser/message-vectors.test.mjs ;;
     kms) echo tests/js/kms.test.mjs tests/js/kms-entry.test.mjs tests/js/aws-sdk.test.mjs tests/js/caching.test.mjs ;;
     item) echo tests/js/item.test.mjs tests/js/item-vectors.test.mjs tests/js/host-items.test.mjs ;;
     runtimes) echo tests/js/runtimes.test.mjs ;;
