@@ -9,6 +9,7 @@ import { cpus } from 'node:os'
 import { existsSync } from 'node:fs'
 import { pathToFileURL, fileURLToPath } from 'node:url'
 import { rate as measureRate, median } from './measure.mjs'
+import { benchItem } from './item-fixture.mjs'
 
 const pkg = process.env.SEALKIT_PKG_DIR || fileURLToPath(new URL('../pkg/', import.meta.url))
 if (!existsSync(`${pkg}/index.node.mjs`)) throw new Error(`${pkg} missing: run scripts/build-wasm.sh`)
@@ -17,21 +18,7 @@ const { ItemEncryptor, RawAesKeyring, HierarchicalKeyring, CryptoAction, marshal
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 7)
 const BATCH_MS = Number(process.env.BENCH_MS || 250)
 
-// 20 attributes, about 2 KiB of values
-const record = { id: 'user-000042' }
-const actions = { id: CryptoAction.SIGN_ONLY }
-for (let i = 0; i < 10; i++) {
-  record[`secret${i}`] = `s${i}-`.padEnd(150, 'x')
-  actions[`secret${i}`] = CryptoAction.ENCRYPT_AND_SIGN
-}
-for (let i = 0; i < 7; i++) {
-  record[`meta${i}`] = `m${i}-`.padEnd(40, 'y')
-  actions[`meta${i}`] = CryptoAction.SIGN_ONLY
-}
-record.note1 = 'unsigned note one'
-record.note2 = 'unsigned note two'
-actions.note1 = CryptoAction.DO_NOTHING
-actions.note2 = CryptoAction.DO_NOTHING
+const { record, config } = benchItem(CryptoAction)
 const item = marshall(record)
 const bytes = JSON.stringify(record).length
 
@@ -51,14 +38,7 @@ console.log('| keyring | suite | operation | items/s (median) |')
 console.log('| --- | --- | --- | --- |')
 for (const [name, keyring] of Object.entries(keyrings)) {
   for (const algorithmSuiteId of [0x6701, 0x6700]) {
-    const enc = new ItemEncryptor({
-      tableName: 'users',
-      partitionKey: 'id',
-      attributeActions: actions,
-      allowedUnsignedAttributes: ['note1', 'note2'],
-      keyring,
-      algorithmSuiteId,
-    })
+    const enc = new ItemEncryptor({ ...config, keyring, algorithmSuiteId })
     const sealed = await enc.encryptItem(item) // also warms the hierarchical keyring's cache
     await enc.decryptItem(sealed)
     const e = []

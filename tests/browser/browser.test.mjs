@@ -177,7 +177,7 @@ test('chromium: bundled, unbundled, full, lite and raw-AES-only pages', async ()
   if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`)
   await prepare()
   const port = await serve()
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sealkit-chromium-')), {
+  context = await chromium.launchPersistentContext(mkdtempSync(join(root, 'chromium-profile-')) /* removed with root */, {
     executablePath: CHROMIUM,
     headless: true,
     // insecure.test resolves to the loopback server: a page there is not a secure context

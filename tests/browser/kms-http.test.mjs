@@ -6,21 +6,20 @@
 // (scripts/test-js.sh builds it). Servers are stopped by PID at the end.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
+import { mkdtempSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, extname, normalize } from 'node:path'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { webcrypto } from 'node:crypto'
 import { sealkit, PKG_DIR } from '../js/pkg.mjs'
+import { serveStatic } from './static-server.mjs'
 import { startKeyServer } from '../js/key-server.mjs'
 
 const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
 const { chromium } = require('playwright-core')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 const SERVER = process.env.SEALKIT_KEY_SERVER
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' }
 const PAGE = `<!doctype html><meta charset="utf-8"><title>kms-http</title>
 <script type="module">import * as s from '/pkg/index.browser.mjs'; window.sealkit = s; window.__ready = true</script>`
 const KMS_PAGE = `<!doctype html><meta charset="utf-8"><title>kms entry</title>
@@ -41,17 +40,14 @@ after(async () => {
 
 const fetched = new Set() // paths the page requested
 
-function servePage() {
-  page = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
-    fetched.add(path)
-    if (path === '/' || path === '/index.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
-    if (path === '/kms.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(KMS_PAGE)
-    const file = path.startsWith('/pkg/') ? join(PKG_DIR, path.slice(5)) : null
-    if (!file || !file.startsWith(PKG_DIR) || !existsSync(file)) return res.writeHead(404).end()
-    res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream' }).end(readFileSync(file))
-  })
-  return new Promise((r) => page.listen(0, '127.0.0.1', () => r(page.address().port)))
+async function servePage() {
+  let port
+  ;({ server: page, port } = await serveStatic({
+    pages: { '/': PAGE, '/index.html': PAGE, '/kms.html': KMS_PAGE },
+    roots: { '/pkg/': PKG_DIR },
+    onRequest: (path) => fetched.add(path),
+  }))
+  return port
 }
 
 // The page's origin is the only one the key server lets call it (CORS); the credentials come

@@ -4,18 +4,17 @@
 // LocalKms that owns the key. The package is loaded unbundled from a static server on 127.0.0.1.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, extname, normalize } from 'node:path'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { sealkit, PKG_DIR } from '../js/pkg.mjs'
+import { serveStatic } from './static-server.mjs'
 
 const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
 const { chromium } = require('playwright-core')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' }
 const TEST_JS = fileURLToPath(new URL('../js/', import.meta.url))
 const ITEM_VECTORS = fileURLToPath(new URL('../vectors/dbesdk/', import.meta.url))
 const PAGE = `<!doctype html><meta charset="utf-8"><title>kms-items</title>
@@ -33,20 +32,15 @@ after(async () => {
   rmSync(profile, { recursive: true, force: true })
 })
 
-function serve() {
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
-    fetched.push(path)
-    if (path === '/' || path === '/index.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
-    if (path === '/items.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(ITEMS_PAGE)
-    // /pkg/ = the built package; /tests/ = the browser-safe item vector runner; /vectors/ = the item vectors
-    const roots = { '/pkg/': PKG_DIR, '/tests/': TEST_JS, '/vectors/': ITEM_VECTORS }
-    const prefix = Object.keys(roots).find((r) => path.startsWith(r))
-    const file = prefix ? join(roots[prefix], path.slice(prefix.length)) : null
-    if (!file || !file.startsWith(roots[prefix]) || !existsSync(file)) return res.writeHead(404).end()
-    res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream' }).end(readFileSync(file))
-  })
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)))
+async function serve() {
+  // /pkg/ = the built package; /tests/ = the browser-safe item vector runner; /vectors/ = the item vectors
+  let port
+  ;({ server, port } = await serveStatic({
+    pages: { '/': PAGE, '/index.html': PAGE, '/items.html': ITEMS_PAGE },
+    roots: { '/pkg/': PKG_DIR, '/tests/': TEST_JS, '/vectors/': ITEM_VECTORS },
+    onRequest: (path) => fetched.push(path),
+  }))
+  return port
 }
 
 let port

@@ -6,20 +6,19 @@
 // also records which .wasm files the entry fetched.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, extname, normalize } from 'node:path'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { PKG_DIR, VECTORS } from '../js/pkg.mjs'
+import { serveStatic } from './static-server.mjs'
 import { SETS } from '../js/message-vector-runner.mjs'
 
 const require = createRequire(join(fileURLToPath(new URL('../js/', import.meta.url)), 'package.json'))
 const { chromium } = require('playwright-core')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 const SKIP = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM}`
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' }
 const TEST_JS = fileURLToPath(new URL('../js/', import.meta.url))
 const PAGE = `<!doctype html><meta charset="utf-8"><title>message-vectors</title>
 <script type="module">import * as s from '/pkg/index.browser.mjs'; window.sealkit = s; window.__ready = true</script>`
@@ -37,17 +36,10 @@ after(async () => {
   rmSync(profile, { recursive: true, force: true })
 })
 
-function serve() {
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
-    fetched.push(path)
-    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
-    const prefix = Object.keys(ROOTS).find((r) => path.startsWith(r))
-    const file = prefix ? join(ROOTS[prefix], path.slice(prefix.length)) : null
-    if (!file || !file.startsWith(ROOTS[prefix]) || !existsSync(file)) return res.writeHead(404).end()
-    res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream' }).end(readFileSync(file))
-  })
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)))
+async function serve() {
+  let port
+  ;({ server, port } = await serveStatic({ pages: { '/': PAGE }, roots: ROOTS, onRequest: (path) => fetched.push(path) }))
+  return port
 }
 
 // The page, loaded once for every set (as an app would keep its modules): the full module is
