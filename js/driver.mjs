@@ -21,7 +21,7 @@ export function createDriver(wasm, host) {
   async function derive([, dataKey, hash, salt, info, len, commitInfo]) {
     try {
       if (!hash) return [await c.aesGcmKey(dataKey), undefined]
-      return await Promise.all([c.hkdfAesKey(hash, dataKey, salt, info, len), commitInfo && c.hkdf(hash, dataKey, salt, commitInfo, 32)])
+      return await c.messageKeys(hash, dataKey, salt, info, len, commitInfo)
     } finally {
       dataKey.fill(0)
     }

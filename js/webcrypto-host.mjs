@@ -123,6 +123,15 @@ export function webCrypto(subtle) {
       const [key, params] = hkdfKey(hash, ikm, salt, info)
       return gcmKey(await subtle.deriveKey(params, await key, { name: 'AES-GCM', length: length * 8 }, false, USES))
     },
+    // A message's content key and, for a committing suite, its commit key (`commitInfo`), from
+    // one import of the data key: the JS driver's key derivation (js/driver.mjs).
+    async messageKeys(hash, ikm, salt, info, length, commitInfo) {
+      const [key, params] = hkdfKey(hash, ikm, salt, info)
+      const k = await key
+      const content = subtle.deriveKey(params, k, { name: 'AES-GCM', length: length * 8 }, false, USES)
+      const commit = commitInfo && subtle.deriveBits({ ...params, info: commitInfo.slice() }, k, 256)
+      return [gcmKey(await content), commit && new Uint8Array(await commit)]
+    },
     async aesGcmKey(raw) {
       return gcmKey(await secret(raw.slice(), (b) => subtle.importKey('raw', b, 'AES-GCM', false, USES)))
     },

@@ -144,7 +144,11 @@ test('a failed decryption leaves no plaintext in the buffers WebCrypto returned,
   const { crypto: h, signatures } = host.webCrypto(globalThis.crypto.subtle)
   const recording = {
     ...h,
-    hkdfAesKey: async (...a) => watch(await h.hkdfAesKey(...a)),
+    // the content key of a message, from the driver's key derivation (with its commit key)
+    messageKeys: async (...a) => {
+      const [key, commit] = await h.messageKeys(...a)
+      return [watch(key), commit]
+    },
     aesGcmKey: async (...a) => watch(await h.aesGcmKey(...a)),
   }
   const watched = createApi(glue, { driver: createDriver(glue, { crypto: recording, signatures }) })
