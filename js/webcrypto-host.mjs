@@ -105,6 +105,8 @@ export function webCrypto(subtle) {
     },
   })
   const USES = ['encrypt', 'decrypt']
+  // A non-extractable AES-GCM key of `length` bytes, derived from an imported HKDF key.
+  const deriveGcmKey = (params, key, length) => subtle.deriveKey(params, key, { name: 'AES-GCM', length: length * 8 }, false, USES)
   // → [the HKDF key, its parameters] (imported and copied before the first await)
   const hkdfKey = (hash, ikm, salt, info) => [
     secret(ikm.slice(), (b) => subtle.importKey('raw', b, 'HKDF', false, ['deriveBits', 'deriveKey'])),
@@ -121,14 +123,14 @@ export function webCrypto(subtle) {
     // The content key is derived inside WebCrypto, non-extractable: it never exists as bytes.
     async hkdfAesKey(hash, ikm, salt, info, length) {
       const [key, params] = hkdfKey(hash, ikm, salt, info)
-      return gcmKey(await subtle.deriveKey(params, await key, { name: 'AES-GCM', length: length * 8 }, false, USES))
+      return gcmKey(await deriveGcmKey(params, await key, length))
     },
     // A message's content key and, for a committing suite, its commit key (`commitInfo`), from
     // one import of the data key: the JS driver's key derivation (js/driver.mjs).
     async messageKeys(hash, ikm, salt, info, length, commitInfo) {
       const [key, params] = hkdfKey(hash, ikm, salt, info)
       const k = await key
-      const content = subtle.deriveKey(params, k, { name: 'AES-GCM', length: length * 8 }, false, USES)
+      const content = deriveGcmKey(params, k, length)
       const commit = commitInfo && subtle.deriveBits({ ...params, info: commitInfo.slice() }, k, 256)
       return [gcmKey(await content), commit && new Uint8Array(await commit)]
     },

@@ -62,7 +62,6 @@ pub fn bytes(n: usize) -> Result<Vec<u8>> {
 #[cfg(any(test, all(target_arch = "wasm32", not(feature = "host-crypto"))))]
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod pool {
-
     use zeroize::Zeroize;
 
     use crate::error::Result;
