@@ -6,8 +6,11 @@
 // is the materials manager (the keyrings). So the module carries no async message engine.
 //
 // A step is an array `[code, …fields]`: 0 input, 1 materials, 2 derive, 3 header tag, 4 start
-// signing / verifying, 5 frames, 6 sign / verify, 7 done. Frame work is one buffer and five
-// numbers per job `[offset, len, ivOffset, aadOffset, aadLen]` into a parameter buffer.
+// signing / verifying, 5 frames, 6 sign / verify, 7 done. Frame work is the frames and six
+// numbers per job `[offset, len, ivOffset, aadOffset, aadLen, targetOffset]` into a parameter
+// buffer. The frames are a view into wasm memory, not a copy: every WebCrypto call of a batch
+// starts (and copies its input: WebCrypto spec, encrypt/decrypt step 1) before the module runs
+// again. The results go straight into `m.target()`, a view taken after the last await.
 
 const EMPTY = new Uint8Array(0)
 const TAG = 16
@@ -27,13 +30,19 @@ export function createDriver(wasm, host) {
     }
   }
 
+  const JOB = 6
   // Job `i` of a frame table: [offset, len, iv, aad].
   const job = (jobs, params, i) => {
-    const [at, len, iv, aad, aadLen] = jobs.subarray(5 * i, 5 * i + 5)
+    const [at, len, iv, aad, aadLen] = jobs.subarray(JOB * i, JOB * i + 5)
     return [at, len, params.subarray(iv, iv + 12), params.subarray(aad, aad + aadLen)]
   }
   // WebCrypto calls that do not depend on each other run at once (one per frame of a batch).
-  const eachJob = (jobs, params, f) => Promise.all(Array.from({ length: jobs.length / 5 }, (_, i) => f(...job(jobs, params, i))))
+  const eachJob = (jobs, params, f) => Promise.all(Array.from({ length: jobs.length / JOB }, (_, i) => f(...job(jobs, params, i))))
+  // Writes job `i`'s result `r` (of `len` bytes) into the batch's target.
+  const put = (target, jobs, i, r, len) => {
+    if (r.length !== len) throw new Error('sealkit: a WebCrypto result of the wrong length')
+    target.set(r, jobs[JOB * i + 5])
+  }
 
   // The steps both directions share, materials and key derivation → whether `s` was one.
   async function shared(m, s, st) {
@@ -78,13 +87,17 @@ export function createDriver(wasm, host) {
         }
         case 5: {
           const [, src, jobs, params] = s
+          if (st.verifier) st.verifier.update(src) // it copies: `src` is a view
           const plain = await eachJob(jobs, params, (at, len, iv, aad) => st.key.open(iv, aad, src.subarray(at, at + len + TAG)))
-          let failed = plain.indexOf(null)
-          plain.forEach((p, i) => {
-            if (p && failed < 0) m.putPlaintext(i, p)
-            if (p) p.fill(0)
-          })
-          if (failed < 0 && st.verifier) st.verifier.update(src)
+          const failed = plain.indexOf(null)
+          try {
+            if (failed < 0) {
+              const target = m.target()
+              plain.forEach((p, i) => put(target, jobs, i, p, jobs[JOB * i + 1]))
+            }
+          } finally {
+            for (const p of plain) if (p) p.fill(0)
+          }
           m.opened(failed)
           break
         }
@@ -97,8 +110,9 @@ export function createDriver(wasm, host) {
     }
   }
 
-  /** Steps encryption machine `m` until it needs input (→ false) or is done (→ true); the
-   * message bytes made meanwhile go to `out`. */
+  /** Steps encryption machine `m` until it needs input (→ false) or is done (→ true). The
+   * message bytes stay in the machine (`takeOutput()`: one copy out of wasm per call), except
+   * while a signer runs: it gets every byte as it is made, and they go to `out`. */
   async function runEncrypt(m, st, out) {
     for (;;) {
       const s = m.step()
@@ -114,14 +128,12 @@ export function createDriver(wasm, host) {
           m.signerStarted()
           break
         case 5: {
+          // `buf` is a view: the plaintext stays in wasm memory, which the machine wipes if
+          // the batch is never sealed.
           const [, buf, jobs, params] = s
-          let sealed
-          try {
-            sealed = await eachJob(jobs, params, (at, len, iv, aad) => st.key.seal(iv, aad, buf.subarray(at, at + len)))
-          } finally {
-            buf.fill(0) // a copy of the plaintext
-          }
-          sealed.forEach((x, i) => m.putSealed(i, x))
+          const sealed = await eachJob(jobs, params, (at, len, iv, aad) => st.key.seal(iv, aad, buf.subarray(at, at + len)))
+          const target = m.target()
+          sealed.forEach((x, i) => put(target, jobs, i, x, jobs[JOB * i + 1] + TAG))
           m.sealed()
           break
         }
@@ -132,22 +144,24 @@ export function createDriver(wasm, host) {
           break
         }
         default:
-          out.push(m.takeOutput())
           return true
       }
-      const o = m.takeOutput()
-      if (o.length) {
-        if (st.signer) st.signer.update(o) // the signer copies: `out` goes to the caller
-        out.push(o)
+      if (st.signer) {
+        const o = m.takeOutput()
+        if (o.length) {
+          st.signer.update(o) // the signer copies: `out` goes to the caller
+          out.push(o)
+        }
       }
     }
   }
 
   const join = (chunks) => {
-    if (chunks.length === 1) return chunks[0]
-    const out = new Uint8Array(chunks.reduce((n, x) => n + x.length, 0))
+    const full = chunks.filter((x) => x.length)
+    if (full.length === 1) return full[0]
+    const out = new Uint8Array(full.reduce((n, x) => n + x.length, 0))
     let at = 0
-    for (const x of chunks) out.set(x, at), (at += x.length)
+    for (const x of full) out.set(x, at), (at += x.length)
     return out
   }
 
@@ -170,6 +184,7 @@ export function createDriver(wasm, host) {
         m.input(plaintext)
         m.end()
         await runEncrypt(m, st, out)
+        out.push(m.takeOutput()) // unsigned: the whole message, in one copy
         return { result: join(out), messageHeader: m.header() }
       } finally {
         m.free()
@@ -200,6 +215,7 @@ export function createDriver(wasm, host) {
         try {
           f()
           await runEncrypt(m, st, out)
+          out.push(m.takeOutput())
           return join(out.splice(0))
         } catch (e) {
           free()

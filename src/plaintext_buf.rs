@@ -4,8 +4,50 @@
 //! one as is, so every growth of a plaintext buffer would leave a copy of its earlier bytes in
 //! freed memory (in wasm: in the module's linear memory, which JS can read). Plaintext buffers
 //! grow here instead: into a new allocation, with the old one zeroized before it is freed.
+//!
+//! Wipes go through [`wipe`], which zeroizes the bytes as one slice (`[u8]::zeroize`, volatile
+//! writes 16 bytes at a time). `Vec<u8>::zeroize`, which `Zeroizing<Vec<u8>>` calls on drop,
+//! walks the elements one volatile byte write each: at 1 MiB in the browser that was 10–14 % of
+//! a message's time (BENCHMARKS.md, the browser driver's copies).
 
 use zeroize::Zeroize;
+
+/// A buffer that holds plaintext: wiped, whole allocation, when dropped.
+#[derive(Default)]
+pub(crate) struct PlaintextBuf(Vec<u8>);
+
+impl PlaintextBuf {
+    /// Takes ownership of `bytes` (wiped when dropped).
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
+        PlaintextBuf(bytes)
+    }
+}
+
+impl core::ops::Deref for PlaintextBuf {
+    type Target = Vec<u8>;
+    fn deref(&self) -> &Vec<u8> {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for PlaintextBuf {
+    fn deref_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.0
+    }
+}
+
+impl Drop for PlaintextBuf {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
+    }
+}
+
+/// Zeroizes the whole allocation of `buf` (spare capacity included) and empties it.
+pub(crate) fn wipe(buf: &mut Vec<u8>) {
+    buf.as_mut_slice().zeroize();
+    buf.spare_capacity_mut().zeroize();
+    buf.clear();
+}
 
 /// Appends `data` to the plaintext buffer `buf`; if that needs a larger allocation, the bytes
 /// are moved into a new one (at least twice as large) and the old allocation is zeroized.
@@ -27,7 +69,7 @@ pub(crate) fn reserve(buf: &mut Vec<u8>, additional: usize) {
     if needed > buf.capacity() {
         let mut grown = Vec::with_capacity(needed.max(buf.capacity().saturating_mul(2)));
         grown.extend_from_slice(buf);
-        buf.zeroize(); // the whole old allocation, spare capacity included
+        wipe(buf); // the whole old allocation, spare capacity included
         *buf = grown;
     }
 }
@@ -43,7 +85,7 @@ pub(crate) fn discard_tail(buf: &mut Vec<u8>, from: usize) {
 /// Moves the contents of `from` to the end of `to` (as [`extend`]) and zeroizes `from`.
 pub(crate) fn append(to: &mut Vec<u8>, from: &mut Vec<u8>) {
     extend(to, from);
-    from.zeroize();
+    wipe(from);
 }
 
 #[cfg(test)]

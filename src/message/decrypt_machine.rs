@@ -13,7 +13,6 @@
 //! commitment (constant time) → header tag → frames → footer signature.
 
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
 
 use crate::cmm::DecryptionMaterialsRequest;
 use crate::codec::Reader;
@@ -26,7 +25,7 @@ use crate::message::decrypt::{DecryptOptions, DecryptedMessageInfo, SignedMessag
 use crate::message::encrypt::ClientConfig;
 use crate::message::header::{extended_header_aad, MessageHeader};
 use crate::message::header_parser::{CompleteHeader, HeaderLimits, HeaderParser, HeaderProgress};
-use crate::plaintext_buf;
+use crate::plaintext_buf::{self, PlaintextBuf};
 use crate::suite::{AlgorithmSuite, SignatureAlgorithm, IV_LEN};
 
 /// What the machine needs next. Ask again with [`DecryptMachine::step`] after answering; a
@@ -143,9 +142,9 @@ pub struct DecryptMachine {
     pos: usize,
     ended: bool,
     /// Plaintext that may be released (zeroized on drop, whole capacity).
-    released: Zeroizing<Vec<u8>>,
+    released: PlaintextBuf,
     /// Plaintext held back until the signature verifies.
-    held: Zeroizing<Vec<u8>>,
+    held: PlaintextBuf,
     batch: Option<Batch>,
     next_sequence: u32,
 }
@@ -176,8 +175,8 @@ impl DecryptMachine {
             input: Vec::new(),
             pos: 0,
             ended: false,
-            released: Zeroizing::default(),
-            held: Zeroizing::default(),
+            released: PlaintextBuf::default(),
+            held: PlaintextBuf::default(),
             batch: None,
             next_sequence: 1,
         }
@@ -199,6 +198,17 @@ impl DecryptMachine {
             self.pos = 0;
         }
         self.input.extend_from_slice(data);
+    }
+
+    /// As [`input`](Self::input), taking the bytes: when nothing is left of earlier input (a
+    /// one-shot decryption's whole message), they are kept as they are rather than copied.
+    pub fn input_vec(&mut self, data: Vec<u8>) {
+        if self.pos == self.input.len() && self.batch.is_none() {
+            self.input = data;
+            self.pos = 0;
+        } else {
+            self.input(&data);
+        }
     }
 
     /// Ends the input: a step that needs more now reports the message as truncated.

@@ -10,8 +10,6 @@
 //! Spec: client-apis/encrypt.md; the layout is data-format/message-header.md and
 //! message-body.md.
 
-use zeroize::Zeroizing;
-
 use crate::cmm::EncryptionMaterialsRequest;
 use crate::codec::Writer;
 use crate::context::{self, EncryptionContext};
@@ -22,7 +20,7 @@ use crate::materials::EncryptionMaterials;
 use crate::message::body::{body_aad, frame_iv, BodyPart, FINAL_FRAME_MARKER, MAX_NON_FRAMED_LEN};
 use crate::message::encrypt::{ClientConfig, EncryptOptions, Framing};
 use crate::message::header::{extended_header_aad, ContentType, MessageHeader};
-use crate::plaintext_buf;
+use crate::plaintext_buf::{self, PlaintextBuf};
 use crate::suite::{AlgorithmSuite, SignatureAlgorithm, IV_LEN, TAG_LEN};
 
 /// What the machine needs next. Ask again with [`EncryptMachine::step`] after answering; a
@@ -110,7 +108,7 @@ pub struct EncryptMachine {
     batch_start: usize,
     jobs: Vec<SealJob>,
     /// The part of the final frame (or the single block) received so far (zeroized on drop).
-    pending: Zeroizing<Vec<u8>>,
+    pending: PlaintextBuf,
     sequence: u32,
     fed: u64,
     ended: bool,
@@ -166,7 +164,7 @@ impl EncryptMachine {
             output: Vec::new(),
             batch_start: 0,
             jobs: Vec::new(),
-            pending: Zeroizing::default(),
+            pending: PlaintextBuf::default(),
             sequence: 1,
             fed: 0,
             ended: false,
@@ -435,6 +433,16 @@ impl EncryptMachine {
             }
             Framing::Framed(l) => l as usize,
         };
+        // Room for every frame this input can complete, at once: each growth of the output
+        // copies it and wipes the old allocation.
+        let frames = (self.pending.len() + input.len()) / frame_len + 1;
+        plaintext_buf::reserve(
+            &mut self.output,
+            input
+                .len()
+                .saturating_add(self.pending.len())
+                .saturating_add(frames.saturating_mul(FRAME_OVERHEAD)),
+        );
         if !self.pending.is_empty() {
             let take = (frame_len - self.pending.len()).min(input.len());
             plaintext_buf::extend(&mut self.pending, &input[..take]);
@@ -486,7 +494,7 @@ impl EncryptMachine {
         let iv = frame_iv(seq);
         let out = &mut self.output;
         // Growth must not leave the batch's unsealed plaintext behind in freed memory.
-        plaintext_buf::reserve(out, plaintext.len() + 40);
+        plaintext_buf::reserve(out, plaintext.len() + FRAME_OVERHEAD);
         match part {
             BodyPart::Frame => {
                 out.put_u32(seq);
@@ -546,6 +554,10 @@ impl EncryptMachine {
         e
     }
 }
+
+/// The most a frame adds to its plaintext: a final frame's marker, sequence number, IV,
+/// length and tag.
+const FRAME_OVERHEAD: usize = 4 + 4 + IV_LEN + 4 + TAG_LEN;
 
 #[cold]
 fn out_of_order() -> Error {

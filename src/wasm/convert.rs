@@ -93,6 +93,19 @@ pub(crate) fn bytes(b: &[u8]) -> JsValue {
     Uint8Array::from(b).into()
 }
 
+/// A view of `b` where it is in the module's memory, not a copy (built from the memory's
+/// buffer, so no `unsafe` is needed). It is valid only until the module next runs: an
+/// allocation may grow the memory (which detaches the buffer) or move or free `b`. The driver
+/// (js/driver.mjs) therefore uses a view synchronously, or asks for a fresh one after an
+/// `await`; WebCrypto copies its input before `encrypt`/`decrypt` return.
+pub(crate) fn memory_view(b: &[u8]) -> JsValue {
+    use wasm_bindgen::JsCast;
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    // wasm32: addresses and lengths are u32.
+    Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), b.as_ptr() as u32, b.len() as u32)
+        .into()
+}
+
 /// An encryption context as a plain JS object.
 pub(crate) fn context_js(ec: &EncryptionContext) -> JsValue {
     let obj = Object::new();

@@ -4,10 +4,12 @@
 //! by the driver with WebCrypto, so the module carries no async message driver and no AES.
 //!
 //! A step crosses as an array `[code, …fields]` (codes below, the same for both directions
-//! where they mean the same). Byte fields are copies; key bytes handed over (`DeriveKeys`'s
-//! data key) are the driver's to zero once imported. Frame work crosses as one byte buffer and
-//! a `Uint32Array` of five numbers per job: `[offset, len, ivOffset, aadOffset, aadLen]`, the
-//! IVs and AADs laid end to end in a second buffer.
+//! where they mean the same). Byte fields are copies, except a batch's frames; key bytes
+//! handed over (`DeriveKeys`'s data key) are the driver's to zero once imported. Frame work
+//! crosses as a view of the frames in wasm memory ([`memory_view`]: no copy of the bulk data
+//! on the way out) and a `Uint32Array` of six numbers per job: `[offset, len, ivOffset,
+//! aadOffset, aadLen, targetOffset]`, the IVs and AADs laid end to end in a second buffer. The
+//! driver writes each job's result into `target()` at `targetOffset`: one copy on the way in.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,8 +30,11 @@ use crate::future::BoxFuture;
 use crate::materials::{DecryptionMaterials, EncryptionMaterials};
 use crate::message::decrypt_machine::{DecryptMachine, DecryptStep};
 use crate::message::encrypt_machine::{EncryptMachine, EncryptStep};
+use crate::plaintext_buf::PlaintextBuf;
 use crate::suite::AlgorithmSuite;
-use crate::wasm::convert::{bytes, decrypted_js, header_js, invalid, js, js_error, promise};
+use crate::wasm::convert::{
+    bytes, decrypted_js, header_js, invalid, js, js_error, memory_view, promise,
+};
 use crate::wasm::host_ecdsa::{curve, width};
 use crate::wasm::keyring::WasmKeyring;
 use crate::wasm::session::{decrypt_setup, encrypt_setup};
@@ -101,18 +106,18 @@ fn derive_step(suite: AlgorithmSuite, message_id: &[u8], data_key: &[u8]) -> Res
 }
 
 /// Job table and parameter buffer of a batch: per job `[offset, len, ivOffset, aadOffset,
-/// aadLen]`.
+/// aadLen, targetOffset]`.
 fn job_table<'a>(
-    jobs: impl Iterator<Item = (usize, usize, &'a [u8], &'a [u8])>,
+    jobs: impl Iterator<Item = (usize, usize, &'a [u8], &'a [u8], usize)>,
 ) -> (JsValue, JsValue) {
     let mut table = Vec::new();
     let mut params = Vec::new();
-    for (offset, len, iv, aad) in jobs {
+    for (offset, len, iv, aad, target) in jobs {
         let iv_at = params.len();
         params.extend_from_slice(iv);
         let aad_at = params.len();
         params.extend_from_slice(aad);
-        for n in [offset, len, iv_at, aad_at, aad.len()] {
+        for n in [offset, len, iv_at, aad_at, aad.len(), target] {
             table.push(u32::try_from(n).unwrap_or(u32::MAX));
         }
     }
@@ -122,12 +127,16 @@ fn job_table<'a>(
 fn open_jobs(jobs: &[OpenJob]) -> (JsValue, JsValue) {
     job_table(
         jobs.iter()
-            .map(|j| (j.sealed, j.len, &j.iv[..], &j.aad[..])),
+            .map(|j| (j.sealed, j.len, &j.iv[..], &j.aad[..], j.start)),
     )
 }
 
 fn seal_jobs(jobs: &[SealJob]) -> (JsValue, JsValue) {
-    job_table(jobs.iter().map(|j| (j.start, j.len, &j.iv[..], &j.aad[..])))
+    // Sealed in place: `ciphertext ‖ tag` goes where the plaintext is.
+    job_table(
+        jobs.iter()
+            .map(|j| (j.start, j.len, &j.iv[..], &j.aad[..], j.start)),
+    )
 }
 
 /// The materials manager's answer, shared with the promise that waits for it.
@@ -303,9 +312,9 @@ pub fn decrypt_machine(
 
 #[wasm_bindgen]
 impl WasmDecryptMachine {
-    /// Adds message bytes.
-    pub fn input(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.0.m()?.input(chunk);
+    /// Adds message bytes (taken: the copy wasm-bindgen made is kept, not copied again).
+    pub fn input(&mut self, chunk: Vec<u8>) -> Result<(), JsValue> {
+        self.0.m()?.input_vec(chunk);
         Ok(())
     }
 
@@ -318,7 +327,8 @@ impl WasmDecryptMachine {
     /// The next step: `[0]` input; `[1]` materials (`materials()`, then `useMaterials()`);
     /// `[2, …]` derive (`keysDerived`); `[3, iv, aad, tag]` header tag (`headerOpened`);
     /// `[4, curve, sec1, header]` start verifying (`verifierStarted` / `verifierFailed`);
-    /// `[5, frames, jobs, params]` open (`putPlaintext` per job, then `opened`); `[6, r‖s]`
+    /// `[5, frames (a view), jobs, params]` open (each plaintext into `target()`, then
+    /// `opened`); `[6, r‖s]`
     /// verify (`verified`; no signature field: the DER was malformed); `[7]` done (`finish`).
     pub fn step(&mut self) -> Result<Array, JsValue> {
         let materials = &self.0.materials;
@@ -352,7 +362,7 @@ impl WasmDecryptMachine {
             }
             DecryptStep::Open(work) => {
                 let (jobs, params) = open_jobs(work.jobs);
-                Ok(step(FRAMES, &[bytes(work.src), jobs, params]))
+                Ok(step(FRAMES, &[memory_view(work.src), jobs, params]))
             }
             DecryptStep::Verify { signature } => {
                 match alg {
@@ -411,24 +421,14 @@ impl WasmDecryptMachine {
         }
     }
 
-    /// Step `[5]`: job `index`'s plaintext. Taken owned so that the argument's copy in wasm
-    /// memory is zeroized here (a borrowed slice's would be freed as it is).
-    #[wasm_bindgen(js_name = putPlaintext)]
-    pub fn put_plaintext(&mut self, index: usize, plaintext: Vec<u8>) -> Result<(), JsValue> {
-        let plaintext = Zeroizing::new(plaintext);
-        let m = self.0.m()?;
-        let DecryptStep::Open(work) = js(m.step())? else {
-            return Err(invalid("no frames are being opened"));
-        };
-        let job = work.jobs.get(index).ok_or_else(|| invalid("no such job"))?;
-        let dest = job
-            .start
-            .checked_add(job.len)
-            .and_then(|end| work.dest.get_mut(job.start..end))
-            .filter(|d| d.len() == plaintext.len())
-            .ok_or_else(|| invalid("plaintext of the wrong length"))?;
-        dest.copy_from_slice(&plaintext);
-        Ok(())
+    /// Step `[5]`: where the batch's plaintext goes, a view (valid until the module next
+    /// runs). Job `i`'s plaintext goes at its `targetOffset`; none of it is released before
+    /// `opened(-1)`, and a failure wipes it.
+    pub fn target(&mut self) -> Result<JsValue, JsValue> {
+        match js(self.0.m()?.step())? {
+            DecryptStep::Open(work) => Ok(memory_view(work.dest)),
+            _ => Err(invalid("no frames are being opened")),
+        }
     }
 
     /// Answers step `[5]`: `failed` = the first job whose tag did not verify, or -1.
@@ -445,7 +445,7 @@ impl WasmDecryptMachine {
     /// The plaintext that may be released now (the wasm copy is zeroized).
     #[wasm_bindgen(js_name = takePlaintext)]
     pub fn take_plaintext(&mut self) -> Result<Uint8Array, JsValue> {
-        let mut out = Zeroizing::new(Vec::new());
+        let mut out = PlaintextBuf::default();
         self.0.m()?.take_plaintext(&mut out);
         Ok(Uint8Array::from(out.as_slice()))
     }
@@ -462,7 +462,7 @@ impl WasmDecryptMachine {
     /// Ends the message → `{ plaintext (the rest), messageHeader, encryptionContext }`.
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let m = self.0.machine.take().ok_or_else(finished)?;
-        let mut out = Zeroizing::new(Vec::new());
+        let mut out = PlaintextBuf::default();
         let info = js(m.finish(&mut out))?;
         Ok(decrypted_js(
             &mut out,
@@ -511,8 +511,9 @@ pub fn encrypt_machine(
 impl WasmEncryptMachine {
     /// The next step: `[1]` materials (`materials()`, then `useMaterials()`); `[2, …]` derive
     /// (`keysDerived`); `[3, iv, aad]` header tag (`headerSealed`); `[4, signer]` start signing
-    /// (`signerStarted`); `[0]` input (`input` / `end`); `[5, frames, jobs, params]` seal
-    /// (`putSealed` per job, then `sealed`); `[6]` sign (`signed`); `[7]` done.
+    /// (`signerStarted`); `[0]` input (`input` / `end`); `[5, frames (a view), jobs, params]`
+    /// seal (each `ciphertext ‖ tag` into `target()`, then `sealed`); `[6]` sign (`signed`);
+    /// `[7]` done.
     ///
     /// A signing suite's signer gets every byte `takeOutput()` gives from `[4]` until `[6]`:
     /// the signature covers the whole message before its footer (data-format/message-footer.md),
@@ -545,7 +546,7 @@ impl WasmEncryptMachine {
             EncryptStep::NeedInput => Ok(step(INPUT, &[])),
             EncryptStep::Seal(work) => {
                 let (jobs, params) = seal_jobs(work.jobs);
-                Ok(step(FRAMES, &[bytes(work.buf), jobs, params]))
+                Ok(step(FRAMES, &[memory_view(work.buf), jobs, params]))
             }
             EncryptStep::Sign => Ok(step(SIGNATURE_END, &[])),
             EncryptStep::Done => Ok(step(DONE, &[])),
@@ -584,7 +585,7 @@ impl WasmEncryptMachine {
 
     /// Adds plaintext (its copy in wasm memory is zeroized).
     pub fn input(&mut self, chunk: Vec<u8>) -> Result<(), JsValue> {
-        let chunk = Zeroizing::new(chunk);
+        let chunk = PlaintextBuf::new(chunk);
         self.0.answer(|m| m.input(&chunk))
     }
 
@@ -594,23 +595,14 @@ impl WasmEncryptMachine {
         Ok(())
     }
 
-    /// Step `[5]`: job `index`'s `ciphertext ‖ tag`, written in place.
-    #[wasm_bindgen(js_name = putSealed)]
-    pub fn put_sealed(&mut self, index: usize, sealed: &[u8]) -> Result<(), JsValue> {
-        let m = self.0.m()?;
-        let EncryptStep::Seal(work) = js(m.step())? else {
-            return Err(invalid("no frames are being sealed"));
-        };
-        let job = work.jobs.get(index).ok_or_else(|| invalid("no such job"))?;
-        let dest = job
-            .start
-            .checked_add(job.len)
-            .and_then(|end| end.checked_add(crate::suite::TAG_LEN))
-            .and_then(|end| work.buf.get_mut(job.start..end))
-            .filter(|d| d.len() == sealed.len())
-            .ok_or_else(|| invalid("sealed frame of the wrong length"))?;
-        dest.copy_from_slice(sealed);
-        Ok(())
+    /// Step `[5]`: the laid-out frames again, a fresh view (valid until the module next runs),
+    /// for each job's `ciphertext ‖ tag` at its `targetOffset`. Frames never sealed are wiped
+    /// when the machine stops or is freed.
+    pub fn target(&mut self) -> Result<JsValue, JsValue> {
+        match js(self.0.m()?.step())? {
+            EncryptStep::Seal(work) => Ok(memory_view(work.buf)),
+            _ => Err(invalid("no frames are being sealed")),
+        }
     }
 
     /// Answers step `[5]`: every job is sealed in place.
