@@ -111,8 +111,10 @@ export function createDriver(wasm, host) {
   }
 
   /** Steps encryption machine `m` until it needs input (→ false) or is done (→ true). The
-   * message bytes stay in the machine (`takeOutput()`: one copy out of wasm per call), except
-   * while a signer runs: it gets every byte as it is made, and they go to `out`. */
+   * message bytes stay in the machine (`takeOutput()`: one copy out of wasm per call). A
+   * signer gets every byte before the footer: with `out`, as each piece is made (which then
+   * goes to `out`); without, all at once from the machine's output at the signature step (a
+   * one-shot encryption, whose output is taken once at the end). */
   async function runEncrypt(m, st, out) {
     for (;;) {
       const s = m.step()
@@ -140,13 +142,14 @@ export function createDriver(wasm, host) {
         case 6: {
           const signer = st.signer
           st.signer = undefined // the footer is not signed
-          m.signed(await signer.sign())
+          // signData hands the view to WebCrypto synchronously, which copies it.
+          m.signed(await (out ? signer.sign() : signer.signData(m.outputView())))
           break
         }
         default:
           return true
       }
-      if (st.signer) {
+      if (st.signer && out) {
         const o = m.takeOutput()
         if (o.length) {
           st.signer.update(o) // the signer copies: `out` goes to the caller
@@ -178,14 +181,12 @@ export function createDriver(wasm, host) {
     async encrypt(policy, maxEdks, keyring, plaintext, ...args) {
       const m = wasm.encryptMachine(policy, maxEdks, keyring, ...args, plaintext.length)
       try {
-        const out = []
         const st = {}
-        await runEncrypt(m, st, out)
+        await runEncrypt(m, st)
         m.input(plaintext)
         m.end()
-        await runEncrypt(m, st, out)
-        out.push(m.takeOutput()) // unsigned: the whole message, in one copy
-        return { result: join(out), messageHeader: m.header() }
+        await runEncrypt(m, st)
+        return { result: m.takeOutput(), messageHeader: m.header() } // one copy of the message
       } finally {
         m.free()
       }

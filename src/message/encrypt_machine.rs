@@ -360,6 +360,20 @@ impl EncryptMachine {
         self.ended = true;
     }
 
+    /// The sealed output not taken yet ([`take_output`](Self::take_output) would move it),
+    /// without taking it: a one-shot driver signs it in place at [`EncryptStep::Sign`].
+    pub fn output(&self) -> &[u8] {
+        if matches!(
+            self.state,
+            State::Failed | State::Materials | State::Keys | State::HeaderTag | State::Signer
+        ) {
+            return &[];
+        }
+        self.output
+            .get(..self.batch_start.min(self.output.len()))
+            .unwrap_or(&[])
+    }
+
     /// Moves the sealed output so far to the end of `out`. Nothing is released before the
     /// signer has the header ([`EncryptStep::StartSigner`] hands it over from the output).
     pub fn take_output(&mut self, out: &mut Vec<u8>) {

@@ -617,6 +617,14 @@ impl WasmEncryptMachine {
         self.0.answer(|m| m.signed(&der?))
     }
 
+    /// The message bytes ready so far, left in the machine: a view (valid until the module
+    /// next runs), which a one-shot driver signs at step `[6]` instead of giving the signer
+    /// each piece of output as it is made.
+    #[wasm_bindgen(js_name = outputView)]
+    pub fn output_view(&mut self) -> Result<JsValue, JsValue> {
+        Ok(memory_view(self.0.m()?.output()))
+    }
+
     /// The message bytes ready so far.
     #[wasm_bindgen(js_name = takeOutput)]
     pub fn take_output(&mut self) -> Result<Uint8Array, JsValue> {
