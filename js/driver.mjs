@@ -183,8 +183,7 @@ export function createDriver(wasm, host) {
       try {
         const st = {}
         await runEncrypt(m, st)
-        m.input(plaintext)
-        m.end()
+        m.inputFinal(plaintext)
         await runEncrypt(m, st)
         return { result: m.takeOutput(), messageHeader: m.header() } // one copy of the message
       } finally {

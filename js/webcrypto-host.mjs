@@ -77,11 +77,12 @@ export function webCrypto(subtle) {
     return out
   }
 
-  // Arguments are views into wasm memory, valid only during the call. Key bytes and parameters
-  // are copied before WebCrypto sees them (the key copies zeroed once imported). The bulk data of
-  // encrypt/decrypt is passed as is: WebCrypto copies it before the call returns (WebCrypto spec,
-  // encrypt/decrypt step 1 "get a copy of the bytes held by data"; also what Node does), which
-  // spares a copy of every frame.
+  // Arguments are views into wasm memory, valid only during the call. Key bytes are copied
+  // before WebCrypto sees them (the copies zeroed once imported), and so is whatever is used
+  // after an await. The data and the AES-GCM parameters of encrypt/decrypt are passed as they
+  // are: WebCrypto copies them before the call returns (WebCrypto spec, encrypt/decrypt step 1
+  // "get a copy of the bytes held by data"; also what Node does), which spares a copy of every
+  // frame.
   const secret = async (bytes, use) => {
     try {
       return await use(bytes)
@@ -89,13 +90,16 @@ export function webCrypto(subtle) {
       bytes.fill(0)
     }
   }
+  // The IV and AAD are not copied either: normalizing the algorithm copies a BufferSource member
+  // before the call returns (WebCrypto spec, "normalize an algorithm": "getting a copy of the
+  // bytes held by" it).
   const gcmKey = (key) => ({
     async seal(iv, aad, plaintext) {
-      const params = { name: 'AES-GCM', iv: iv.slice(), additionalData: aad.slice() }
+      const params = { name: 'AES-GCM', iv, additionalData: aad }
       return new Uint8Array(await subtle.encrypt(params, key, plaintext))
     },
     async open(iv, aad, sealed) {
-      const params = { name: 'AES-GCM', iv: iv.slice(), additionalData: aad.slice() }
+      const params = { name: 'AES-GCM', iv, additionalData: aad }
       try {
         return new Uint8Array(await subtle.decrypt(params, key, sealed))
       } catch (e) {

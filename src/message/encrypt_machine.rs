@@ -355,6 +355,17 @@ impl EncryptMachine {
         plaintext_buf::reserve(&mut self.output, additional);
     }
 
+    /// Takes the rest of the plaintext and ends it: its frames and the final frame (or the
+    /// single block) are laid out as one batch, where [`input`](Self::input) then
+    /// [`end`](Self::end) make two (a regular frame is laid out only once more bytes follow).
+    pub fn input_final(&mut self, data: &[u8]) -> Result<()> {
+        let r = self.lay_out(data).and_then(|()| {
+            self.ended = true;
+            self.lay_out_last()
+        });
+        self.settle(r)
+    }
+
     /// Ends the plaintext: the final frame (or the single block) is laid out next.
     pub fn end(&mut self) {
         self.ended = true;

@@ -589,6 +589,14 @@ impl WasmEncryptMachine {
         self.0.answer(|m| m.input(&chunk))
     }
 
+    /// Adds the rest of the plaintext and ends it: one batch to seal, the final frame
+    /// included (its copy in wasm memory is zeroized).
+    #[wasm_bindgen(js_name = inputFinal)]
+    pub fn input_final(&mut self, chunk: Vec<u8>) -> Result<(), JsValue> {
+        let chunk = PlaintextBuf::new(chunk);
+        self.0.answer(|m| m.input_final(&chunk))
+    }
+
     /// Ends the plaintext.
     pub fn end(&mut self) -> Result<(), JsValue> {
         self.0.m()?.end();
