@@ -70,7 +70,7 @@ export function createDriver(wasm, host) {
       switch (s[0]) {
         case 0:
           return false
-        case 3: // no ciphertext: the sealed input is the tag alone
+        case 3: // no ciphertext: the sealed input is the tag alone (views, copied by WebCrypto at once)
           m.headerOpened((await st.key.open(s[1], s[2], s[3])) !== null)
           break
         case 4: {
@@ -122,7 +122,7 @@ export function createDriver(wasm, host) {
       switch (s[0]) {
         case 0:
           return false
-        case 3:
+        case 3: // views, copied by WebCrypto at once
           m.headerSealed(await st.key.seal(s[1], s[2], EMPTY))
           break
         case 4:

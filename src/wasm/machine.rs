@@ -4,7 +4,8 @@
 //! by the driver with WebCrypto, so the module carries no async message driver and no AES.
 //!
 //! A step crosses as an array `[code, …fields]` (codes below, the same for both directions
-//! where they mean the same). Byte fields are copies, except a batch's frames; key bytes
+//! where they mean the same). Byte fields are copies, except the header tag's and a batch's
+//! (views the driver hands to WebCrypto at once, which copies them); key bytes
 //! handed over (`DeriveKeys`'s data key) are the driver's to zero once imported. Frame work
 //! crosses as a view of the frames in wasm memory ([`memory_view`]: no copy of the bulk data
 //! on the way out) and a `Uint32Array` of six numbers per job: `[offset, len, ivOffset,
@@ -345,9 +346,11 @@ impl WasmDecryptMachine {
                     None => Err(Error::NoDecryptingKeyring(Vec::new())),
                 }
             }
-            DecryptStep::OpenHeader { iv, aad, tag } => {
-                Ok(step(HEADER, &[bytes(iv), bytes(aad), bytes(tag)]))
-            }
+            // Views: the driver hands them to WebCrypto at once, which copies them.
+            DecryptStep::OpenHeader { iv, aad, tag } => Ok(step(
+                HEADER,
+                &[memory_view(iv), memory_view(aad), memory_view(tag)],
+            )),
             DecryptStep::StartVerifier { alg, header } => {
                 match materials.as_ref().and_then(|m| m.verifying_key.as_ref()) {
                     Some(VerifyingKey::Host(key_alg, sec1)) if *key_alg == alg => Ok(step(
@@ -530,7 +533,10 @@ impl WasmEncryptMachine {
                     None => Err(Error::Keyring("the materials have no data key".into())),
                 }
             }
-            EncryptStep::SealHeader { iv, aad } => Ok(step(HEADER, &[bytes(iv), bytes(aad)])),
+            // Views: the driver hands them to WebCrypto at once, which copies them.
+            EncryptStep::SealHeader { iv, aad } => {
+                Ok(step(HEADER, &[memory_view(iv), memory_view(aad)]))
+            }
             EncryptStep::StartSigner { .. } => {
                 let signer = materials
                     .as_ref()
