@@ -18,7 +18,7 @@ pub(crate) struct PlaintextBuf(Vec<u8>);
 
 impl PlaintextBuf {
     /// Takes ownership of `bytes` (wiped when dropped).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the wasm bindings' input
+    #[cfg_attr(not(feature = "wasm-lite"), allow(dead_code))] // the small modules' input
     pub(crate) fn new(bytes: Vec<u8>) -> Self {
         PlaintextBuf(bytes)
     }

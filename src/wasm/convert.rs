@@ -117,6 +117,7 @@ pub(crate) fn bytes(b: &[u8]) -> JsValue {
 /// allocation may grow the memory (which detaches the buffer) or move or free `b`. The driver
 /// (js/driver.mjs) therefore uses a view synchronously, or asks for a fresh one after an
 /// `await`; WebCrypto copies its input before `encrypt`/`decrypt` return.
+#[cfg(feature = "wasm-lite")]
 pub(crate) fn memory_view(b: &[u8]) -> JsValue {
     use wasm_bindgen::JsCast;
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
