@@ -37,7 +37,11 @@ export function createDriver(wasm, host) {
     return [at, len, params.subarray(iv, iv + 12), params.subarray(aad, aad + aadLen)]
   }
   // WebCrypto calls that do not depend on each other run at once (one per frame of a batch).
-  const eachJob = (jobs, params, f) => Promise.all(Array.from({ length: jobs.length / JOB }, (_, i) => f(...job(jobs, params, i))))
+  const eachJob = (jobs, params, f) => {
+    const n = jobs.length / JOB
+    if (n === 1) return f(...job(jobs, params, 0)).then((r) => [r]) // a small message's one frame
+    return Promise.all(Array.from({ length: n }, (_, i) => f(...job(jobs, params, i))))
+  }
   // Writes job `i`'s result `r` (of `len` bytes) into the batch's target.
   const put = (target, jobs, i, r, len) => {
     if (r.length !== len) throw new Error('sealkit: a WebCrypto result of the wrong length')
