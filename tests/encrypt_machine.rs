@@ -129,22 +129,36 @@ fn steps_in_order_and_the_message_decrypts() {
             &["materials", "derive", "header", "seal", "done"][..],
         ),
     ] {
-        let client = client();
-        let mut m = client
-            .encrypt_machine(options(suite, framing), None)
-            .unwrap();
-        let mut h = Held::default();
-        let mut out = Vec::new();
-        drive(&mut m, &mut h).unwrap();
-        m.input(&plaintext).unwrap();
-        drive(&mut m, &mut h).unwrap();
-        m.take_output(&mut out);
-        m.end();
-        drive(&mut m, &mut h).unwrap();
-        m.take_output(&mut out);
-        assert_eq!(h.steps, expected, "{suite:?} {framing:?}");
-        let back = block_on(client.decrypt(cmm(), &out, DecryptOptions::default())).unwrap();
-        assert_eq!(back.plaintext, plaintext);
+        // `input` then `end`, and `input_final`: the last frames and the final frame as one
+        // batch (one "seal" where the first way makes two).
+        for last in [false, true] {
+            let client = client();
+            let mut m = client
+                .encrypt_machine(options(suite, framing), None)
+                .unwrap();
+            let mut h = Held::default();
+            let mut out = Vec::new();
+            drive(&mut m, &mut h).unwrap();
+            if last {
+                m.input_final(&plaintext).unwrap();
+            } else {
+                m.input(&plaintext).unwrap();
+                drive(&mut m, &mut h).unwrap();
+                m.take_output(&mut out);
+                m.end();
+            }
+            drive(&mut m, &mut h).unwrap();
+            m.take_output(&mut out);
+            let mut expected = expected.to_vec();
+            if last {
+                expected.dedup();
+            }
+            assert_eq!(h.steps, expected, "{suite:?} {framing:?} {last}");
+            let back = block_on(client.decrypt(cmm(), &out, DecryptOptions::default())).unwrap();
+            assert_eq!(back.plaintext, plaintext);
+            // No input after the end.
+            assert!(m.input(b"more").is_err());
+        }
     }
 }
 
@@ -166,53 +180,6 @@ fn empty_and_exact_multiple_inputs_end_with_a_final_frame() {
         m.take_output(&mut out);
         let back = block_on(client.decrypt(cmm(), &out, DecryptOptions::default())).unwrap();
         assert_eq!(back.plaintext, vec![1u8; len], "{len}");
-    }
-}
-
-#[test]
-fn final_input_is_one_batch_with_the_final_frame() {
-    let plaintext: Vec<u8> = (0..300u32).map(|i| (i % 251) as u8).collect();
-    for (suite, framing, expected) in [
-        // Two regular frames and the final frame; the single block.
-        (
-            AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
-            Framing::Framed(128),
-            &["materials", "derive", "header", "seal", "done"][..],
-        ),
-        (
-            AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY,
-            Framing::NonFramed,
-            &["materials", "derive", "header", "seal", "done"][..],
-        ),
-        (
-            AlgorithmSuite::AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
-            Framing::Framed(128),
-            &[
-                "materials",
-                "derive",
-                "header",
-                "signer",
-                "seal",
-                "sign",
-                "done",
-            ][..],
-        ),
-    ] {
-        let client = client();
-        let mut m = client
-            .encrypt_machine(options(suite, framing), None)
-            .unwrap();
-        let mut h = Held::default();
-        let mut out = Vec::new();
-        drive(&mut m, &mut h).unwrap();
-        m.input_final(&plaintext).unwrap();
-        drive(&mut m, &mut h).unwrap();
-        m.take_output(&mut out);
-        assert_eq!(h.steps, expected, "{suite:?} {framing:?}");
-        let back = block_on(client.decrypt(cmm(), &out, DecryptOptions::default())).unwrap();
-        assert_eq!(back.plaintext, plaintext, "{suite:?} {framing:?}");
-        // No input after the end.
-        assert!(m.input(b"more").is_err());
     }
 }
 
