@@ -256,10 +256,11 @@ export function createApi(wasm, { extend, driver, host } = {}) {
       if (typeof WasmKeyring.rawRsa !== 'function') {
         throw invalid("RawRsaKeyring is not included in 'sealkit/lite' (built without RSA); import it from 'sealkit'")
       }
-      let h, hostKey
+      let h, hostKey, hostPublic
       try {
         hostKey = privateKey !== undefined && host && host.rsaPrivateKey ? host.rsaPrivateKey(privateKey, padding) : undefined
-        h = WasmKeyring.rawRsa(o.keyNamespace, o.keyName, padding, publicKey, privateKey, hostKey)
+        hostPublic = publicKey !== undefined && host && host.rsaPublicKey ? host.rsaPublicKey(publicKey, padding) : undefined
+        h = WasmKeyring.rawRsa(o.keyNamespace, o.keyName, padding, publicKey, privateKey, hostKey, hostPublic)
       } catch (e) {
         const err = toSealkitError(e)
         if (err.code === 'ERR_INVALID_ARGUMENT' && /RSA (public|private) key/.test(err.message)) {
@@ -270,7 +271,7 @@ export function createApi(wasm, { extend, driver, host } = {}) {
       }
       handles.set(this, h)
       // WebCrypto answers later: the core awaits it (a PKCS#1 keyring does not use the host).
-      if (hostKey && hostKey.async === true && padding !== 'pkcs1') waiting.add(this)
+      if (((hostKey && hostKey.async === true) || (hostPublic && hostPublic.async === true)) && padding !== 'pkcs1') waiting.add(this)
       this.keyNamespace = o.keyNamespace
       this.keyName = o.keyName
       this.padding = padding

@@ -1,12 +1,14 @@
-// WebCrypto RSA-OAEP as the full module's decryption for raw RSA keyrings in browsers and
-// Workers (src/wasm/host_rsa.rs): the browser's RSA private-key operations are constant time,
-// the module's `rsa` 0.9 is not (RUSTSEC-2023-0071, see SECURITY.md).
+// WebCrypto RSA-OAEP as the full module's encryption and decryption for raw RSA keyrings in
+// browsers and Workers (src/wasm/host_rsa.rs): the browser's RSA private-key operations are
+// constant time, the module's `rsa` 0.9 is not (RUSTSEC-2023-0071, see SECURITY.md), and its
+// public-key operation is several times faster than the module's big-number code.
 //
-// `createWebCryptoRsaHost(subtle)` returns createApi's `host` option, `{ rsaPrivateKey(pem, padding) }`,
-// or undefined without WebCrypto (an insecure context), where the module decrypts by itself.
-// The key is imported on the first decryption, not at construction: encrypt-only keyrings never
-// import it, and Workers allow no crypto at global scope. If WebCrypto refuses the key, every
-// decryption answers null and the module's own (blinded) implementation takes over.
+// `createWebCryptoRsaHost(subtle)` returns createApi's `host` option, `{ rsaPrivateKey(pem,
+// padding), rsaPublicKey(pem, padding) }`, or undefined without WebCrypto (an insecure context),
+// where the module encrypts and decrypts by itself. A key is imported on its first use, not at
+// construction: an encrypt-only keyring never imports its private key, and Workers allow no
+// crypto at global scope. If WebCrypto refuses a key, every use answers null and the module's
+// own implementation takes over.
 
 const HASHES = { 'oaep-sha1': 'SHA-1', 'oaep-sha256': 'SHA-256', 'oaep-sha384': 'SHA-384', 'oaep-sha512': 'SHA-512' }
 const NAMES = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }
@@ -38,9 +40,49 @@ function pkcs8Der(pem) {
   return out
 }
 
+/** The SubjectPublicKeyInfo DER of a PEM `PUBLIC KEY`; undefined for any other PEM (a PKCS#1
+ * `RSA PUBLIC KEY` is encrypted to by the module itself). */
+function spkiDer(pem) {
+  const m = /-----BEGIN PUBLIC KEY-----([\s\S]*?)-----END PUBLIC KEY-----/.exec(pem)
+  return m ? Uint8Array.from(atob(m[1].replace(/\s+/g, '')), (c) => c.charCodeAt(0)) : undefined
+}
+
+/** A cache of one WebCrypto import per OAEP hash (WebCrypto binds the hash to the key);
+ * `importFor(hash)` → Promise of the key, or of null when WebCrypto refuses it. */
+function perHash(importFor) {
+  const keys = new Map()
+  return (hash) => {
+    if (!keys.has(hash)) keys.set(hash, importFor(hash).catch(() => null))
+    return keys.get(hash)
+  }
+}
+
 export function createWebCryptoRsaHost(subtle) {
   if (!subtle || typeof subtle.importKey !== 'function') return undefined
   return {
+    // The public key, for encryption: WebCrypto's RSA-OAEP is several times faster than the
+    // module's big-number code. Imported on the first encryption.
+    rsaPublicKey(pem, padding) {
+      if (typeof pem !== 'string' || !(padding in HASHES)) return undefined
+      let der
+      try {
+        der = spkiDer(pem)
+      } catch {
+        return undefined // not base64: the core parses it and names what is wrong
+      }
+      if (!der) return undefined
+      const keyFor = perHash((hash) => subtle.importKey('spki', der, { name: 'RSA-OAEP', hash }, false, ['encrypt']))
+      return {
+        async: true,
+        // `plaintext` (a data key) is the core's copy, which it zeroes once answered; null
+        // lets the module encrypt when WebCrypto refuses the key.
+        async encrypt(hash, plaintext) {
+          const key = await keyFor(NAMES[hash])
+          if (key === null) return null
+          return new Uint8Array(await subtle.encrypt({ name: 'RSA-OAEP' }, key, plaintext))
+        },
+      }
+    },
     rsaPrivateKey(pem, padding) {
       if (typeof pem !== 'string' || !(padding in HASHES)) return undefined
       const keys = new Map() // WebCrypto binds the OAEP hash to the key: one import per hash

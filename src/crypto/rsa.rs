@@ -43,6 +43,26 @@ impl RsaDecryptKey for Box<dyn RsaPrivateOps> {
     }
 }
 
+/// A public key's encryption, wherever the key is used: the built-in `rsa` code
+/// ([`RsaPublicKey`]) or a host (WebCrypto in browsers, whose RSA-OAEP is several times faster
+/// than the module's big-number code; see `wasm::host_rsa`). A future for the same reason as
+/// [`RsaDecryptKey`]'s.
+pub trait RsaEncryptKey: MaybeSend + MaybeSync {
+    /// Encrypts `data` (a data key) with `padding`.
+    fn encrypt<'a>(&'a self, padding: RsaPadding, data: &'a [u8])
+        -> BoxFuture<'a, Result<Vec<u8>>>;
+}
+
+impl RsaEncryptKey for RsaPublicKey {
+    fn encrypt<'a>(
+        &'a self,
+        padding: RsaPadding,
+        data: &'a [u8],
+    ) -> BoxFuture<'a, Result<Vec<u8>>> {
+        Box::pin(core::future::ready(encrypt(self, padding, data)))
+    }
+}
+
 /// RSA padding schemes of the raw RSA keyring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RsaPadding {

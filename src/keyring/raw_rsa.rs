@@ -15,7 +15,9 @@ pub struct RawRsaKeyring {
     namespace: String,
     name: String,
     padding: RsaPadding,
-    public_key: Option<RsaPublicKey>,
+    /// Encryption through the built-in code, or through a host
+    /// ([`RawRsaKeyring::with_host_encryption`]).
+    public_key: Option<Box<dyn rsa_ops::RsaEncryptKey>>,
     /// Decryption through the build's RSA backend (`crypto::rsa::private_ops`), or through a
     /// host that holds the key ([`RawRsaKeyring::with_host_decryption`]).
     private_key: Option<Box<dyn rsa_ops::RsaDecryptKey>>,
@@ -71,7 +73,7 @@ impl RawRsaKeyring {
             namespace,
             name: name.into(),
             padding,
-            public_key,
+            public_key: public_key.map(|k| Box::new(k) as Box<dyn rsa_ops::RsaEncryptKey>),
             private_key,
         })
     }
@@ -87,6 +89,18 @@ impl RawRsaKeyring {
         host: impl FnOnce(Option<Box<dyn rsa_ops::RsaDecryptKey>>) -> Box<dyn rsa_ops::RsaDecryptKey>,
     ) -> Self {
         self.private_key = Some(host(self.private_key.take()));
+        self
+    }
+
+    /// Encrypts through the key `host` returns from now on, in place of the built-in code: a
+    /// host RSA implementation of the same public key (the npm package hands it to WebCrypto in
+    /// browsers). `host` is given the key parsed by [`RawRsaKeyring::from_pem`], if any, to fall
+    /// back on when the host cannot use its key.
+    pub fn with_host_encryption(
+        mut self,
+        host: impl FnOnce(Option<Box<dyn rsa_ops::RsaEncryptKey>>) -> Box<dyn rsa_ops::RsaEncryptKey>,
+    ) -> Self {
+        self.public_key = Some(host(self.public_key.take()));
         self
     }
 
@@ -110,7 +124,7 @@ impl Keyring for RawRsaKeyring {
                 ))
             })?;
             let data_key = m.data_key_or_generate()?;
-            let ciphertext = rsa_ops::encrypt(public, self.padding, data_key.as_bytes())?;
+            let ciphertext = public.encrypt(self.padding, data_key.as_bytes()).await?;
             m.encrypted_data_keys.push(EncryptedDataKey {
                 provider_id: self.namespace.clone(),
                 provider_info: self.name.as_bytes().to_vec(),
@@ -231,6 +245,58 @@ mod tests {
             seen.lock().map(|s| s.clone()).unwrap_or_default(),
             vec![RsaDecryptPadding::Oaep(RsaHash::Sha384)]
         );
+        let (Some(got), Some(want)) = (out.data_key.as_ref(), enc.data_key.as_ref()) else {
+            panic!("both materials carry the data key");
+        };
+        assert_eq!(got.as_bytes(), want.as_bytes());
+    }
+
+    /// A host public key that encrypts with the real key and records the paddings.
+    struct RecordingEncrypt {
+        inner: Box<dyn rsa_ops::RsaEncryptKey>,
+        seen: Arc<Mutex<Vec<RsaPadding>>>,
+    }
+
+    impl rsa_ops::RsaEncryptKey for RecordingEncrypt {
+        fn encrypt<'a>(
+            &'a self,
+            padding: RsaPadding,
+            data: &'a [u8],
+        ) -> BoxFuture<'a, Result<Vec<u8>>> {
+            if let Ok(mut seen) = self.seen.lock() {
+                seen.push(padding);
+            }
+            self.inner.encrypt(padding, data)
+        }
+    }
+
+    #[test]
+    fn host_encryption_replaces_the_built_in_code_and_is_given_the_key() {
+        let private = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048).expect("key generation");
+        let public = private.to_public_key();
+        let suite = AlgorithmSuite::from_id(0x0478).expect("suite");
+        let (enc, dec) = materials(suite);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let keyring = RawRsaKeyring::new(
+            "ns",
+            "k",
+            RsaPadding::OaepSha512,
+            Some(public),
+            Some(private),
+        )
+        .expect("keyring")
+        .with_host_encryption(|own| {
+            Box::new(RecordingEncrypt {
+                inner: own.expect("the parsed public key"),
+                seen: seen.clone(),
+            })
+        });
+        let enc = block_on(keyring.on_encrypt(enc)).expect("encrypt");
+        assert_eq!(
+            seen.lock().map(|s| s.clone()).unwrap_or_default(),
+            vec![RsaPadding::OaepSha512]
+        );
+        let out = block_on(keyring.on_decrypt(dec, &enc.encrypted_data_keys)).expect("decrypt");
         let (Some(got), Some(want)) = (out.data_key.as_ref(), enc.data_key.as_ref()) else {
             panic!("both materials carry the data key");
         };

@@ -26,7 +26,7 @@ use crate::keyring::{Keyring, KmsRsaOfflineKeyring, MultiKeyring, RawAesKeyring}
 use crate::materials::{DecryptionMaterials, EncryptedDataKey, EncryptionMaterials};
 use crate::wasm::convert::js;
 #[cfg(not(feature = "wasm-lite"))]
-use crate::wasm::host_rsa::HostRsaKey;
+use crate::wasm::host_rsa::{HostRsaKey, HostRsaPublicKey};
 
 type KeyringCell = Rc<RefCell<Option<Arc<dyn Keyring>>>>;
 
@@ -141,6 +141,8 @@ impl WasmKeyring {
     /// `wasm-lite` build (no RSA code in that module). `host_key` (optional): the same
     /// private key held by node:crypto or WebCrypto (`host_rsa.rs`), which then decrypts
     /// OAEP-wrapped keys; PKCS#1 v1.5 keyrings ignore it (neither host decrypts that padding).
+    /// `host_public_key` (optional): the public key held by WebCrypto, which then encrypts
+    /// (OAEP; the module's code encrypts PKCS#1 v1.5).
     #[cfg(not(feature = "wasm-lite"))]
     #[wasm_bindgen(js_name = rawRsa)]
     pub fn raw_rsa(
@@ -150,6 +152,7 @@ impl WasmKeyring {
         public_pem: Option<String>,
         private_pem: Option<String>,
         host_key: JsValue,
+        host_public_key: JsValue,
     ) -> Result<WasmKeyring, JsValue> {
         let private_pem = private_pem.map(Zeroizing::new);
         let padding = js(<RsaPadding as std::str::FromStr>::from_str(padding))?;
@@ -168,6 +171,14 @@ impl WasmKeyring {
         {
             let host = HostRsaKey::from_js(host_key)?;
             k = k.with_host_decryption(|own| Box::new(host.falling_back_on(own)));
+        }
+        if public_pem.is_some()
+            && padding != RsaPadding::Pkcs1
+            && !host_public_key.is_undefined()
+            && !host_public_key.is_null()
+        {
+            let host = HostRsaPublicKey::from_js(host_public_key)?;
+            k = k.with_host_encryption(|own| Box::new(host.falling_back_on(own)));
         }
         Ok(Self::wrap(Arc::new(k)))
     }

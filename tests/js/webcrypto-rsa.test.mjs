@@ -1,6 +1,6 @@
 // Raw RSA keyrings in browsers and Workers decrypt through WebCrypto RSA-OAEP (constant time)
 // rather than the module's `rsa` 0.9 code (RUSTSEC-2023-0071; js/webcrypto-rsa.mjs,
-// src/wasm/host_rsa.rs). Node's `crypto.subtle` is WebCrypto, so this runs the browser wiring
+// src/wasm/host_rsa.rs), and encrypt through it (faster than the module's big-number code). Node's `crypto.subtle` is WebCrypto, so this runs the browser wiring
 // (full module + WebCrypto host) in Node, with a SubtleCrypto wrapped to count and to misbehave.
 // The same wiring runs in Chromium in the browser suite (tests/browser/shared.mjs).
 import { test } from 'node:test'
@@ -19,7 +19,7 @@ const { createWebCryptoRsaHost } = await import(href('webcrypto-rsa.mjs'))
 // `mode`: 'pass', 'reject' (decrypt rejects), 'refuse-import' (importKey rejects: the module's
 // own implementation must take over).
 let mode = 'pass'
-const calls = { importKey: [], decrypt: [] }
+const calls = { importKey: [], decrypt: [], encrypt: [] }
 const real = globalThis.crypto.subtle
 const subtle = {
   importKey(format, data, alg, extractable, usages) {
@@ -31,6 +31,11 @@ const subtle = {
     calls.decrypt.push(`${alg.name} ${key.algorithm.hash.name}`)
     if (mode === 'reject') return Promise.reject(new DOMException('bad', 'OperationError'))
     return real.decrypt(alg, key, data)
+  },
+  encrypt(alg, key, data) {
+    calls.encrypt.push(`${alg.name} ${key.algorithm.hash.name}`)
+    if (mode === 'reject') return Promise.reject(new DOMException('bad', 'OperationError'))
+    return real.encrypt(alg, key, data)
   },
 }
 const api = createApi(glue, { host: createWebCryptoRsaHost(subtle) })
@@ -48,6 +53,7 @@ const plaintext = new TextEncoder().encode('decrypted by WebCrypto')
 const reset = () => {
   calls.importKey.length = 0
   calls.decrypt.length = 0
+  calls.encrypt.length = 0
 }
 
 test('createWebCryptoRsaHost without WebCrypto is undefined (the module decrypts by itself)', () => {
@@ -103,7 +109,53 @@ test('pkcs1 (PKCS#1 v1.5) stays in the module: WebCrypto has no such decryption'
   const { result } = await client.encrypt(k, plaintext)
   reset()
   assert.deepEqual((await client.decrypt(k, result)).plaintext, plaintext)
-  assert.deepEqual(calls, { importKey: [], decrypt: [] })
+  assert.deepEqual(calls, { importKey: [], decrypt: [], encrypt: [] })
+})
+
+for (const [padding, hash] of [['oaep-sha1', 'SHA-1'], ['oaep-sha512', 'SHA-512']]) {
+  test(`${padding}: encryption goes through WebCrypto RSA-OAEP ${hash}, the key imported once`, async () => {
+    mode = 'pass'
+    const k = keyring(padding)
+    reset()
+    const one = (await client.encrypt(k, plaintext)).result
+    const two = (await client.encrypt(k, plaintext)).result
+    assert.deepEqual(calls.importKey, [`spki RSA-OAEP ${hash} false encrypt`])
+    assert.deepEqual(calls.encrypt, [`RSA-OAEP ${hash}`, `RSA-OAEP ${hash}`])
+    // The module's own decryption (no host) opens what WebCrypto wrapped.
+    const ownApi = createApi(glue, {})
+    const own = ownApi.buildClient(api.CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
+    const ownKeyring = new ownApi.RawRsaKeyring({ keyNamespace: 'ns', keyName: 'rsa', padding, privateKey: pems.pkcs8 })
+    for (const ct of [one, two]) assert.deepEqual((await own.decrypt(ownKeyring, ct)).plaintext, plaintext)
+  })
+}
+
+test('a public key WebCrypto refuses to import is encrypted to by the module; PKCS#1 v1.5 always is', async () => {
+  mode = 'refuse-import'
+  reset()
+  const k = keyring('oaep-sha256')
+  const { result } = await client.encrypt(k, plaintext)
+  await client.encrypt(k, plaintext)
+  assert.equal(calls.importKey.length, 1) // the refusal is remembered
+  assert.deepEqual(calls.encrypt, [])
+  mode = 'pass'
+  assert.deepEqual((await client.decrypt(k, result)).plaintext, plaintext)
+  reset()
+  await client.encrypt(keyring('pkcs1'), plaintext)
+  assert.deepEqual(calls.encrypt, [])
+})
+
+test('a WebCrypto encryption failure is one named error, and the module keeps working', async () => {
+  const k = keyring('oaep-sha384')
+  await client.encrypt(k, plaintext) // imported
+  mode = 'reject'
+  await assert.rejects(client.encrypt(k, plaintext), (e) => {
+    assert.equal(e.name, 'SealkitError')
+    assert.doesNotMatch(e.message, /unreachable|RuntimeError|OperationError/)
+    return true
+  })
+  mode = 'pass'
+  const { result } = await client.encrypt(k, plaintext)
+  assert.deepEqual((await client.decrypt(k, result)).plaintext, plaintext)
 })
 
 test('a key WebCrypto refuses to import is decrypted by the module', async () => {
