@@ -85,27 +85,16 @@ export function createWebCryptoRsaHost(subtle) {
     },
     rsaPrivateKey(pem, padding) {
       if (typeof pem !== 'string' || !(padding in HASHES)) return undefined
-      const keys = new Map() // WebCrypto binds the OAEP hash to the key: one import per hash
-      const keyFor = (hash) => {
-        if (!keys.has(hash)) {
-          keys.set(
-            hash,
-            (async () => {
-              let der
-              try {
-                der = pkcs8Der(pem)
-                if (!der) return null
-                return await subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt'])
-              } catch {
-                return null // WebCrypto cannot use this key: the module decrypts
-              } finally {
-                if (der) der.fill(0)
-              }
-            })(),
-          )
+      // Null when WebCrypto cannot use this key: the module decrypts.
+      const keyFor = perHash(async (hash) => {
+        let der
+        try {
+          der = pkcs8Der(pem)
+          return der ? await subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt']) : null
+        } finally {
+          if (der) der.fill(0)
         }
-        return keys.get(hash)
-      }
+      })
       return {
         // The core awaits this answer (src/wasm/host_rsa.rs), so the keyring takes the
         // promise-returning calls (js/api.mjs `waits`).
