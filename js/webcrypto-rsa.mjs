@@ -24,11 +24,14 @@ function derLength(n) {
   return [0x80 | out.length, ...out]
 }
 
+/** The DER bytes of a PEM body (base64, whitespace ignored); throws if it is not base64. */
+const base64Der = (body) => Uint8Array.from(atob(body.replace(/\s+/g, '')), (c) => c.charCodeAt(0))
+
 /** The PKCS#8 DER of a PEM private key; a PKCS#1 `RSA PRIVATE KEY` is wrapped (RFC 5208). */
 function pkcs8Der(pem) {
   const m = /-----BEGIN (RSA )?PRIVATE KEY-----([\s\S]*?)-----END \1?PRIVATE KEY-----/.exec(pem)
   if (!m) return undefined
-  const der = Uint8Array.from(atob(m[2].replace(/\s+/g, '')), (c) => c.charCodeAt(0))
+  const der = base64Der(m[2])
   if (!m[1]) return der
   const inner = [0x04, ...derLength(der.length)]
   const body = PKCS8_PREFIX.length + inner.length + der.length
@@ -44,7 +47,7 @@ function pkcs8Der(pem) {
  * `RSA PUBLIC KEY` is encrypted to by the module itself). */
 function spkiDer(pem) {
   const m = /-----BEGIN PUBLIC KEY-----([\s\S]*?)-----END PUBLIC KEY-----/.exec(pem)
-  return m ? Uint8Array.from(atob(m[1].replace(/\s+/g, '')), (c) => c.charCodeAt(0)) : undefined
+  return m ? base64Der(m[1]) : undefined
 }
 
 /** A cache of one WebCrypto import per OAEP hash (WebCrypto binds the hash to the key);

@@ -79,6 +79,17 @@ pub enum RsaPadding {
 }
 
 impl RsaPadding {
+    /// The OAEP hash (also MGF1's); `None` for PKCS#1 v1.5.
+    pub fn oaep_hash(&self) -> Option<RsaHash> {
+        match self {
+            RsaPadding::Pkcs1 => None,
+            RsaPadding::OaepSha1 => Some(RsaHash::Sha1),
+            RsaPadding::OaepSha256 => Some(RsaHash::Sha256),
+            RsaPadding::OaepSha384 => Some(RsaHash::Sha384),
+            RsaPadding::OaepSha512 => Some(RsaHash::Sha512),
+        }
+    }
+
     /// The CLI/JS name (`pkcs1`, `oaep-sha1`, …).
     pub fn name(&self) -> &'static str {
         match self {
@@ -150,13 +161,9 @@ pub fn encrypt(key: &RsaPublicKey, padding: RsaPadding, data: &[u8]) -> Result<V
 
 /// The padding's private-key form (OAEP: MGF1 with the same hash, empty label).
 fn decrypt_padding(padding: RsaPadding) -> RsaDecryptPadding {
-    match padding {
-        RsaPadding::Pkcs1 => RsaDecryptPadding::Pkcs1v15,
-        RsaPadding::OaepSha1 => RsaDecryptPadding::Oaep(RsaHash::Sha1),
-        RsaPadding::OaepSha256 => RsaDecryptPadding::Oaep(RsaHash::Sha256),
-        RsaPadding::OaepSha384 => RsaDecryptPadding::Oaep(RsaHash::Sha384),
-        RsaPadding::OaepSha512 => RsaDecryptPadding::Oaep(RsaHash::Sha512),
-    }
+    padding
+        .oaep_hash()
+        .map_or(RsaDecryptPadding::Pkcs1v15, RsaDecryptPadding::Oaep)
 }
 
 /// A private key ready for decryption through `backend`: constant-time AWS-LC in the native

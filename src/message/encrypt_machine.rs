@@ -374,10 +374,7 @@ impl EncryptMachine {
     /// The sealed output not taken yet ([`take_output`](Self::take_output) would move it),
     /// without taking it: a one-shot driver signs it in place at [`EncryptStep::Sign`].
     pub fn output(&self) -> &[u8] {
-        if matches!(
-            self.state,
-            State::Failed | State::Materials | State::Keys | State::HeaderTag | State::Signer
-        ) {
+        if !self.releasing() {
             return &[];
         }
         self.output
@@ -388,10 +385,7 @@ impl EncryptMachine {
     /// Moves the sealed output so far to the end of `out`. Nothing is released before the
     /// signer has the header ([`EncryptStep::StartSigner`] hands it over from the output).
     pub fn take_output(&mut self, out: &mut Vec<u8>) {
-        if matches!(
-            self.state,
-            State::Failed | State::Materials | State::Keys | State::HeaderTag | State::Signer
-        ) {
+        if !self.releasing() {
             return;
         }
         let sealed = self.batch_start.min(self.output.len());
@@ -404,6 +398,15 @@ impl EncryptMachine {
         }
         // Jobs of a batch not sealed yet count from its start, which is now 0.
         self.batch_start = 0;
+    }
+
+    /// Whether sealed output may leave: not before the signer has the header (nor after a
+    /// failure).
+    fn releasing(&self) -> bool {
+        !matches!(
+            self.state,
+            State::Failed | State::Materials | State::Keys | State::HeaderTag | State::Signer
+        )
     }
 
     /// Answers [`EncryptStep::Seal`]: the batch is sealed in place.

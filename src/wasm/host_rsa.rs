@@ -173,13 +173,9 @@ impl RsaEncryptKey for HostRsaPublicKey {
         data: &'a [u8],
     ) -> BoxFuture<'a, crate::Result<Vec<u8>>> {
         Box::pin(async move {
-            let hash = match padding {
-                RsaPadding::OaepSha1 => RsaHash::Sha1,
-                RsaPadding::OaepSha256 => RsaHash::Sha256,
-                RsaPadding::OaepSha384 => RsaHash::Sha384,
-                RsaPadding::OaepSha512 => RsaHash::Sha512,
+            let Some(hash) = padding.oaep_hash() else {
                 // WebCrypto has no PKCS#1 v1.5 encryption.
-                RsaPadding::Pkcs1 => return self.own(padding, data).await,
+                return self.own(padding, data).await;
             };
             let input = Uint8Array::from(data);
             let out = call(&self.this, &self.encrypt, hash, &input).await;
